@@ -1,0 +1,87 @@
+/**
+ * Every failure Writ raises carries one of these stable codes. Tests, operators and
+ * auditors match on the code, never on the message text. At the Temporal boundary the
+ * code becomes the ApplicationFailure `type` (see `toApplicationFailure`).
+ */
+export const WRIT_ERROR_CODES = [
+  // identity of the workflow's initiator
+  'IDENTITY_MISSING',
+  'IDENTITY_INVALID',
+  'IDENTITY_EXPIRED',
+  'IDENTITY_UNTRUSTED_ISSUER',
+  // the action and its input
+  'ACTION_UNKNOWN',
+  'ACTION_NOT_GOVERNED',
+  'INPUT_INVALID',
+  'RESOURCE_UNAVAILABLE',
+  // policy
+  'POLICY_DENIED',
+  'POLICY_EVALUATION_ERROR',
+  'POLICY_INVALID',
+  'POLICY_UNAVAILABLE',
+  'POLICY_STALE',
+  // keys and signing
+  'KEY_NOT_FOUND',
+  'KEYSTORE_INVALID',
+  'SIGNER_UNAVAILABLE',
+  // the authorization artifact at the enforcement point
+  'ARTIFACT_MISSING',
+  'ARTIFACT_MALFORMED',
+  'ARTIFACT_ALG_NOT_ALLOWED',
+  'ARTIFACT_TYP_INVALID',
+  'ARTIFACT_KEY_UNKNOWN',
+  'ARTIFACT_SIGNATURE_INVALID',
+  'ARTIFACT_CLAIMS_INVALID',
+  'ARTIFACT_EXPIRED',
+  'ARTIFACT_NOT_YET_VALID',
+  'ARTIFACT_LIFETIME_EXCESSIVE',
+  'ARTIFACT_CONTEXT_MISMATCH',
+  'ARTIFACT_RUN_MISMATCH',
+  'ARTIFACT_ACTIVITY_MISMATCH',
+  'ARTIFACT_ACTION_MISMATCH',
+  'ARTIFACT_ARGS_MISMATCH',
+  'ARTIFACT_ATTEMPTS_EXCEEDED',
+  // receipts
+  'RECEIPT_INVALID',
+  // canonical JSON
+  'CANONICAL_INVALID_JSON',
+  'CANONICAL_DUPLICATE_KEY',
+  'CANONICAL_LONE_SURROGATE',
+  'CANONICAL_NON_JSON_VALUE',
+  // the governed step as a whole
+  'REAUTHORIZATION_EXHAUSTED',
+  'AUTHORIZE_FAILED',
+  // configuration and the embedded server
+  'CONFIG_INVALID',
+  'TEMPORAL_CLI_NOT_FOUND',
+  'TEMPORAL_SERVER_FAILED',
+] as const;
+
+export type WritErrorCode = (typeof WRIT_ERROR_CODES)[number];
+
+/** One problem found in an input, zod-style: where it is and what is wrong. */
+export interface WritIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * The one base class for Writ failures. `code` is stable API; `issues` lists every
+ * problem when there were several (invalid input), so a caller can print them all.
+ */
+export class WritError extends Error {
+  override readonly name = 'WritError';
+  readonly code: WritErrorCode;
+  readonly issues: readonly WritIssue[];
+
+  constructor(code: WritErrorCode, message: string, options: { issues?: readonly WritIssue[]; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.issues = options.issues ?? [];
+  }
+}
+
+/** True when `value` is a WritError, optionally with the given code. */
+export function isWritError(value: unknown, code?: WritErrorCode): value is WritError {
+  return value instanceof WritError && (code === undefined || value.code === code);
+}
