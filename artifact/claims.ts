@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/** JWS `typ` of an authorization artifact; pinned at the enforcement point. */
+export const ARTIFACT_TYP = 'writ-authz+jwt';
+/** The only signature algorithm Writ issues or accepts. */
+export const ARTIFACT_ALG = 'EdDSA';
+/** Issuer and audience of every artifact. */
+export const ARTIFACT_ISSUER = 'writ';
+export const ARTIFACT_AUDIENCE = 'writ-enforcement';
+
+const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/);
+const name = z.string().min(1).max(256);
+
+/**
+ * The claims an authorization artifact binds. Strict at every level: a claim Writ does
+ * not know is a malformed artifact, not an extension. See README ("Artifact claims").
+ */
+export const ArtifactClaimsSchema = z.strictObject({
+  iss: z.literal(ARTIFACT_ISSUER),
+  aud: z.literal(ARTIFACT_AUDIENCE),
+  sub: name,
+  jti: z.string().min(8).max(128),
+  iat: z.number().int().nonnegative(),
+  nbf: z.number().int().nonnegative(),
+  exp: z.number().int().nonnegative(),
+  writ: z.strictObject({
+    v: z.literal(1),
+    principal: z.strictObject({
+      id: name,
+      groups: z.array(name).max(64),
+      issuer: name,
+      tokenDigest: digest,
+    }),
+    runtime: z.strictObject({
+      namespace: name,
+      taskQueue: name,
+      workflowId: name,
+      runId: name,
+      workflowType: name,
+      stepId: name,
+      activityId: name,
+      maxAttempts: z.number().int().min(1).max(10),
+    }),
+    policy: z.strictObject({
+      setId: name,
+      version: name,
+      digest,
+      determiningPolicies: z.array(name).max(256),
+    }),
+    intent: z.strictObject({
+      action: name,
+      argsDigest: digest,
+    }),
+    environment: z.strictObject({
+      workerBuildId: name,
+      codeDigest: digest,
+      policyInputsDigest: digest,
+    }),
+    lineage: z.strictObject({
+      sequence: z.number().int().min(1),
+      previous: digest.nullable(),
+      parent: digest.nullable(),
+    }),
+  }),
+});
+
+/** The claims of a verified (or about to be signed) authorization artifact. */
+export type ArtifactClaims = z.infer<typeof ArtifactClaimsSchema>;

@@ -1,0 +1,30 @@
+import type { KeyObject } from 'node:crypto';
+import { compactVerify } from 'jose';
+import { WritError, isWritError } from '../../errors/writError';
+import { ARTIFACT_ALG } from '../claims';
+import type { ArtifactHeader } from './decodeArtifact';
+
+/** Resolves a `kid` to a trusted public key, or throws ARTIFACT_KEY_UNKNOWN. */
+export interface KeyResolver {
+  get(kid: string): KeyObject;
+}
+
+/**
+ * Step 2: signature. The key comes only from the trusted set, by `kid`; the algorithm is
+ * pinned again here so no header can widen it. Returns the verified payload bytes.
+ */
+export async function checkSignature(token: string, header: ArtifactHeader, keys: KeyResolver): Promise<Uint8Array> {
+  let key: KeyObject;
+  try {
+    key = keys.get(header.kid);
+  } catch (error) {
+    if (isWritError(error)) throw error;
+    throw new WritError('ARTIFACT_KEY_UNKNOWN', `key "${header.kid}" is not trusted`);
+  }
+  try {
+    const { payload } = await compactVerify(token, key, { algorithms: [ARTIFACT_ALG] });
+    return payload;
+  } catch {
+    throw new WritError('ARTIFACT_SIGNATURE_INVALID', `artifact signature does not verify with key "${header.kid}"`);
+  }
+}

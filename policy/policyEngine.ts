@@ -1,0 +1,94 @@
+import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import { WritError } from '../errors/writError';
+import type { PolicySet } from './policySet';
+
+/** The Cedar namespace Writ's principals, groups and actions live in. */
+export const CEDAR_NAMESPACE = 'Writ';
+
+/** A Cedar entity as the policy sees it (Cedar's JSON entity format). */
+export interface CedarEntity {
+  readonly uid: { readonly type: string; readonly id: string };
+  readonly attrs: Record<string, cedar.CedarValueJson>;
+  readonly parents: readonly { readonly type: string; readonly id: string }[];
+}
+
+/** Everything a decision reads. Its canonical digest is bound into the artifact. */
+export interface PolicyRequest {
+  readonly principal: { readonly id: string; readonly groups: readonly string[] };
+  readonly action: string;
+  readonly resource: CedarEntity;
+  readonly context: Record<string, cedar.CedarValueJson>;
+}
+
+/** Cedar's answer: allowed or not, the policies that determined it, and any errors. */
+export interface PolicyDecision {
+  readonly allowed: boolean;
+  readonly determiningPolicies: readonly string[];
+  readonly errors: readonly { readonly policyId: string; readonly message: string }[];
+}
+
+/**
+ * Evaluates requests against one preparsed policy set. Preparsing happens once, at
+ * construction, keyed by the set's digest, so a reloaded set never shares a cache
+ * entry with the one it replaced; each decision then skips parsing entirely.
+ */
+export class PolicyEngine {
+  readonly policySet: PolicySet;
+  private readonly cacheKey: string;
+
+  constructor(policySet: PolicySet) {
+    this.policySet = policySet;
+    this.cacheKey = policySet.digest;
+    const schema = cedar.preparseSchema(this.cacheKey, policySet.schemaText);
+    const policies = cedar.preparsePolicySet(this.cacheKey, {
+      staticPolicies: Object.fromEntries(policySet.policies.map((p) => [p.id, p.text])),
+    });
+    for (const answer of [schema, policies]) {
+      if (answer.type === 'failure') {
+        throw new WritError('POLICY_INVALID', answer.errors.map((e) => e.message).join('; '));
+      }
+    }
+  }
+
+  /**
+   * Decides one request. The request and entities are validated against the schema; a
+   * request Cedar cannot evaluate is POLICY_EVALUATION_ERROR, never a silent deny or permit.
+   */
+  decide(request: PolicyRequest): PolicyDecision {
+    const principalUid = { type: `${CEDAR_NAMESPACE}::User`, id: request.principal.id };
+    const entities: cedar.EntityJson[] = [
+      {
+        uid: principalUid,
+        attrs: {},
+        parents: request.principal.groups.map((group) => ({ type: `${CEDAR_NAMESPACE}::Group`, id: group })),
+      },
+      ...request.principal.groups.map((group) => ({ uid: { type: `${CEDAR_NAMESPACE}::Group`, id: group }, attrs: {}, parents: [] })),
+      { uid: request.resource.uid, attrs: request.resource.attrs, parents: [...request.resource.parents] },
+    ];
+    let answer: cedar.AuthorizationAnswer;
+    try {
+      answer = cedar.statefulIsAuthorized({
+        principal: principalUid,
+        action: { type: `${CEDAR_NAMESPACE}::Action`, id: request.action },
+        resource: request.resource.uid,
+        context: request.context,
+        entities,
+        preparsedSchemaName: this.cacheKey,
+        preparsedPolicySetId: this.cacheKey,
+        validateRequest: true,
+      });
+    } catch (error) {
+      throw new WritError('POLICY_EVALUATION_ERROR', `policy engine failed: ${(error as Error).message}`);
+    }
+    if (answer.type === 'failure') {
+      throw new WritError('POLICY_EVALUATION_ERROR', answer.errors.map((e) => e.message).join('; '), {
+        issues: answer.errors.map((e) => ({ path: 'request', message: e.message })),
+      });
+    }
+    return {
+      allowed: answer.response.decision === 'allow',
+      determiningPolicies: answer.response.diagnostics.reason,
+      errors: answer.response.diagnostics.errors.map((e) => ({ policyId: e.policyId, message: e.error.message })),
+    };
+  }
+}

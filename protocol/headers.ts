@@ -1,0 +1,9 @@
+// Header names Writ uses on the Temporal wire. Workflow code imports this file, so it
+// must stay free of runtime dependencies.
+
+/** The authorization artifact (compact JWS) an action activity is scheduled with. */
+export const ARTIFACT_HEADER = 'writ-artifact';
+/** The initiator's identity token, set on workflow start by the client interceptor. */
+export const IDENTITY_HEADER = 'writ-identity';
+/** The parent's lineage head (last artifact digest), set on a child workflow's start. */
+export const LINEAGE_HEADER = 'writ-lineage';

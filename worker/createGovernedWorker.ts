@@ -1,0 +1,67 @@
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { ActionRegistry } from '../actions/actionRegistry';
+import type { GovernedActions } from '../actions/types';
+import type { Signer } from '../artifact/mintArtifact';
+import type { KeyResolver } from '../artifact/verify/checkSignature';
+import type { PolicySource } from '../policy/policySource';
+import { createGovernedActivities } from '../activities/writ/governedActivities';
+import type { ArtifactWindowSettings, GovernanceDeps, IdentityCheck } from '../activities/writ/governanceDeps';
+import type { GovernedBundle } from './bundleGovernedWorkflows';
+import { EnforcementInterceptor } from './enforcementInterceptor';
+import { validateWindowSettings } from './windowSettings';
+
+/** Everything a governed worker needs; the stores and keys are injected. */
+export interface GovernedWorkerOptions {
+  readonly connection: NativeConnection;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly workflows: GovernedBundle;
+  readonly actions: GovernedActions;
+  readonly policies: PolicySource;
+  readonly signer: () => Promise<Signer>;
+  readonly trustedKeys: KeyResolver;
+  readonly identity: IdentityCheck;
+  /** Ungoverned activities allowed on this worker, declared by name. */
+  readonly exemptActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
+  readonly window?: Partial<ArtifactWindowSettings>;
+  readonly clock?: () => Date;
+  readonly workerBuildId?: string;
+  readonly maxConcurrentActivityTaskExecutions?: number;
+}
+
+/**
+ * Creates a worker on which every governed action is enforced: Writ's activities plus
+ * one activity per declared action, the enforcement interceptor in front of all of
+ * them, and workflow code bundled with Writ's workflow interceptors.
+ */
+export async function createGovernedWorker(options: GovernedWorkerOptions): Promise<Worker> {
+  const deps = governanceDeps(options);
+  const exempt = options.exemptActivities ?? {};
+  for (const name of Object.keys(exempt)) {
+    if (deps.registry.has(name) || name.startsWith('writ.')) throw new TypeError(`exempt activity "${name}" collides with a governed or Writ activity`);
+  }
+  const exemptNames = new Set(Object.keys(exempt));
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    workflowBundle: options.workflows.bundle,
+    activities: { ...createGovernedActivities(deps), ...exempt },
+    interceptors: { activity: [(ctx) => ({ inbound: new EnforcementInterceptor(ctx, deps, exemptNames) })] },
+    ...(options.maxConcurrentActivityTaskExecutions === undefined ? {} : { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions }),
+  });
+}
+
+/** The dependencies shared by the authorize activity and the enforcement point. */
+export function governanceDeps(options: Omit<GovernedWorkerOptions, 'connection' | 'namespace' | 'taskQueue'>): GovernanceDeps {
+  return {
+    registry: new ActionRegistry(options.actions),
+    policies: options.policies,
+    identity: options.identity,
+    signer: options.signer,
+    trustedKeys: options.trustedKeys,
+    clock: options.clock ?? (() => new Date()),
+    window: validateWindowSettings(options.window ?? {}),
+    environment: { workerBuildId: options.workerBuildId ?? 'writ-dev', codeDigest: options.workflows.codeDigest },
+  };
+}

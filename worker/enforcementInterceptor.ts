@@ -1,0 +1,137 @@
+import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temporalio/common';
+import type { Context } from '@temporalio/activity';
+import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
+import { canonicalDigest, sha256Digest } from '../canonical/digest';
+import { WritError } from '../errors/writError';
+import { toApplicationFailure } from '../errors/toApplicationFailure';
+import { verifyArtifact } from '../artifact/verifyArtifact';
+import type { ArtifactClaims } from '../artifact/claims';
+import type { ExecutionFacts } from '../artifact/verify/executionFacts';
+import { WRIT_ACTIVITY_PREFIX } from '../actions/actionRegistry';
+import { ARTIFACT_HEADER } from '../protocol/headers';
+import type { ActionOutcome } from '../protocol/authorizeContract';
+import { mintReceipt } from '../receipt/mintReceipt';
+import { actionContextStore } from '../activities/writ/actionContextStore';
+import type { GovernanceDeps } from '../activities/writ/governanceDeps';
+
+/**
+ * The enforcement point. Before a governed action's body runs, the artifact from its
+ * header is verified against this execution's own activity info and the args it
+ * received; afterwards the outcome is receipted. Writ's own activities pass; any other
+ * activity runs only when it is declared exempt by name.
+ */
+export class EnforcementInterceptor implements ActivityInboundCallsInterceptor {
+  constructor(
+    private readonly context: Context,
+    private readonly deps: GovernanceDeps,
+    private readonly exempt: ReadonlySet<string>,
+  ) {}
+
+  async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
+    const info = this.context.info;
+    const type = info.activityType;
+    if (type.startsWith(WRIT_ACTIVITY_PREFIX)) return next(input);
+    if (!this.deps.registry.has(type)) {
+      if (this.exempt.has(type)) return next(input);
+      throw toApplicationFailure(new WritError('ACTION_NOT_GOVERNED', `activity "${type}" is neither a governed action nor declared exempt`), 'ACTION_NOT_GOVERNED');
+    }
+
+    const facts: ExecutionFacts = {
+      namespace: info.activityNamespace,
+      taskQueue: info.taskQueue,
+      // A governed action only ever runs inside a workflow run; a standalone activity
+      // has no run to be bound to and fails the run binding below.
+      workflowId: info.workflowExecution?.workflowId ?? '',
+      runId: info.workflowExecution?.runId ?? '',
+      activityId: info.activityId,
+      activityType: type,
+      attempt: info.attempt,
+      args: input.args,
+    };
+    const token = this.readArtifact(input.headers[ARTIFACT_HEADER]);
+    let claims: ArtifactClaims;
+    try {
+      claims = await verifyArtifact(token, facts, {
+        keys: this.deps.trustedKeys,
+        now: this.deps.clock(),
+        clockSkewSeconds: this.deps.window.clockSkewSeconds,
+        maxLifetimeSeconds: this.deps.window.maxLifetimeSeconds,
+        activePolicyDigest: this.deps.policies.current().policySet.digest,
+      });
+    } catch (error) {
+      throw toApplicationFailure(error, 'ARTIFACT_MALFORMED');
+    }
+    return this.runAndReceipt(input, next, claims, sha256Digest(token as string), facts);
+  }
+
+  private readArtifact(payload: Payload | undefined): unknown {
+    if (payload === undefined) return undefined;
+    try {
+      return defaultPayloadConverter.fromPayload(payload);
+    } catch {
+      throw toApplicationFailure(new WritError('ARTIFACT_MALFORMED', 'artifact header does not decode'), 'ARTIFACT_MALFORMED');
+    }
+  }
+
+  private async runAndReceipt(
+    input: ActivityExecuteInput,
+    next: Next<ActivityInboundCallsInterceptor, 'execute'>,
+    claims: ArtifactClaims,
+    artifactDigest: string,
+    facts: ExecutionFacts,
+  ): Promise<ActionOutcome> {
+    const actionContext = {
+      // Stable for the step across attempts and re-authorizations: a duplicate or zombie
+      // attempt presents the same key, and the side-effect store acts once per key.
+      idempotencyKey: sha256Digest(`${claims.writ.runtime.runId}/${claims.writ.runtime.stepId}`),
+      principal: claims.sub,
+      artifactId: claims.jti,
+    };
+    const receiptFor = async (outcome: 'completed' | 'failed', resultDigest: string) =>
+      mintReceipt(
+        { artifactId: claims.jti, artifactDigest, runId: facts.runId, activityId: facts.activityId, attempt: facts.attempt, outcome, resultDigest },
+        await this.deps.signer(),
+        this.deps.clock(),
+      );
+
+    let result: unknown;
+    try {
+      result = await actionContextStore.run(actionContext, () => next(input));
+    } catch (error) {
+      throw await this.failureWithReceipt(error, receiptFor);
+    }
+    const normalized = result === undefined ? null : result;
+    let writReceipt: string;
+    try {
+      writReceipt = await receiptFor('completed', canonicalDigest(normalized));
+    } catch (error) {
+      throw toApplicationFailure(error, 'SIGNER_UNAVAILABLE');
+    }
+    return { result: normalized, writReceipt };
+  }
+
+  /** A failed action is receipted too; the failure keeps its type and retryability. */
+  private async failureWithReceipt(
+    error: unknown,
+    receiptFor: (outcome: 'failed', resultDigest: string) => Promise<string>,
+  ): Promise<ApplicationFailure> {
+    const failure =
+      error instanceof ApplicationFailure
+        ? error
+        : error instanceof WritError
+          ? toApplicationFailure(error, error.code)
+          : ApplicationFailure.create({ type: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) });
+    let writReceipt: string;
+    try {
+      writReceipt = await receiptFor('failed', canonicalDigest({ type: failure.type ?? null, message: failure.message }));
+    } catch (signError) {
+      return toApplicationFailure(signError, 'SIGNER_UNAVAILABLE');
+    }
+    return ApplicationFailure.create({
+      type: failure.type ?? 'Error',
+      message: failure.message,
+      nonRetryable: failure.nonRetryable === true,
+      details: [...(failure.details ?? []), { writReceipt }],
+    });
+  }
+}
