@@ -55,6 +55,10 @@ export const WRIT_ERROR_CODES = [
   'CONFIG_INVALID',
   'TEMPORAL_CLI_NOT_FOUND',
   'TEMPORAL_SERVER_FAILED',
+  // example stores
+  'LEDGER_INSUFFICIENT_FUNDS',
+  'LEDGER_ACCOUNT_UNKNOWN',
+  'IDEMPOTENCY_KEY_CONFLICT',
 ] as const;
 
 export type WritErrorCode = (typeof WRIT_ERROR_CODES)[number];

@@ -1,4 +1,4 @@
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
 import { sha256Digest } from '../canonical/digest';
 
 /** Path of Writ's workflow interceptor module, resolved for source (tests) and build. */
@@ -6,7 +6,7 @@ export const WORKFLOW_INTERCEPTORS_MODULE = require.resolve('../workflows/writ/i
 
 /** A workflow bundle with Writ's interceptors in it, and the digest artifacts cite. */
 export interface GovernedBundle {
-  readonly bundle: WorkflowBundleWithSourceMap;
+  readonly bundle: WorkflowBundleOption;
   readonly codeDigest: string;
 }
 

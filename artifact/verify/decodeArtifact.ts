@@ -5,7 +5,8 @@ import { ARTIFACT_ALG, ARTIFACT_TYP } from '../claims';
 /** Artifacts are small; anything larger is refused before any parsing. */
 export const MAX_ARTIFACT_BYTES = 16 * 1024;
 
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+// An empty signature part is let through to fail as alg-not-allowed or bad signature.
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 // Exactly these members: no `jwk`, `jku`, `x5c`, `crit` or anything else that could
 // steer key selection or processing.

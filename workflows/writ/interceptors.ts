@@ -2,6 +2,7 @@
 // each artifact on the activity it authorizes. They are a convenience, not the security
 // boundary: the worker's activity interceptor verifies everything again.
 import {
+  ActivityFailure,
   ApplicationFailure,
   defaultPayloadConverter,
   proxyActivities,
@@ -42,7 +43,15 @@ class GovernedInbound implements WorkflowInboundCallsInterceptor {
       throw ApplicationFailure.create({ type: 'IDENTITY_MISSING', message: 'workflow started without an identity token', nonRetryable: true });
     }
     // The identity is checked by an activity so the verdict is in history.
-    state.principal = await identityCheck[VERIFY_IDENTITY_ACTIVITY]!({ identityToken: state.identityToken });
+    try {
+      state.principal = await identityCheck[VERIFY_IDENTITY_ACTIVITY]!({ identityToken: state.identityToken });
+    } catch (error) {
+      // Surface the denial as the workflow's own failure, typed by its code.
+      if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type) {
+        throw ApplicationFailure.create({ type: error.cause.type, message: error.cause.message, nonRetryable: true, cause: error });
+      }
+      throw error;
+    }
     return next(input);
   }
 }

@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { loadConfig } from '../../config/writConfig';
+import { createWritClient } from '../../client/createWritClient';
+import { startDevServer, type DevServer } from '../../server/devServer';
+import { toConnectionOptions } from '../../server/temporalTarget';
+import { bundleGovernedWorkflows } from '../../worker/bundleGovernedWorkflows';
+import { startGovernedWorker } from '../../worker/startGovernedWorker';
+import { DEMO_PRINCIPALS, DEMO_SCENARIOS } from '../demo/scenarios';
+import { describeSteps } from '../demo/describeSteps';
+
+/** Options of `writ dev`. */
+export interface DevOptions {
+  readonly keepServing: boolean;
+  readonly dataDir?: string;
+}
+
+/**
+ * The main job: start the embedded Temporal server (unless configuration names another)
+ * and a governed worker, run the example workflows, and print every governed step.
+ */
+export async function runDev(options: DevOptions): Promise<number> {
+  const config = loadConfig(options.dataDir === undefined ? {} : { overrides: { dataDir: options.dataDir } });
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  let server: DevServer | undefined;
+  if (config.temporal.mode === 'embedded') {
+    say(`starting the Temporal dev server (data in ${join(config.dataDir, 'temporal')}) ...`);
+    server = await startDevServer({
+      dataDir: join(config.dataDir, 'temporal'),
+      searchAttributes: { WritStatus: 'Keyword', WritPrincipal: 'Keyword' },
+    });
+    say(`Temporal server at ${server.address}, Web UI at ${server.uiUrl ?? '(headless)'}`);
+  }
+  try {
+    say('bundling workflows and starting a governed worker ...');
+    const bundle = await bundleGovernedWorkflows(require.resolve('../../workflows'));
+    const started = await startGovernedWorker(config, { ...(server ? { address: server.address } : {}), bundle });
+    started.stores.ledger.seedDemo();
+    started.stores.workspace.seedDemo();
+    const idp = started.governance.devIdentityProvider;
+    if (idp === undefined) throw new Error('writ dev mints demo identities and needs the local identity provider (remove `identity` from writ.config.json)');
+    const connection = await Connection.connect(toConnectionOptions(config.temporal, server?.address) as never);
+    const tokens = {
+      alice: await idp.mintToken({ principal: 'alice', groups: [...DEMO_PRINCIPALS.alice] }),
+      'support-agent': await idp.mintToken({ principal: 'support-agent', groups: [...DEMO_PRINCIPALS['support-agent']] }),
+    };
+    const runId = Date.now().toString(36);
+    const running = started.worker.run();
+    try {
+      for (const [index, scenario] of DEMO_SCENARIOS.entries()) {
+        const client = createWritClient({ connection, namespace: started.namespace, identityToken: tokens[scenario.principal] });
+        const handle = await client.workflow.start(scenario.workflowType, {
+          taskQueue: config.taskQueue,
+          workflowId: `demo-${runId}-${index + 1}-${scenario.workflowType}`,
+          args: [scenario.input],
+        });
+        let status = 'completed';
+        try {
+          await handle.result();
+        } catch (error) {
+          const cause = (error as { cause?: { type?: string } }).cause;
+          status = `failed (${cause?.type ?? (error as Error).message})`;
+        }
+        say(`\n${index + 1}. ${scenario.title}\n   workflow ${handle.workflowId}: ${status}`);
+        for (const step of describeSteps(await handle.fetchHistory(), scenario.principal)) {
+          say(`   - ${step.action.padEnd(17)} ${step.decision.padEnd(6)} principal=${step.principal} policy=${step.policyVersion} artifact=${step.artifactId}`);
+          say(`     ${step.outcome}`);
+        }
+      }
+    } catch (error) {
+      started.worker.shutdown();
+      await running;
+      throw error;
+    }
+    say(`\nWhere to look:\n  Temporal Web UI: ${server?.uiUrl ?? 'your cluster\'s UI'} (namespace ${started.namespace})\n  data directory:  ${config.dataDir}\n  keys (public set): ${join(config.keysDir, 'jwks.json')}`);
+    if (options.keepServing) {
+      say('\nserving; press Ctrl-C to stop');
+    } else {
+      started.worker.shutdown();
+    }
+    await running;
+    await connection.close();
+    await started.close();
+    return 0;
+  } finally {
+    await server?.stop();
+  }
+}

@@ -1,0 +1,40 @@
+import type { temporal } from '@temporalio/proto';
+import { actionOutcome, authorizationResult, governedStepsFromHistory } from '../../history/governedSteps';
+
+/** One printed line of the demo: a governed step as an operator wants to see it. */
+export interface StepLine {
+  readonly action: string;
+  readonly decision: 'permit' | 'deny' | 'pending';
+  readonly principal: string;
+  readonly policyVersion: string;
+  readonly artifactId: string;
+  readonly outcome: string;
+}
+
+/** Summarises each governed step of a run's history for printing. */
+export function describeSteps(history: temporal.api.history.v1.IHistory, principal: string): StepLine[] {
+  return governedStepsFromHistory(history).map((step) => {
+    const authorization = authorizationResult(step);
+    const end = step.authorization.end;
+    if (authorization === undefined) {
+      return {
+        action: step.action,
+        decision: end.status === 'pending' ? 'pending' : 'deny',
+        principal,
+        policyVersion: '-',
+        artifactId: '-',
+        outcome: end.status === 'failed' ? `denied ${end.code}: ${end.message}` : end.status,
+      };
+    }
+    const outcome = actionOutcome(step);
+    const execEnd = step.execution?.end;
+    return {
+      action: step.action,
+      decision: 'permit',
+      principal: authorization.principal,
+      policyVersion: authorization.policyVersion,
+      artifactId: authorization.artifactId,
+      outcome: outcome !== undefined ? 'executed, receipt signed' : execEnd?.status === 'failed' ? `refused ${execEnd.code}` : (execEnd?.status ?? 'not scheduled'),
+    };
+  });
+}

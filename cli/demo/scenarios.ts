@@ -1,0 +1,33 @@
+import type { ToolCall } from '../../workflows/runAgentPlan';
+
+/** One example workflow run of the demo: who starts what, with which input. */
+export interface Scenario {
+  readonly title: string;
+  readonly workflowType: 'transferFunds' | 'changeInfrastructure' | 'runAgentPlan';
+  readonly principal: 'alice' | 'support-agent';
+  readonly input: unknown;
+}
+
+/** The demo's principals and the groups their identity tokens carry. */
+export const DEMO_PRINCIPALS = {
+  alice: ['treasury', 'ops'],
+  'support-agent': ['agents'],
+} as const;
+
+const agentPlan: ToolCall[] = [
+  { tool: 'agentSearchDocs', input: { query: 'refund damaged' } },
+  { tool: 'agentWriteNote', input: { title: 'Order 1042', body: 'Customer reports a damaged item; refund per policy.' } },
+  { tool: 'agentIssueRefund', input: { orderId: 'order-1042', amountCents: 2_000 } },
+  { tool: 'agentSendEmail', input: { to: 'customer-care@example.com', subject: 'Order 1042 refunded', body: 'Refund of 20.00 issued.' } },
+  { tool: 'agentSendEmail', input: { to: 'someone@elsewhere.test', subject: 'Customer list', body: 'Attached, as asked.' } },
+];
+
+/** What `writ dev` runs: permitted and denied steps of each example. */
+export const DEMO_SCENARIOS: readonly Scenario[] = [
+  { title: 'transfer 250.00 between customer accounts', workflowType: 'transferFunds', principal: 'alice', input: { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 25_000, memo: 'rent' } },
+  { title: 'transfer 25,000.00 (above the limit)', workflowType: 'transferFunds', principal: 'alice', input: { fromAccount: 'acct-treasury', toAccount: 'acct-bob', amountCents: 2_500_000 } },
+  { title: 'transfer to a frozen account', workflowType: 'transferFunds', principal: 'alice', input: { fromAccount: 'acct-alice', toAccount: 'acct-mallory', amountCents: 1_000 } },
+  { title: 'staging config change', workflowType: 'changeInfrastructure', principal: 'alice', input: { environment: 'staging', service: 'payments-api', change: 'raise pool size to 40' } },
+  { title: 'production change outside a change window', workflowType: 'changeInfrastructure', principal: 'alice', input: { environment: 'production', service: 'payments-api', change: 'raise pool size to 40' } },
+  { title: 'support agent handles a damaged-item ticket', workflowType: 'runAgentPlan', principal: 'support-agent', input: agentPlan },
+];

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { isWritError } from '../errors/writError';
+import { runDev } from './commands/dev';
+import { registerKeysCommands } from './commands/keys';
+import { registerServeCommands } from './commands/serve';
+import { registerTokenCommand } from './commands/token';
+
+const program = new Command()
+  .name('writ')
+  .description('Execution governance for Temporal workflows: every action authorized, signed, verified and recorded before it runs')
+  .showHelpAfterError();
+
+program
+  .command('dev')
+  .description('start the embedded Temporal server and a governed worker, run the example workflows, print every governed step')
+  .option('--keep-serving', 'keep the server and worker running after the examples')
+  .option('--data-dir <path>', 'data directory (default .writ)')
+  .action(async (opts: { keepServing?: boolean; dataDir?: string }) => {
+    process.exitCode = await runDev({ keepServing: opts.keepServing === true, ...(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir }) });
+  });
+registerKeysCommands(program);
+registerTokenCommand(program);
+registerServeCommands(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (isWritError(error)) {
+    process.stderr.write(`writ: ${error.code}: ${error.message}\n`);
+    for (const issue of error.issues) process.stderr.write(`  - ${issue.path}: ${issue.message}\n`);
+  } else {
+    process.stderr.write(`writ: ${(error as Error).stack ?? String(error)}\n`);
+  }
+  process.exitCode = 1;
+});

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { z } from 'zod';
+import { jsonPathOf } from '../canonical/jsonPath';
+import { WritError } from '../errors/writError';
+import { KeyStore, type PublicJwks } from '../keys/keyStore';
+
+/** The `iss` of tokens minted by the development identity provider. */
+export const DEV_IDENTITY_ISSUER = 'writ-dev-idp';
+
+/** The `aud` Writ expects in identity tokens unless configured otherwise. */
+export const WRIT_IDENTITY_AUDIENCE = 'writ';
+
+/** Lifetime of a development token when the caller names none, in seconds. */
+export const DEFAULT_DEV_TOKEN_TTL_SECONDS = 3600;
+
+/** The longest lifetime a development token may have, in seconds: one day. */
+export const MAX_DEV_TOKEN_TTL_SECONDS = 86_400;
+
+/** Options of `DevIdentityProvider.open`. */
+export interface DevIdentityProviderOptions {
+  /** The clock for `iat` and `exp`; tests inject one. */
+  readonly clock?: () => Date;
+  /** The `iss` to mint with; only tests that need a foreign issuer change it. */
+  readonly issuer?: string;
+  /** The `aud` to mint with; only tests that need a wrong audience change it. */
+  readonly audience?: string;
+}
+
+/** What a development token says about its holder. */
+export const MintTokenRequestSchema = z.strictObject({
+  principal: z.string().min(1).max(256),
+  groups: z.array(z.string().min(1).max(256)).max(100).optional(),
+  ttlSeconds: z.number().int().min(1).max(MAX_DEV_TOKEN_TTL_SECONDS).optional(),
+});
+
+/** A request to `mintToken`. */
+export type MintTokenRequest = z.input<typeof MintTokenRequestSchema>;
+
+/**
+ * A local identity provider for development and tests: it mints signed identity tokens
+ * (compact JWTs, EdDSA, header `typ: JWT` and `kid`) with claims `iss`, `aud`, `sub`,
+ * `groups`, `iat`, `exp` and `jti`, and publishes its public key set at `jwksPath` for an
+ * `IdentityVerifier` to trust. Its Ed25519 key lives in its own directory, apart from
+ * Writ's signing keys, so an identity token can never pass for an authorization artifact.
+ * In production a real identity provider takes its place; nothing else changes.
+ */
+export class DevIdentityProvider {
+  /** The `iss` this provider mints with. */
+  readonly issuer: string;
+  /** The `aud` this provider mints with. */
+  readonly audience: string;
+  private readonly keys: KeyStore;
+  private readonly clock: () => Date;
+
+  private constructor(keys: KeyStore, issuer: string, audience: string, clock: () => Date) {
+    this.keys = keys;
+    this.issuer = issuer;
+    this.audience = audience;
+    this.clock = clock;
+  }
+
+  /** Opens the provider in `dir` without touching the disk; the key is made by `ensureKey`. */
+  static open(dir: string, options: DevIdentityProviderOptions = {}): DevIdentityProvider {
+    const issuer = options.issuer ?? DEV_IDENTITY_ISSUER;
+    const audience = options.audience ?? WRIT_IDENTITY_AUDIENCE;
+    if (issuer === '' || audience === '') {
+      throw new WritError('CONFIG_INVALID', 'identity provider issuer and audience must be non-empty');
+    }
+    const clock = options.clock ?? (() => new Date());
+    return new DevIdentityProvider(KeyStore.open(dir, { clock }), issuer, audience, clock);
+  }
+
+  /** Where the public key set is published (`<dir>/jwks.json`), for the verifier's `jwksPath`. */
+  get jwksPath(): string {
+    return this.keys.jwksPath;
+  }
+
+  /** Makes the provider's key on first use (and publishes `jwks.json`); returns its kid. */
+  async ensureKey(): Promise<string> {
+    return (await this.keys.ensureActive()).kid;
+  }
+
+  /**
+   * Mints an identity token for `principal`, valid from now for `ttlSeconds` (default one
+   * hour, at most one day). A malformed request is `INPUT_INVALID`.
+   */
+  async mintToken(request: MintTokenRequest): Promise<string> {
+    const parsed = MintTokenRequestSchema.safeParse(request);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((issue) => ({ path: jsonPathOf(issue.path), message: issue.message }));
+      throw new WritError('INPUT_INVALID', `token request is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, {
+        issues,
+      });
+    }
+    const { principal, groups = [], ttlSeconds = DEFAULT_DEV_TOKEN_TTL_SECONDS } = parsed.data;
+    await this.ensureKey();
+    const { kid, key } = await this.keys.loadSigningKey();
+    const issuedAt = Math.floor(this.clock().getTime() / 1000);
+    return new SignJWT({ groups })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid })
+      .setIssuer(this.issuer)
+      .setAudience(this.audience)
+      .setSubject(principal)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + ttlSeconds)
+      .setJti(randomUUID())
+      .sign(key);
+  }
+
+  /** The provider's public key set (empty before `ensureKey`). */
+  publicJwks(): PublicJwks {
+    return this.keys.exportPublicJwks();
+  }
+}

@@ -1,0 +1,249 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { calculateJwkThumbprint } from 'jose';
+import { WritError } from '../errors/writError';
+import {
+  KidSchema,
+  toPublicSigningJwk,
+  type Ed25519PrivateJwk,
+  type Ed25519PublicJwk,
+  type PublicSigningJwk,
+} from './ed25519Jwk';
+import { errnoCode } from './errnoCode';
+import {
+  JWKS_FILE,
+  MANIFEST_FILE,
+  PRIVATE_KEY_SUFFIX,
+  readKeyStoreManifest,
+  type KeyStatus,
+  type KeyStoreEntry,
+  type KeyStoreManifest,
+} from './keyStoreManifest';
+import { readPrivateSigningKey } from './readPrivateSigningKey';
+import { writeFileAtomicSync } from './writeFileAtomic';
+
+/** What the key store tells about a key: never any key material. */
+export interface KeyInfo {
+  readonly kid: string;
+  /** ISO 8601 instant from the store's clock. */
+  readonly createdAt: string;
+  readonly status: KeyStatus;
+}
+
+/** The active private key, ready for jose's `sign`. */
+export interface SigningKey {
+  readonly kid: string;
+  readonly key: KeyObject;
+}
+
+/** Options of `KeyStore.open`. */
+export interface KeyStoreOptions {
+  /** The clock for `createdAt`; tests inject one. */
+  readonly clock?: () => Date;
+}
+
+/** The public key set, as published in `jwks.json`. */
+export interface PublicJwks {
+  readonly keys: PublicSigningJwk[];
+}
+
+const PRIVATE_FILE_MODE = 0o600;
+const PUBLIC_FILE_MODE = 0o644;
+const DIRECTORY_MODE = 0o700;
+
+interface GeneratedKey {
+  readonly kid: string;
+  readonly publicJwk: Ed25519PublicJwk;
+  readonly privateJwk: Ed25519PrivateJwk;
+}
+
+/**
+ * Writ's Ed25519 signing keys in one directory: `manifest.json` (the source of truth),
+ * `<kid>.private.jwk.json` (mode 0600, one per key that is not retired) and `jwks.json`
+ * (the public set, rewritten on every change). A kid is the key's RFC 7638 thumbprint.
+ *
+ * Every file is validated when read and written atomically. Private key material never
+ * appears in an error, a log or a returned value, except the `KeyObject` of
+ * `loadSigningKey`. Changes are safe against each other inside one process (each one reads,
+ * modifies and writes the manifest without yielding); across processes, run one key
+ * command at a time.
+ */
+export class KeyStore {
+  /** The store's directory, absolute. */
+  readonly directory: string;
+  private readonly clock: () => Date;
+
+  private constructor(directory: string, clock: () => Date) {
+    this.directory = directory;
+    this.clock = clock;
+  }
+
+  /** Opens the store in `dir` without touching the disk; `create` makes the directory. */
+  static open(dir: string, options: KeyStoreOptions = {}): KeyStore {
+    if (typeof dir !== 'string' || dir.trim() === '') {
+      throw new WritError('CONFIG_INVALID', 'key store directory must be a non-empty path');
+    }
+    return new KeyStore(path.resolve(dir), options.clock ?? (() => new Date()));
+  }
+
+  /** Where the public key set is published. */
+  get jwksPath(): string {
+    return path.join(this.directory, JWKS_FILE);
+  }
+
+  /** Every key the store knows, retired ones included, oldest first. */
+  list(): KeyInfo[] {
+    return this.readManifest().keys.map(toKeyInfo);
+  }
+
+  /**
+   * Generates a key. With no active key in the store it becomes the active one; otherwise
+   * it is published as verify-only, so verifiers learn it before it could ever sign.
+   */
+  async create(): Promise<KeyInfo> {
+    const generated = await this.generate();
+    // From here on nothing awaits: the read-modify-write cannot interleave with another change.
+    const manifest = this.readManifest();
+    const status: KeyStatus = manifest.keys.some((entry) => entry.status === 'active') ? 'verify-only' : 'active';
+    return this.commitNewKey(manifest, generated, status);
+  }
+
+  /** The active key, created first when there is none (used by development set-up). */
+  async ensureActive(): Promise<KeyInfo> {
+    const existing = this.findActive(this.readManifest());
+    if (existing !== undefined) return toKeyInfo(existing);
+    const generated = await this.generate();
+    const manifest = this.readManifest();
+    // A concurrent caller may have made one while this one was generating: keep theirs.
+    const raced = this.findActive(manifest);
+    if (raced !== undefined) return toKeyInfo(raced);
+    return this.commitNewKey(manifest, generated, 'active');
+  }
+
+  /**
+   * Makes a new key active. The previous active key becomes verify-only: it signs no more
+   * but stays in the public set, so artifacts already signed with it still verify.
+   */
+  async rotate(): Promise<KeyInfo> {
+    const generated = await this.generate();
+    const manifest = this.readManifest();
+    const demoted: KeyStoreManifest = {
+      ...manifest,
+      keys: manifest.keys.map((entry) => (entry.status === 'active' ? { ...entry, status: 'verify-only' } : entry)),
+    };
+    return this.commitNewKey(demoted, generated, 'active');
+  }
+
+  /**
+   * Retires a key: it leaves the public set and its private key file is deleted. Retiring
+   * the active key (say, after a compromise) leaves the store without a signer until
+   * `create` or `rotate`. Retiring a retired key changes nothing.
+   */
+  retire(kid: string): KeyInfo {
+    const manifest = this.readManifest();
+    const target = manifest.keys.find((entry) => entry.kid === kid);
+    if (target === undefined) throw new WritError('KEY_NOT_FOUND', `no key with kid ${JSON.stringify(kid)} in the store`);
+    if (target.status === 'retired') return toKeyInfo(target);
+    const updated: KeyStoreManifest = {
+      ...manifest,
+      keys: manifest.keys.map((entry) => (entry.kid === kid ? { ...entry, status: 'retired' } : entry)),
+    };
+    this.writeManifestAndJwks(updated);
+    // Deleted last: if this step fails the key is already untrusted everywhere.
+    this.write(() => fs.rmSync(this.privateKeyPath(target.kid), { force: true }));
+    return { ...toKeyInfo(target), status: 'retired' };
+  }
+
+  /** The public key set: the active key first, then verify-only keys, newest first. Never has `d`. */
+  exportPublicJwks(): PublicJwks {
+    return publicJwksOf(this.readManifest());
+  }
+
+  /**
+   * The active private key as a node:crypto KeyObject. Refused with `SIGNER_UNAVAILABLE`
+   * when there is no active key, or its file is missing, unreadable, readable by others,
+   * malformed, or holds a key other than the one the manifest publishes.
+   */
+  async loadSigningKey(): Promise<SigningKey> {
+    const active = this.findActive(this.readManifest());
+    if (active === undefined) throw new WritError('SIGNER_UNAVAILABLE', 'the key store has no active signing key');
+    return { kid: active.kid, key: await readPrivateSigningKey(this.privateKeyPath(active.kid), active) };
+  }
+
+  private async generate(): Promise<GeneratedKey> {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const exported = privateKey.export({ format: 'jwk' });
+    if (typeof exported.x !== 'string' || typeof exported.d !== 'string') {
+      throw new WritError('KEYSTORE_INVALID', 'generated key could not be exported as a JWK');
+    }
+    const publicJwk: Ed25519PublicJwk = { kty: 'OKP', crv: 'Ed25519', x: exported.x };
+    const kid = await calculateJwkThumbprint(publicJwk, 'sha256');
+    return { kid, publicJwk, privateJwk: { ...publicJwk, d: exported.d, kid } };
+  }
+
+  private commitNewKey(manifest: KeyStoreManifest, generated: GeneratedKey, status: KeyStatus): KeyInfo {
+    const entry: KeyStoreEntry = {
+      kid: generated.kid,
+      createdAt: this.clock().toISOString(),
+      status,
+      publicJwk: generated.publicJwk,
+    };
+    const updated: KeyStoreManifest = { ...manifest, keys: [...manifest.keys, entry] };
+    this.write(() => {
+      fs.mkdirSync(this.directory, { recursive: true, mode: DIRECTORY_MODE });
+      // The private key first: the manifest never names a key whose private half is not on disk.
+      writeFileAtomicSync(this.privateKeyPath(generated.kid), `${JSON.stringify(generated.privateJwk)}\n`, PRIVATE_FILE_MODE);
+    });
+    this.writeManifestAndJwks(updated);
+    return toKeyInfo(entry);
+  }
+
+  private writeManifestAndJwks(manifest: KeyStoreManifest): void {
+    this.write(() => {
+      writeFileAtomicSync(path.join(this.directory, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, PUBLIC_FILE_MODE);
+      writeFileAtomicSync(this.jwksPath, `${JSON.stringify(publicJwksOf(manifest), null, 2)}\n`, PUBLIC_FILE_MODE);
+    });
+  }
+
+  /** Runs a file-system write; a failure (full disk, permissions) becomes a coded error. */
+  private write(action: () => void): void {
+    try {
+      action();
+    } catch (cause) {
+      const reason = errnoCode(cause) ?? 'write failed';
+      throw new WritError('KEYSTORE_INVALID', `cannot write the key store in ${this.directory}: ${reason}`, { cause });
+    }
+  }
+
+  private readManifest(): KeyStoreManifest {
+    return readKeyStoreManifest(this.directory);
+  }
+
+  private findActive(manifest: KeyStoreManifest): KeyStoreEntry | undefined {
+    return manifest.keys.find((entry) => entry.status === 'active');
+  }
+
+  private privateKeyPath(kid: string): string {
+    // Checked here as well as in the manifest schema: a kid becomes part of a file name.
+    if (!KidSchema.safeParse(kid).success) throw new WritError('KEY_NOT_FOUND', 'not a key store kid');
+    return path.join(this.directory, `${kid}${PRIVATE_KEY_SUFFIX}`);
+  }
+}
+
+function toKeyInfo(entry: KeyStoreEntry): KeyInfo {
+  return { kid: entry.kid, createdAt: entry.createdAt, status: entry.status };
+}
+
+function publicJwksOf(manifest: KeyStoreManifest): PublicJwks {
+  const rank = (entry: KeyStoreEntry): number => (entry.status === 'active' ? 0 : 1);
+  const published = manifest.keys
+    .filter((entry) => entry.status !== 'retired')
+    .sort((a, b) => rank(a) - rank(b) || compareText(b.createdAt, a.createdAt));
+  return { keys: published.map((entry) => toPublicSigningJwk(entry.kid, entry.publicJwk)) };
+}
+
+// ISO 8601 instants in one format order correctly as plain text; no locale rules wanted.
+function compareText(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
+}

@@ -1,0 +1,67 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WritConfig } from '../config/writConfig';
+import { KeyStore } from '../keys/keyStore';
+import { TrustedKeySet } from '../keys/trustedKeySet';
+import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../identity/devIdentityProvider';
+import { IdentityVerifier } from '../identity/identityVerifier';
+import { PolicySource } from '../policy/policySource';
+import type { Signer } from '../artifact/mintArtifact';
+
+/** The trust material a governed worker runs with, opened from configuration. */
+export interface Governance {
+  readonly keyStore: KeyStore;
+  readonly trustedKeys: TrustedKeySet;
+  readonly signer: () => Promise<Signer>;
+  readonly identity: IdentityVerifier;
+  readonly policies: PolicySource;
+  /** Present when the local development identity provider is the trusted one. */
+  readonly devIdentityProvider: DevIdentityProvider | undefined;
+  close(): void;
+}
+
+/** How long a loaded signing key is reused before the key directory is read again. */
+const SIGNER_CACHE_MS = 5_000;
+
+/**
+ * Opens keys, identity and policy for a worker. In development (no `identity` in the
+ * configuration) the local identity provider and a first signing key are created on
+ * demand; with a configured provider nothing is created and missing material fails.
+ */
+export async function openGovernance(config: WritConfig, options: { clock?: () => Date; createKeys?: boolean } = {}): Promise<Governance> {
+  const clockOption = options.clock === undefined ? {} : { clock: options.clock };
+  mkdirSync(config.keysDir, { recursive: true });
+  const keyStore = KeyStore.open(config.keysDir, clockOption);
+  if (options.createKeys ?? config.identity === undefined) await keyStore.ensureActive();
+
+  let devIdentityProvider: DevIdentityProvider | undefined;
+  let identity: IdentityVerifier;
+  if (config.identity === undefined) {
+    devIdentityProvider = DevIdentityProvider.open(join(config.dataDir, 'idp'), clockOption);
+    await devIdentityProvider.ensureKey();
+    identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: devIdentityProvider.jwksPath }, clockOption);
+  } else {
+    identity = await IdentityVerifier.create(config.identity, clockOption);
+  }
+
+  const policies = PolicySource.load(config.policiesDir).watch();
+  let cached: { signer: Promise<Signer>; at: number } | undefined;
+  const signer = () => {
+    const now = Date.now();
+    if (cached === undefined || now - cached.at > SIGNER_CACHE_MS) {
+      cached = { signer: keyStore.loadSigningKey(), at: now };
+      // A failed load must not be cached: the next call reads the directory again.
+      cached.signer.catch(() => (cached = undefined));
+    }
+    return cached.signer;
+  };
+  return {
+    keyStore,
+    trustedKeys: TrustedKeySet.fromJwks(keyStore.exportPublicJwks()),
+    signer,
+    identity,
+    policies,
+    devIdentityProvider,
+    close: () => policies.close(),
+  };
+}

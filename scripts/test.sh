@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a machine in any state: set-up first (idempotent), then jest,
+# whose global set-up starts the one Temporal dev server the tests share.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/setup.sh
+npm test

@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startDevServer, type DevServer } from '../../server/devServer';
+import { findTemporalCli } from '../../server/findTemporalCli';
+import { TEST_ENV, TEST_SERVER_HANDLE, type TestServerHandle } from './testServer';
+
+/**
+ * Jest global set-up: starts ONE Temporal dev server for the whole `npm test` run, in a
+ * fresh temporary directory, and publishes where it is through environment variables,
+ * which jest's worker processes inherit. The handle stays on `globalThis` for teardown.
+ */
+export default async function globalSetup(_globalConfig: unknown, projectConfig: { rootDir: string }): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-test-'));
+  const started = Date.now();
+  let server: DevServer;
+  try {
+    server = await startDevServer({
+      dataDir,
+      namespace: 'writ',
+      cliPath: findTemporalCli({ projectRoot: projectConfig.rootDir }),
+      headless: true,
+      searchAttributes: { WritStatus: 'Keyword', WritPrincipal: 'Keyword' },
+    });
+  } catch (error) {
+    // The error already carries the end of the server log; do not litter tmp on every failure.
+    if (process.env['WRIT_KEEP_TEST_DATA'] !== '1') {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+    throw error;
+  }
+  process.env[TEST_ENV.address] = server.address;
+  process.env[TEST_ENV.namespace] = server.namespace;
+  process.env[TEST_ENV.dataDir] = dataDir;
+  const handle: TestServerHandle = { server, dataDir };
+  (globalThis as Record<string, unknown>)[TEST_SERVER_HANDLE] = handle;
+  process.stdout.write(`\nwrit: Temporal dev server ready at ${server.address} (namespace ${server.namespace}) in ${Date.now() - started} ms\n`);
+}

@@ -1,0 +1,111 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { createWritClient } from '../../client/createWritClient';
+import { KeyStore } from '../../keys/keyStore';
+import { TrustedKeySet } from '../../keys/trustedKeySet';
+import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../../identity/devIdentityProvider';
+import { IdentityVerifier } from '../../identity/identityVerifier';
+import { PolicySource } from '../../policy/policySource';
+import { openExampleStores, type ExampleStores } from '../../stores/exampleStores';
+import { createExampleActions } from '../../activities/exampleActions';
+import { createGovernedWorker } from '../../worker/createGovernedWorker';
+import type { Signer } from '../../artifact/mintArtifact';
+import { sharedBundle } from './sharedBundle';
+import { testTemporal } from './testServer';
+
+/** Everything one test file needs: a governed worker on its own task queue, real stores. */
+export interface GovernedTestEnv {
+  readonly dir: string;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly stores: ExampleStores;
+  readonly keyStore: KeyStore;
+  readonly idp: DevIdentityProvider;
+  readonly signer: Signer;
+  readonly trustedKeys: TrustedKeySet;
+  readonly worker: Worker;
+  readonly connection: Connection;
+  /** A client whose starts carry a fresh token for `principal` with `groups`. */
+  clientAs(principal: string, groups: string[]): Promise<Client>;
+  /** A client that sends no identity at all. */
+  anonymousClient(): Client;
+  close(): Promise<void>;
+}
+
+/** The demo principals' groups, as tests use them. */
+export const TREASURER = { principal: 'alice', groups: ['treasury', 'ops'] };
+export const AGENT = { principal: 'support-agent', groups: ['agents'] };
+
+/**
+ * Starts a governed worker for the example actions on the shared dev server, with its own
+ * temp directory (keys, identity provider, SQLite stores) and task queue.
+ */
+export async function createGovernedTestEnv(options: { policiesDir?: string; clock?: () => Date } = {}): Promise<GovernedTestEnv> {
+  quietRuntime();
+  const { address, namespace } = testTemporal();
+  const dir = mkdtempSync(join(tmpdir(), 'writ-test-'));
+  const keyStore = KeyStore.open(join(dir, 'keys'));
+  await keyStore.ensureActive();
+  const idp = DevIdentityProvider.open(join(dir, 'idp'));
+  await idp.ensureKey();
+  const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: idp.jwksPath });
+  const policies = PolicySource.load(options.policiesDir ?? resolve(__dirname, '../../policies'));
+  const stores = openExampleStores(join(dir, 'stores'));
+  stores.ledger.seedDemo();
+  stores.workspace.seedDemo();
+  const signer = await keyStore.loadSigningKey();
+  const trustedKeys = TrustedKeySet.fromJwks(keyStore.exportPublicJwks());
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const taskQueue = `writ-test-${randomUUID()}`;
+  const worker = await createGovernedWorker({
+    connection: nativeConnection,
+    namespace,
+    taskQueue,
+    workflows: await sharedBundle(),
+    actions: createExampleActions(stores),
+    policies,
+    signer: async () => signer,
+    trustedKeys,
+    identity,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  const running = worker.run();
+  return {
+    dir,
+    namespace,
+    taskQueue,
+    stores,
+    keyStore,
+    idp,
+    signer,
+    trustedKeys,
+    worker,
+    connection,
+    async clientAs(principal, groups) {
+      const token = await idp.mintToken({ principal, groups });
+      return createWritClient({ connection, namespace, identityToken: token });
+    },
+    anonymousClient: () => new Client({ connection, namespace }),
+    async close() {
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      policies.close();
+      stores.close();
+    },
+  };
+}
+
+let runtimeInstalled = false;
+/** Worker logs (every expected denial is a warning) drown test output; errors still show. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+}
