@@ -16,8 +16,9 @@ program
   .description('start the embedded Temporal server and a governed worker, run the example workflows, print every governed step')
   .option('--keep-serving', 'keep the server and worker running after the examples')
   .option('--data-dir <path>', 'data directory (default .writ)')
-  .action(async (opts: { keepServing?: boolean; dataDir?: string }) => {
-    process.exitCode = await runDev({ keepServing: opts.keepServing === true, ...(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir }) });
+  .option('--verbose', "show the Temporal worker's own logs")
+  .action(async (opts: { keepServing?: boolean; dataDir?: string; verbose?: boolean }) => {
+    process.exitCode = await runDev({ keepServing: opts.keepServing === true, verbose: opts.verbose === true, ...(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir }) });
   });
 registerKeysCommands(program);
 registerTokenCommand(program);

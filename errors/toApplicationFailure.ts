@@ -16,6 +16,7 @@ export function toApplicationFailure(error: unknown, fallbackCode: WritErrorCode
     type: writError.code,
     message: writError.message,
     nonRetryable: true,
-    details: writError.issues.length > 0 ? [{ issues: writError.issues }] : [],
+    // Recorded in history with the failure: every problem, and the facts of the decision.
+    details: writError.issues.length > 0 || Object.keys(writError.facts).length > 0 ? [{ issues: writError.issues, ...writError.facts }] : [],
   });
 }

@@ -77,11 +77,18 @@ export class WritError extends Error {
   override readonly name = 'WritError';
   readonly code: WritErrorCode;
   readonly issues: readonly WritIssue[];
+  /** Plain-JSON facts about the failure worth recording (e.g. the policy version of a denial). */
+  readonly facts: Readonly<Record<string, unknown>>;
 
-  constructor(code: WritErrorCode, message: string, options: { issues?: readonly WritIssue[]; cause?: unknown } = {}) {
+  constructor(
+    code: WritErrorCode,
+    message: string,
+    options: { issues?: readonly WritIssue[]; facts?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.issues = options.issues ?? [];
+    this.facts = options.facts ?? {};
   }
 }
 

@@ -26,7 +26,7 @@ export async function startGovernedWorker(
   config: WritConfig,
   options: { address?: string; bundle?: GovernedBundle; workflowsPath?: string } = {},
 ): Promise<StartedWorker> {
-  const connection = await NativeConnection.connect(toConnectionOptions(config.temporal, options.address) as never);
+  const connection = await NativeConnection.connect(toConnectionOptions(config.temporal, options.address));
   const namespace = targetNamespace(config.temporal);
   const governance = await openGovernance(config);
   const stores = openExampleStores(join(config.dataDir, 'examples'));

@@ -33,7 +33,13 @@ export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeReques
         context: (view.context ?? {}) as PolicyRequest['context'],
       };
       const decision = engine.decide(policyRequest);
-      requirePermit(request.action, decision);
+      requirePermit(request.action, decision, {
+        principal: identity.principal,
+        policySetId: engine.policySet.id,
+        policyVersion: engine.policySet.version,
+        policyDigest: engine.policySet.digest,
+        determiningPolicies: decision.determiningPolicies,
+      });
       const signer = await deps.signer();
       const minted = await mintArtifact(
         {
@@ -94,16 +100,18 @@ async function deriveResource<T>(action: string, derive: () => T | Promise<T>): 
  * Cedar (a `forbid` that errors would otherwise let the request through), so any error
  * is POLICY_EVALUATION_ERROR; anything but an explicit allow is POLICY_DENIED.
  */
-function requirePermit(action: string, decision: PolicyDecision): void {
+function requirePermit(action: string, decision: PolicyDecision, facts: Record<string, unknown>): void {
   if (decision.errors.length > 0) {
     throw new WritError('POLICY_EVALUATION_ERROR', `${action}: policy evaluation failed in ${decision.errors.map((e) => e.policyId).join(', ')}`, {
       issues: decision.errors.map((e) => ({ path: e.policyId, message: e.message })),
+      facts,
     });
   }
   if (!decision.allowed) {
     const by = decision.determiningPolicies.length > 0 ? decision.determiningPolicies.join(', ') : 'no permitting policy';
     throw new WritError('POLICY_DENIED', `${action} denied by ${by}`, {
       issues: decision.determiningPolicies.map((id) => ({ path: id, message: 'determining policy' })),
+      facts,
     });
   }
 }

@@ -6,12 +6,14 @@ import { startDevServer, type DevServer } from '../../server/devServer';
 import { toConnectionOptions } from '../../server/temporalTarget';
 import { bundleGovernedWorkflows } from '../../worker/bundleGovernedWorkflows';
 import { startGovernedWorker } from '../../worker/startGovernedWorker';
+import { installRuntimeLogging } from '../../worker/runtimeLogging';
 import { DEMO_PRINCIPALS, DEMO_SCENARIOS } from '../demo/scenarios';
 import { describeSteps } from '../demo/describeSteps';
 
 /** Options of `writ dev`. */
 export interface DevOptions {
   readonly keepServing: boolean;
+  readonly verbose?: boolean;
   readonly dataDir?: string;
 }
 
@@ -22,6 +24,7 @@ export interface DevOptions {
 export async function runDev(options: DevOptions): Promise<number> {
   const config = loadConfig(options.dataDir === undefined ? {} : { overrides: { dataDir: options.dataDir } });
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  installRuntimeLogging(options.verbose ? 'INFO' : 'ERROR');
   let server: DevServer | undefined;
   if (config.temporal.mode === 'embedded') {
     say(`starting the Temporal dev server (data in ${join(config.dataDir, 'temporal')}) ...`);
@@ -39,7 +42,7 @@ export async function runDev(options: DevOptions): Promise<number> {
     started.stores.workspace.seedDemo();
     const idp = started.governance.devIdentityProvider;
     if (idp === undefined) throw new Error('writ dev mints demo identities and needs the local identity provider (remove `identity` from writ.config.json)');
-    const connection = await Connection.connect(toConnectionOptions(config.temporal, server?.address) as never);
+    const connection = await Connection.connect(toConnectionOptions(config.temporal, server?.address));
     const tokens = {
       alice: await idp.mintToken({ principal: 'alice', groups: [...DEMO_PRINCIPALS.alice] }),
       'support-agent': await idp.mintToken({ principal: 'support-agent', groups: [...DEMO_PRINCIPALS['support-agent']] }),
@@ -72,7 +75,8 @@ export async function runDev(options: DevOptions): Promise<number> {
       await running;
       throw error;
     }
-    say(`\nWhere to look:\n  Temporal Web UI: ${server?.uiUrl ?? 'your cluster\'s UI'} (namespace ${started.namespace})\n  data directory:  ${config.dataDir}\n  keys (public set): ${join(config.keysDir, 'jwks.json')}`);
+    const ui = server ? `${server.uiUrl ?? '(headless)'}${options.keepServing ? '' : ' (while `writ dev --keep-serving` runs)'}` : "your cluster's UI";
+    say(`\nWhere to look:\n  Temporal Web UI: ${ui} (namespace ${started.namespace}, histories kept in ${server?.dbFile ?? 'the cluster'})\n  data directory:  ${config.dataDir}\n  keys (public set): ${join(config.keysDir, 'jwks.json')}`);
     if (options.keepServing) {
       say('\nserving; press Ctrl-C to stop');
     } else {

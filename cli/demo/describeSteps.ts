@@ -17,11 +17,13 @@ export function describeSteps(history: temporal.api.history.v1.IHistory, princip
     const authorization = authorizationResult(step);
     const end = step.authorization.end;
     if (authorization === undefined) {
+      // A policy denial records who was refused and under which policy version.
+      const facts = (end.status === 'failed' ? end.details[0] : undefined) as { principal?: string; policyVersion?: string } | undefined;
       return {
         action: step.action,
         decision: end.status === 'pending' ? 'pending' : 'deny',
-        principal,
-        policyVersion: '-',
+        principal: facts?.principal ?? principal,
+        policyVersion: facts?.policyVersion ?? '-',
         artifactId: '-',
         outcome: end.status === 'failed' ? `denied ${end.code}: ${end.message}` : end.status,
       };

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { installRuntimeLogging } from '../../worker/runtimeLogging';
 import { createWritClient } from '../../client/createWritClient';
 import { KeyStore } from '../../keys/keyStore';
 import { TrustedKeySet } from '../../keys/trustedKeySet';
@@ -45,7 +46,7 @@ export const AGENT = { principal: 'support-agent', groups: ['agents'] };
  * temp directory (keys, identity provider, SQLite stores) and task queue.
  */
 export async function createGovernedTestEnv(options: { policiesDir?: string; clock?: () => Date } = {}): Promise<GovernedTestEnv> {
-  quietRuntime();
+  installRuntimeLogging('ERROR');
   const { address, namespace } = testTemporal();
   const dir = mkdtempSync(join(tmpdir(), 'writ-test-'));
   const keyStore = KeyStore.open(join(dir, 'keys'));
@@ -102,10 +103,3 @@ export async function createGovernedTestEnv(options: { policiesDir?: string; clo
   };
 }
 
-let runtimeInstalled = false;
-/** Worker logs (every expected denial is a warning) drown test output; errors still show. */
-function quietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-}
