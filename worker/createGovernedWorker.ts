@@ -1,5 +1,6 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { ActionRegistry } from '../actions/actionRegistry';
+import { WritError } from '../errors/writError';
 import type { GovernedActions } from '../actions/types';
 import type { Signer } from '../artifact/mintArtifact';
 import type { KeyResolver } from '../artifact/verify/checkSignature';
@@ -21,8 +22,10 @@ export interface GovernedWorkerOptions {
   readonly signer: () => Promise<Signer>;
   readonly trustedKeys: KeyResolver;
   readonly identity: IdentityCheck;
-  /** Ungoverned activities allowed on this worker, declared by name. */
+  /** Ungoverned activities this worker also serves; each must be named in `exemptActivityNames`. */
   readonly exemptActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
+  /** The configuration's `exemptActivities`: the only ungoverned activity names allowed to run. */
+  readonly exemptActivityNames?: readonly string[];
   readonly window?: Partial<ArtifactWindowSettings>;
   readonly clock?: () => Date;
   readonly workerBuildId?: string;
@@ -37,10 +40,12 @@ export interface GovernedWorkerOptions {
 export async function createGovernedWorker(options: GovernedWorkerOptions): Promise<Worker> {
   const deps = governanceDeps(options);
   const exempt = options.exemptActivities ?? {};
+  const exemptNames = new Set(options.exemptActivityNames ?? []);
   for (const name of Object.keys(exempt)) {
-    if (deps.registry.has(name) || name.startsWith('writ.')) throw new TypeError(`exempt activity "${name}" collides with a governed or Writ activity`);
+    if (deps.registry.has(name) || name.startsWith('writ.')) throw new WritError('CONFIG_INVALID', `exempt activity "${name}" collides with a governed or Writ activity`);
+    // Fail at start, not at run time: an ungoverned activity must be declared by name.
+    if (!exemptNames.has(name)) throw new WritError('CONFIG_INVALID', `activity "${name}" is not governed; declare it in exemptActivities to run it on a governed worker`);
   }
-  const exemptNames = new Set(Object.keys(exempt));
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

@@ -42,6 +42,7 @@ export async function startGovernedWorker(
     trustedKeys: governance.trustedKeys,
     identity: governance.identity,
     window: config.artifacts,
+    exemptActivityNames: config.exemptActivities,
     workerBuildId: config.workerBuildId,
   });
   return {

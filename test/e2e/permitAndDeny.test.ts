@@ -1,5 +1,6 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { canonicalDigest, sha256Digest } from '../../canonical/digest';
 import { verifyArtifact } from '../../artifact/verifyArtifact';
 import { verifyReceipt } from '../../receipt/verifyReceipt';
@@ -148,5 +149,18 @@ describe('when the input is invalid', () => {
     expect(cause.message).toContain('sneaky');
     const details = cause.details?.[0] as { issues: { path: string }[] };
     expect(details.issues.map((i) => i.path).sort()).toEqual(['(input)', 'amountCents']);
+  });
+});
+
+describe('when a history is exported as JSON and read back', () => {
+  it('round-trips through historyToJSON / historyFromJSON with the same governed steps', async () => {
+    const client = await env.clientAs(TREASURER.principal, TREASURER.groups);
+    const handle = await client.workflow.start('transferFunds', { taskQueue: env.taskQueue, workflowId: `json-${Date.now()}`, args: [{ fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 5 }] });
+    await handle.result();
+    const history = await handle.fetchHistory();
+    const json = historyToJSON(history);
+    const back = historyFromJSON(JSON.parse(json));
+    expect(back.events?.length).toBe(history.events?.length);
+    expect(governedStepsFromHistory(back)).toEqual(governedStepsFromHistory(history));
   });
 });

@@ -45,7 +45,7 @@ export const AGENT = { principal: 'support-agent', groups: ['agents'] };
  * Starts a governed worker for the example actions on the shared dev server, with its own
  * temp directory (keys, identity provider, SQLite stores) and task queue.
  */
-export async function createGovernedTestEnv(options: { policiesDir?: string; clock?: () => Date } = {}): Promise<GovernedTestEnv> {
+export async function createGovernedTestEnv(options: { policiesDir?: string; policies?: PolicySource; clock?: () => Date } = {}): Promise<GovernedTestEnv> {
   installRuntimeLogging('ERROR');
   const { address, namespace } = testTemporal();
   const dir = mkdtempSync(join(tmpdir(), 'writ-test-'));
@@ -54,7 +54,7 @@ export async function createGovernedTestEnv(options: { policiesDir?: string; clo
   const idp = DevIdentityProvider.open(join(dir, 'idp'));
   await idp.ensureKey();
   const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: idp.jwksPath });
-  const policies = PolicySource.load(options.policiesDir ?? resolve(__dirname, '../../policies'));
+  const policies = options.policies ?? PolicySource.load(options.policiesDir ?? resolve(__dirname, '../../policies'));
   const stores = openExampleStores(join(dir, 'stores'));
   stores.ledger.seedDemo();
   stores.workspace.seedDemo();

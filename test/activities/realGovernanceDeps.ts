@@ -1,0 +1,107 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { DefaultLogger } from '@temporalio/worker';
+import type { MockActivityEnvironmentOptions } from '@temporalio/testing';
+import { canonicalDigest } from '../../canonical/digest';
+import type { Signer } from '../../artifact/mintArtifact';
+import type { GovernanceDeps } from '../../activities/writ/governanceDeps';
+import { createExampleActions } from '../../activities/exampleActions';
+import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../../identity/devIdentityProvider';
+import { IdentityVerifier } from '../../identity/identityVerifier';
+import { KeyStore } from '../../keys/keyStore';
+import { TrustedKeySet } from '../../keys/trustedKeySet';
+import { PolicySource } from '../../policy/policySource';
+import { openExampleStores, type ExampleStores } from '../../stores/exampleStores';
+import { governanceDeps } from '../../worker/createGovernedWorker';
+import type { WritErrorCode } from '../../errors/writError';
+
+/** The repository's policy set, the one the example workers run under. */
+export const POLICIES_DIR = resolve(__dirname, '../../policies');
+
+/** The governance deps a worker would build, over real keys, identity, policies and stores. */
+export interface RealGovernance {
+  readonly dir: string;
+  readonly deps: GovernanceDeps;
+  readonly stores: ExampleStores;
+  readonly idp: DevIdentityProvider;
+  readonly keyStore: KeyStore;
+  readonly signer: Signer;
+  readonly policies: PolicySource;
+  close(): void;
+}
+
+/**
+ * Builds deps with `governanceDeps(...)`, exactly as `createGovernedWorker` does, in a
+ * fresh temp directory with the demo ledger seeded. `signer` and `policiesDir` replace
+ * the real ones for the tests that break them.
+ */
+export async function openRealGovernance(
+  options: { policiesDir?: string; signer?: () => Promise<Signer>; clock?: () => Date } = {},
+): Promise<RealGovernance> {
+  const dir = mkdtempSync(join(tmpdir(), 'writ-governance-'));
+  const keyStore = KeyStore.open(join(dir, 'keys'));
+  await keyStore.ensureActive();
+  const signer = await keyStore.loadSigningKey();
+  const idp = DevIdentityProvider.open(join(dir, 'idp'));
+  await idp.ensureKey();
+  const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: idp.jwksPath });
+  const policies = PolicySource.load(options.policiesDir ?? POLICIES_DIR);
+  const stores = openExampleStores(join(dir, 'stores'));
+  stores.ledger.seedDemo();
+  const deps = governanceDeps({
+    // The workflow bundle is never run here; only its digest reaches the artifact.
+    workflows: { bundle: { code: '' }, codeDigest: canonicalDigest('writ-test-workflow-code') },
+    actions: createExampleActions(stores),
+    policies,
+    signer: options.signer ?? (async () => signer),
+    trustedKeys: TrustedKeySet.fromJwks(keyStore.exportPublicJwks()),
+    identity,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  return {
+    dir,
+    deps,
+    stores,
+    idp,
+    keyStore,
+    signer,
+    policies,
+    close() {
+      policies.close();
+      stores.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A writable copy of the repository's policy set in a fresh temp directory. */
+export function copyPolicies(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'writ-policies-')), 'policies');
+  cpSync(POLICIES_DIR, dir, { recursive: true });
+  return dir;
+}
+
+/** Options for MockActivityEnvironment that keep the SDK's expected-failure warnings quiet. */
+export function quietMockOptions(options: MockActivityEnvironmentOptions = {}): MockActivityEnvironmentOptions {
+  return { logger: new DefaultLogger('ERROR'), ...options };
+}
+
+/**
+ * Awaits `run` and returns the ApplicationFailure it rejected with, after asserting its
+ * type is `code` and that it is non-retryable. Whatever else happens (no rejection, a
+ * different error) is what jest prints, which says more than a bare mismatch.
+ */
+export async function expectFailure(run: () => Promise<unknown>, code: WritErrorCode): Promise<ApplicationFailure> {
+  let thrown: unknown = 'NO_ERROR';
+  try {
+    await run();
+  } catch (error) {
+    thrown = error;
+  }
+  const seen =
+    thrown instanceof ApplicationFailure ? { type: thrown.type, nonRetryable: thrown.nonRetryable } : thrown;
+  expect(seen).toEqual({ type: code, nonRetryable: true });
+  return thrown as ApplicationFailure;
+}

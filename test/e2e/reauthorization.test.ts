@@ -1,0 +1,66 @@
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PolicySource } from '../../policy/policySource';
+import { PolicyEngine } from '../../policy/policyEngine';
+import { loadPolicySet } from '../../policy/policySet';
+import { authorizationResult, governedStepsFromHistory } from '../../history/governedSteps';
+import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
+
+const transfer = { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 900 };
+
+async function runTransfer(env: GovernedTestEnv, id: string) {
+  const client = await env.clientAs(TREASURER.principal, TREASURER.groups);
+  const handle = await client.workflow.start('transferFunds', { taskQueue: env.taskQueue, workflowId: `${id}-${Date.now()}`, args: [transfer] });
+  await handle.result();
+  return governedStepsFromHistory(await handle.fetchHistory());
+}
+
+describe('when an artifact expires before its action starts', () => {
+  let env: GovernedTestEnv;
+  // Writ's clock: minting (call 1) happens now; the enforcement point (call 2) sees a
+  // moment two minutes later, as after a backlog; later calls are back to now.
+  let calls = 0;
+  const clock = () => new Date(Date.now() + (++calls === 2 ? 120_000 : 0));
+  beforeAll(async () => {
+    env = await createGovernedTestEnv({ clock });
+  });
+  afterAll(async () => env?.close());
+
+  it('is denied at the worker and re-authorized by the step, never stretched', async () => {
+    const steps = await runTransfer(env, 'expired');
+    expect(steps.map((s) => s.activityId)).toEqual(['writ-step-1.1', 'writ-step-1.2']);
+    expect(steps[0]!.execution!.end).toMatchObject({ status: 'failed', code: 'ARTIFACT_EXPIRED' });
+    expect(steps[1]!.execution!.end.status).toBe('completed');
+    // Both authorizations are in the chain; the action ran once.
+    expect(steps[1]!.authorization.request.lineage.previous).toBe(authorizationResult(steps[0]!)!.artifactDigest);
+    expect(env.stores.ledger.listTransfers()).toHaveLength(1);
+  });
+});
+
+describe('when the policy set changes between authorize and execute', () => {
+  let env: GovernedTestEnv;
+  beforeAll(async () => {
+    // Two real policy sets: the one in the repo, and the same with a new version.
+    const newer = mkdtempSync(join(tmpdir(), 'writ-policies-'));
+    cpSync(resolve(__dirname, '../../policies'), newer, { recursive: true });
+    writeFileSync(join(newer, 'policy-set.json'), JSON.stringify({ id: 'writ-examples', version: 'next' }));
+    const before = new PolicyEngine(loadPolicySet(resolve(__dirname, '../../policies')));
+    const after = new PolicyEngine(loadPolicySet(newer));
+    let calls = 0;
+    // The first decision is made under the old set; from then on the new set is active.
+    const switching = { current: () => (++calls === 1 ? before : after), close() {} } as unknown as PolicySource;
+    env = await createGovernedTestEnv({ policies: switching });
+  });
+  afterAll(async () => env?.close());
+
+  it('denies the stale artifact (POLICY_STALE) and re-authorizes under the current set', async () => {
+    const steps = await runTransfer(env, 'stale');
+    expect(steps).toHaveLength(2);
+    expect(authorizationResult(steps[0]!)!.policyVersion).toBe('2026-11-26.1');
+    expect(steps[0]!.execution!.end).toMatchObject({ status: 'failed', code: 'POLICY_STALE' });
+    expect(authorizationResult(steps[1]!)!.policyVersion).toBe('next');
+    expect(steps[1]!.execution!.end.status).toBe('completed');
+    expect(env.stores.ledger.listTransfers()).toHaveLength(1);
+  });
+});
