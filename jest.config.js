@@ -7,8 +7,8 @@ module.exports = {
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
-  // jose and canonicalize ship ESM; SWC turns them into CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!(jose|canonicalize)/)'],
+  // jose ships ESM only; SWC turns it into CommonJS for jest's module system.
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testTimeout: 60_000,
   // One Temporal dev server for the whole run; tests find it through testTemporal().
   globalSetup: '<rootDir>/test/support/globalSetup.ts',

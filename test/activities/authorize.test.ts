@@ -1,0 +1,308 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import type { Info } from '@temporalio/activity';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
+import { createAuthorize } from '../../activities/writ/authorize';
+import { intentDigest } from '../../artifact/intentDigest';
+import type { ArtifactClaims } from '../../artifact/claims';
+import { sha256Digest } from '../../canonical/digest';
+import { KeyStore } from '../../keys/keyStore';
+import type { AuthorizeRequest, AuthorizeResult } from '../../protocol/authorizeContract';
+import { copyPolicies, expectFailure, openRealGovernance, quietMockOptions, type RealGovernance } from './realGovernanceDeps';
+
+const INFO: Partial<Info> = {
+  activityNamespace: 'writ-authz-ns',
+  taskQueue: 'writ-authz-queue',
+  workflowExecution: { workflowId: 'wf-authz-1', runId: 'run-authz-1' },
+  workflowType: 'transferFunds',
+  activityType: 'writ.authorize',
+  activityId: 'writ-authorize-7',
+};
+const NOW = new Date('2031-03-04T05:06:07.000Z');
+const TREASURER = { principal: 'alice', groups: ['treasury'] };
+const LINEAGE = { sequence: 2, previous: sha256Digest('previous artifact'), parent: null };
+
+const opened: RealGovernance[] = [];
+const policyCopies: string[] = [];
+afterEach(() => {
+  for (const governance of opened.splice(0)) governance.close();
+  for (const dir of policyCopies.splice(0)) rmSync(dirname(dir), { recursive: true, force: true });
+});
+
+/** A writable copy of the repository's policy set, removed after the test. */
+function policyCopy(): string {
+  const dir = policyCopy();
+  policyCopies.push(dir);
+  return dir;
+}
+
+async function governanceWith(options: Parameters<typeof openRealGovernance>[0] = {}): Promise<RealGovernance> {
+  const governance = await openRealGovernance({ clock: () => NOW, ...options });
+  opened.push(governance);
+  return governance;
+}
+
+/** A transfer request from `who`, as the governed step would send it. */
+async function transferRequest(
+  governance: RealGovernance,
+  args: unknown,
+  who: { principal: string; groups: string[] } = TREASURER,
+): Promise<AuthorizeRequest> {
+  return {
+    action: 'transferFunds',
+    args: [args],
+    stepId: 'step-transfer',
+    activityId: 'transfer-activity-3',
+    identityToken: await governance.idp.mintToken(who),
+    lineage: LINEAGE,
+  };
+}
+
+/** Runs writ.authorize as the activity of INFO's workflow run. */
+async function authorizeIn(
+  governance: RealGovernance,
+  request: AuthorizeRequest | Promise<AuthorizeRequest>,
+  info: Partial<Info> = INFO,
+): Promise<AuthorizeResult> {
+  const env = new MockActivityEnvironment(info, quietMockOptions());
+  return env.run(createAuthorize(governance.deps), await request);
+}
+
+/** The facts a refusal records with its failure (details[0]). */
+function factsOf(failure: { details?: unknown[] | undefined }): Record<string, unknown> {
+  return (failure.details?.[0] ?? {}) as Record<string, unknown>;
+}
+
+describe('writ.authorize', () => {
+  describe('when a treasurer asks for a transfer the policy permits', () => {
+    it('returns a permit and an artifact bound to this run, step, action, policy and lineage', async () => {
+      const governance = await governanceWith();
+      const args = { fromAccount: 'acct-treasury', toAccount: 'acct-bob', amountCents: 12_345, memo: 'invoice 42' };
+      const request = await transferRequest(governance, args);
+      const result = await authorizeIn(governance, request);
+      const policySet = governance.policies.current().policySet;
+
+      const claims = decodeJwt(result.artifact) as unknown as ArtifactClaims;
+      expect(claims.sub).toBe('alice');
+      expect(claims.writ.principal).toEqual({ id: 'alice', groups: ['treasury'], issuer: 'writ-dev-idp', tokenDigest: sha256Digest(request.identityToken) });
+      expect(claims.writ.runtime).toEqual({
+        namespace: 'writ-authz-ns',
+        taskQueue: 'writ-authz-queue',
+        workflowId: 'wf-authz-1',
+        runId: 'run-authz-1',
+        workflowType: 'transferFunds',
+        stepId: 'step-transfer',
+        activityId: 'transfer-activity-3',
+        maxAttempts: governance.deps.registry.get('transferFunds').maxAttempts,
+      });
+      expect(claims.writ.intent).toEqual({ action: 'transferFunds', argsDigest: intentDigest('transferFunds', [args]) });
+      expect(claims.writ.policy).toEqual({
+        setId: 'writ-examples',
+        version: policySet.version,
+        digest: policySet.digest,
+        determiningPolicies: ['transfers-permit-treasury'],
+      });
+      expect(claims.writ.lineage).toEqual(LINEAGE);
+      expect(claims.iat).toBe(NOW.getTime() / 1000);
+      expect(claims.exp - claims.iat).toBe(governance.deps.window.ttlSeconds);
+
+      expect(result).toEqual({
+        decision: 'permit',
+        artifact: expect.any(String),
+        artifactDigest: sha256Digest(result.artifact),
+        artifactId: claims.jti,
+        principal: 'alice',
+        policySetId: 'writ-examples',
+        policyVersion: policySet.version,
+        determiningPolicies: ['transfers-permit-treasury'],
+        expiresAt: new Date(claims.exp * 1000).toISOString(),
+        maxAttempts: claims.writ.runtime.maxAttempts,
+      });
+    });
+
+    it('signs the artifact with the active key', async () => {
+      const governance = await governanceWith();
+      const result = await authorizeIn(governance, await transferRequest(governance, { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 }));
+      expect(decodeProtectedHeader(result.artifact)).toMatchObject({ alg: 'EdDSA', kid: governance.signer.kid });
+      await expect(compactVerify(result.artifact, createLocalJWKSet(governance.keyStore.exportPublicJwks()))).resolves.toBeDefined();
+    });
+  });
+
+  describe('when the policy denies', () => {
+    it.each([
+      ['the amount is over the limit', { fromAccount: 'acct-treasury', toAccount: 'acct-bob', amountCents: 1_000_001 }, ['transfers-forbid-over-limit']],
+      ['the destination account is frozen', { fromAccount: 'acct-alice', toAccount: 'acct-mallory', amountCents: 100 }, ['transfers-forbid-frozen']],
+      ['the source account is frozen', { fromAccount: 'acct-mallory', toAccount: 'acct-alice', amountCents: 100 }, ['transfers-forbid-frozen']],
+    ])('fails POLICY_DENIED when %s, recording who, under which policy and why', async (_case, args, determining) => {
+      const governance = await governanceWith();
+      const failure = await expectFailure(() => authorizeIn(governance, transferRequest(governance, args)), 'POLICY_DENIED');
+      const policySet = governance.policies.current().policySet;
+      expect(factsOf(failure)).toMatchObject({
+        principal: 'alice',
+        policySetId: 'writ-examples',
+        policyVersion: policySet.version,
+        policyDigest: policySet.digest,
+        determiningPolicies: determining,
+      });
+    });
+
+    it('fails POLICY_DENIED with no determining policy when no permit applies', async () => {
+      const governance = await governanceWith();
+      const request = await transferRequest(governance, { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 }, { principal: 'bob', groups: ['ops'] });
+      const failure = await expectFailure(() => authorizeIn(governance, request), 'POLICY_DENIED');
+      expect(factsOf(failure)).toMatchObject({ principal: 'bob', determiningPolicies: [] });
+    });
+  });
+
+  describe('when the input is invalid in more than one way', () => {
+    it('fails INPUT_INVALID listing every issue', async () => {
+      const governance = await governanceWith();
+      const request = await transferRequest(governance, { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: '100', sneaky: true });
+      const failure = await expectFailure(() => authorizeIn(governance, request), 'INPUT_INVALID');
+      const issues = factsOf(failure)['issues'] as { path: string; message: string }[];
+      expect(issues.map((issue) => issue.path).sort()).toEqual(['(input)', 'amountCents']);
+      expect(issues.find((issue) => issue.path === '(input)')?.message).toContain('sneaky');
+    });
+  });
+
+  describe('when the action is not governed on this worker', () => {
+    it('fails ACTION_UNKNOWN', async () => {
+      const governance = await governanceWith();
+      const request = { ...(await transferRequest(governance, {})), action: 'launchMissiles' };
+      await expectFailure(() => authorizeIn(governance, request), 'ACTION_UNKNOWN');
+    });
+  });
+
+  describe('when the resource does not exist', () => {
+    it('fails RESOURCE_UNAVAILABLE', async () => {
+      const governance = await governanceWith();
+      const request = await transferRequest(governance, { fromAccount: 'acct-nobody', toAccount: 'acct-bob', amountCents: 100 });
+      await expectFailure(() => authorizeIn(governance, request), 'RESOURCE_UNAVAILABLE');
+    });
+  });
+
+  describe('when the identity token is bad', () => {
+    const args = { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 };
+
+    it('fails IDENTITY_MISSING for an empty token', async () => {
+      const governance = await governanceWith();
+      const request = { ...(await transferRequest(governance, args)), identityToken: '' };
+      await expectFailure(() => authorizeIn(governance, request), 'IDENTITY_MISSING');
+    });
+
+    it('fails IDENTITY_INVALID for a token that is not a JWT', async () => {
+      const governance = await governanceWith();
+      const request = { ...(await transferRequest(governance, args)), identityToken: 'not.a.jwt' };
+      await expectFailure(() => authorizeIn(governance, request), 'IDENTITY_INVALID');
+    });
+
+    it('fails IDENTITY_INVALID for a token whose payload was edited to add a group', async () => {
+      const governance = await governanceWith();
+      const genuine = await governance.idp.mintToken({ principal: 'bob', groups: [] });
+      const [header, payload, signature] = genuine.split('.');
+      const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
+      const forged = [header, Buffer.from(JSON.stringify({ ...claims, groups: ['treasury'] })).toString('base64url'), signature].join('.');
+      const request = { ...(await transferRequest(governance, args)), identityToken: forged };
+      await expectFailure(() => authorizeIn(governance, request), 'IDENTITY_INVALID');
+    });
+  });
+
+  describe('when a forbid policy errors during evaluation', () => {
+    // Cedar skips a policy that errors. For a forbid that would mean "permit": Writ must
+    // refuse instead. The over-limit forbid is dropped from the copy so the erroring
+    // forbid is the only policy that could deny these requests.
+    const OVERFLOW_POLICY =
+      '@id("transfers-forbid-overflow")\nforbid (principal, action == Writ::Action::"transferFunds", resource)\nwhen { context.amountCents * 1000000000000 > 0 };\n';
+    // 100,000,000 * 10^12 = 10^20 overflows Cedar's 64-bit Long (max about 9.22 * 10^18).
+    const OVERFLOWING = { fromAccount: 'acct-treasury', toAccount: 'acct-bob', amountCents: 100_000_000 };
+
+    function policiesWithoutOverLimit(withOverflowForbid: boolean): string {
+      const dir = policyCopy();
+      const transfers = readFileSync(join(dir, 'transfers.cedar'), 'utf8');
+      const dropped = transfers.replace(/@id\("transfers-forbid-over-limit"\)[^;]*;/, '');
+      expect(dropped).not.toBe(transfers);
+      writeFileSync(join(dir, 'transfers.cedar'), dropped);
+      if (withOverflowForbid) writeFileSync(join(dir, 'transfers-overflow.cedar'), OVERFLOW_POLICY);
+      return dir;
+    }
+
+    it('fails POLICY_EVALUATION_ERROR naming the policy that errored', async () => {
+      const governance = await governanceWith({ policiesDir: policiesWithoutOverLimit(true) });
+      const ids = governance.policies.current().policySet.policies.map((policy) => policy.id);
+      expect(ids).toContain('transfers-forbid-overflow');
+      expect(ids).not.toContain('transfers-forbid-over-limit');
+      const failure = await expectFailure(() => authorizeIn(governance, transferRequest(governance, OVERFLOWING)), 'POLICY_EVALUATION_ERROR');
+      expect(factsOf(failure)).toMatchObject({ issues: [{ path: 'transfers-forbid-overflow' }], principal: 'alice' });
+    });
+
+    it('permits the same request under the same set without the erroring forbid', async () => {
+      const governance = await governanceWith({ policiesDir: policiesWithoutOverLimit(false) });
+      const result = await authorizeIn(governance, await transferRequest(governance, OVERFLOWING));
+      expect(result.determiningPolicies).toEqual(['transfers-permit-treasury']);
+    });
+
+    it('permits an amount that does not overflow under the set with the erroring forbid', async () => {
+      const governance = await governanceWith({ policiesDir: policiesWithoutOverLimit(true) });
+      const result = await authorizeIn(governance, await transferRequest(governance, { ...OVERFLOWING, amountCents: 100 }));
+      expect(result.determiningPolicies).toEqual(['transfers-permit-treasury']);
+    });
+  });
+
+  describe('when the signer is unavailable', () => {
+    const args = { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 };
+
+    it('fails SIGNER_UNAVAILABLE when the key store has no active key', async () => {
+      const empty = await governanceWith();
+      const governance = await governanceWith({ signer: () => KeyStore.open(join(empty.dir, 'no-keys')).loadSigningKey() });
+      await expectFailure(() => authorizeIn(governance, transferRequest(governance, args)), 'SIGNER_UNAVAILABLE');
+    });
+
+    it('fails SIGNER_UNAVAILABLE when the signer hands out a public key', async () => {
+      const { publicKey } = generateKeyPairSync('ed25519');
+      const governance = await governanceWith({ signer: async () => ({ kid: 'public-only', key: publicKey }) });
+      await expectFailure(() => authorizeIn(governance, transferRequest(governance, args)), 'SIGNER_UNAVAILABLE');
+    });
+
+    it('fails SIGNER_UNAVAILABLE when the signer rejects with a plain error', async () => {
+      const governance = await governanceWith({ signer: () => Promise.reject(new Error('hsm offline')) });
+      await expectFailure(() => authorizeIn(governance, transferRequest(governance, args)), 'SIGNER_UNAVAILABLE');
+    });
+  });
+
+  describe('when the policy set breaks after it was loaded', () => {
+    const args = { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 };
+
+    it('fails POLICY_INVALID after a reload of a policy that does not parse, and permits again once fixed', async () => {
+      const dir = policyCopy();
+      const governance = await governanceWith({ policiesDir: dir });
+      await expect(authorizeIn(governance, await transferRequest(governance, args))).resolves.toMatchObject({ decision: 'permit' });
+
+      const original = readFileSync(join(dir, 'transfers.cedar'), 'utf8');
+      writeFileSync(join(dir, 'transfers.cedar'), `${original}\n@id("broken") permit (principal, action, resource) when {`);
+      governance.policies.reload();
+      await expectFailure(() => authorizeIn(governance, transferRequest(governance, args)), 'POLICY_INVALID');
+
+      writeFileSync(join(dir, 'transfers.cedar'), original);
+      governance.policies.reload();
+      await expect(authorizeIn(governance, await transferRequest(governance, args))).resolves.toMatchObject({ decision: 'permit' });
+    });
+
+    it('fails POLICY_UNAVAILABLE after a reload of a directory that is gone', async () => {
+      const dir = policyCopy();
+      const governance = await governanceWith({ policiesDir: dir });
+      rmSync(dir, { recursive: true, force: true });
+      governance.policies.reload();
+      await expectFailure(() => authorizeIn(governance, transferRequest(governance, args)), 'POLICY_UNAVAILABLE');
+    });
+  });
+
+  describe('when it runs outside a workflow run', () => {
+    it('fails AUTHORIZE_FAILED: there is no run to bind the artifact to', async () => {
+      const governance = await governanceWith();
+      const request = await transferRequest(governance, { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 });
+      await expectFailure(() => authorizeIn(governance, request, { ...INFO, workflowExecution: undefined } as Partial<Info>), 'AUTHORIZE_FAILED');
+    });
+  });
+});
