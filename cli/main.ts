@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { isWritError } from '../errors/writError';
-import { runDev } from './commands/dev';
 import { registerKeysCommands } from './commands/keys';
 import { registerServeCommands } from './commands/serve';
 import { registerTokenCommand } from './commands/token';
@@ -18,6 +17,8 @@ program
   .option('--data-dir <path>', 'data directory (default .writ)')
   .option('--verbose', "show the Temporal worker's own logs")
   .action(async (opts: { keepServing?: boolean; dataDir?: string; verbose?: boolean }) => {
+    // Loaded on use: the Temporal worker runtime takes a second to import.
+    const { runDev } = require('./commands/dev') as typeof import('./commands/dev');
     process.exitCode = await runDev({ keepServing: opts.keepServing === true, verbose: opts.verbose === true, ...(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir }) });
   });
 registerKeysCommands(program);

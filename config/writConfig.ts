@@ -24,7 +24,10 @@ export const WritConfigSchema = z.strictObject({
   keysDir: z.string().min(1).optional(),
   /** The identity provider to trust (default: the local development provider). */
   identity: IdentityVerifierConfigSchema.optional(),
-  artifacts: ArtifactWindowSchema.default({ ttlSeconds: 60, clockSkewSeconds: 5, maxLifetimeSeconds: 900 }),
+  artifacts: ArtifactWindowSchema.default({ ttlSeconds: 60, clockSkewSeconds: 5, maxLifetimeSeconds: 900 }).refine(
+    (window) => window.ttlSeconds <= window.maxLifetimeSeconds,
+    { message: 'ttlSeconds must not exceed maxLifetimeSeconds', path: ['ttlSeconds'] },
+  ),
   /** Ungoverned activities allowed on a governed worker, by name. */
   exemptActivities: z.array(z.string().min(1)).default([]),
   workerBuildId: z.string().min(1).default('writ-dev'),
@@ -34,14 +37,14 @@ export const WritConfigSchema = z.strictObject({
 export type WritConfig = z.infer<typeof WritConfigSchema> & { readonly projectRoot: string; readonly keysDir: string };
 
 /** Environment variables that override single settings (handy in CI and scripts). */
-const ENV_OVERRIDES: Record<string, (raw: Record<string, unknown>, value: string) => void> = {
+const ENV_OVERRIDES: Record<string, (raw: Record<string, unknown>, value: string, env: NodeJS.ProcessEnv) => void> = {
   WRIT_DATA_DIR: (raw, value) => (raw['dataDir'] = value),
   WRIT_TASK_QUEUE: (raw, value) => (raw['taskQueue'] = value),
   WRIT_POLICIES_DIR: (raw, value) => (raw['policiesDir'] = value),
   WRIT_KEYS_DIR: (raw, value) => (raw['keysDir'] = value),
   // An address switches to an existing server; WRIT_NAMESPACE names its namespace.
-  WRIT_TEMPORAL_ADDRESS: (raw, value) =>
-    (raw['temporal'] = { mode: 'external', address: value, namespace: process.env['WRIT_NAMESPACE'] ?? 'writ' }),
+  WRIT_TEMPORAL_ADDRESS: (raw, value, env) =>
+    (raw['temporal'] = { mode: 'external', address: value, namespace: env['WRIT_NAMESPACE'] || 'writ' }),
 };
 
 /**
@@ -53,18 +56,23 @@ export function loadConfig(options: { projectRoot?: string; file?: string; env?:
   const file = options.file ?? join(projectRoot, CONFIG_FILE);
   let raw: Record<string, unknown> = {};
   if (existsSync(file)) {
+    let parsed: unknown;
     try {
-      raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
     } catch (error) {
       throw new WritError('CONFIG_INVALID', `${file} is not valid JSON: ${(error as Error).message}`);
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new WritError('CONFIG_INVALID', `${file} must hold a JSON object`);
+    }
+    raw = parsed as Record<string, unknown>;
   } else if (options.file !== undefined) {
     throw new WritError('CONFIG_INVALID', `configuration file ${file} does not exist`);
   }
   const env = options.env ?? process.env;
   for (const [name, apply] of Object.entries(ENV_OVERRIDES)) {
     const value = env[name];
-    if (value !== undefined && value !== '') apply(raw, value);
+    if (value !== undefined && value !== '') apply(raw, value, env);
   }
   Object.assign(raw, options.overrides ?? {});
   const parsed = WritConfigSchema.safeParse(raw);

@@ -1,13 +1,10 @@
 import { Context } from '@temporalio/activity';
-import { canonicalDigest } from '../../canonical/digest';
 import { WritError } from '../../errors/writError';
 import { toApplicationFailure } from '../../errors/toApplicationFailure';
-import { intentDigest } from '../../artifact/intentDigest';
-import { mintArtifact } from '../../artifact/mintArtifact';
-import type { PolicyDecision, PolicyRequest } from '../../policy/policyEngine';
 import type { AuthorizeRequest, AuthorizeResult } from '../../protocol/authorizeContract';
+import { decideAuthorization } from './decideAuthorization';
 import type { GovernanceDeps } from './governanceDeps';
-import { validateInput } from './validateInput';
+import { mintAuthorization } from './mintAuthorization';
 
 /**
  * Builds `writ.authorize`: verify the initiator's identity, validate the input, derive
@@ -22,52 +19,17 @@ export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeReques
         throw new WritError('AUTHORIZE_FAILED', 'authorization runs only as a step of a workflow run');
       }
       const identity = await deps.identity.verify(request.identityToken);
-      const action = deps.registry.get(request.action);
-      const input = validateInput(request.action, action, request.args);
-      const view = await deriveResource(request.action, () => action.resource(input as never));
-      const engine = deps.policies.current();
-      const policyRequest: PolicyRequest = {
-        principal: { id: identity.principal, groups: identity.groups },
-        action: request.action,
-        resource: view.resource,
-        context: (view.context ?? {}) as PolicyRequest['context'],
+      const permitted = await decideAuthorization(deps, identity, request);
+      const signer = await loadSigner(deps);
+      const run = {
+        namespace: info.activityNamespace,
+        taskQueue: info.taskQueue,
+        workflowId: info.workflowExecution.workflowId,
+        runId: info.workflowExecution.runId,
+        workflowType: info.workflowType,
       };
-      const decision = engine.decide(policyRequest);
-      requirePermit(request.action, decision, {
-        principal: identity.principal,
-        policySetId: engine.policySet.id,
-        policyVersion: engine.policySet.version,
-        policyDigest: engine.policySet.digest,
-        determiningPolicies: decision.determiningPolicies,
-      });
-      const signer = await deps.signer();
-      const minted = await mintArtifact(
-        {
-          principal: { id: identity.principal, groups: identity.groups, issuer: identity.issuer, tokenDigest: identity.tokenDigest },
-          runtime: {
-            namespace: info.activityNamespace,
-            taskQueue: info.taskQueue,
-            workflowId: info.workflowExecution.workflowId,
-            runId: info.workflowExecution.runId,
-            workflowType: info.workflowType,
-            stepId: request.stepId,
-            activityId: request.activityId,
-            maxAttempts: action.maxAttempts,
-          },
-          policy: {
-            setId: engine.policySet.id,
-            version: engine.policySet.version,
-            digest: engine.policySet.digest,
-            determiningPolicies: [...decision.determiningPolicies],
-          },
-          intent: { action: request.action, argsDigest: intentDigest(request.action, request.args) },
-          environment: { ...deps.environment, policyInputsDigest: canonicalDigest(policyRequest) },
-          lineage: request.lineage,
-        },
-        signer,
-        deps.clock(),
-        deps.window.ttlSeconds,
-      );
+      const minted = await mintAuthorization(deps, identity, run, permitted, request, signer);
+      const { engine, decision, action } = permitted;
       return {
         decision: 'permit',
         artifact: minted.token,
@@ -86,32 +48,12 @@ export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeReques
   };
 }
 
-async function deriveResource<T>(action: string, derive: () => T | Promise<T>): Promise<T> {
+/** A signer that cannot be had (missing key, key service down) is SIGNER_UNAVAILABLE. */
+async function loadSigner(deps: GovernanceDeps) {
   try {
-    return await derive();
+    return await deps.signer();
   } catch (error) {
     if (error instanceof WritError) throw error;
-    throw new WritError('RESOURCE_UNAVAILABLE', `${action}: the resource could not be read: ${(error as Error).message}`);
-  }
-}
-
-/**
- * Fail closed on Cedar's two quiet ways to permit: a policy that errored is skipped by
- * Cedar (a `forbid` that errors would otherwise let the request through), so any error
- * is POLICY_EVALUATION_ERROR; anything but an explicit allow is POLICY_DENIED.
- */
-function requirePermit(action: string, decision: PolicyDecision, facts: Record<string, unknown>): void {
-  if (decision.errors.length > 0) {
-    throw new WritError('POLICY_EVALUATION_ERROR', `${action}: policy evaluation failed in ${decision.errors.map((e) => e.policyId).join(', ')}`, {
-      issues: decision.errors.map((e) => ({ path: e.policyId, message: e.message })),
-      facts,
-    });
-  }
-  if (!decision.allowed) {
-    const by = decision.determiningPolicies.length > 0 ? decision.determiningPolicies.join(', ') : 'no permitting policy';
-    throw new WritError('POLICY_DENIED', `${action} denied by ${by}`, {
-      issues: decision.determiningPolicies.map((id) => ({ path: id, message: 'determining policy' })),
-      facts,
-    });
+    throw new WritError('SIGNER_UNAVAILABLE', `no signing key available: ${(error as Error).name}`);
   }
 }

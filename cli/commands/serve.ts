@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/writConfig';
-import { startDevServer } from '../../server/devServer';
-import { startGovernedWorker } from '../../worker/startGovernedWorker';
+// The server and worker modules load the Temporal runtime (a second to import): they
+// are required when their command runs, so `writ keys` and `writ token` stay quick.
+type DevServerModule = typeof import('../../server/devServer');
+type WorkerModule = typeof import('../../worker/startGovernedWorker');
 
 /** `writ server` and `writ worker`: the two long-running pieces, separately. */
 export function registerServeCommands(program: Command): void {
@@ -12,6 +14,7 @@ export function registerServeCommands(program: Command): void {
     .option('--port <port>', 'gRPC port (default: a free one)')
     .action(async (opts: { port?: string }) => {
       const config = loadConfig();
+      const { startDevServer } = require('../../server/devServer') as DevServerModule;
       const server = await startDevServer({
         dataDir: join(config.dataDir, 'temporal'),
         searchAttributes: { WritStatus: 'Keyword', WritPrincipal: 'Keyword' },
@@ -31,6 +34,7 @@ export function registerServeCommands(program: Command): void {
     .description('run a governed worker for the example workflows against the configured server')
     .action(async () => {
       const config = loadConfig();
+      const { startGovernedWorker } = require('../../worker/startGovernedWorker') as WorkerModule;
       const started = await startGovernedWorker(config);
       process.stdout.write(`writ worker: serving ${config.taskQueue} in ${started.namespace}\n`);
       try {

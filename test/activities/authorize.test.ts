@@ -2,6 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { Info } from '@temporalio/activity';
+import type { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
 import { createAuthorize } from '../../activities/writ/authorize';
@@ -33,7 +34,7 @@ afterEach(() => {
 
 /** A writable copy of the repository's policy set, removed after the test. */
 function policyCopy(): string {
-  const dir = policyCopy();
+  const dir = copyPolicies();
   policyCopies.push(dir);
   return dir;
 }
@@ -71,7 +72,7 @@ async function authorizeIn(
 }
 
 /** The facts a refusal records with its failure (details[0]). */
-function factsOf(failure: { details?: unknown[] | undefined }): Record<string, unknown> {
+function factsOf(failure: ApplicationFailure): Record<string, unknown> {
   return (failure.details?.[0] ?? {}) as Record<string, unknown>;
 }
 
@@ -243,10 +244,10 @@ describe('writ.authorize', () => {
       expect(result.determiningPolicies).toEqual(['transfers-permit-treasury']);
     });
 
-    it('permits an amount that does not overflow under the set with the erroring forbid', async () => {
+    it('denies an amount that does not overflow: the forbid is in force whenever it evaluates', async () => {
       const governance = await governanceWith({ policiesDir: policiesWithoutOverLimit(true) });
-      const result = await authorizeIn(governance, await transferRequest(governance, { ...OVERFLOWING, amountCents: 100 }));
-      expect(result.determiningPolicies).toEqual(['transfers-permit-treasury']);
+      const failure = await expectFailure(() => authorizeIn(governance, transferRequest(governance, { ...OVERFLOWING, amountCents: 100 })), 'POLICY_DENIED');
+      expect(factsOf(failure)).toMatchObject({ determiningPolicies: ['transfers-forbid-overflow'] });
     });
   });
 
@@ -265,8 +266,8 @@ describe('writ.authorize', () => {
       await expectFailure(() => authorizeIn(governance, transferRequest(governance, args)), 'SIGNER_UNAVAILABLE');
     });
 
-    it('fails SIGNER_UNAVAILABLE when the signer rejects with a plain error', async () => {
-      const governance = await governanceWith({ signer: () => Promise.reject(new Error('hsm offline')) });
+    it('fails SIGNER_UNAVAILABLE when the signer rejects with a plain error (a key service that is down)', async () => {
+      const governance = await governanceWith({ signer: () => Promise.reject(new Error('key service offline')) });
       await expectFailure(() => authorizeIn(governance, transferRequest(governance, args)), 'SIGNER_UNAVAILABLE');
     });
   });
@@ -298,11 +299,12 @@ describe('writ.authorize', () => {
     });
   });
 
-  describe('when it runs outside a workflow run', () => {
+  describe('when the activity info names no workflow type (not a step of a workflow run)', () => {
     it('fails AUTHORIZE_FAILED: there is no run to bind the artifact to', async () => {
       const governance = await governanceWith();
       const request = await transferRequest(governance, { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 });
-      await expectFailure(() => authorizeIn(governance, request, { ...INFO, workflowExecution: undefined } as Partial<Info>), 'AUTHORIZE_FAILED');
+      // MockActivityEnvironment itself cannot run without workflowExecution; workflowType trips the same guard.
+      await expectFailure(() => authorizeIn(governance, request, { ...INFO, workflowType: undefined } as unknown as Partial<Info>), 'AUTHORIZE_FAILED');
     });
   });
 });

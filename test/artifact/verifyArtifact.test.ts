@@ -52,8 +52,8 @@ function refusal(token: unknown, options: { facts?: ExecutionFacts; context?: Pa
 }
 
 /** A deep copy of the genuine claims with `change` applied, signed by the trusted key. */
-async function resignedClaims(change: (claims: Record<string, any>) => void): Promise<string> {
-  const claims = structuredClone(genuineClaims) as Record<string, any>;
+async function resignedClaims(change: (claims: ArtifactClaims) => void): Promise<string> {
+  const claims = structuredClone(genuineClaims);
   change(claims);
   return signRaw(header(), claims, signer.key);
 }
@@ -214,7 +214,7 @@ describe('verifyArtifact', () => {
   describe('when a signed claim is missing, unknown or of the wrong shape', () => {
     const required = ['iss', 'aud', 'sub', 'jti', 'iat', 'nbf', 'exp', 'writ'];
     it.each(required)('refuses an artifact without %s as ARTIFACT_CLAIMS_INVALID, naming it', async (claim) => {
-      const token = await resignedClaims((claims) => delete claims[claim]);
+      const token = await resignedClaims((claims) => delete (claims as Record<string, unknown>)[claim]);
       const error = await rejectionOf(() => verifyArtifact(token, factsFor(TARGET), contextAt(keys.trusted, NOW)));
       expect(error).toBeInstanceOf(WritError);
       expect((error as WritError).code).toBe('ARTIFACT_CLAIMS_INVALID');
@@ -223,21 +223,21 @@ describe('verifyArtifact', () => {
 
     const sections = ['v', 'principal', 'runtime', 'policy', 'intent', 'environment', 'lineage'];
     it.each(sections)('refuses an artifact without writ.%s as ARTIFACT_CLAIMS_INVALID, naming it', async (section) => {
-      const token = await resignedClaims((claims) => delete claims['writ'][section]);
+      const token = await resignedClaims((claims) => delete (claims.writ as Record<string, unknown>)[section]);
       const error = await rejectionOf(() => verifyArtifact(token, factsFor(TARGET), contextAt(keys.trusted, NOW)));
       expect((error as WritError).code).toBe('ARTIFACT_CLAIMS_INVALID');
       expect((error as WritError).issues.map((issue) => issue.path)).toContain(`writ.${section}`);
     });
 
-    it.each<[string, (claims: Record<string, any>) => void]>([
-      ['an unknown top-level claim', (claims) => (claims['admin'] = true)],
-      ['an unknown claim inside writ.runtime', (claims) => (claims['writ'].runtime.sudo = true)],
-      ['another issuer', (claims) => (claims['iss'] = 'someone-else')],
-      ['another audience', (claims) => (claims['aud'] = 'writ-audit')],
-      ['a second version of the claims', (claims) => (claims['writ'].v = 2)],
-      ['a fractional exp', (claims) => (claims['exp'] = claims['exp'] + 0.5)],
-      ['maxAttempts above the cap', (claims) => (claims['writ'].runtime.maxAttempts = 11)],
-      ['an args digest that is not a sha256 digest', (claims) => (claims['writ'].intent.argsDigest = 'sha1:abc')],
+    it.each<[string, (claims: ArtifactClaims) => void]>([
+      ['an unknown top-level claim', (claims) => Object.assign(claims, { admin: true })],
+      ['an unknown claim inside writ.runtime', (claims) => Object.assign(claims.writ.runtime, { sudo: true })],
+      ['another issuer', (claims) => Object.assign(claims, { iss: 'someone-else' })],
+      ['another audience', (claims) => Object.assign(claims, { aud: 'writ-audit' })],
+      ['a second version of the claims', (claims) => Object.assign(claims.writ, { v: 2 })],
+      ['a fractional exp', (claims) => (claims.exp += 0.5)],
+      ['maxAttempts above the cap', (claims) => (claims.writ.runtime.maxAttempts = 11)],
+      ['an args digest that is not a sha256 digest', (claims) => (claims.writ.intent.argsDigest = 'sha1:abc')],
     ])('refuses %s as ARTIFACT_CLAIMS_INVALID', async (_kind, change) => {
       expect(await refusal(await resignedClaims(change))).toBe('ARTIFACT_CLAIMS_INVALID');
     });
@@ -264,7 +264,7 @@ describe('verifyArtifact', () => {
     });
 
     it('refuses an nbf further in the future than the skew as ARTIFACT_NOT_YET_VALID', async () => {
-      const token = await resignedClaims((claims) => (claims['nbf'] = T + 10));
+      const token = await resignedClaims((claims) => (claims.nbf = T + 10));
       expect(await refusal(token, { now: at(0), context: { clockSkewSeconds: 5 } })).toBe('ARTIFACT_NOT_YET_VALID');
     });
 
@@ -279,10 +279,10 @@ describe('verifyArtifact', () => {
       expect(await refusal(genuine, { context: { maxLifetimeSeconds: 59 } })).toBe('ARTIFACT_LIFETIME_EXCESSIVE');
     });
 
-    it.each<[string, (claims: Record<string, any>) => void]>([
-      ['nbf before iat', (claims) => (claims['nbf'] = T - 1)],
-      ['exp equal to nbf', (claims) => (claims['exp'] = claims['nbf'])],
-      ['exp before nbf', (claims) => (claims['exp'] = T - 10)],
+    it.each<[string, (claims: ArtifactClaims) => void]>([
+      ['nbf before iat', (claims) => (claims.nbf = T - 1)],
+      ['exp equal to nbf', (claims) => (claims.exp = claims.nbf)],
+      ['exp before nbf', (claims) => (claims.exp = T - 10)],
     ])('refuses %s as ARTIFACT_LIFETIME_EXCESSIVE', async (_kind, change) => {
       expect(await refusal(await resignedClaims(change))).toBe('ARTIFACT_LIFETIME_EXCESSIVE');
     });

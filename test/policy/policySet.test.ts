@@ -42,14 +42,14 @@ describe('loadPolicySet', () => {
   describe('when a policy, the schema or the manifest changes', () => {
     const original = (): string => loadPolicySet(EXAMPLE_POLICIES_DIR).digest;
     it.each<[string, (dir: string) => void]>([
-      ['an agent policy', (dir) => editFile(dir, 'agent.cedar', 'context.amountCents > 5000', 'context.amountCents > 5001')],
-      ['an infra policy', (dir) => editFile(dir, 'infra.cedar', 'resource.environment == "production"', 'resource.environment == "prod"')],
-      ['a transfers policy', (dir) => editFile(dir, 'transfers.cedar', 'context.amountCents > 1000000', 'context.amountCents > 2000000')],
-      ['a policy added', (dir) => appendFile(dir, 'transfers.cedar', '@id("transfers-forbid-self")\nforbid (principal, action == Writ::Action::"transferFunds", resource)\nwhen { context.toAccount == "acct-self" };')],
-      ['the schema text', (dir) => editFile(dir, 'schema.cedarschema', 'entity Group;', 'entity Group;\n  // a reviewed change')],
-      ['the version', (dir) => editFile(dir, 'policy-set.json', '"version": "', '"version": "next-')],
-      ['the set id', (dir) => editFile(dir, 'policy-set.json', '"writ-examples"', '"writ-examples-2"')],
-    ])('gives a different digest when %s changes', (_kind, change) => {
+      ['an agent policy is edited', (dir) => editFile(dir, 'agent.cedar', 'context.amountCents > 5000', 'context.amountCents > 5001')],
+      ['an infra policy is edited', (dir) => editFile(dir, 'infra.cedar', 'resource.environment == "production"', 'resource.environment == "prod"')],
+      ['a transfers policy is edited', (dir) => editFile(dir, 'transfers.cedar', 'context.amountCents > 1000000', 'context.amountCents > 2000000')],
+      ['a policy is added', (dir) => appendFile(dir, 'transfers.cedar', '@id("transfers-forbid-self")\nforbid (principal, action == Writ::Action::"transferFunds", resource)\nwhen { context.toAccount == "acct-self" };')],
+      ['the schema text is edited', (dir) => editFile(dir, 'schema.cedarschema', 'entity Group;', 'entity Group;\n  // a reviewed change')],
+      ['the version is bumped', (dir) => editFile(dir, 'policy-set.json', '"version": "', '"version": "next-')],
+      ['the set id is changed', (dir) => editFile(dir, 'policy-set.json', '"writ-examples"', '"writ-examples-2"')],
+    ])('gives a different digest when %s', (_kind, change) => {
       const dir = copies.copy();
       change(dir);
       const changed = loadPolicySet(dir).digest;
@@ -62,7 +62,9 @@ describe('loadPolicySet', () => {
     it('refuses the set as POLICY_INVALID', () => {
       const dir = copies.copy();
       appendFile(dir, 'transfers.cedar', 'forbid (principal, action == Writ::Action::"transferFunds", resource) when { context.toFrozen };');
-      expect(writErrorOf(() => loadPolicySet(dir)).code).toBe('POLICY_INVALID');
+      const error = writErrorOf(() => loadPolicySet(dir));
+      expect(error.code).toBe('POLICY_INVALID');
+      expect(error.issues.map((issue) => issue.path)).toEqual(['transfers.cedar']);
     });
   });
 

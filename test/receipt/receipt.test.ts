@@ -107,8 +107,8 @@ describe('mintReceipt and verifyReceipt', () => {
     });
 
     it('refuses claims outside the schema, even when signed by the trusted key, as RECEIPT_INVALID', async () => {
-      const claims = payloadOf(receipt) as Record<string, any>;
-      claims['writ'].extra = true;
+      const claims = payloadOf(receipt) as ReceiptClaims;
+      Object.assign(claims.writ, { extra: true });
       expect(await refusal(signCompactEd25519(receiptHeader(), claims, signer.key))).toBe('RECEIPT_INVALID');
     });
   });
