@@ -61,6 +61,13 @@ export const ArtifactClaimsSchema = z.strictObject({
       previous: digest.nullable(),
       parent: digest.nullable(),
     }),
+    /** Present when approvals were required or presented: how many, and by whom. */
+    approval: z
+      .strictObject({
+        required: z.number().int().min(0).max(10),
+        approvers: z.array(z.strictObject({ approver: name, statementDigest: digest })).max(10),
+      })
+      .optional(),
   }),
 });
 

@@ -1,8 +1,7 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
-import { CompactSign } from 'jose';
 import { sha256Digest } from '../canonical/digest';
-import { WritError } from '../errors/writError';
-import { ARTIFACT_ALG, ARTIFACT_AUDIENCE, ARTIFACT_ISSUER, ARTIFACT_TYP, ArtifactClaimsSchema, type ArtifactClaims } from './claims';
+import { ARTIFACT_AUDIENCE, ARTIFACT_ISSUER, ARTIFACT_TYP, ArtifactClaimsSchema, type ArtifactClaims } from './claims';
+import { signCompactJws } from './signCompactJws';
 
 /** The active signing key: never logged, never written to history. */
 export interface Signer {
@@ -25,13 +24,15 @@ export interface ArtifactContent {
   readonly intent: ArtifactClaims['writ']['intent'];
   readonly environment: ArtifactClaims['writ']['environment'];
   readonly lineage: ArtifactClaims['writ']['lineage'];
+  readonly approval?: NonNullable<ArtifactClaims['writ']['approval']>;
 }
 
 /**
  * Signs an authorization artifact valid from `now` for `ttlSeconds`. The claims are
  * checked against the same strict schema the enforcement point uses before signing, so
  * Writ never issues an artifact it would itself reject. A signing failure is
- * SIGNER_UNAVAILABLE, without key material in the message.
+ * SIGNER_UNAVAILABLE, without key material in the message. (Async for callers whose
+ * signer may one day be remote; signing itself is synchronous, see signCompactJws.)
  */
 export async function mintArtifact(content: ArtifactContent, signer: Signer, now: Date, ttlSeconds: number): Promise<MintedArtifact> {
   const iat = Math.floor(now.getTime() / 1000);
@@ -45,13 +46,6 @@ export async function mintArtifact(content: ArtifactContent, signer: Signer, now
     exp: iat + ttlSeconds,
     writ: { v: 1, ...content },
   } satisfies ArtifactClaims);
-  let token: string;
-  try {
-    token = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
-      .setProtectedHeader({ alg: ARTIFACT_ALG, typ: ARTIFACT_TYP, kid: signer.kid })
-      .sign(signer.key);
-  } catch (error) {
-    throw new WritError('SIGNER_UNAVAILABLE', `signing with key ${signer.kid} failed: ${(error as Error).name}`);
-  }
+  const token = signCompactJws(ARTIFACT_TYP, JSON.stringify(claims), signer);
   return { token, digest: sha256Digest(token), claims };
 }

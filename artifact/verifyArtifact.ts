@@ -1,4 +1,5 @@
 import type { ArtifactClaims } from './claims';
+import { checkApprovals } from './verify/checkApprovals';
 import { checkBindings } from './verify/checkBindings';
 import { checkPolicyCurrent } from './verify/checkPolicyCurrent';
 import { checkSignature, type KeyResolver } from './verify/checkSignature';
@@ -24,6 +25,7 @@ export async function verifyArtifact(token: unknown, facts: ExecutionFacts, cont
   const claims = parseClaims(payload);
   checkWindow(claims, context);
   checkBindings(claims, facts);
+  checkApprovals(claims);
   if (context.activePolicyDigest !== undefined) checkPolicyCurrent(claims, context.activePolicyDigest);
   return claims;
 }

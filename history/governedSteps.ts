@@ -1,6 +1,6 @@
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import { AUTHORIZE_ACTIVITY, type AuthorizeRequest, type AuthorizeResult, type ActionOutcome } from '../protocol/authorizeContract';
+import { AUTHORIZE_ACTIVITY, type ActionOutcome, type ApprovalRequired, type AuthorizeOutcome, type AuthorizeRequest, type AuthorizeResult } from '../protocol/authorizeContract';
 import { ARTIFACT_HEADER } from '../protocol/headers';
 
 type History = temporal.api.history.v1.IHistory;
@@ -98,7 +98,16 @@ export function governedStepsFromHistory(history: History): GovernedStepRecord[]
 
 /** The authorization result of a permitted step, if it was permitted. */
 export function authorizationResult(step: GovernedStepRecord): AuthorizeResult | undefined {
-  return step.authorization.end.status === 'completed' ? (step.authorization.end.result as AuthorizeResult) : undefined;
+  if (step.authorization.end.status !== 'completed') return undefined;
+  const outcome = step.authorization.end.result as AuthorizeOutcome;
+  return outcome.decision === 'permit' ? outcome : undefined;
+}
+
+/** The approval request an authorization answered with, if policy required approval. */
+export function approvalRequired(step: GovernedStepRecord): ApprovalRequired | undefined {
+  if (step.authorization.end.status !== 'completed') return undefined;
+  const outcome = step.authorization.end.result as AuthorizeOutcome;
+  return outcome.decision === 'approval-required' ? outcome : undefined;
 }
 
 /** The action's outcome envelope (result + receipt), if it completed. */

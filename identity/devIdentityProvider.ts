@@ -108,6 +108,31 @@ export class DevIdentityProvider {
       .sign(key);
   }
 
+  /**
+   * Signs an operator's statement (an approval, a denial, a revocation, a kill-switch
+   * change) as a JWT for `audience`, with the statement under the `writ_statement` claim.
+   * In development this stands in for a provider that signs on an operator's behalf.
+   */
+  async mintStatement(request: { principal: string; groups?: string[]; audience: string; statement: Record<string, unknown>; ttlSeconds?: number }): Promise<string> {
+    const { principal, groups = [] } = MintTokenRequestSchema.parse({ principal: request.principal, groups: request.groups ?? [] });
+    const ttlSeconds = request.ttlSeconds ?? 900;
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_DEV_TOKEN_TTL_SECONDS) {
+      throw new WritError('INPUT_INVALID', `statement ttlSeconds must be an integer from 1 to ${MAX_DEV_TOKEN_TTL_SECONDS}`);
+    }
+    await this.ensureKey();
+    const { kid, key } = await this.keys.loadSigningKey();
+    const issuedAt = Math.floor(this.clock().getTime() / 1000);
+    return new SignJWT({ groups, writ_statement: request.statement })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid })
+      .setIssuer(this.issuer)
+      .setAudience(request.audience)
+      .setSubject(principal)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + ttlSeconds)
+      .setJti(randomUUID())
+      .sign(key);
+  }
+
   /** The provider's public key set (empty before `ensureKey`). */
   publicJwks(): PublicJwks {
     return this.keys.exportPublicJwks();

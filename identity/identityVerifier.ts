@@ -81,6 +81,13 @@ export interface VerifiedIdentity {
   readonly tokenDigest: string;
 }
 
+/** A verified operator statement: who signed it, when, and everything it says. */
+export interface VerifiedStatement extends VerifiedIdentity {
+  readonly issuedAt: number;
+  readonly jti: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
 // Claims jose has not already checked; other claims are allowed and ignored.
 const IdentityClaimsSchema = z.object({
   iss: z.string(),
@@ -135,8 +142,27 @@ export class IdentityVerifier {
   async verify(token: string | undefined): Promise<VerifiedIdentity> {
     const compact = requirePresentToken(token);
     this.requireTrustedIssuer(compact);
-    const claims = await this.verifySignatureAndClaims(compact);
+    const claims = await this.verifySignatureAndClaims(compact, this.config.audience);
     return toVerifiedIdentity(claims, compact);
+  }
+
+  /**
+   * Verifies an operator's signed statement: a JWT from the same identity provider, for
+   * `audience` (each kind of statement has its own, so an identity token or an approval
+   * cannot be replayed as another kind). Same steps and codes as `verify`; returns the
+   * signer's identity and the full verified payload for the caller's own schema.
+   */
+  async verifyStatement(token: string | undefined, audience: string): Promise<VerifiedStatement> {
+    const compact = requirePresentToken(token);
+    this.requireTrustedIssuer(compact);
+    const claims = await this.verifySignatureAndClaims(compact, audience);
+    const payload = decodeJwt(compact);
+    return {
+      ...toVerifiedIdentity(claims, compact),
+      issuedAt: typeof payload.iat === 'number' ? payload.iat : 0,
+      jti: typeof payload.jti === 'string' ? payload.jti : '',
+      payload,
+    };
   }
 
   /**
@@ -158,12 +184,12 @@ export class IdentityVerifier {
     }
   }
 
-  private async verifySignatureAndClaims(compact: string): Promise<z.infer<typeof IdentityClaimsSchema>> {
+  private async verifySignatureAndClaims(compact: string, audience: string): Promise<z.infer<typeof IdentityClaimsSchema>> {
     let payload: unknown;
     try {
       ({ payload } = await jwtVerify(compact, this.keys, {
         issuer: this.config.issuer,
-        audience: this.config.audience,
+        audience,
         algorithms: [...this.config.algorithms],
         clockTolerance: this.config.clockToleranceSeconds,
         currentDate: this.clock(),

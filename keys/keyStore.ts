@@ -43,6 +43,18 @@ export interface KeyStoreOptions {
   readonly clock?: () => Date;
 }
 
+/** A key as auditors need it: public half, status and signing period (see `exportKeyRecords`). */
+export interface KeyRecord {
+  readonly kid: string;
+  readonly createdAt: string;
+  readonly status: KeyStatus;
+  /** When the key became the active signer; null when it never was, or the manifest predates the field. */
+  readonly activatedAt: string | null;
+  /** When it stopped being the active signer; null while active (or never active). */
+  readonly deactivatedAt: string | null;
+  readonly publicJwk: PublicSigningJwk;
+}
+
 /** The public key set, as published in `jwks.json`. */
 export interface PublicJwks {
   readonly keys: PublicSigningJwk[];
@@ -106,7 +118,7 @@ export class KeyStore {
     // From here on nothing awaits: the read-modify-write cannot interleave with another change.
     const manifest = this.readManifest();
     const status: KeyStatus = manifest.keys.some((entry) => entry.status === 'active') ? 'verify-only' : 'active';
-    return this.commitNewKey(manifest, generated, status);
+    return this.commitNewKey(manifest, generated, status, this.clock());
   }
 
   /** The active key, created first when there is none (used by development set-up). */
@@ -118,7 +130,7 @@ export class KeyStore {
     // A concurrent caller may have made one while this one was generating: keep theirs.
     const raced = this.findActive(manifest);
     if (raced !== undefined) return toKeyInfo(raced);
-    return this.commitNewKey(manifest, generated, 'active');
+    return this.commitNewKey(manifest, generated, 'active', this.clock());
   }
 
   /**
@@ -128,11 +140,13 @@ export class KeyStore {
   async rotate(): Promise<KeyInfo> {
     const generated = await this.generate();
     const manifest = this.readManifest();
+    // One instant ends the old key's signing period and starts the new one's.
+    const now = this.clock();
     const demoted: KeyStoreManifest = {
       ...manifest,
-      keys: manifest.keys.map((entry) => (entry.status === 'active' ? { ...entry, status: 'verify-only' } : entry)),
+      keys: manifest.keys.map((entry) => (entry.status === 'active' ? { ...entry, status: 'verify-only', deactivatedAt: now.toISOString() } : entry)),
     };
-    return this.commitNewKey(demoted, generated, 'active');
+    return this.commitNewKey(demoted, generated, 'active', now);
   }
 
   /**
@@ -145,14 +159,33 @@ export class KeyStore {
     const target = manifest.keys.find((entry) => entry.kid === kid);
     if (target === undefined) throw new WritError('KEY_NOT_FOUND', `no key with kid ${JSON.stringify(kid)} in the store`);
     if (target.status === 'retired') return toKeyInfo(target);
+    // Retiring the active key also ends its signing period; a verify-only key's ended at rotation.
+    const deactivatedAt = target.status === 'active' ? { deactivatedAt: this.clock().toISOString() } : {};
     const updated: KeyStoreManifest = {
       ...manifest,
-      keys: manifest.keys.map((entry) => (entry.kid === kid ? { ...entry, status: 'retired' } : entry)),
+      keys: manifest.keys.map((entry) => (entry.kid === kid ? { ...entry, status: 'retired', ...deactivatedAt } : entry)),
     };
     this.writeManifestAndJwks(updated);
     // Deleted last: if this step fails the key is already untrusted everywhere.
     this.write(() => fs.rmSync(this.privateKeyPath(target.kid), { force: true }));
     return { ...toKeyInfo(target), status: 'retired' };
+  }
+
+  /**
+   * Every key the store has ever held, retired ones included, oldest first: its published
+   * JWK, status and the period in which it was the active signer (null bounds where the
+   * manifest does not record them). Auditors need this to judge a signature years later:
+   * a key's public half stays useful long after it stopped signing. Never has `d`.
+   */
+  exportKeyRecords(): KeyRecord[] {
+    return this.readManifest().keys.map((entry) => ({
+      kid: entry.kid,
+      createdAt: entry.createdAt,
+      status: entry.status,
+      activatedAt: entry.activatedAt ?? null,
+      deactivatedAt: entry.deactivatedAt ?? null,
+      publicJwk: toPublicSigningJwk(entry.kid, entry.publicJwk),
+    }));
   }
 
   /** The public key set: the active key first, then verify-only keys, newest first. Never has `d`. */
@@ -182,12 +215,14 @@ export class KeyStore {
     return { kid, publicJwk, privateJwk: { ...publicJwk, d: exported.d, kid } };
   }
 
-  private commitNewKey(manifest: KeyStoreManifest, generated: GeneratedKey, status: KeyStatus): KeyInfo {
+  private commitNewKey(manifest: KeyStoreManifest, generated: GeneratedKey, status: KeyStatus, now: Date): KeyInfo {
     const entry: KeyStoreEntry = {
       kid: generated.kid,
-      createdAt: this.clock().toISOString(),
+      createdAt: now.toISOString(),
       status,
       publicJwk: generated.publicJwk,
+      // A key created verify-only never signs: nothing can activate an existing key later.
+      ...(status === 'active' ? { activatedAt: now.toISOString() } : {}),
     };
     const updated: KeyStoreManifest = { ...manifest, keys: [...manifest.keys, entry] };
     this.write(() => {

@@ -24,13 +24,29 @@ export const KEY_STATUSES = ['active', 'verify-only', 'retired'] as const;
 /** One of `KEY_STATUSES`. */
 export type KeyStatus = (typeof KEY_STATUSES)[number];
 
-/** One key in the manifest. The public JWK stays after retirement: it is public, and old evidence may need it. */
-export const KeyStoreEntrySchema = z.strictObject({
-  kid: KidSchema,
-  createdAt: z.iso.datetime(),
-  status: z.enum(KEY_STATUSES),
-  publicJwk: Ed25519PublicJwkSchema,
-});
+/**
+ * One key in the manifest. The public JWK stays after retirement: it is public, and old
+ * evidence may need it. `activatedAt` / `deactivatedAt` bound the period in which the key
+ * was the active signer, so an auditor can tell whether a signature's `iat` falls inside
+ * it; manifests written before they existed simply lack them.
+ */
+export const KeyStoreEntrySchema = z
+  .strictObject({
+    kid: KidSchema,
+    createdAt: z.iso.datetime(),
+    status: z.enum(KEY_STATUSES),
+    publicJwk: Ed25519PublicJwkSchema,
+    activatedAt: z.iso.datetime().optional(),
+    deactivatedAt: z.iso.datetime().optional(),
+  })
+  .refine((entry) => entry.deactivatedAt === undefined || (entry.activatedAt !== undefined && Date.parse(entry.activatedAt) <= Date.parse(entry.deactivatedAt)), {
+    message: 'deactivatedAt needs an earlier activatedAt',
+    path: ['deactivatedAt'],
+  })
+  .refine((entry) => entry.status !== 'active' || entry.deactivatedAt === undefined, {
+    message: 'an active key has no deactivatedAt',
+    path: ['deactivatedAt'],
+  });
 
 /** A manifest entry. */
 export type KeyStoreEntry = z.infer<typeof KeyStoreEntrySchema>;

@@ -15,7 +15,12 @@ export interface NamedPolicy {
   readonly id: string;
   readonly file: string;
   readonly text: string;
+  /** Set on a `forbid` that an approval lifts: `@approvalsRequired("n")`. */
+  readonly approval?: { readonly required: number; readonly timeoutSeconds: number };
 }
+
+/** Default wait for approvals when a policy names none (`@approvalTimeoutSeconds`). */
+export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 3600;
 
 /**
  * A loaded, validated Cedar policy set: `policy-set.json` (id and version), one
@@ -97,8 +102,29 @@ function splitPolicies(file: string, text: string): NamedPolicy[] {
         issues: [{ path: file, message: `policy without @id: ${policyText.slice(0, 80)}` }],
       });
     }
-    return { id, file, text: policyText };
+    const approval = approvalAnnotation(file, id, json.json.effect, json.json.annotations ?? {});
+    return approval === undefined ? { id, file, text: policyText } : { id, file, text: policyText, approval };
   });
+}
+
+/**
+ * `@approvalsRequired("n")` (1–10) marks a forbid that n verified approvals lift;
+ * `@approvalTimeoutSeconds("s")` (60–604800) bounds the wait. Anything else is POLICY_INVALID:
+ * an approval rule that does not mean what it says must not load.
+ */
+function approvalAnnotation(file: string, id: string, effect: string, annotations: Record<string, string | null>): NamedPolicy['approval'] {
+  const required = annotations['approvalsRequired'];
+  const timeout = annotations['approvalTimeoutSeconds'];
+  if (required === undefined) {
+    if (timeout !== undefined) throw new WritError('POLICY_INVALID', `${file}: ${id} has @approvalTimeoutSeconds without @approvalsRequired`);
+    return undefined;
+  }
+  const count = Number(required);
+  const seconds = timeout === undefined ? DEFAULT_APPROVAL_TIMEOUT_SECONDS : Number(timeout);
+  if (effect !== 'forbid') throw new WritError('POLICY_INVALID', `${file}: @approvalsRequired belongs on a forbid policy (${id})`);
+  if (!Number.isInteger(count) || count < 1 || count > 10) throw new WritError('POLICY_INVALID', `${file}: ${id} @approvalsRequired must be 1 to 10`);
+  if (!Number.isInteger(seconds) || seconds < 60 || seconds > 604_800) throw new WritError('POLICY_INVALID', `${file}: ${id} @approvalTimeoutSeconds must be 60 to 604800`);
+  return { required: count, timeoutSeconds: seconds };
 }
 
 function validateAgainstSchema(schemaText: string, policies: readonly NamedPolicy[]): void {

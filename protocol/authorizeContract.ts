@@ -1,6 +1,7 @@
 // The contract between the workflow-side governed step and Writ's activities. Inputs and
 // results of these activities are recorded in history, which is what makes the lineage
 // auditable: keep them plain JSON. Workflow code imports this file (types and constants).
+import type { ApprovalRequest } from './operatorContract';
 
 /** Activity type of the authorization step. */
 export const AUTHORIZE_ACTIVITY = 'writ.authorize';
@@ -27,9 +28,20 @@ export interface AuthorizeRequest {
   readonly activityId: string;
   readonly identityToken: string;
   readonly lineage: LineageLink;
+  /** Signed approval statements collected for this step, presented as evidence. */
+  readonly approvals?: readonly string[];
 }
 
-/** Result of `writ.authorize`: the artifact and a readable summary of the decision. */
+/** Result of `writ.authorize`: a permit with its artifact, or a request for approval. */
+export type AuthorizeOutcome = AuthorizeResult | ApprovalRequired;
+
+/** Policy permits the action only with approvals: the step waits for them. */
+export interface ApprovalRequired {
+  readonly decision: 'approval-required';
+  readonly request: ApprovalRequest;
+}
+
+/** A permit: the artifact and a readable summary of the decision. */
 export interface AuthorizeResult {
   readonly decision: 'permit';
   readonly artifact: string;
@@ -41,6 +53,8 @@ export interface AuthorizeResult {
   readonly determiningPolicies: readonly string[];
   readonly expiresAt: string;
   readonly maxAttempts: number;
+  /** Approvers whose verified approvals this permit rests on (empty when none were needed). */
+  readonly approvers: readonly string[];
 }
 
 /** Input and result of `writ.verifyIdentity`. */

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { CompactSign } from 'jose';
-import { WritError } from '../errors/writError';
 import type { Signer } from '../artifact/mintArtifact';
+import { signCompactJws } from '../artifact/signCompactJws';
 import { ReceiptClaimsSchema, RECEIPT_TYP, type ReceiptClaims } from './receiptClaims';
 
 /**
@@ -17,11 +16,5 @@ export async function mintReceipt(content: Omit<ReceiptClaims['writ'], 'v'>, sig
     iat: Math.floor(now.getTime() / 1000),
     writ: { v: 1, ...content },
   } satisfies ReceiptClaims);
-  try {
-    return await new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
-      .setProtectedHeader({ alg: 'EdDSA', typ: RECEIPT_TYP, kid: signer.kid })
-      .sign(signer.key);
-  } catch (error) {
-    throw new WritError('SIGNER_UNAVAILABLE', `signing a receipt with key ${signer.kid} failed: ${(error as Error).name}`);
-  }
+  return signCompactJws(RECEIPT_TYP, JSON.stringify(claims), signer);
 }

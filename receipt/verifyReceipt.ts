@@ -1,12 +1,15 @@
-import { compactVerify, decodeProtectedHeader } from 'jose';
+import { decodeProtectedHeader } from 'jose';
 import { WritError } from '../errors/writError';
 import type { KeyResolver } from '../artifact/verify/checkSignature';
+import { verifyEd25519Jws } from '../artifact/verify/verifyEd25519Jws';
 import { ReceiptClaimsSchema, RECEIPT_TYP, type ReceiptClaims } from './receiptClaims';
 
+const RECEIPT_HEADER_MEMBERS: ReadonlySet<string> = new Set(['alg', 'typ', 'kid']);
+
 /**
- * Verifies a receipt's signature (pinned alg and typ, trusted key by kid) and claims,
- * and that it binds the given artifact digest and result digest. RECEIPT_INVALID names
- * what failed.
+ * Verifies a receipt's signature (header exactly alg, typ and kid, alg and typ pinned,
+ * trusted key by kid) and claims, and that it binds the given artifact digest and result
+ * digest. RECEIPT_INVALID names what failed.
  */
 export async function verifyReceipt(
   token: string,
@@ -16,8 +19,10 @@ export async function verifyReceipt(
   let claims: ReceiptClaims;
   try {
     const header = decodeProtectedHeader(token);
+    // Exactly the members Writ signs: no `crit`, `b64`, `jwk` or anything else to honour.
+    if (Object.keys(header).some((member) => !RECEIPT_HEADER_MEMBERS.has(member))) throw new Error('header');
     if (header.alg !== 'EdDSA' || header.typ !== RECEIPT_TYP || typeof header.kid !== 'string') throw new Error('header');
-    const { payload } = await compactVerify(token, keys.get(header.kid), { algorithms: ['EdDSA'] });
+    const payload = verifyEd25519Jws(token, keys.get(header.kid));
     claims = ReceiptClaimsSchema.parse(JSON.parse(new TextDecoder().decode(payload)));
   } catch {
     throw new WritError('RECEIPT_INVALID', 'receipt does not verify');

@@ -6,6 +6,7 @@ import { TrustedKeySet } from '../keys/trustedKeySet';
 import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../identity/devIdentityProvider';
 import { IdentityVerifier } from '../identity/identityVerifier';
 import { PolicySource } from '../policy/policySource';
+import { GovernanceStore } from '../operators/governanceStore';
 import type { Signer } from '../artifact/mintArtifact';
 
 /** The trust material a governed worker runs with, opened from configuration. */
@@ -15,6 +16,8 @@ export interface Governance {
   readonly signer: () => Promise<Signer>;
   readonly identity: IdentityVerifier;
   readonly policies: PolicySource;
+  /** Revocations and the kill switch (`<dataDir>/governance.sqlite`). */
+  readonly store: GovernanceStore;
   /** Present when the local development identity provider is the trusted one. */
   readonly devIdentityProvider: DevIdentityProvider | undefined;
   close(): void;
@@ -45,6 +48,7 @@ export async function openGovernance(config: WritConfig, options: { clock?: () =
   }
 
   const policies = PolicySource.load(config.policiesDir).watch();
+  const store = GovernanceStore.open(join(config.dataDir, 'governance.sqlite'));
   let cached: { signer: Promise<Signer>; at: number } | undefined;
   const signer = () => {
     const now = Date.now();
@@ -62,6 +66,10 @@ export async function openGovernance(config: WritConfig, options: { clock?: () =
     identity,
     policies,
     devIdentityProvider,
-    close: () => policies.close(),
+    store,
+    close: () => {
+      policies.close();
+      store.close();
+    },
   };
 }

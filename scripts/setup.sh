@@ -106,6 +106,24 @@ binary by hand and set WRIT_TEMPORAL_CLI to its path (or put temporal on PATH)."
   say "Temporal CLI ready: $("$TEMPORAL" --version)"
 fi
 
+# --- headless Chromium (audit report tests) --------------------------------------------
+# The audit report's browser test opens the HTML report in headless Chromium: Debian's
+# chromium package, driven by playwright-core. Installed when missing and set-up runs as
+# root with apt-get; otherwise set-up stops here, because the tests need it.
+CHROMIUM="${WRIT_CHROMIUM:-/usr/bin/chromium}"
+if [[ -x "$CHROMIUM" ]]; then
+  say "Chromium already at $CHROMIUM"
+elif [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null; then
+  say "installing Chromium (apt-get install chromium) for the audit report tests"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+    || fail "could not install Chromium with apt-get (see above). The audit report tests need it: install Debian's chromium package, or set WRIT_CHROMIUM to a Chromium binary."
+  [[ -x "$CHROMIUM" ]] || fail "the chromium package is installed but $CHROMIUM does not exist; set WRIT_CHROMIUM to the Chromium binary"
+  say "Chromium ready at $CHROMIUM"
+else
+  fail "no Chromium at $CHROMIUM, and set-up can install it only as root with apt-get. The audit report tests need it: \
+as root run \`apt-get install chromium\`, or set WRIT_CHROMIUM to a Chromium binary."
+fi
+
 # --- build -----------------------------------------------------------------------------
 say "npm run build"
 npm run build --silent

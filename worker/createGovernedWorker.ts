@@ -1,6 +1,7 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { ActionRegistry } from '../actions/actionRegistry';
 import { WritError } from '../errors/writError';
+import type { GovernanceStore } from '../operators/governanceStore';
 import type { GovernedActions } from '../actions/types';
 import type { Signer } from '../artifact/mintArtifact';
 import type { KeyResolver } from '../artifact/verify/checkSignature';
@@ -22,6 +23,8 @@ export interface GovernedWorkerOptions {
   readonly signer: () => Promise<Signer>;
   readonly trustedKeys: KeyResolver;
   readonly identity: IdentityCheck;
+  /** Revocations and the kill switch, shared by every worker of the namespace. */
+  readonly governance: GovernanceStore;
   /** Ungoverned activities this worker also serves; each must be named in `exemptActivityNames`. */
   readonly exemptActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
   /** The configuration's `exemptActivities`: the only ungoverned activity names allowed to run. */
@@ -61,6 +64,7 @@ export async function createGovernedWorker(options: GovernedWorkerOptions): Prom
 export function governanceDeps(options: Omit<GovernedWorkerOptions, 'connection' | 'namespace' | 'taskQueue'>): GovernanceDeps {
   return {
     registry: new ActionRegistry(options.actions),
+    governance: options.governance,
     policies: options.policies,
     identity: options.identity,
     signer: options.signer,

@@ -51,6 +51,8 @@ export class EnforcementInterceptor implements ActivityInboundCallsInterceptor {
     const token = this.readArtifact(input.headers[ARTIFACT_HEADER]);
     let claims: ArtifactClaims;
     try {
+      // Standing first: a revoked run or an engaged kill switch stops even a valid artifact.
+      this.deps.governance.requireStanding(facts.namespace, facts.runId);
       claims = await verifyArtifact(token, facts, {
         keys: this.deps.trustedKeys,
         now: this.deps.clock(),

@@ -41,6 +41,7 @@ export async function startGovernedWorker(
     signer: governance.signer,
     trustedKeys: governance.trustedKeys,
     identity: governance.identity,
+    governance: governance.store,
     window: config.artifacts,
     exemptActivityNames: config.exemptActivities,
     workerBuildId: config.workerBuildId,

@@ -2,3 +2,4 @@
 export { transferFunds } from './transferFunds';
 export { changeInfrastructure } from './changeInfrastructure';
 export { runAgentPlan } from './runAgentPlan';
+export { writControl } from './writ/control';

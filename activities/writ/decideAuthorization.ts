@@ -7,11 +7,23 @@ import { validateInput } from './validateInput';
 
 /** A permit, with everything the artifact will bind about it. */
 export interface PermittedRequest {
+  readonly kind: 'permit';
   readonly action: GovernedAction;
   readonly engine: PolicyEngine;
   /** What the policy read: bound into the artifact by digest. */
   readonly policyRequest: PolicyRequest;
   readonly decision: PolicyDecision;
+  /** Approvals the policy required for this permit (0 when none were needed). */
+  readonly approvalsRequired: number;
+}
+
+/** Denied only by forbids that approvals lift: the step may wait for approvers. */
+export interface ApprovalNeeded {
+  readonly kind: 'approval-required';
+  readonly engine: PolicyEngine;
+  readonly required: number;
+  readonly timeoutSeconds: number;
+  readonly requiredBy: readonly string[];
 }
 
 /**
@@ -23,18 +35,23 @@ export async function decideAuthorization(
   deps: Pick<GovernanceDeps, 'registry' | 'policies'>,
   identity: { readonly principal: string; readonly groups: readonly string[] },
   request: Pick<AuthorizeRequest, 'action' | 'args'>,
-): Promise<PermittedRequest> {
+  approvalCount = 0,
+  /** The engine to decide under; the caller passes the one it already used, so one step never mixes two policy sets. */
+  engine: PolicyEngine = deps.policies.current(),
+): Promise<PermittedRequest | ApprovalNeeded> {
   const action = deps.registry.get(request.action);
   const input = validateInput(request.action, action, request.args);
   const view = await deriveResource(request.action, () => action.resource(input as never));
-  const engine = deps.policies.current();
   const policyRequest: PolicyRequest = {
     principal: { id: identity.principal, groups: identity.groups },
     action: request.action,
     resource: view.resource,
-    context: (view.context ?? {}) as PolicyRequest['context'],
+    // Writ supplies the number of verified approvals; every action's context declares it.
+    context: { ...(view.context ?? {}), approvalCount } as PolicyRequest['context'],
   };
   const decision = engine.decide(policyRequest);
+  const needed = approvalNeeded(engine, decision);
+  if (needed !== undefined) return needed;
   requirePermit(request.action, decision, {
     principal: identity.principal,
     policySetId: engine.policySet.id,
@@ -42,7 +59,32 @@ export async function decideAuthorization(
     policyDigest: engine.policySet.digest,
     determiningPolicies: decision.determiningPolicies,
   });
-  return { action, engine, policyRequest, decision };
+  return { kind: 'permit', action, engine, policyRequest, decision, approvalsRequired: approvalCount === 0 ? 0 : requiredWithout(engine, policyRequest) };
+}
+
+/**
+ * A denial is an approval request only when there were no errors and every determining
+ * policy is a forbid that approvals lift (`@approvalsRequired`); the largest count and
+ * the shortest timeout among them apply.
+ */
+function approvalNeeded(engine: PolicyEngine, decision: PolicyDecision): ApprovalNeeded | undefined {
+  if (decision.allowed || decision.errors.length > 0 || decision.determiningPolicies.length === 0) return undefined;
+  const rules = decision.determiningPolicies.map((id) => engine.policySet.policies.find((p) => p.id === id)?.approval);
+  if (rules.some((rule) => rule === undefined)) return undefined;
+  const approvals = rules as { required: number; timeoutSeconds: number }[];
+  return {
+    kind: 'approval-required',
+    engine,
+    required: Math.max(...approvals.map((r) => r.required)),
+    timeoutSeconds: Math.min(...approvals.map((r) => r.timeoutSeconds)),
+    requiredBy: decision.determiningPolicies,
+  };
+}
+
+/** How many approvals this request needed: the same decision without any presented. */
+function requiredWithout(engine: PolicyEngine, policyRequest: PolicyRequest): number {
+  const without = engine.decide({ ...policyRequest, context: { ...policyRequest.context, approvalCount: 0 } });
+  return approvalNeeded(engine, without)?.required ?? 0;
 }
 
 async function deriveResource<T>(action: string, derive: () => T | Promise<T>): Promise<T> {

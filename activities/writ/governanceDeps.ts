@@ -2,9 +2,14 @@ import type { ActionRegistry } from '../../actions/actionRegistry';
 import type { Signer } from '../../artifact/mintArtifact';
 import type { KeyResolver } from '../../artifact/verify/checkSignature';
 import type { PolicySource } from '../../policy/policySource';
+import type { GovernanceStore } from '../../operators/governanceStore';
+import type { StatementVerifier } from '../../operators/verifyStatement';
 
-/** Verifies an identity token; the identity module's IdentityVerifier implements it. */
-export interface IdentityCheck {
+/**
+ * Verifies identity tokens and operators' signed statements; the identity module's
+ * IdentityVerifier implements it.
+ */
+export interface IdentityCheck extends StatementVerifier {
   verify(token: string | undefined): Promise<{ principal: string; groups: string[]; issuer: string; expiresAt: number; tokenDigest: string }>;
 }
 
@@ -24,6 +29,8 @@ export interface ArtifactWindowSettings {
  */
 export interface GovernanceDeps {
   readonly registry: ActionRegistry;
+  /** Revocations and the kill switch, consulted before every authorization and execution. */
+  readonly governance: GovernanceStore;
   readonly policies: PolicySource;
   readonly identity: IdentityCheck;
   readonly signer: () => Promise<Signer>;

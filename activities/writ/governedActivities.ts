@@ -2,6 +2,8 @@ import { WritError } from '../../errors/writError';
 import { toApplicationFailure } from '../../errors/toApplicationFailure';
 import type { ActionRegistry } from '../../actions/actionRegistry';
 import { AUTHORIZE_ACTIVITY, VERIFY_IDENTITY_ACTIVITY } from '../../protocol/authorizeContract';
+import { APPLY_KILL_SWITCH_ACTIVITY, APPLY_REVOCATION_ACTIVITY, VERIFY_APPROVAL_ACTIVITY } from '../../protocol/operatorContract';
+import { createApplyKillSwitch, createApplyRevocation, createVerifyApproval } from './operatorActivities';
 import { actionContextStore } from './actionContextStore';
 import { createAuthorize } from './authorize';
 import type { GovernanceDeps } from './governanceDeps';
@@ -17,6 +19,9 @@ export function createGovernedActivities(deps: GovernanceDeps): Record<string, (
   const activities: Record<string, (...args: unknown[]) => Promise<unknown>> = {
     [AUTHORIZE_ACTIVITY]: createAuthorize(deps) as never,
     [VERIFY_IDENTITY_ACTIVITY]: createVerifyIdentity(deps) as never,
+    [VERIFY_APPROVAL_ACTIVITY]: createVerifyApproval(deps) as never,
+    [APPLY_REVOCATION_ACTIVITY]: createApplyRevocation(deps) as never,
+    [APPLY_KILL_SWITCH_ACTIVITY]: createApplyKillSwitch(deps) as never,
   };
   for (const name of deps.registry.names()) activities[name] = createActionActivity(name, deps.registry);
   return activities;

@@ -1,6 +1,6 @@
 import { canonicalDigest } from '../../canonical/digest';
 import { intentDigest } from '../../artifact/intentDigest';
-import { mintArtifact, type MintedArtifact, type Signer } from '../../artifact/mintArtifact';
+import { mintArtifact, type ArtifactContent, type MintedArtifact, type Signer } from '../../artifact/mintArtifact';
 import type { ArtifactClaims } from '../../artifact/claims';
 import type { AuthorizeRequest } from '../../protocol/authorizeContract';
 import type { PermittedRequest } from './decideAuthorization';
@@ -23,6 +23,7 @@ export async function mintAuthorization(
   permitted: PermittedRequest,
   request: Pick<AuthorizeRequest, 'action' | 'args' | 'stepId' | 'activityId' | 'lineage'>,
   signer: Signer,
+  approval?: ArtifactContent['approval'],
 ): Promise<MintedArtifact> {
   const { engine, decision, policyRequest, action } = permitted;
   return mintArtifact(
@@ -38,6 +39,7 @@ export async function mintAuthorization(
       intent: { action: request.action, argsDigest: intentDigest(request.action, request.args) },
       environment: { ...deps.environment, policyInputsDigest: canonicalDigest(policyRequest) },
       lineage: request.lineage,
+      ...(approval === undefined ? {} : { approval }),
     },
     signer,
     deps.clock(),

@@ -9,6 +9,17 @@ import { startGovernedWorker } from '../../worker/startGovernedWorker';
 import { installRuntimeLogging } from '../../worker/runtimeLogging';
 import { DEMO_PRINCIPALS, DEMO_SCENARIOS } from '../demo/scenarios';
 import { describeSteps } from '../demo/describeSteps';
+import { OperatorConsole } from '../../operators/operatorConsole';
+import type { PendingApproval } from '../../protocol/operatorContract';
+
+async function waitForPending(operators: OperatorConsole, workflowId: string): Promise<PendingApproval> {
+  for (let i = 0; i < 600; i += 1) {
+    const pending = await operators.pendingOf(workflowId);
+    if (pending !== undefined) return pending;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${workflowId} never came to await approval`);
+}
 
 /** Options of `writ dev`. */
 export interface DevOptions {
@@ -48,6 +59,10 @@ export async function runDev(options: DevOptions): Promise<number> {
       'support-agent': await idp.mintToken({ principal: 'support-agent', groups: [...DEMO_PRINCIPALS['support-agent']] }),
     };
     const runId = Date.now().toString(36);
+    const operators = new OperatorConsole(createWritClient({ connection, namespace: started.namespace, identityToken: tokens.alice }), idp, {
+      namespace: started.namespace,
+      controlTaskQueue: config.taskQueue,
+    });
     const running = started.worker.run();
     try {
       for (const [index, scenario] of DEMO_SCENARIOS.entries()) {
@@ -57,6 +72,13 @@ export async function runDev(options: DevOptions): Promise<number> {
           workflowId: `demo-${runId}-${index + 1}-${scenario.workflowType}`,
           args: [scenario.input],
         });
+        say(`\n${index + 1}. ${scenario.title}`);
+        // The demo's operators approve what the run comes to await, as `writ approve` would.
+        for (const approver of scenario.approvers ?? []) {
+          const pending = await waitForPending(operators, handle.workflowId);
+          const answer = await operators.decide(handle.workflowId, approver, 'approve', 'demo');
+          say(`   ${approver.principal} approved ${pending.action} (${answer.approvals}/${answer.required})`);
+        }
         let status = 'completed';
         try {
           await handle.result();
@@ -64,7 +86,7 @@ export async function runDev(options: DevOptions): Promise<number> {
           const cause = (error as { cause?: { type?: string } }).cause;
           status = `failed (${cause?.type ?? (error as Error).message})`;
         }
-        say(`\n${index + 1}. ${scenario.title}\n   workflow ${handle.workflowId}: ${status}`);
+        say(`   workflow ${handle.workflowId}: ${status}`);
         for (const step of describeSteps(await handle.fetchHistory(), scenario.principal)) {
           say(`   - ${step.action.padEnd(17)} ${step.decision.padEnd(6)} principal=${step.principal} policy=${step.policyVersion} artifact=${step.artifactId}`);
           say(`     ${step.outcome}`);

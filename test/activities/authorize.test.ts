@@ -68,7 +68,9 @@ async function authorizeIn(
   info: Partial<Info> = INFO,
 ): Promise<AuthorizeResult> {
   const env = new MockActivityEnvironment(info, quietMockOptions());
-  return env.run(createAuthorize(governance.deps), await request);
+  // These requests need no approval, so the outcome is a permit or a failure.
+  const outcome: unknown = await env.run(createAuthorize(governance.deps), await request);
+  return outcome as AuthorizeResult;
 }
 
 /** The facts a refusal records with its failure (details[0]). */
@@ -111,6 +113,7 @@ describe('writ.authorize', () => {
 
       expect(result).toEqual({
         decision: 'permit',
+        approvers: [],
         artifact: expect.any(String),
         artifactDigest: sha256Digest(result.artifact),
         artifactId: claims.jti,
@@ -133,7 +136,7 @@ describe('writ.authorize', () => {
 
   describe('when the policy denies', () => {
     it.each([
-      ['the amount is over the limit', { fromAccount: 'acct-treasury', toAccount: 'acct-bob', amountCents: 1_000_001 }, ['transfers-forbid-over-limit']],
+      ['the amount is over the limit', { fromAccount: 'acct-treasury', toAccount: 'acct-bob', amountCents: 1_000_001 }, ['transfers-forbid-over-limit', 'transfers-require-two-approvals']],
       ['the destination account is frozen', { fromAccount: 'acct-alice', toAccount: 'acct-mallory', amountCents: 100 }, ['transfers-forbid-frozen']],
       ['the source account is frozen', { fromAccount: 'acct-mallory', toAccount: 'acct-alice', amountCents: 100 }, ['transfers-forbid-frozen']],
     ])('fails POLICY_DENIED when %s, recording who, under which policy and why', async (_case, args, determining) => {
@@ -222,7 +225,11 @@ describe('writ.authorize', () => {
     function policiesWithoutOverLimit(withOverflowForbid: boolean): string {
       const dir = policyCopy();
       const transfers = readFileSync(join(dir, 'transfers.cedar'), 'utf8');
-      const dropped = transfers.replace(/@id\("transfers-forbid-over-limit"\)[^;]*;/, '');
+      // The over-limit rule and the approval rule would also stop this amount: drop both,
+      // so only the overflowing forbid can deny it.
+      const dropped = transfers
+        .replace(/@id\("transfers-forbid-over-limit"\)[^;]*;/, '')
+        .replace(/@id\("transfers-require-two-approvals"\)[^;]*;/, '');
       expect(dropped).not.toBe(transfers);
       writeFileSync(join(dir, 'transfers.cedar'), dropped);
       if (withOverflowForbid) writeFileSync(join(dir, 'transfers-overflow.cedar'), OVERFLOW_POLICY);

@@ -1,3 +1,4 @@
+import { APPLY_KILL_SWITCH_ACTIVITY, APPLY_REVOCATION_ACTIVITY, VERIFY_APPROVAL_ACTIVITY } from '../../protocol/operatorContract';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { actionContextStore } from '../../activities/writ/actionContextStore';
 import { createGovernedActivities } from '../../activities/writ/governedActivities';
@@ -21,7 +22,8 @@ function transferFunds(): (...args: unknown[]) => Promise<unknown> {
 describe('createGovernedActivities', () => {
   it("registers Writ's own activities and one activity per governed action", () => {
     const names = Object.keys(createGovernedActivities(governance.deps)).sort();
-    expect(names).toEqual([AUTHORIZE_ACTIVITY, VERIFY_IDENTITY_ACTIVITY, ...governance.deps.registry.names()].sort());
+    const writs = [AUTHORIZE_ACTIVITY, VERIFY_IDENTITY_ACTIVITY, VERIFY_APPROVAL_ACTIVITY, APPLY_REVOCATION_ACTIVITY, APPLY_KILL_SWITCH_ACTIVITY];
+    expect(names).toEqual([...writs, ...governance.deps.registry.names()].sort());
   });
 
   describe('when a governed action activity is called directly, outside the enforcement context', () => {

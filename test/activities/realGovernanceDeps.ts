@@ -12,6 +12,7 @@ import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../../identity/devIden
 import { IdentityVerifier } from '../../identity/identityVerifier';
 import { KeyStore } from '../../keys/keyStore';
 import { TrustedKeySet } from '../../keys/trustedKeySet';
+import { GovernanceStore } from '../../operators/governanceStore';
 import { PolicySource } from '../../policy/policySource';
 import { openExampleStores, type ExampleStores } from '../../stores/exampleStores';
 import { governanceDeps } from '../../worker/createGovernedWorker';
@@ -58,6 +59,7 @@ export async function openRealGovernance(
     signer: options.signer ?? (async () => signer),
     trustedKeys: TrustedKeySet.fromJwks(keyStore.exportPublicJwks()),
     identity,
+    governance: GovernanceStore.open(join(dir, 'governance.sqlite')),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   return {

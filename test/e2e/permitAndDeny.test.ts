@@ -1,4 +1,6 @@
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { APPROVE_UPDATE, PENDING_QUERY, type PendingApproval } from '../../protocol/operatorContract';
+import { approvalStatement } from '../support/operatorStatements';
 import { ApplicationFailure } from '@temporalio/common';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { canonicalDigest, sha256Digest } from '../../canonical/digest';
@@ -14,6 +16,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.close();
 });
+
+async function pendingOf(handle: WorkflowHandle): Promise<PendingApproval> {
+  for (let i = 0; i < 200; i += 1) {
+    const pending = await handle.query<PendingApproval | null>(PENDING_QUERY);
+    if (pending !== null) return pending;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the run never reported a pending approval');
+}
 
 function failureType(error: unknown): string | undefined {
   if (!(error instanceof WorkflowFailedError)) return undefined;
@@ -86,7 +97,7 @@ describe('when policy denies the action', () => {
     expect(step!.execution).toBeUndefined();
   });
 
-  it('refuses a production change outside a change window and allows it inside one', async () => {
+  it('refuses a production change outside a change window; inside one it waits for a change manager', async () => {
     const client = await env.clientAs(TREASURER.principal, TREASURER.groups);
     const change = { environment: 'production', service: 'payments-api', change: 'rotate TLS certificate' };
     const denied = await client.workflow.start('changeInfrastructure', { taskQueue: env.taskQueue, workflowId: `infra-deny-${Date.now()}`, args: [change] });
@@ -95,8 +106,12 @@ describe('when policy denies the action', () => {
 
     const now = Date.now();
     env.stores.calendar.addWindow({ environment: 'production', startsAt: new Date(now - 60_000), endsAt: new Date(now + 600_000), reason: 'test window' });
-    const permitted = await client.workflow.start('changeInfrastructure', { taskQueue: env.taskQueue, workflowId: `infra-permit-${Date.now()}`, args: [change] });
-    await permitted.result();
+    const held = await client.workflow.start('changeInfrastructure', { taskQueue: env.taskQueue, workflowId: `infra-permit-${Date.now()}`, args: [change] });
+    const pending = await pendingOf(held);
+    expect(pending).toMatchObject({ required: 1, requiredBy: ['infra-require-approval-in-production'] });
+    expect(env.stores.infra.listChanges()).toHaveLength(0);
+    await held.executeUpdate(APPROVE_UPDATE, { args: [await approvalStatement(env.idp, 'mira', ['change-managers'], pending)] });
+    await held.result();
     expect(env.stores.infra.listChanges()).toHaveLength(1);
   });
 
@@ -111,6 +126,11 @@ describe('when policy denies the action', () => {
         { tool: 'agentIssueRefund', input: { orderId: 'order-7', amountCents: 1500 } },
       ]],
     });
+    // A refund touches money: a support lead approves it before it runs.
+    const pending = await pendingOf(handle);
+    expect(pending.action).toBe('agentIssueRefund');
+    expect(env.stores.workspace.listRefunds()).toHaveLength(0);
+    await handle.executeUpdate(APPROVE_UPDATE, { args: [await approvalStatement(env.idp, 'sam', ['support-leads'], pending)] });
     const outcomes = (await handle.result()) as { tool: string; status: string; code?: string }[];
     expect(outcomes.map((o) => [o.tool, o.status, o.code])).toEqual([
       ['agentSearchDocs', 'executed', undefined],
@@ -119,12 +139,17 @@ describe('when policy denies the action', () => {
     ]);
     expect(env.stores.workspace.listOutbox()).toHaveLength(0);
     expect(env.stores.workspace.listRefunds()).toHaveLength(1);
-    // Each minted artifact extends the run's hash chain; a denial mints nothing, so the
-    // call after it links to the last artifact that exists.
+    // Each minted artifact extends the run's hash chain; a denial or a hold mints nothing,
+    // so the authorization after it links to the last artifact that exists.
     const steps = governedStepsFromHistory(await handle.fetchHistory());
-    expect(steps.map((s) => s.authorization.request.lineage.sequence)).toEqual([1, 2, 2]);
-    expect(steps[1]!.authorization.request.lineage.previous).toBe(authorizationResult(steps[0]!)!.artifactDigest);
-    expect(steps[2]!.authorization.request.lineage.previous).toBe(authorizationResult(steps[0]!)!.artifactDigest);
+    expect(steps.map((s) => [s.action, s.authorization.request.lineage.sequence])).toEqual([
+      ['agentSearchDocs', 1],
+      ['agentSendEmail', 2],
+      ['agentIssueRefund', 2],
+      ['agentIssueRefund', 2],
+    ]);
+    const first = authorizationResult(steps[0]!)!.artifactDigest;
+    expect(steps.slice(1).map((s) => s.authorization.request.lineage.previous)).toEqual([first, first, first]);
   });
 
   it('fails closed when the principal is in no permitted group', async () => {

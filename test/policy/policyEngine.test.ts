@@ -12,12 +12,16 @@ beforeAll(() => {
 
 type Context = PolicyRequest['context'];
 
+// These cases are about the other rules: enough approvals are presented that the
+// approval rules (see 'when approvals are required' below) never apply.
+const APPROVED = 10;
+
 function transfer(options: { groups?: string[]; amountCents?: number; frozen?: boolean; toFrozen?: boolean; context?: Context } = {}): PolicyRequest {
   return {
     principal: { id: 'alice', groups: options.groups ?? ['treasury'] },
     action: 'transferFunds',
     resource: { uid: { type: 'Writ::Account', id: 'acct-alice' }, attrs: { owner: 'alice', frozen: options.frozen ?? false }, parents: [] },
-    context: options.context ?? { amountCents: options.amountCents ?? 777, toAccount: 'acct-bob', toFrozen: options.toFrozen ?? false },
+    context: options.context ?? { approvalCount: APPROVED, amountCents: options.amountCents ?? 777, toAccount: 'acct-bob', toFrozen: options.toFrozen ?? false },
   };
 }
 
@@ -26,7 +30,7 @@ function infraChange(options: { groups?: string[]; environment: string; inChange
     principal: { id: 'oscar', groups: options.groups ?? ['ops'] },
     action: 'applyInfraChange',
     resource: { uid: { type: 'Writ::Service', id: 'payments-api' }, attrs: { environment: options.environment }, parents: [] },
-    context: { inChangeWindow: options.inChangeWindow },
+    context: { approvalCount: APPROVED, inChangeWindow: options.inChangeWindow },
   };
 }
 
@@ -35,7 +39,7 @@ function agentCall(action: string, context: Context, groups = ['agents']): Polic
     principal: { id: 'agent-7', groups },
     action,
     resource: { uid: { type: 'Writ::AgentTool', id: action }, attrs: { category: 'tools' }, parents: [] },
-    context,
+    context: { approvalCount: APPROVED, ...context },
   };
 }
 
@@ -118,9 +122,9 @@ describe('PolicyEngine', () => {
 
   describe('when the request does not match the schema', () => {
     it.each<[string, () => PolicyRequest]>([
-      ['a context attribute of the wrong type', () => transfer({ context: { amountCents: '777', toAccount: 'acct-bob', toFrozen: false } })],
-      ['a missing context attribute', () => transfer({ context: { amountCents: 777, toAccount: 'acct-bob' } })],
-      ['an undeclared context attribute', () => transfer({ context: { amountCents: 777, toAccount: 'acct-bob', toFrozen: false, memo: 'x' } })],
+      ['a context attribute of the wrong type', () => transfer({ context: { approvalCount: 0, amountCents: '777', toAccount: 'acct-bob', toFrozen: false } })],
+      ['a missing context attribute', () => transfer({ context: { approvalCount: 0, amountCents: 777, toAccount: 'acct-bob' } })],
+      ['an undeclared context attribute', () => transfer({ context: { approvalCount: 0, amountCents: 777, toAccount: 'acct-bob', toFrozen: false, memo: 'x' } })],
       ['a resource of a type the action does not apply to', () => ({ ...transfer(), resource: infraChange({ environment: 'staging', inChangeWindow: true }).resource })],
       ['an action the schema does not declare', () => ({ ...transfer(), action: 'mintMoney' })],
       ['a resource missing a declared attribute', () => ({ ...transfer(), resource: { uid: { type: 'Writ::Account', id: 'acct-alice' }, attrs: { owner: 'alice' }, parents: [] } })],
@@ -165,6 +169,41 @@ describe('PolicyEngine', () => {
       expect(decision.allowed).toBe(true);
       expect(decision.determiningPolicies).toEqual(['transfers-permit-treasury']);
       expect(decision.errors.map((error) => error.policyId)).toEqual(['transfers-forbid-overflow']);
+    });
+  });
+});
+
+describe('PolicyEngine approval rules', () => {
+  const engine = new PolicyEngine(loadPolicySet(EXAMPLE_POLICIES_DIR));
+  const big = (approvalCount: number): PolicyRequest => ({
+    ...transfer({ amountCents: 200_000 }),
+    context: { approvalCount, amountCents: 200_000, toAccount: 'acct-bob', toFrozen: false },
+  });
+
+  describe('when a transfer above 1,000.00 has fewer than two approvals', () => {
+    it('is forbidden only by transfers-require-two-approvals', () => {
+      expect(engine.decide(big(1))).toMatchObject({ allowed: false, determiningPolicies: ['transfers-require-two-approvals'], errors: [] });
+    });
+  });
+
+  describe('when it has two', () => {
+    it('is permitted by transfers-permit-treasury', () => {
+      expect(engine.decide(big(2))).toMatchObject({ allowed: true, determiningPolicies: ['transfers-permit-treasury'] });
+    });
+  });
+
+  describe('when someone asks whether a principal may approve', () => {
+    const approve = (groups: string[], action: string) =>
+      engine.decide({
+        principal: { id: 'bob', groups },
+        action: 'approveAction',
+        resource: { uid: { type: 'Writ::ApprovalRequest', id: 'r' }, attrs: { action, initiator: 'alice' }, parents: [] },
+        context: {},
+      }).allowed;
+    it('allows treasury approvers for transfers only', () => {
+      expect(approve(['treasury-approvers'], 'transferFunds')).toBe(true);
+      expect(approve(['treasury-approvers'], 'applyInfraChange')).toBe(false);
+      expect(approve(['ops'], 'transferFunds')).toBe(false);
     });
   });
 });

@@ -6,16 +6,25 @@ import { EXAMPLE_POLICIES_DIR, PolicyCopies, appendFile, editFile, writErrorOf }
 const copies = new PolicyCopies();
 afterAll(() => copies.dispose());
 
-const EXAMPLE_POLICY_IDS = [
-  'agent-permit-tools',
-  'agent-forbid-external-email',
-  'agent-forbid-large-refund',
-  'infra-permit-ops',
-  'infra-forbid-production-outside-window',
-  'transfers-permit-treasury',
-  'transfers-forbid-over-limit',
-  'transfers-forbid-frozen',
+const EXAMPLE_POLICIES: [file: string, id: string][] = [
+  ['agent.cedar', 'agent-permit-tools'],
+  ['agent.cedar', 'agent-forbid-external-email'],
+  ['agent.cedar', 'agent-forbid-large-refund'],
+  ['agent.cedar', 'agent-refund-requires-approval'],
+  ['approvals.cedar', 'approve-transfers-treasury-approvers'],
+  ['approvals.cedar', 'approve-infra-change-managers'],
+  ['approvals.cedar', 'approve-agent-support-leads'],
+  ['infra.cedar', 'infra-permit-ops'],
+  ['infra.cedar', 'infra-forbid-production-outside-window'],
+  ['infra.cedar', 'infra-require-approval-in-production'],
+  ['operators.cedar', 'operators-revoke'],
+  ['operators.cedar', 'operators-kill-switch'],
+  ['transfers.cedar', 'transfers-permit-treasury'],
+  ['transfers.cedar', 'transfers-forbid-over-limit'],
+  ['transfers.cedar', 'transfers-forbid-frozen'],
+  ['transfers.cedar', 'transfers-require-two-approvals'],
 ];
+const EXAMPLE_POLICY_IDS = EXAMPLE_POLICIES.map(([, id]) => id);
 
 describe('loadPolicySet', () => {
   describe('when the repository example set is loaded', () => {
@@ -25,7 +34,8 @@ describe('loadPolicySet', () => {
       expect(set.id).toBe('writ-examples');
       expect(set.version).toBe(manifest.version);
       expect(set.policies.map((policy) => policy.id)).toEqual(EXAMPLE_POLICY_IDS);
-      expect(set.policies.map((policy) => policy.file)).toEqual(['agent.cedar', 'agent.cedar', 'agent.cedar', 'infra.cedar', 'infra.cedar', 'transfers.cedar', 'transfers.cedar', 'transfers.cedar']);
+      expect(set.policies.map((policy) => policy.file)).toEqual(EXAMPLE_POLICIES.map(([file]) => file));
+      expect(set.policies.find((policy) => policy.id === 'transfers-require-two-approvals')?.approval).toEqual({ required: 2, timeoutSeconds: 3600 });
       expect(set.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
       expect(set.schemaText).toBe(fs.readFileSync(path.join(EXAMPLE_POLICIES_DIR, 'schema.cedarschema'), 'utf8'));
     });
@@ -148,7 +158,7 @@ describe('loadPolicySet', () => {
   describe('when there are no policies or only templates', () => {
     it('refuses a set without .cedar files as POLICY_INVALID', () => {
       const dir = copies.copy();
-      for (const file of ['agent.cedar', 'infra.cedar', 'transfers.cedar']) fs.rmSync(path.join(dir, file));
+      for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.cedar'))) fs.rmSync(path.join(dir, file));
       expect(writErrorOf(() => loadPolicySet(dir)).code).toBe('POLICY_INVALID');
     });
 
@@ -157,5 +167,19 @@ describe('loadPolicySet', () => {
       appendFile(dir, 'transfers.cedar', '@id("transfers-template")\npermit (principal == ?principal, action == Writ::Action::"transferFunds", resource);');
       expect(writErrorOf(() => loadPolicySet(dir)).code).toBe('POLICY_INVALID');
     });
+  });
+});
+
+describe('loadPolicySet approval annotations', () => {
+  it.each([
+    ['on a permit', '@id("p")\n@approvalsRequired("1")\npermit (principal, action == Writ::Action::"transferFunds", resource);'],
+    ['with a count of 0', '@id("p")\n@approvalsRequired("0")\nforbid (principal, action == Writ::Action::"transferFunds", resource);'],
+    ['with a count that is not a number', '@id("p")\n@approvalsRequired("two")\nforbid (principal, action == Writ::Action::"transferFunds", resource);'],
+    ['with a timeout too short', '@id("p")\n@approvalsRequired("1")\n@approvalTimeoutSeconds("5")\nforbid (principal, action == Writ::Action::"transferFunds", resource);'],
+    ['with a timeout but no count', '@id("p")\n@approvalTimeoutSeconds("600")\nforbid (principal, action == Writ::Action::"transferFunds", resource);'],
+  ])('refuses an approval rule %s as POLICY_INVALID', (_case, policy) => {
+    const dir = copies.copy();
+    appendFile(dir, 'transfers.cedar', policy);
+    expect(writErrorOf(() => loadPolicySet(dir)).code).toBe('POLICY_INVALID');
   });
 });

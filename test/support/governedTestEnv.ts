@@ -11,6 +11,7 @@ import { TrustedKeySet } from '../../keys/trustedKeySet';
 import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../../identity/devIdentityProvider';
 import { IdentityVerifier } from '../../identity/identityVerifier';
 import { PolicySource } from '../../policy/policySource';
+import { GovernanceStore } from '../../operators/governanceStore';
 import { openExampleStores, type ExampleStores } from '../../stores/exampleStores';
 import { createExampleActions } from '../../activities/exampleActions';
 import { createGovernedWorker } from '../../worker/createGovernedWorker';
@@ -24,6 +25,7 @@ export interface GovernedTestEnv {
   readonly namespace: string;
   readonly taskQueue: string;
   readonly stores: ExampleStores;
+  readonly governance: GovernanceStore;
   readonly keyStore: KeyStore;
   readonly idp: DevIdentityProvider;
   readonly signer: Signer;
@@ -32,6 +34,8 @@ export interface GovernedTestEnv {
   readonly connection: Connection;
   /** A client whose starts carry a fresh token for `principal` with `groups`. */
   clientAs(principal: string, groups: string[]): Promise<Client>;
+  /** Stops the worker (as a deploy or crash would) and starts a fresh one on the queue. */
+  restartWorker(): Promise<void>;
   /** A client that sends no identity at all. */
   anonymousClient(): Client;
   close(): Promise<void>;
@@ -60,33 +64,46 @@ export async function createGovernedTestEnv(options: { policiesDir?: string; pol
   stores.workspace.seedDemo();
   const signer = await keyStore.loadSigningKey();
   const trustedKeys = TrustedKeySet.fromJwks(keyStore.exportPublicJwks());
+  const governance = GovernanceStore.open(join(dir, 'governance.sqlite'));
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const taskQueue = `writ-test-${randomUUID()}`;
-  const worker = await createGovernedWorker({
+  const workflows = await sharedBundle();
+  const newWorker = () => createGovernedWorker({
     connection: nativeConnection,
     namespace,
     taskQueue,
-    workflows: await sharedBundle(),
+    workflows,
     actions: createExampleActions(stores),
     policies,
     signer: async () => signer,
     trustedKeys,
     identity,
+    governance,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
-  const running = worker.run();
+  let worker = await newWorker();
+  let running = worker.run();
   return {
     dir,
     namespace,
     taskQueue,
     stores,
+    governance,
     keyStore,
     idp,
     signer,
     trustedKeys,
-    worker,
+    get worker() {
+      return worker;
+    },
     connection,
+    async restartWorker() {
+      worker.shutdown();
+      await running;
+      worker = await newWorker();
+      running = worker.run();
+    },
     async clientAs(principal, groups) {
       const token = await idp.mintToken({ principal, groups });
       return createWritClient({ connection, namespace, identityToken: token });

@@ -86,7 +86,8 @@ async function authorizeTransfer(activityId: string): Promise<AuthorizeResult> {
     lineage: { sequence: 1, previous: null, parent: null },
   };
   const env = environment({ activityType: AUTHORIZE_ACTIVITY, activityId: 'writ-authorize-1' }, [enforcement()]);
-  return env.run(authorize, request);
+  const outcome: unknown = await env.run(authorize, request);
+  return outcome as AuthorizeResult;
 }
 
 describe('EnforcementInterceptor', () => {

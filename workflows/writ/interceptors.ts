@@ -6,6 +6,7 @@ import {
   ApplicationFailure,
   defaultPayloadConverter,
   proxyActivities,
+  workflowInfo,
   type ActivityInput,
   type ContinueAsNewInput,
   type Next,
@@ -19,6 +20,8 @@ import { ARTIFACT_HEADER, IDENTITY_HEADER, LINEAGE_HEADER } from '../../protocol
 import { VERIFY_IDENTITY_ACTIVITY, type VerifiedPrincipal, type VerifyIdentityRequest } from '../../protocol/authorizeContract';
 import { WRIT_ERROR_CODES } from '../../errors/writError';
 import { runState } from './runState';
+import { registerOperatorHandlers } from './operatorHandlers';
+import { CONTROL_WORKFLOW_TYPE, registerKillSwitchHandler } from './control';
 
 const identityCheck = proxyActivities<Record<string, (request: VerifyIdentityRequest) => Promise<VerifiedPrincipal>>>({
   startToCloseTimeout: '10s',
@@ -42,6 +45,9 @@ class GovernedInbound implements WorkflowInboundCallsInterceptor {
       // Recorded as the workflow's failure: nothing ran without an initiator.
       throw ApplicationFailure.create({ type: 'IDENTITY_MISSING', message: 'workflow started without an identity token', nonRetryable: true });
     }
+    // Operators can reach the run from its first moment (pending query, approve, revoke).
+    registerOperatorHandlers();
+    if (workflowInfo().workflowType === CONTROL_WORKFLOW_TYPE) registerKillSwitchHandler();
     // The identity is checked by an activity so the verdict is in history.
     try {
       state.principal = await identityCheck[VERIFY_IDENTITY_ACTIVITY]!({ identityToken: state.identityToken });

@@ -5,18 +5,29 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { GovernedActions, GovernedProxy } from '../../actions/types';
+import type { Duration } from '@temporalio/common';
 import {
   AUTHORIZE_ACTIVITY,
   REAUTHORIZE_ON,
   type ActionOutcome,
+  type AuthorizeOutcome,
   type AuthorizeRequest,
-  type AuthorizeResult,
 } from '../../protocol/authorizeContract';
+import { awaitApprovals } from './awaitApprovals';
 import { WRIT_ERROR_CODES } from '../../errors/writError';
 import { runState } from './runState';
 
-/** How often one step may authorize again after a stale or expired decision. */
-const MAX_AUTHORIZATION_ROUNDS = 3;
+/**
+ * How many authorizations one step may make: the first, one after approvals arrive, and
+ * re-authorizations after a stale or expired decision.
+ */
+const MAX_AUTHORIZATION_ROUNDS = 4;
+
+/** Activity options for the actions, plus how long a step may wait for approvals. */
+export type GovernedOptions = ActivityOptions & {
+  /** Overrides the policy's `@approvalTimeoutSeconds` for steps that need approval. */
+  readonly approvalTimeout?: Duration;
+};
 
 type AnyActivity = (...args: unknown[]) => Promise<unknown>;
 
@@ -26,23 +37,24 @@ type AnyActivity = (...args: unknown[]) => Promise<unknown>;
  * authorize (a recorded activity), then the action with its artifact attached, then the
  * receipt, which the enforcement point signs and returns with the result.
  */
-export function proxyGoverned<T extends GovernedActions>(options: ActivityOptions): GovernedProxy<T> {
+export function proxyGoverned<T extends GovernedActions>(governedOptions: GovernedOptions): GovernedProxy<T> {
+  const { approvalTimeout, ...options } = governedOptions;
   return new Proxy({} as GovernedProxy<T>, {
     get(_target, name) {
       if (typeof name !== 'string') return undefined;
-      return (input: unknown) => governedStep(name, input, options);
+      return (input: unknown) => governedStep(name, input, options, approvalTimeout);
     },
   });
 }
 
-async function governedStep(action: string, input: unknown, options: ActivityOptions): Promise<unknown> {
+async function governedStep(action: string, input: unknown, options: ActivityOptions, approvalTimeout: Duration | undefined): Promise<unknown> {
   const state = runState();
   if (state.identityToken === undefined) {
     throw ApplicationFailure.create({ type: 'IDENTITY_MISSING', message: 'governed step without an identity', nonRetryable: true });
   }
   state.steps += 1;
   const stepId = `writ-step-${state.steps}`;
-  const authorizeOn = proxyActivities<Record<string, (request: AuthorizeRequest) => Promise<AuthorizeResult>>>({
+  const authorizeOn = proxyActivities<Record<string, (request: AuthorizeRequest) => Promise<AuthorizeOutcome>>>({
     startToCloseTimeout: '15s',
     ...(options.taskQueue === undefined ? {} : { taskQueue: options.taskQueue }),
     // Every decision is final (non-retryable); only an attempt whose worker was lost
@@ -50,12 +62,30 @@ async function governedStep(action: string, input: unknown, options: ActivityOpt
     retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...WRIT_ERROR_CODES] },
   });
 
+  let approvals: string[] = [];
   for (let round = 1; round <= MAX_AUTHORIZATION_ROUNDS; round += 1) {
+    if (state.revoked !== undefined) {
+      throw ApplicationFailure.create({ type: 'AUTHORITY_REVOKED', message: `revoked by ${state.revoked.by}: ${state.revoked.reason}`, nonRetryable: true });
+    }
     const activityId = `${stepId}.${round}`;
     const args = [input];
-    const authorization = await rethrowDenial(() =>
-      authorizeOn[AUTHORIZE_ACTIVITY]!({ action, args, stepId, activityId, identityToken: state.identityToken!, lineage: state.lineage }),
+    const outcome = await rethrowDenial(() =>
+      authorizeOn[AUTHORIZE_ACTIVITY]!({
+        action,
+        args,
+        stepId,
+        activityId,
+        identityToken: state.identityToken!,
+        lineage: state.lineage,
+        ...(approvals.length === 0 ? {} : { approvals }),
+      }),
     );
+    if (outcome.decision === 'approval-required') {
+      // Wait for approvers, then authorize again with their statements as evidence.
+      approvals = await awaitApprovals(outcome.request, approvalTimeout);
+      continue;
+    }
+    const authorization = outcome;
     state.lineage = { sequence: state.lineage.sequence + 1, previous: authorization.artifactDigest, parent: state.lineage.parent };
 
     const act = proxyActivities<Record<string, AnyActivity>>({

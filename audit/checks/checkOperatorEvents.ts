@@ -1,0 +1,54 @@
+import type { OperatorEventRecord, RunRecord } from '../history/runRecord';
+import type { AuditRun } from './runContext';
+import type { FindingCode } from '../types';
+import type { GovernedStep } from './pairGovernedSteps';
+import { report, type RunContext } from './runContext';
+
+/** Operator events are signals and updates with names in Writ's namespace. */
+export const OPERATOR_EVENT_PREFIX = 'writ.';
+
+/** What a verifier of one kind of operator event sees, and how it reports. */
+export interface OperatorEventCheck {
+  readonly run: AuditRun;
+  readonly record: RunRecord;
+  readonly steps: readonly GovernedStep[];
+  report(code: FindingCode, eventId: number | null, expected: string, found: string, message: string): void;
+}
+
+/**
+ * Verifies one kind of operator event (an approval, a revocation, the kill switch): that
+ * its statement is signed by an operator key, bound to this run and request, and consistent
+ * with the artifacts that cite it. This is the seam approvals plug into; until a verifier is
+ * registered for a name, every event of that name is a finding.
+ */
+export type OperatorEventVerifier = (event: OperatorEventRecord, check: OperatorEventCheck) => void | Promise<void>;
+
+/**
+ * Step: operator events. Every `writ.*` signal or update must be checked by a registered
+ * verifier, and every artifact that cites approvals needs the approval verifier: an event
+ * the auditor cannot verify fails the audit rather than passing unread.
+ */
+export async function checkOperatorEvents(context: RunContext, steps: readonly GovernedStep[], verifiers: Readonly<Record<string, OperatorEventVerifier>>): Promise<void> {
+  const check: OperatorEventCheck = {
+    run: context.run,
+    record: context.record,
+    steps,
+    report: (code, eventId, expected, found, message) => report(context, code, eventId, expected, found, message),
+  };
+  for (const event of context.record.operatorEvents) {
+    if (!event.name.startsWith(OPERATOR_EVENT_PREFIX)) continue;
+    const verify = verifiers[event.name];
+    if (verify === undefined) {
+      report(context, 'OPERATOR_EVENT_UNVERIFIED', event.at.eventId, `a verifier for operator ${event.kind} ${event.name}`, 'none registered', `operator ${event.kind} ${event.name} cannot be verified by this auditor`);
+      continue;
+    }
+    await verify(event, check);
+  }
+  if (verifiers['writ.approve'] !== undefined) return;
+  for (const step of steps) {
+    const approvers = (step.claims?.writ as { approval?: { approvers?: readonly unknown[] } } | undefined)?.approval?.approvers ?? [];
+    if (approvers.length > 0 && step.authorization.end.status === 'completed') {
+      report(context, 'OPERATOR_EVENT_UNVERIFIED', step.authorization.end.at.eventId, 'each cited approval checked against its signed statement', `${approvers.length} approval(s) cited by artifact ${step.claims!.jti}; no approval verifier registered`, 'the approvals an artifact cites cannot be verified by this auditor');
+    }
+  }
+}

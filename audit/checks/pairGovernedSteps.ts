@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { AUTHORIZE_ACTIVITY } from '../../protocol/authorizeContract';
+import type { ArtifactClaims } from '../../artifact/claims';
+import type { ActivityRecord } from '../history/runRecord';
+import { report, type RunContext } from './runContext';
+
+// What the checker needs of writ.authorize's input and result. Not strict: the contract may
+// grow (approvals add members), and every member read here is checked against the signed
+// artifact anyway.
+const AuthorizeRequestSchema = z.object({
+  action: z.string(),
+  args: z.array(z.unknown()),
+  stepId: z.string(),
+  activityId: z.string(),
+  identityToken: z.string(),
+  lineage: z.object({ sequence: z.number(), previous: z.string().nullable(), parent: z.string().nullable() }),
+});
+
+const PermitSchema = z.object({
+  decision: z.literal('permit'),
+  artifact: z.string(),
+  artifactDigest: z.string(),
+  artifactId: z.string(),
+  principal: z.string(),
+  policySetId: z.string(),
+  policyVersion: z.string(),
+  determiningPolicies: z.array(z.string()),
+  expiresAt: z.string(),
+  maxAttempts: z.number(),
+  approvers: z.array(z.string()).optional(),
+});
+
+/** The input of a `writ.authorize` as recorded. */
+export type RecordedAuthorizeRequest = z.infer<typeof AuthorizeRequestSchema>;
+/** A permit as recorded: the artifact and the summary the workflow acted on. */
+export type RecordedPermit = z.infer<typeof PermitSchema>;
+
+/** One authorization and the action paired with it, filled in as the checks run. */
+export interface GovernedStep {
+  readonly authorization: ActivityRecord;
+  readonly request: RecordedAuthorizeRequest | null;
+  /** The permit, when the authorization completed with one. */
+  readonly permit: RecordedPermit | null;
+  /** A completed authorization that is not a permit yet (it asks for approval). */
+  readonly awaitingApproval: boolean;
+  action: ActivityRecord | null;
+  /** The claims, once the artifact's signature and shape verified. */
+  claims: ArtifactClaims | null;
+  /** Fields already reported as binding mismatches, so a later check does not repeat them. */
+  readonly reportedBindings: Set<string>;
+}
+
+/**
+ * Step: pair every action with the authorization that must precede it. Every activity that
+ * is neither Writ's own (`writ.*`) nor declared exempt is a governed action and needs a
+ * completed `writ.authorize` for its activity id before it was scheduled; an authorization
+ * is single use, so a second action under the same one is unauthorized too.
+ */
+export function pairGovernedSteps(context: RunContext): GovernedStep[] {
+  const steps: GovernedStep[] = [];
+  for (const activity of context.record.activities) {
+    if (activity.activityType === AUTHORIZE_ACTIVITY) {
+      steps.push(readAuthorization(context, activity));
+      continue;
+    }
+    if (activity.activityType.startsWith('writ.')) continue;
+    if (context.exemptActivities.has(activity.activityType)) {
+      context.notes.push(`event ${activity.scheduled.eventId}: ${activity.activityType} is exempt by configuration and was not checked`);
+      continue;
+    }
+    pairAction(context, steps, activity);
+  }
+  return steps;
+}
+
+function readAuthorization(context: RunContext, activity: ActivityRecord): GovernedStep {
+  const input = activity.args[0];
+  const request = input?.ok === true ? AuthorizeRequestSchema.safeParse(input.value) : undefined;
+  if (request === undefined || !request.success) {
+    report(context, 'HISTORY_MALFORMED', activity.scheduled.eventId, 'a writ.authorize input (action, args, stepId, activityId, identityToken, lineage)', input?.ok === false ? input.reason : 'another shape', 'the authorization request cannot be read');
+  }
+  let permit: RecordedPermit | null = null;
+  let awaitingApproval = false;
+  if (activity.end.status === 'completed') {
+    const result = activity.end.result;
+    const parsed = result.ok ? PermitSchema.safeParse(result.value) : undefined;
+    if (parsed?.success) permit = parsed.data;
+    else if (result.ok && (result.value as { decision?: unknown } | null)?.decision === 'approval-required') awaitingApproval = true;
+    else {
+      report(context, 'AUTHORIZATION_RESULT_MISMATCH', activity.end.at.eventId, 'a permit with its artifact, or an approval request', result.ok ? 'another shape' : result.reason, 'the authorization result cannot be read');
+    }
+  }
+  return {
+    authorization: activity,
+    request: request?.success ? request.data : null,
+    permit,
+    awaitingApproval,
+    action: null,
+    claims: null,
+    reportedBindings: new Set(),
+  };
+}
+
+function pairAction(context: RunContext, steps: GovernedStep[], action: ActivityRecord): void {
+  const at = action.scheduled.eventId;
+  const candidates = steps.filter((step) => step.request?.activityId === action.activityId);
+  const step = candidates[candidates.length - 1];
+  if (step === undefined) {
+    report(context, 'ACTION_WITHOUT_AUTHORIZATION', at, `a completed writ.authorize for ${action.activityType} (activity id ${action.activityId}) before event ${at}`, 'no authorization for this activity id', `${action.activityType} was scheduled without any authorization`);
+    return;
+  }
+  if (step.action !== null) {
+    report(context, 'ACTION_WITHOUT_AUTHORIZATION', at, `a fresh authorization for ${action.activityType} (activity id ${action.activityId})`, `the authorization at event ${step.authorization.scheduled.eventId}, already used by event ${step.action.scheduled.eventId}`, 'an authorization is single use');
+    return;
+  }
+  step.action = action;
+  const end = step.authorization.end;
+  const where = `the authorization at event ${step.authorization.scheduled.eventId}`;
+  if (end.status === 'pending') {
+    report(context, 'AUTHORIZATION_NOT_COMPLETED', at, `${where} to complete before event ${at}`, 'it never completed', `${action.activityType} was scheduled before its authorization completed`);
+  } else if (end.at.eventId > at) {
+    report(context, 'AUTHORIZATION_NOT_COMPLETED', at, `${where} to complete before event ${at}`, `it ended (${end.status}) at event ${end.at.eventId}, after the action was scheduled`, `${action.activityType} was scheduled before its authorization completed`);
+  } else if (end.status !== 'completed') {
+    report(context, 'AUTHORIZATION_NOT_COMPLETED', at, `${where} to complete with a permit`, `it ended ${end.status}${end.status === 'failed' && end.code ? ` (${end.code})` : ''} at event ${end.at.eventId}`, `${action.activityType} was scheduled although its authorization did not permit it`);
+  } else if (step.permit === null) {
+    report(context, 'AUTHORIZATION_NOT_COMPLETED', at, `${where} to complete with a permit`, step.awaitingApproval ? 'it asked for approval' : 'a result that is not a permit', `${action.activityType} was scheduled without a permit`);
+  }
+}

@@ -1,0 +1,56 @@
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import type { Client } from '@temporalio/client';
+import { AuditError } from './auditError';
+import type { AuditRun } from './checks/runContext';
+import type { EvidenceBundle } from './evidence/evidenceBundle';
+import type { PolicySetEvidence } from './evidence/policySetEvidence';
+import { AuditKeySet } from './keys/auditKeySet';
+import { fetchRuns, type RunSelection } from './live/fetchRuns';
+import type { AuditVerdict } from './types';
+import { verifyHistories } from './verifyHistories';
+import type { VerifyOptions } from './verifyOptions';
+
+/** Options of `verifyBundle`: anything the bundle provides may be replaced by the auditor's own. */
+export interface VerifyBundleOptions extends Omit<VerifyOptions, 'keys' | 'policySets' | 'namespace' | 'exemptActivities'> {
+  /** The keys the auditor trusts, instead of the bundle's own key set. */
+  readonly keys?: AuditKeySet;
+  /** The policy sets the auditor accepts, instead of the bundle's. */
+  readonly policySets?: readonly PolicySetEvidence[];
+  /** Exempt activities, instead of the bundle's. */
+  readonly exemptActivities?: readonly string[];
+}
+
+/**
+ * Verifies an evidence bundle with no server: its histories, against its key set and
+ * policy sets unless the auditor gives their own (a bundle can only vouch for itself as far
+ * as its keys are the ones the auditor trusts; the verdict lists the kids it relied on).
+ */
+export async function verifyBundle(bundle: EvidenceBundle, options: VerifyBundleOptions = {}): Promise<AuditVerdict> {
+  const runs: AuditRun[] = bundle.runs.map((run, index) => {
+    try {
+      return { workflowId: run.workflowId, runId: run.runId, workflowType: run.workflowType, history: historyFromJSON(run.history) };
+    } catch (cause) {
+      throw new AuditError('EVIDENCE_INVALID', `run ${index} (${run.workflowId}) does not hold Temporal history JSON: ${(cause as Error).message}`, { cause });
+    }
+  });
+  const exempt = options.exemptActivities ?? bundle.exemptActivities;
+  return verifyHistories(runs, {
+    ...options,
+    keys: options.keys ?? AuditKeySet.fromEvidence(bundle.keys),
+    policySets: options.policySets ?? bundle.policySets,
+    namespace: bundle.namespace,
+    ...(exempt === undefined ? {} : { exemptActivities: exempt }),
+  });
+}
+
+/** Options of `verifyLive`: the server, the runs, and what `verifyHistories` needs. */
+export interface VerifyLiveOptions extends VerifyOptions {
+  readonly client: Client;
+  readonly selection: RunSelection;
+}
+
+/** Verifies runs fetched from a live server by workflow id or visibility query. */
+export async function verifyLive(options: VerifyLiveOptions): Promise<AuditVerdict> {
+  const { client, selection, ...verify } = options;
+  return verifyHistories(await fetchRuns(client, selection), verify);
+}

@@ -1,0 +1,216 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { Command } from 'commander';
+import { loadConfig, type WritConfig } from '../../config/writConfig';
+import { isWritError } from '../../errors/writError';
+import { KeyStore } from '../../keys/keyStore';
+import { loadPolicySet } from '../../policy/policySet';
+import { targetNamespace, toConnectionOptions } from '../../server/temporalTarget';
+import { Runtime } from '@temporalio/worker';
+import { parseStrictJson } from '../../canonical/parseStrictJson';
+import {
+  AuditError,
+  AuditKeySet,
+  exportBundle,
+  fetchRuns,
+  formatVerdict,
+  isAuditError,
+  policySetEvidence,
+  readBundle,
+  verifyBundle,
+  verifyHistories,
+  writeBundle,
+  type AuditVerdict,
+  type PolicySetEvidence,
+  type ReplaySource,
+  type RunSelection,
+} from '../../audit';
+
+/** Exit codes of `writ audit`: findings and "could not audit" are told apart for scripts. */
+export const AUDIT_EXIT = { passed: 0, findings: 1, error: 2 } as const;
+
+interface SourceOptions {
+  workflowId?: string[];
+  query?: string;
+  address?: string;
+  namespace?: string;
+  related: boolean;
+  policies?: string[];
+}
+
+interface VerifyCliOptions extends SourceOptions {
+  bundle?: string;
+  json?: boolean;
+  replay: boolean;
+  workflows?: string;
+  keys?: string;
+}
+
+interface ExportCliOptions extends SourceOptions {
+  out: string;
+}
+
+/**
+ * `writ audit ...`: export evidence and verify histories, online or offline. Returns the
+ * `audit` command group so other audit tools (the report) can register beside these.
+ */
+export function registerAuditCommands(program: Command): Command {
+  const audit = program.command('audit').description('export and verify workflow histories as an auditor: replay plus a history checker');
+
+  const source = (command: Command) =>
+    command
+      .option('--workflow-id <id...>', 'the latest run of each of these workflows')
+      .option('--query <query>', 'every run a visibility query matches')
+      .option('--address <host:port>', 'Temporal server address (for the embedded default: the dev server writ started)')
+      .option('--namespace <namespace>', 'namespace (default: from configuration)')
+      .option('--no-related', "do not also fetch the runs' parents, children and continued runs")
+      .option('--policies <dir...>', 'policy set directories artifacts may cite (default: the configured policies directory)');
+
+  source(audit.command('export'))
+    .description('write the selected runs, the public key set and the policy sets into one evidence bundle')
+    .requiredOption('--out <file>', 'where to write the bundle')
+    .action(async (opts: ExportCliOptions) => {
+      process.exitCode = await guarded(async () => {
+        const config = loadConfig();
+        const selection = selectionOf(opts);
+        const { client, namespace, close } = await connect(config, opts);
+        try {
+          const bundle = await exportBundle(client, selection, {
+            namespace,
+            keys: keyStoreKeys(config),
+            policySets: policySetsOf(opts.policies ?? [config.policiesDir]),
+            exemptActivities: config.exemptActivities,
+          });
+          writeBundle(opts.out, bundle);
+          say(`wrote ${bundle.runs.length} run(s), ${bundle.keys.keys.length} key(s) and ${bundle.policySets.length} policy set(s) to ${opts.out}`);
+        } finally {
+          await close();
+        }
+        return AUDIT_EXIT.passed;
+      });
+    });
+
+  source(audit.command('verify'))
+    .description('verify runs from a server, or an evidence bundle with no server; exits 1 on any finding')
+    .option('--bundle <file>', 'an evidence bundle written by `writ audit export`')
+    .option('--json', 'print the verdict as JSON')
+    .option('--no-replay', 'skip replay (for tools without the workflow code)')
+    .option('--workflows <path>', 'workflow code to replay against (default: the example workflows)')
+    .option('--keys <file>', 'the key set to trust (evidence key set or bundle), instead of the bundle\'s or the key store\'s')
+    .action(async (opts: VerifyCliOptions) => {
+      process.exitCode = await guarded(async () => {
+        const verdict = await verify(opts);
+        if (opts.json) say(JSON.stringify(verdict, null, 2));
+        else for (const line of formatVerdict(verdict)) say(line);
+        return verdict.passed ? AUDIT_EXIT.passed : AUDIT_EXIT.findings;
+      });
+    });
+  return audit;
+}
+
+async function verify(opts: VerifyCliOptions): Promise<AuditVerdict> {
+  const replay: ReplaySource = opts.replay ? (opts.workflows === undefined ? true : { workflowsPath: resolve(opts.workflows) }) : false;
+  if (replay !== false) installQuietRuntime();
+  const keys = opts.keys === undefined ? undefined : keysFromFile(opts.keys);
+  if (opts.bundle !== undefined) {
+    if (opts.workflowId !== undefined || opts.query !== undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', 'give --bundle, or --workflow-id / --query, not both');
+    const bundle = readBundle(opts.bundle);
+    return verifyBundle(bundle, {
+      replay,
+      ...(keys === undefined ? {} : { keys }),
+      ...(opts.policies === undefined ? {} : { policySets: policySetsOf(opts.policies) }),
+    });
+  }
+  const config = loadConfig();
+  const selection = selectionOf(opts);
+  const { client, namespace, close } = await connect(config, opts);
+  try {
+    const runs = await fetchRuns(client, selection);
+    return await verifyHistories(runs, {
+      keys: keys ?? keyStoreKeys(config),
+      policySets: policySetsOf(opts.policies ?? [config.policiesDir]),
+      namespace,
+      replay,
+      clockSkewSeconds: config.artifacts.clockSkewSeconds,
+      maxLifetimeSeconds: config.artifacts.maxLifetimeSeconds,
+      exemptActivities: config.exemptActivities,
+    });
+  } finally {
+    await close();
+  }
+}
+
+function selectionOf(opts: SourceOptions): RunSelection {
+  if ((opts.workflowId === undefined) === (opts.query === undefined)) {
+    throw new AuditError('AUDIT_OPTIONS_INVALID', 'give --workflow-id <id...> or --query <query> (or, to verify offline, --bundle <file>)');
+  }
+  return { ...(opts.workflowId === undefined ? {} : { workflowIds: opts.workflowId }), ...(opts.query === undefined ? {} : { query: opts.query }), related: opts.related };
+}
+
+async function connect(config: WritConfig, opts: SourceOptions): Promise<{ client: Client; namespace: string; close: () => Promise<void> }> {
+  const base = toConnectionOptions(config.temporal, opts.address);
+  const connection = await Connection.connect(opts.address === undefined ? base : { ...base, address: opts.address }).catch((cause: unknown) => {
+    throw new AuditError('AUDIT_SOURCE_UNAVAILABLE', `cannot connect to Temporal at ${opts.address ?? base.address}: ${(cause as Error).message}`, { cause });
+  });
+  const namespace = opts.namespace ?? targetNamespace(config.temporal);
+  return { client: new Client({ connection, namespace }), namespace, close: () => connection.close() };
+}
+
+/** The configured key store's keys, retired ones included, with their signing periods. */
+function keyStoreKeys(config: WritConfig): AuditKeySet {
+  const records = KeyStore.open(config.keysDir).exportKeyRecords();
+  if (records.length === 0) throw new AuditError('AUDIT_OPTIONS_INVALID', `the key store in ${config.keysDir} holds no keys; pass --keys <file>`);
+  return AuditKeySet.fromKeyRecords(records);
+}
+
+/** A key set file: an evidence key set, or a whole bundle whose key set is taken. */
+function keysFromFile(file: string): AuditKeySet {
+  let json: unknown;
+  try {
+    json = parseStrictJson(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new AuditError('EVIDENCE_UNREADABLE', `cannot read key set ${file}: ${(cause as Error).message}`, { cause });
+  }
+  const keys = (json as { format?: unknown; keys?: unknown }).format === 'writ-evidence' ? (json as { keys: unknown }).keys : json;
+  return AuditKeySet.fromEvidence(keys);
+}
+
+function policySetsOf(dirs: readonly string[]): PolicySetEvidence[] {
+  return dirs.map((dir) => policySetEvidence(loadPolicySet(resolve(dir))));
+}
+
+/** Runs a command body; an error that stops the audit is printed with its code and exits 2. */
+async function guarded(body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (isAuditError(error) || isWritError(error)) {
+      process.stderr.write(`writ: ${error.code}: ${error.message}\n`);
+      for (const issue of error.issues.slice(0, 20)) process.stderr.write(`  - ${issue.path}: ${issue.message}\n`);
+    } else {
+      process.stderr.write(`writ: ${(error as Error).stack ?? String(error)}\n`);
+    }
+    return AUDIT_EXIT.error;
+  }
+}
+
+/**
+ * Replay failures are findings in the verdict; the worker runtime's own logging of them
+ * would only repeat them on stderr, with stack traces. A runtime already installed is kept.
+ */
+function installQuietRuntime(): void {
+  const quiet = () => undefined;
+  try {
+    Runtime.install({
+      logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet },
+      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+    });
+  } catch {
+    // Already installed in this process.
+  }
+}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}

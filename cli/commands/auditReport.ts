@@ -1,0 +1,53 @@
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { renderReportHtml } from '../../audit/report/renderReportHtml';
+import { renderReportJson } from '../../audit/report/renderReportJson';
+import type { AuditVerdict } from '../../audit/types';
+
+/** Where `writ audit report` writes: the HTML page, the JSON document, or both. */
+export type AuditReportOptions = (
+  | { readonly htmlPath: string; readonly jsonPath?: string }
+  | { readonly htmlPath?: string; readonly jsonPath: string }
+) & {
+  /** What was audited, in words (a bundle path, a query); printed in both reports. */
+  readonly source: string;
+  /** Clock for the report's generatedAt (injected by tests). */
+  readonly now?: () => Date;
+};
+
+/** The absolute paths written. */
+export interface WrittenReport {
+  readonly html?: string;
+  readonly json?: string;
+}
+
+/**
+ * Writes the audit report for a verdict: a self-contained HTML page and/or the JSON
+ * document, both stamped with the same time and source. Each file is written beside its
+ * target and renamed into place, so a reader never sees half a report and an existing
+ * report is replaced whole or not at all. Parent directories are created.
+ */
+export async function writeAuditReport(verdict: AuditVerdict, options: AuditReportOptions): Promise<WrittenReport> {
+  if (options.htmlPath === undefined && options.jsonPath === undefined) {
+    throw new TypeError('writeAuditReport needs an HTML path, a JSON path or both');
+  }
+  const meta = { generatedAt: (options.now ?? (() => new Date()))().toISOString(), source: options.source };
+  const written: { html?: string; json?: string } = {};
+  if (options.htmlPath !== undefined) written.html = await writeWhole(options.htmlPath, renderReportHtml(verdict, meta));
+  if (options.jsonPath !== undefined) written.json = await writeWhole(options.jsonPath, renderReportJson(verdict, meta));
+  return written;
+}
+
+async function writeWhole(path: string, content: string): Promise<string> {
+  const target = resolve(path);
+  await mkdir(dirname(target), { recursive: true });
+  const partial = `${target}.${process.pid}.partial`;
+  try {
+    await writeFile(partial, content, 'utf8');
+    await rename(partial, target);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+  return target;
+}

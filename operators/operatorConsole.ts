@@ -1,0 +1,110 @@
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import {
+  APPROVE_UPDATE,
+  AWAITING_APPROVAL,
+  CONTROL_WORKFLOW_ID,
+  KILL_SWITCH_UPDATE,
+  PENDING_QUERY,
+  REVOKE_UPDATE,
+  STATUS_SEARCH_ATTRIBUTE,
+  type ApprovalAnswer,
+  type OperatorActReceipt,
+  type PendingApproval,
+} from '../protocol/operatorContract';
+import { APPROVAL_AUDIENCE, KILL_SWITCH_AUDIENCE, REVOCATION_AUDIENCE } from './statements';
+
+/** Signs operator statements for a named principal (the development identity provider does). */
+export interface StatementSigner {
+  mintStatement(request: { principal: string; groups?: string[]; audience: string; statement: Record<string, unknown>; ttlSeconds?: number }): Promise<string>;
+}
+
+/** Who is acting: a principal and the groups their identity carries. */
+export interface Operator {
+  readonly principal: string;
+  readonly groups: readonly string[];
+}
+
+/** A run awaiting approval, as `writ pending` lists it. */
+export interface PendingRun extends PendingApproval {
+  readonly workflowType: string;
+}
+
+/**
+ * What operators do to running workflows, as a library: list what awaits approval across
+ * the namespace, approve or deny it, revoke a run, flip the kill switch. Every act is a
+ * statement signed for the operator and sent through an update, so the answer (accepted,
+ * or refused with its code) comes back and the act is recorded in history.
+ */
+export class OperatorConsole {
+  constructor(
+    private readonly client: Client,
+    private readonly signer: StatementSigner,
+    private readonly options: { namespace: string; controlTaskQueue: string },
+  ) {}
+
+  /** Every run whose governed step awaits approval, with what it awaits. */
+  async pending(): Promise<PendingRun[]> {
+    const runs: WorkflowExecutionInfo[] = [];
+    for await (const run of this.client.workflow.list({ query: `${STATUS_SEARCH_ATTRIBUTE} = '${AWAITING_APPROVAL}' AND ExecutionStatus = 'Running'` })) runs.push(run);
+    const pending: PendingRun[] = [];
+    for (const run of runs) {
+      const answer = await this.client.workflow.getHandle(run.workflowId, run.runId).query<PendingApproval | null>(PENDING_QUERY);
+      if (answer !== null) pending.push({ ...answer, workflowType: run.type });
+    }
+    return pending;
+  }
+
+  /** The pending request of one run, or undefined. */
+  async pendingOf(workflowId: string): Promise<PendingApproval | undefined> {
+    return (await this.client.workflow.getHandle(workflowId).query<PendingApproval | null>(PENDING_QUERY)) ?? undefined;
+  }
+
+  /** Approves (or denies) what `workflowId` awaits, as `operator`. */
+  async decide(workflowId: string, operator: Operator, decision: 'approve' | 'deny', reason?: string): Promise<ApprovalAnswer> {
+    const pending = await this.pendingOf(workflowId);
+    if (pending === undefined) throw new Error(`${workflowId} awaits no approval`);
+    const { requestDigest, runId, stepId, action, argsDigest, policyVersion } = pending;
+    const statement = await this.signer.mintStatement({
+      principal: operator.principal,
+      groups: [...operator.groups],
+      audience: APPROVAL_AUDIENCE,
+      statement: { kind: 'approval', decision, requestDigest, workflowId, runId, stepId, action, argsDigest, policyVersion, ...(reason ? { reason } : {}) },
+    });
+    return this.sendApproval(workflowId, statement);
+  }
+
+  /** Sends an approval statement signed elsewhere (for example by a real identity provider). */
+  sendApproval(workflowId: string, statement: string): Promise<ApprovalAnswer> {
+    return this.client.workflow.getHandle(workflowId).executeUpdate<ApprovalAnswer, [string]>(APPROVE_UPDATE, { args: [statement] });
+  }
+
+  /** Revokes the authority of the current run of `workflowId`. */
+  async revoke(workflowId: string, operator: Operator, reason: string): Promise<OperatorActReceipt> {
+    const handle = this.client.workflow.getHandle(workflowId);
+    const { runId } = await handle.describe();
+    const statement = await this.signer.mintStatement({
+      principal: operator.principal,
+      groups: [...operator.groups],
+      audience: REVOCATION_AUDIENCE,
+      statement: { kind: 'revocation', workflowId, runId, reason },
+    });
+    return this.client.workflow.getHandle(workflowId, runId).executeUpdate<OperatorActReceipt, [string]>(REVOKE_UPDATE, { args: [statement] });
+  }
+
+  /** Engages (`true`) or lifts the namespace's kill switch. */
+  async killSwitch(engage: boolean, operator: Operator, reason: string): Promise<OperatorActReceipt> {
+    const statement = await this.signer.mintStatement({
+      principal: operator.principal,
+      groups: [...operator.groups],
+      audience: KILL_SWITCH_AUDIENCE,
+      statement: { kind: 'kill-switch', engage, namespace: this.options.namespace, reason },
+    });
+    const handle = await this.client.workflow.start('writControl', {
+      taskQueue: this.options.controlTaskQueue,
+      workflowId: CONTROL_WORKFLOW_ID,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      args: [],
+    });
+    return handle.executeUpdate<OperatorActReceipt, [string]>(KILL_SWITCH_UPDATE, { args: [statement] });
+  }
+}

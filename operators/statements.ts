@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+// Every operator act is a statement signed by the operator's identity provider, for an
+// audience of its own, so one kind of statement can never be replayed as another.
+
+/** Audience of approval and denial statements. */
+export const APPROVAL_AUDIENCE = 'writ-approval';
+/** Audience of revocation statements. */
+export const REVOCATION_AUDIENCE = 'writ-revocation';
+/** Audience of kill-switch statements. */
+export const KILL_SWITCH_AUDIENCE = 'writ-kill-switch';
+
+const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/);
+const name = z.string().min(1).max(256);
+
+/** An approval or denial of one pending request, bound to its digest. */
+export const ApprovalStatementSchema = z.strictObject({
+  kind: z.literal('approval'),
+  decision: z.enum(['approve', 'deny']),
+  requestDigest: digest,
+  workflowId: name,
+  runId: name,
+  stepId: name,
+  action: name,
+  argsDigest: digest,
+  policyVersion: name,
+  reason: z.string().max(500).optional(),
+});
+export type ApprovalStatement = z.infer<typeof ApprovalStatementSchema>;
+
+/** Revokes the authority of one workflow run. */
+export const RevocationStatementSchema = z.strictObject({
+  kind: z.literal('revocation'),
+  workflowId: name,
+  runId: name,
+  reason: z.string().min(1).max(500),
+});
+export type RevocationStatement = z.infer<typeof RevocationStatementSchema>;
+
+/** Engages or lifts the namespace-wide kill switch. */
+export const KillSwitchStatementSchema = z.strictObject({
+  kind: z.literal('kill-switch'),
+  engage: z.boolean(),
+  namespace: name,
+  reason: z.string().min(1).max(500),
+});
+export type KillSwitchStatement = z.infer<typeof KillSwitchStatementSchema>;

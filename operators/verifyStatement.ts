@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+import { sha256Digest } from '../canonical/digest';
+import { WritError, isWritError, type WritErrorCode } from '../errors/writError';
+import type { VerifiedStatement } from '../identity/identityVerifier';
+
+/** What verifies operator statements: the identity provider's verifier. */
+export interface StatementVerifier {
+  verifyStatement(token: string | undefined, audience: string): Promise<VerifiedStatement>;
+}
+
+/** A statement whose signature, audience, window and content all verified. */
+export interface VerifiedOperatorStatement<T> {
+  readonly signer: string;
+  readonly groups: readonly string[];
+  readonly statement: T;
+  readonly statementId: string;
+  readonly statementDigest: string;
+  readonly issuedAt: number;
+}
+
+/**
+ * Verifies a signed operator statement for `audience` and parses its `writ_statement`
+ * claim with `schema`. An expired statement is `expiredCode`; any other failure
+ * (signature, issuer, audience, content) is `invalidCode`.
+ */
+export async function verifyOperatorStatement<S extends z.ZodType>(
+  token: string,
+  audience: string,
+  schema: S,
+  verifier: StatementVerifier,
+  codes: { invalidCode: WritErrorCode; expiredCode: WritErrorCode },
+): Promise<VerifiedOperatorStatement<z.infer<S>>> {
+  let verified: VerifiedStatement;
+  try {
+    verified = await verifier.verifyStatement(token, audience);
+  } catch (error) {
+    const code = isWritError(error, 'IDENTITY_EXPIRED') ? codes.expiredCode : codes.invalidCode;
+    throw new WritError(code, `operator statement rejected: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(verified.payload['writ_statement']);
+  if (!parsed.success) {
+    throw new WritError(codes.invalidCode, 'operator statement content is invalid', {
+      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    });
+  }
+  if (verified.jti === '') throw new WritError(codes.invalidCode, 'operator statement has no jti');
+  return {
+    signer: verified.principal,
+    groups: verified.groups,
+    statement: parsed.data,
+    statementId: verified.jti,
+    statementDigest: sha256Digest(token),
+    issuedAt: verified.issuedAt,
+  };
+}

@@ -1,0 +1,120 @@
+import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandleWithFirstExecutionRunId as WorkflowHandle } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import { resolve } from 'node:path';
+import { loadPolicySet } from '../../policy/policySet';
+import { CONTROL_WORKFLOW_ID, KILL_SWITCH_UPDATE, PENDING_QUERY, REVOKE_UPDATE, type OperatorActReceipt, type PendingApproval } from '../../protocol/operatorContract';
+import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
+import { forge, validContent } from '../support/forgeArtifact';
+import { killSwitchBy, revocationBy } from '../support/operatorStatements';
+
+let env: GovernedTestEnv;
+const policyDigest = loadPolicySet(resolve(__dirname, '../../policies')).digest;
+beforeAll(async () => {
+  env = await createGovernedTestEnv();
+});
+afterAll(async () => env?.close());
+
+const small = { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 300 };
+const big = { fromAccount: 'acct-treasury', toAccount: 'acct-bob', amountCents: 200_000 };
+let counter = 0;
+const transfersNow = () => env.stores.ledger.listTransfers().length;
+
+async function start(workflowType: string, args: unknown[]): Promise<WorkflowHandle> {
+  const client = await env.clientAs(TREASURER.principal, TREASURER.groups);
+  counter += 1;
+  return client.workflow.start(workflowType, { taskQueue: env.taskQueue, workflowId: `stop-${Date.now()}-${counter}`, args });
+}
+
+/** The code a run, an update or an activity inside a run failed with. */
+async function failureCode(promise: Promise<unknown>): Promise<string | undefined> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  if (!(error instanceof WorkflowFailedError || error instanceof WorkflowUpdateFailedError)) throw new Error(`expected a failure, got ${String(error)}`);
+  let cause: unknown = error.cause;
+  if (cause instanceof ActivityFailure) cause = cause.cause;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}
+
+function revoke(handle: WorkflowHandle, statement: string): Promise<OperatorActReceipt> {
+  return handle.executeUpdate<OperatorActReceipt, [string]>(REVOKE_UPDATE, { args: [statement] });
+}
+
+describe('when an operator revokes a run awaiting approval', () => {
+  it('the pending approval is cancelled and the action never runs (AUTHORITY_REVOKED)', async () => {
+    const before = transfersNow();
+    const handle = await start('transferFunds', [big]);
+    let pending: PendingApproval | null = null;
+    while (pending === null) pending = await handle.query<PendingApproval | null>(PENDING_QUERY);
+    const receipt = await revoke(handle, await revocationBy(env.idp, 'olivia', { workflowId: handle.workflowId, runId: handle.firstExecutionRunId }));
+    expect(receipt.by).toBe('olivia');
+    expect(await failureCode(handle.result())).toBe('AUTHORITY_REVOKED');
+    expect(transfersNow()).toBe(before);
+    expect(env.governance.revocation(handle.firstExecutionRunId)?.revokedBy).toBe('olivia');
+  });
+
+  it('refuses a revocation signed by someone without authority (OPERATOR_NOT_AUTHORIZED)', async () => {
+    const handle = await start('transferFunds', [big]);
+    let pending: PendingApproval | null = null;
+    while (pending === null) pending = await handle.query<PendingApproval | null>(PENDING_QUERY);
+    const statement = await revocationBy(env.idp, 'dave', { workflowId: handle.workflowId, runId: handle.firstExecutionRunId });
+    expect(await failureCode(revoke(handle, statement))).toBe('OPERATOR_NOT_AUTHORIZED');
+    expect(env.governance.revocation(handle.firstExecutionRunId)).toBeUndefined();
+    await handle.terminate('test over');
+  });
+
+  it('refuses a revocation naming another run (STATEMENT_INVALID)', async () => {
+    const handle = await start('transferFunds', [big]);
+    const statement = await revocationBy(env.idp, 'olivia', { workflowId: handle.workflowId, runId: 'another-run' });
+    expect(await failureCode(revoke(handle, statement))).toBe('STATEMENT_INVALID');
+    await handle.terminate('test over');
+  });
+});
+
+describe('when a run is revoked between authorize and execute', () => {
+  it('the artifact minted before the revocation no longer passes the enforcement point', async () => {
+    const before = transfersNow();
+    const activityId = 'writ-step-1.1';
+    const handle = await start('scheduleWithArtifact', [{ action: 'transferFunds', args: [small], activityId }]);
+    // A genuine artifact for this very execution...
+    const artifact = await forge(
+      validContent({ namespace: env.namespace, taskQueue: env.taskQueue, workflowId: handle.workflowId, runId: handle.firstExecutionRunId, activityId, action: 'transferFunds', args: [small], policyDigest }),
+      env.signer,
+    );
+    // ...then the run is revoked, then the action is scheduled with it.
+    await revoke(handle, await revocationBy(env.idp, 'olivia', { workflowId: handle.workflowId, runId: handle.firstExecutionRunId }));
+    await handle.signal('presentArtifact', artifact);
+    expect(await failureCode(handle.result())).toBe('AUTHORITY_REVOKED');
+    expect(transfersNow()).toBe(before);
+  });
+});
+
+describe('when the kill switch is engaged', () => {
+  async function control(): Promise<WorkflowHandle> {
+    const client = await env.clientAs('olivia', ['operators']);
+    return client.workflow.start('writControl', { taskQueue: env.taskQueue, workflowId: `${CONTROL_WORKFLOW_ID}-${env.taskQueue}`, workflowIdConflictPolicy: 'USE_EXISTING', args: [] });
+  }
+  const flip = async (engage: boolean, operator: 'olivia' | 'dave' = 'olivia') =>
+    (await control()).executeUpdate<OperatorActReceipt, [string]>(KILL_SWITCH_UPDATE, { args: [await killSwitchBy(env.idp, operator, env.namespace, engage)] });
+
+  afterAll(async () => {
+    await flip(false).catch(() => undefined);
+  });
+
+  it('refuses a kill-switch statement from someone without authority', async () => {
+    expect(await failureCode(flip(true, 'dave'))).toBe('OPERATOR_NOT_AUTHORIZED');
+    expect(env.governance.killSwitch(env.namespace).engaged).toBe(false);
+  });
+
+  it('denies every authorization across workflows until lifted, then lets new ones through', async () => {
+    const before = transfersNow();
+    expect((await flip(true)).by).toBe('olivia');
+    const [first, second] = await Promise.all([start('transferFunds', [small]), start('changeInfrastructure', [{ environment: 'staging', service: 'api', change: 'x' }])]);
+    expect(await failureCode(first.result())).toBe('KILL_SWITCH_ENGAGED');
+    expect(await failureCode(second.result())).toBe('KILL_SWITCH_ENGAGED');
+    expect(transfersNow()).toBe(before);
+
+    await flip(false);
+    const after = await start('transferFunds', [small]);
+    await after.result();
+    expect(transfersNow()).toBe(before + 1);
+  });
+});
