@@ -23,6 +23,8 @@ export async function verifyArtifact(token: unknown, facts: ExecutionFacts, cont
   const header = decodeArtifact(token);
   const payload = await checkSignature(token as string, header, context.keys);
   const claims = parseClaims(payload);
+  // The key must have been the active signer when the artifact says it was issued.
+  context.keys.requireActiveAt?.(header.kid, claims.iat);
   checkWindow(claims, context);
   checkBindings(claims, facts);
   checkApprovals(claims);

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { isWritError } from '../errors/writError';
 import { registerAuditCommands } from './commands/audit';
+import { registerAuditReportCommand } from './commands/auditReport';
 import { registerKeysCommands } from './commands/keys';
 import { registerOperatorCommands } from './commands/operators';
 import { registerServeCommands } from './commands/serve';
@@ -27,7 +28,7 @@ registerKeysCommands(program);
 registerTokenCommand(program);
 registerServeCommands(program);
 registerOperatorCommands(program);
-registerAuditCommands(program);
+registerAuditReportCommand(registerAuditCommands(program));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const refusal = refusalOf(error);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WritConfig } from '../config/writConfig';
 import { KeyStore } from '../keys/keyStore';
-import { TrustedKeySet } from '../keys/trustedKeySet';
+import { KeyStoreTrust } from '../keys/keyStoreTrust';
 import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../identity/devIdentityProvider';
 import { IdentityVerifier } from '../identity/identityVerifier';
 import { PolicySource } from '../policy/policySource';
@@ -12,7 +12,8 @@ import type { Signer } from '../artifact/mintArtifact';
 /** The trust material a governed worker runs with, opened from configuration. */
 export interface Governance {
   readonly keyStore: KeyStore;
-  readonly trustedKeys: TrustedKeySet;
+  /** Follows the key store: rotation needs no restart; old keys verify only what they signed while active. */
+  readonly trustedKeys: KeyStoreTrust;
   readonly signer: () => Promise<Signer>;
   readonly identity: IdentityVerifier;
   readonly policies: PolicySource;
@@ -61,7 +62,8 @@ export async function openGovernance(config: WritConfig, options: { clock?: () =
   };
   return {
     keyStore,
-    trustedKeys: TrustedKeySet.fromJwks(keyStore.exportPublicJwks()),
+    // Grace: the configured clock skew plus the signer's own cache of the active key.
+    trustedKeys: new KeyStoreTrust(keyStore, config.artifacts.clockSkewSeconds + SIGNER_CACHE_MS / 1000),
     signer,
     identity,
     policies,

@@ -6,6 +6,12 @@ import { verifyEd25519Jws } from './verifyEd25519Jws';
 /** Resolves a `kid` to a trusted public key, or throws ARTIFACT_KEY_UNKNOWN. */
 export interface KeyResolver {
   get(kid: string): KeyObject;
+  /**
+   * When the resolver knows signing periods: throws ARTIFACT_KEY_NOT_ACTIVE unless `kid`
+   * was the active signer at `issuedAt` (seconds), so a rotated-out or stolen old key
+   * cannot authorize new work.
+   */
+  requireActiveAt?(kid: string, issuedAt: number): void;
 }
 
 /**

@@ -2,7 +2,10 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { renderReportHtml } from '../../audit/report/renderReportHtml';
 import { renderReportJson } from '../../audit/report/renderReportJson';
+import type { Command } from 'commander';
 import type { AuditVerdict } from '../../audit/types';
+import { AuditError } from '../../audit/auditError';
+import { AUDIT_EXIT, addSourceOptions, addVerifyOptions, guarded, verdictFor, type VerifyCliOptions } from './audit';
 
 /** Where `writ audit report` writes: the HTML page, the JSON document, or both. */
 export type AuditReportOptions = (
@@ -50,4 +53,30 @@ async function writeWhole(path: string, content: string): Promise<string> {
     throw error;
   }
   return target;
+}
+
+/**
+ * `writ audit report`: verifies exactly as `writ audit verify` does (same flags, same
+ * verdict) and writes the human report (HTML with the lineage picture) and/or its JSON.
+ * Exits 1 when the verdict has findings, so a report never hides a failed audit.
+ */
+export function registerAuditReportCommand(audit: Command): void {
+  addVerifyOptions(addSourceOptions(audit.command('report')))
+    .description('verify, then write the report: summary, every governed step, the lineage picture (HTML) and JSON')
+    .option('--html <file>', 'write the HTML report here')
+    .option('--json <file>', 'write the JSON report here')
+    .action(async (opts: VerifyCliOptions & { html?: string; json?: string }) => {
+      process.exitCode = await guarded(async () => {
+        if (opts.html === undefined && opts.json === undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', 'give --html FILE, --json FILE or both');
+        const verdict = await verdictFor(opts);
+        const source = opts.bundle ?? (opts.query !== undefined ? `query ${opts.query}` : `workflows ${(opts.workflowId ?? []).join(', ')}`);
+        const written = await writeAuditReport(verdict, {
+          ...(opts.html === undefined ? { jsonPath: opts.json! } : { htmlPath: opts.html, ...(opts.json === undefined ? {} : { jsonPath: opts.json }) }),
+          source,
+        });
+        const where = [written.html, written.json].filter((path) => path !== undefined).join(' and ');
+        process.stdout.write(`${verdict.passed ? 'PASSED' : `FAILED: ${verdict.findings} finding(s)`} — ${verdict.runs.length} run(s), ${verdict.artifactsVerified} artifact(s) verified; report written to ${where}\n`);
+        return verdict.passed ? AUDIT_EXIT.passed : AUDIT_EXIT.findings;
+      });
+    });
 }
