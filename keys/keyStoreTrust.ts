@@ -12,7 +12,9 @@ const REFRESH_MS = 5_000;
  * public keys that may verify, and when each was the active signer. It follows rotation
  * without a restart (re-read at most every few seconds, and at once for an unknown kid),
  * and refuses an artifact its key signed outside that key's signing period
- * (ARTIFACT_KEY_NOT_ACTIVE), with `graceSeconds` for clocks and the signer's own cache.
+ * (ARTIFACT_KEY_NOT_ACTIVE). Clock skew is tolerated at both ends of the period; the
+ * signer's cache of the previous key (`cacheSeconds`) only after its end, since a worker
+ * may sign with the old key that long after a rotation, never with a new key before it.
  */
 export class KeyStoreTrust implements KeyResolver {
   private records = new Map<string, KeyRecord>();
@@ -21,7 +23,8 @@ export class KeyStoreTrust implements KeyResolver {
 
   constructor(
     private readonly store: KeyStore,
-    private readonly graceSeconds: number,
+    private readonly skewSeconds: number,
+    private readonly cacheSeconds: number,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -46,7 +49,7 @@ export class KeyStoreTrust implements KeyResolver {
     if (from === undefined && record.status !== 'active') {
       throw new WritError('ARTIFACT_KEY_NOT_ACTIVE', `key "${kid}" has no recorded signing period`);
     }
-    if ((from !== undefined && issuedAt < from - this.graceSeconds) || (until !== undefined && issuedAt > until + this.graceSeconds)) {
+    if ((from !== undefined && issuedAt < from - this.skewSeconds) || (until !== undefined && issuedAt > until + this.skewSeconds + this.cacheSeconds)) {
       throw new WritError('ARTIFACT_KEY_NOT_ACTIVE', `key "${kid}" was not the active signer when the artifact was issued`);
     }
   }

@@ -62,8 +62,8 @@ export async function openGovernance(config: WritConfig, options: { clock?: () =
   };
   return {
     keyStore,
-    // Grace: the configured clock skew plus the signer's own cache of the active key.
-    trustedKeys: new KeyStoreTrust(keyStore, config.artifacts.clockSkewSeconds + SIGNER_CACHE_MS / 1000),
+    // Tolerance: the configured clock skew, plus (after a rotation) the signer's cache of the old key.
+    trustedKeys: new KeyStoreTrust(keyStore, config.artifacts.clockSkewSeconds, SIGNER_CACHE_MS / 1000),
     signer,
     identity,
     policies,

@@ -26,7 +26,7 @@ describe('KeyStoreTrust', () => {
     now = t0;
     store = KeyStore.open(join(mkdtempSync(join(tmpdir(), 'writ-trust-')), 'keys'), { clock });
     firstKid = (await store.ensureActive()).kid;
-    trust = new KeyStoreTrust(store, 10, () => now);
+    trust = new KeyStoreTrust(store, 5, 5, () => now);
   });
 
   describe('when the key store rotates while the worker runs', () => {
@@ -53,6 +53,9 @@ describe('KeyStoreTrust', () => {
       const second = await store.rotate();
       trust.get(second.kid);
       expect(codeOf(() => trust.requireActiveAt(second.kid, (t0 + 10_000) / 1000))).toBe('ARTIFACT_KEY_NOT_ACTIVE');
+      // The signer's cache excuses an old key after rotation, never a new key before it.
+      expect(codeOf(() => trust.requireActiveAt(second.kid, (t0 + 52_000) / 1000))).toBe('ARTIFACT_KEY_NOT_ACTIVE');
+      expect(codeOf(() => trust.requireActiveAt(second.kid, (t0 + 56_000) / 1000))).toBeUndefined();
     });
   });
 
