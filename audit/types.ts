@@ -26,6 +26,40 @@ export const FINDING_CODES = [
   // An operator event (approval, revocation, kill switch) that no registered verifier
   // checked: an event the auditor cannot verify is a finding, never skipped.
   'OPERATOR_EVENT_UNVERIFIED',
+  // The run's identity token (start header) does not verify with the identity provider's
+  // keys as it was when the run started.
+  'IDENTITY_UNVERIFIED',
+  // Approvals (audit/operators/): an approval the run accepted, or an artifact cites, whose
+  // statement does not verify with the identity provider's keys when it arrived, or binds
+  // another request than the one recomputed from the run (or from the citing artifact).
+  'APPROVAL_UNVERIFIED',
+  // The history's record of an accepted approval contradicts it: no completed
+  // writ.verifyApproval of the statement, or a verification or answer naming another
+  // approver, decision or count.
+  'APPROVAL_OUTCOME_MISMATCH',
+  // The run's initiator approved their own request.
+  'APPROVAL_SELF',
+  // One approver counted twice for one request (two accepted decisions, or listed twice).
+  'APPROVAL_DUPLICATE_APPROVER',
+  // The policy set the request names does not let the approver approve the action.
+  'APPROVER_NOT_AUTHORIZED',
+  // An artifact cites an approval no accepted writ.approve update before it records (by
+  // statement digest and signer).
+  'APPROVAL_NOT_RECORDED',
+  // An artifact permits an action with fewer distinct approvers than required (by the
+  // artifact, or by the request the step recorded).
+  'APPROVAL_COUNT_SHORT',
+  // A permit for a request after the run accepted a verified denial of it.
+  'APPROVAL_DENIAL_IGNORED',
+  // A revocation the run applied whose statement does not verify, names another run, or
+  // whose application (writ.applyRevocation) or answer is not what the statement says.
+  'REVOCATION_UNVERIFIED',
+  // The same for a kill-switch change (writ.applyKillSwitch, the namespace it names).
+  'KILL_SWITCH_UNVERIFIED',
+  // The policy set does not give the signer of a revocation or kill-switch change that authority.
+  'OPERATOR_NOT_AUTHORIZED',
+  // A governed action of a run started (and was not refused) after a verified revocation.
+  'ACTION_AFTER_REVOCATION',
 ] as const;
 
 /** One finding code. */

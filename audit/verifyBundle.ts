@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { AuditError } from './auditError';
 import type { AuditRun } from './checks/runContext';
 import type { EvidenceBundle } from './evidence/evidenceBundle';
+import type { IdentityEvidence } from './evidence/identityEvidence';
 import type { PolicySetEvidence } from './evidence/policySetEvidence';
 import { AuditKeySet } from './keys/auditKeySet';
 import { fetchRuns, type RunSelection } from './live/fetchRuns';
@@ -11,18 +12,20 @@ import { verifyHistories } from './verifyHistories';
 import type { VerifyOptions } from './verifyOptions';
 
 /** Options of `verifyBundle`: anything the bundle provides may be replaced by the auditor's own. */
-export interface VerifyBundleOptions extends Omit<VerifyOptions, 'keys' | 'policySets' | 'namespace' | 'exemptActivities'> {
+export interface VerifyBundleOptions extends Omit<VerifyOptions, 'keys' | 'policySets' | 'namespace' | 'exemptActivities' | 'identity'> {
   /** The keys the auditor trusts, instead of the bundle's own key set. */
   readonly keys?: AuditKeySet;
   /** The policy sets the auditor accepts, instead of the bundle's. */
   readonly policySets?: readonly PolicySetEvidence[];
   /** Exempt activities, instead of the bundle's. */
   readonly exemptActivities?: readonly string[];
+  /** The identity provider the auditor trusts, instead of the bundle's. */
+  readonly identity?: IdentityEvidence;
 }
 
 /**
- * Verifies an evidence bundle with no server: its histories, against its key set and
- * policy sets unless the auditor gives their own (a bundle can only vouch for itself as far
+ * Verifies an evidence bundle with no server: its histories, against its key set, policy
+ * sets and identity provider keys unless the auditor gives their own (a bundle can only vouch for itself as far
  * as its keys are the ones the auditor trusts; the verdict lists the kids it relied on).
  */
 export async function verifyBundle(bundle: EvidenceBundle, options: VerifyBundleOptions = {}): Promise<AuditVerdict> {
@@ -34,12 +37,14 @@ export async function verifyBundle(bundle: EvidenceBundle, options: VerifyBundle
     }
   });
   const exempt = options.exemptActivities ?? bundle.exemptActivities;
+  const identity = options.identity ?? bundle.identity;
   return verifyHistories(runs, {
     ...options,
     keys: options.keys ?? AuditKeySet.fromEvidence(bundle.keys),
     policySets: options.policySets ?? bundle.policySets,
     namespace: bundle.namespace,
     ...(exempt === undefined ? {} : { exemptActivities: exempt }),
+    ...(identity === undefined ? {} : { identity }),
   });
 }
 

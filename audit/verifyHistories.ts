@@ -1,4 +1,4 @@
-import { bundleGovernedWorkflows, type GovernedBundle } from '../worker/bundleGovernedWorkflows';
+import type { GovernedBundle } from '../worker/bundleGovernedWorkflows';
 import { buildAuditedStep } from './buildAuditedStep';
 import { checkAuthorization } from './checks/checkAuthorization';
 import { checkExecution } from './checks/checkExecution';
@@ -10,7 +10,7 @@ import { checkRunShape } from './checks/checkRunShape';
 import { pairGovernedSteps } from './checks/pairGovernedSteps';
 import { report, type AuditRun, type RunContext } from './checks/runContext';
 import { readRunRecord } from './history/runRecord';
-import { exampleWorkflowBundle, replayRuns, type ReplayOutcome } from './replay/replayRuns';
+import { exampleWorkflowBundle, replayRuns, workflowBundle, type ReplayOutcome } from './replay/replayRuns';
 import type { AuditVerdict, Finding, RunVerdict } from './types';
 import { validateVerifyOptions, type ValidatedOptions, type VerifyOptions } from './verifyOptions';
 
@@ -75,13 +75,17 @@ async function replayBundle(options: ValidatedOptions): Promise<GovernedBundle |
   if (replay === false) return null;
   if (replay === 'examples') return exampleWorkflowBundle();
   if ('bundle' in replay) return replay.bundle;
-  return bundleGovernedWorkflows(replay.workflowsPath);
+  return workflowBundle(replay.workflowsPath);
 }
 
 function runVerdict(entry: LinkedRun, replay: ReplayOutcome | null, bundle: GovernedBundle | null): RunVerdict {
   const { context, steps } = entry;
   if (replay !== null && replay.status === 'failed') {
     report(context, replay.code, null, 'the history to replay against the workflow code without error', replay.message, replayExplanation(entry, replay, bundle));
+  }
+  const recorded = recordedCodeDigests(entry);
+  if (replay?.status === 'passed' && bundle !== null && recorded.length > 0 && !recorded.includes(bundle.codeDigest)) {
+    context.notes.push(`the workflow code has changed since this run was recorded (artifacts cite code ${recorded.join(', ')}; replayed code ${bundle.codeDigest}); the history still replays`);
   }
   const start = context.record.start;
   return {
@@ -103,7 +107,7 @@ function runVerdict(entry: LinkedRun, replay: ReplayOutcome | null, bundle: Gove
  * code it was recorded under (edited).
  */
 function replayExplanation(entry: LinkedRun, replay: ReplayOutcome & { status: 'failed' }, bundle: GovernedBundle | null): string {
-  const recorded = [...new Set(entry.steps.flatMap((step) => (step.claims === null ? [] : [step.claims.writ.environment.codeDigest])))];
+  const recorded = recordedCodeDigests(entry);
   const current = bundle?.codeDigest ?? 'unknown';
   const kind = replay.code === 'REPLAY_NONDETERMINISM' ? 'replay found nondeterminism' : 'replay failed';
   if (replay.message.includes('no such function is exported by the workflow bundle')) {
@@ -112,6 +116,11 @@ function replayExplanation(entry: LinkedRun, replay: ReplayOutcome & { status: '
   if (recorded.length === 0) return `${kind}: the workflow code has changed since the history was recorded, or the history was edited (no artifact names the recording code; replayed code ${current})`;
   if (!recorded.includes(current)) return `${kind}: the workflow code has changed since the history was recorded (artifacts cite code ${recorded.join(', ')}; replayed code ${current}), or the history was edited`;
   return `${kind}: the replayed code is the code the history was recorded under (${current}), so the history itself is not what that code produced`;
+}
+
+/** The workflow code digests the run's verified artifacts cite (the code that recorded it). */
+function recordedCodeDigests(entry: LinkedRun): string[] {
+  return [...new Set(entry.steps.flatMap((step) => (step.claims === null ? [] : [step.claims.writ.environment.codeDigest])))];
 }
 
 function byEvent(left: Finding, right: Finding): number {

@@ -3,8 +3,11 @@ import type { GovernedBundle } from '../worker/bundleGovernedWorkflows';
 import { AuditError } from './auditError';
 import type { OperatorEventVerifier } from './checks/checkOperatorEvents';
 import type { AuditSettings } from './checks/runContext';
+import type { IdentityEvidence } from './evidence/identityEvidence';
 import { PolicySetEvidenceSchema, policySetDigest, type PolicySetEvidence } from './evidence/policySetEvidence';
 import { AuditKeySet } from './keys/auditKeySet';
+import { defaultOperatorVerifiers } from './operators/defaultOperatorVerifiers';
+import { IdentityTrust } from './operators/identityTrust';
 
 /** Which workflow code replay runs: the example workflows (default), a module path, or a bundle. */
 export type ReplaySource = boolean | { readonly workflowsPath: string } | { readonly bundle: GovernedBundle };
@@ -24,7 +27,17 @@ export interface VerifyOptions {
   readonly keyRotationGraceSeconds?: number;
   /** Ungoverned activities allowed by configuration (not required to be authorized). */
   readonly exemptActivities?: readonly string[];
-  /** Verifiers of operator events by signal/update name (approvals, revocation, kill switch). */
+  /**
+   * The identity provider's issuer and public keys: operator statements (approvals,
+   * revocations, the kill switch) and identity tokens are verified with them. Without them
+   * every operator event is OPERATOR_EVENT_UNVERIFIED.
+   */
+  readonly identity?: IdentityEvidence;
+  /**
+   * Verifiers of operator events by signal/update name. Writ's own (`writ.approve`,
+   * `writ.revoke`, `writ.killSwitch`, audit/operators/) are registered by default; a verifier
+   * given here replaces the default of its name.
+   */
   readonly operatorEvents?: Readonly<Record<string, OperatorEventVerifier>>;
 }
 
@@ -36,7 +49,8 @@ export interface ValidatedOptions {
   readonly replay: false | { readonly workflowsPath: string } | { readonly bundle: GovernedBundle } | 'examples';
   readonly settings: AuditSettings;
   readonly exemptActivities: ReadonlySet<string>;
-  readonly operatorEvents: Readonly<Record<string, OperatorEventVerifier>>;
+  readonly identity: IdentityTrust | null;
+  readonly operatorEvents: Readonly<Record<string, OperatorEventVerifier | undefined>>;
 }
 
 const seconds = (max: number) => z.number().int().min(0).max(max);
@@ -51,8 +65,8 @@ const OptionsSchema = z.object({
 /**
  * Validates verifier options when they are given (not when first used): the key set is an
  * AuditKeySet, every policy set's digest is recomputed from its content (a set whose text
- * is not what its digest says is refused), numbers are bounded. AUDIT_OPTIONS_INVALID or
- * EVIDENCE_INVALID list every problem.
+ * is not what its digest says is refused), numbers are bounded, the identity provider's key
+ * set is a usable public JWKS. AUDIT_OPTIONS_INVALID or EVIDENCE_INVALID list every problem.
  */
 export function validateVerifyOptions(options: VerifyOptions): ValidatedOptions {
   if (!(options.keys instanceof AuditKeySet)) throw new AuditError('AUDIT_OPTIONS_INVALID', 'keys must be an AuditKeySet (AuditKeySet.fromEvidence or fromKeyRecords)');
@@ -72,6 +86,7 @@ export function validateVerifyOptions(options: VerifyOptions): ValidatedOptions 
     policySets.set(digest, set.data);
   });
   const replay = options.replay ?? true;
+  const identity = options.identity === undefined ? null : IdentityTrust.fromEvidence(options.identity);
   return {
     keys: options.keys,
     policySets,
@@ -83,6 +98,7 @@ export function validateVerifyOptions(options: VerifyOptions): ValidatedOptions 
       keyRotationGraceSeconds: parsed.data.keyRotationGraceSeconds,
     },
     exemptActivities: new Set(parsed.data.exemptActivities),
-    operatorEvents: options.operatorEvents ?? {},
+    identity,
+    operatorEvents: { ...defaultOperatorVerifiers(identity, policySets), ...options.operatorEvents },
   };
 }

@@ -144,7 +144,7 @@ export class KeyStore {
     const now = this.clock();
     const demoted: KeyStoreManifest = {
       ...manifest,
-      keys: manifest.keys.map((entry) => (entry.status === 'active' ? { ...entry, status: 'verify-only', deactivatedAt: now.toISOString() } : entry)),
+      keys: manifest.keys.map((entry) => (entry.status === 'active' ? { ...endSigningPeriod(entry, now), status: 'verify-only' } : entry)),
     };
     return this.commitNewKey(demoted, generated, 'active', now);
   }
@@ -160,10 +160,10 @@ export class KeyStore {
     if (target === undefined) throw new WritError('KEY_NOT_FOUND', `no key with kid ${JSON.stringify(kid)} in the store`);
     if (target.status === 'retired') return toKeyInfo(target);
     // Retiring the active key also ends its signing period; a verify-only key's ended at rotation.
-    const deactivatedAt = target.status === 'active' ? { deactivatedAt: this.clock().toISOString() } : {};
+    const ended = target.status === 'active' ? endSigningPeriod(target, this.clock()) : target;
     const updated: KeyStoreManifest = {
       ...manifest,
-      keys: manifest.keys.map((entry) => (entry.kid === kid ? { ...entry, status: 'retired', ...deactivatedAt } : entry)),
+      keys: manifest.keys.map((entry) => (entry.kid === kid ? { ...ended, status: 'retired' } : entry)),
     };
     this.writeManifestAndJwks(updated);
     // Deleted last: if this step fails the key is already untrusted everywhere.
@@ -264,6 +264,14 @@ export class KeyStore {
     if (!KidSchema.safeParse(kid).success) throw new WritError('KEY_NOT_FOUND', 'not a key store kid');
     return path.join(this.directory, `${kid}${PRIVATE_KEY_SUFFIX}`);
   }
+}
+
+/**
+ * The active key's entry with its signing period closed at `now`. A key from a manifest
+ * written before periods were recorded has signed since it was created.
+ */
+function endSigningPeriod(entry: KeyStoreEntry, now: Date): KeyStoreEntry {
+  return { ...entry, activatedAt: entry.activatedAt ?? entry.createdAt, deactivatedAt: now.toISOString() };
 }
 
 function toKeyInfo(entry: KeyStoreEntry): KeyInfo {

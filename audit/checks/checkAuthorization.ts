@@ -112,7 +112,7 @@ function checkRequest(context: RunContext, step: GovernedStep, claims: ArtifactC
     ['runtime.stepId', request.stepId, runtime.stepId],
     ['runtime.activityId', request.activityId, runtime.activityId],
     ['principal.tokenDigest', sha256Digest(request.identityToken), principal.tokenDigest],
-    ['lineage', JSON.stringify(request.lineage), JSON.stringify(lineage)],
+    ['lineage', linkText(request.lineage), linkText(lineage)],
   ];
   for (const [field, expected, found] of pairs) {
     if (expected !== found) mismatch(context, step, `request.${field}`, at, `${field} ${expected} (from the authorization request)`, `${field} ${found}`, `artifact ${claims.jti} does not answer the request recorded at event ${at}`);
@@ -144,6 +144,10 @@ export function mismatch(context: RunContext, step: GovernedStep, field: string,
   if (step.reportedBindings.has(field)) return;
   step.reportedBindings.add(field);
   report(context, code, at, expected, found, message);
+}
+
+function linkText(link: { sequence: number; previous: string | null; parent: string | null }): string {
+  return `sequence ${link.sequence}, previous ${link.previous ?? 'none'}, parent ${link.parent ?? 'none'}`;
 }
 
 function safeIntentDigest(action: string, args: readonly unknown[]): string {

@@ -16,7 +16,19 @@ import { report, type RunContext } from './runContext';
  * Failure types with which the enforcement point refuses an action before its body runs:
  * no side effect, no receipt. Anything else that failed ran, and must carry a receipt.
  */
-const REFUSAL_CODES = new Set(['POLICY_STALE', 'ACTION_NOT_GOVERNED', 'KILL_SWITCH_ENGAGED', 'AUTHORITY_REVOKED']);
+const REFUSAL_CODES = new Set([
+  'POLICY_STALE',
+  'POLICY_INVALID',
+  'POLICY_UNAVAILABLE',
+  'ACTION_NOT_GOVERNED',
+  'KILL_SWITCH_ENGAGED',
+  'AUTHORITY_REVOKED',
+  'GOVERNANCE_STORE_UNAVAILABLE',
+  'KEYSTORE_INVALID',
+  'KEY_NOT_FOUND',
+  // The action's own re-validation of its input, before the body runs.
+  'INPUT_INVALID',
+]);
 
 /** How a governed action ended, as the auditor classifies it. */
 export type ExecutionOutcome =

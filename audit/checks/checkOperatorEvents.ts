@@ -10,39 +10,60 @@ export const OPERATOR_EVENT_PREFIX = 'writ.';
 /** What a verifier of one kind of operator event sees, and how it reports. */
 export interface OperatorEventCheck {
   readonly run: AuditRun;
+  /** The namespace the run ran in. */
+  readonly namespace: string;
   readonly record: RunRecord;
   readonly steps: readonly GovernedStep[];
   report(code: FindingCode, eventId: number | null, expected: string, found: string, message: string): void;
+  /** Says what could not be checked and why (never a finding). */
+  note(text: string): void;
 }
 
 /**
  * Verifies one kind of operator event (an approval, a revocation, the kill switch): that
  * its statement is signed by an operator key, bound to this run and request, and consistent
- * with the artifacts that cite it. This is the seam approvals plug into; until a verifier is
- * registered for a name, every event of that name is a finding.
+ * with the artifacts that cite it. Either a function called for each event of its name, or
+ * an `OperatorRunVerifier` that judges all of a run's events of its name together. Until a
+ * verifier is registered for a name, every event of that name is a finding.
  */
-export type OperatorEventVerifier = (event: OperatorEventRecord, check: OperatorEventCheck) => void | Promise<void>;
+export type OperatorEventVerifier = ((event: OperatorEventRecord, check: OperatorEventCheck) => void | Promise<void>) | OperatorRunVerifier;
+
+/**
+ * A verifier that sees all of a run's events of its name at once, for what no single event
+ * shows: each approver counted once, what the artifacts cite, nothing run after a
+ * revocation. Called once for every run, also when the run has no such event (an artifact
+ * may cite approvals the history does not hold).
+ */
+export interface OperatorRunVerifier {
+  verifyRun(events: readonly OperatorEventRecord[], check: OperatorEventCheck): void | Promise<void>;
+}
 
 /**
  * Step: operator events. Every `writ.*` signal or update must be checked by a registered
  * verifier, and every artifact that cites approvals needs the approval verifier: an event
  * the auditor cannot verify fails the audit rather than passing unread.
  */
-export async function checkOperatorEvents(context: RunContext, steps: readonly GovernedStep[], verifiers: Readonly<Record<string, OperatorEventVerifier>>): Promise<void> {
+export async function checkOperatorEvents(context: RunContext, steps: readonly GovernedStep[], verifiers: Readonly<Record<string, OperatorEventVerifier | undefined>>): Promise<void> {
   const check: OperatorEventCheck = {
     run: context.run,
+    namespace: context.namespace,
     record: context.record,
     steps,
     report: (code, eventId, expected, found, message) => report(context, code, eventId, expected, found, message),
+    note: (text) => context.notes.push(text),
   };
   for (const event of context.record.operatorEvents) {
-    if (!event.name.startsWith(OPERATOR_EVENT_PREFIX)) continue;
-    const verify = verifiers[event.name];
-    if (verify === undefined) {
-      report(context, 'OPERATOR_EVENT_UNVERIFIED', event.at.eventId, `a verifier for operator ${event.kind} ${event.name}`, 'none registered', `operator ${event.kind} ${event.name} cannot be verified by this auditor`);
-      continue;
+    if (!event.name.startsWith(OPERATOR_EVENT_PREFIX) || verifiers[event.name] !== undefined) continue;
+    report(context, 'OPERATOR_EVENT_UNVERIFIED', event.at.eventId, `a verifier for operator ${event.kind} ${event.name}`, 'none registered', `operator ${event.kind} ${event.name} cannot be verified by this auditor`);
+  }
+  for (const [name, verify] of Object.entries(verifiers)) {
+    if (verify === undefined) continue;
+    const events = context.record.operatorEvents.filter((event) => event.name === name);
+    if (typeof verify === 'function') {
+      for (const event of events) await verify(event, check);
+    } else {
+      await verify.verifyRun(events, check);
     }
-    await verify(event, check);
   }
   if (verifiers['writ.approve'] !== undefined) return;
   for (const step of steps) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AUTHORIZE_ACTIVITY } from '../../protocol/authorizeContract';
+import { AUTHORIZE_ACTIVITY, VERIFY_IDENTITY_ACTIVITY } from '../../protocol/authorizeContract';
+import { APPLY_KILL_SWITCH_ACTIVITY, APPLY_REVOCATION_ACTIVITY, VERIFY_APPROVAL_ACTIVITY } from '../../protocol/operatorContract';
 import type { ArtifactClaims } from '../../artifact/claims';
 import type { ActivityRecord } from '../history/runRecord';
 import { report, type RunContext } from './runContext';
@@ -30,6 +31,12 @@ const PermitSchema = z.object({
   approvers: z.array(z.string()).optional(),
 });
 
+/**
+ * Writ's own activities, which need no authorization. Only these: any other activity type,
+ * even one named `writ.something`, is a governed action as far as the auditor is concerned.
+ */
+const WRIT_ACTIVITIES: ReadonlySet<string> = new Set([VERIFY_IDENTITY_ACTIVITY, VERIFY_APPROVAL_ACTIVITY, APPLY_REVOCATION_ACTIVITY, APPLY_KILL_SWITCH_ACTIVITY]);
+
 /** The input of a `writ.authorize` as recorded. */
 export type RecordedAuthorizeRequest = z.infer<typeof AuthorizeRequestSchema>;
 /** A permit as recorded: the artifact and the summary the workflow acted on. */
@@ -52,7 +59,7 @@ export interface GovernedStep {
 
 /**
  * Step: pair every action with the authorization that must precede it. Every activity that
- * is neither Writ's own (`writ.*`) nor declared exempt is a governed action and needs a
+ * is neither one of Writ's own nor declared exempt is a governed action and needs a
  * completed `writ.authorize` for its activity id before it was scheduled; an authorization
  * is single use, so a second action under the same one is unauthorized too.
  */
@@ -63,7 +70,7 @@ export function pairGovernedSteps(context: RunContext): GovernedStep[] {
       steps.push(readAuthorization(context, activity));
       continue;
     }
-    if (activity.activityType.startsWith('writ.')) continue;
+    if (WRIT_ACTIVITIES.has(activity.activityType)) continue;
     if (context.exemptActivities.has(activity.activityType)) {
       context.notes.push(`event ${activity.scheduled.eventId}: ${activity.activityType} is exempt by configuration and was not checked`);
       continue;

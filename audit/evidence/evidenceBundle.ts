@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EvidenceKeySetSchema } from '../keys/auditKeySet';
+import { IdentityEvidenceSchema } from './identityEvidence';
 import { PolicySetEvidenceSchema } from './policySetEvidence';
 
 /** The `format` member of every evidence bundle. */
@@ -17,7 +18,9 @@ export const EvidenceRunSchema = z.strictObject({
 
 /**
  * A self-contained evidence bundle: the histories, the public keys (with the periods in
- * which each signed) and the policy sets the artifacts cite. Everything an auditor needs,
+ * which each signed), the policy sets the artifacts cite and the identity provider's public
+ * keys (optional: bundles written before it verify as before, except that operator events
+ * then stay unverified, a finding). Everything an auditor needs,
  * with no server; nothing in it is trusted until verified (the keys only as far as the
  * auditor chooses to trust them, which is why `writ audit verify --keys` can replace them).
  */
@@ -28,6 +31,8 @@ export const EvidenceBundleSchema = z.strictObject({
   namespace: z.string().min(1),
   keys: EvidenceKeySetSchema,
   policySets: z.array(PolicySetEvidenceSchema),
+  /** The identity provider that signed identity tokens and operator statements. */
+  identity: IdentityEvidenceSchema.optional(),
   /** Ungoverned activities the configuration allowed when the runs were exported. */
   exemptActivities: z.array(z.string().min(1)).optional(),
   runs: z.array(EvidenceRunSchema).min(1),

@@ -7,6 +7,7 @@ import { fetchRuns, type RunSelection } from '../live/fetchRuns';
 import type { AuditKeySet } from '../keys/auditKeySet';
 import { EVIDENCE_FORMAT, type EvidenceBundle } from './evidenceBundle';
 import { parseBundle } from './readBundle';
+import type { IdentityEvidence } from './identityEvidence';
 import type { PolicySetEvidence } from './policySetEvidence';
 
 /** What goes into a bundle besides the runs. */
@@ -17,13 +18,15 @@ export interface BundleContents {
   /** The policy sets the artifacts may cite: the current set and any earlier ones kept. */
   readonly policySets: readonly PolicySetEvidence[];
   readonly exemptActivities?: readonly string[];
+  /** The identity provider's issuer and public keys, so operator statements verify offline. */
+  readonly identity?: IdentityEvidence;
   /** The export time; tests inject it. */
   readonly now?: () => Date;
 }
 
 /**
  * Builds an evidence bundle from runs already fetched: each history as Temporal's standard
- * history JSON, with the key set and policy sets. The result is validated like a bundle
+ * history JSON, with the key set, policy sets and identity provider keys. The result is validated like a bundle
  * read from disk, so Writ never writes evidence it would itself refuse.
  */
 export function buildBundle(runs: readonly AuditRun[], contents: BundleContents): EvidenceBundle {
@@ -35,6 +38,7 @@ export function buildBundle(runs: readonly AuditRun[], contents: BundleContents)
     namespace: contents.namespace,
     keys: contents.keys.toEvidence(),
     policySets: contents.policySets,
+    ...(contents.identity === undefined ? {} : { identity: contents.identity }),
     ...(contents.exemptActivities === undefined || contents.exemptActivities.length === 0 ? {} : { exemptActivities: [...contents.exemptActivities] }),
     runs: runs.map((run) => ({
       workflowId: run.workflowId,

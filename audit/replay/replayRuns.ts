@@ -7,15 +7,25 @@ export type ReplayOutcome =
   | { readonly status: 'passed' }
   | { readonly status: 'failed'; readonly code: 'REPLAY_NONDETERMINISM' | 'REPLAY_FAILED'; readonly message: string };
 
-let examples: Promise<GovernedBundle> | undefined;
+const bundles = new Map<string, Promise<GovernedBundle>>();
 
 /**
- * The example workflows, bundled with Writ's workflow interceptors, once per process:
- * bundling takes seconds, replaying takes milliseconds.
+ * Workflow code bundled with Writ's workflow interceptors, once per process and path:
+ * bundling takes seconds, replaying takes milliseconds. A failed bundling is not kept.
  */
+export function workflowBundle(workflowsPath: string): Promise<GovernedBundle> {
+  let bundle = bundles.get(workflowsPath);
+  if (bundle === undefined) {
+    bundle = bundleGovernedWorkflows(workflowsPath);
+    bundles.set(workflowsPath, bundle);
+    bundle.catch(() => bundles.delete(workflowsPath));
+  }
+  return bundle;
+}
+
+/** The example workflows (`workflows/`), the code `writ audit verify` replays by default. */
 export function exampleWorkflowBundle(): Promise<GovernedBundle> {
-  examples ??= bundleGovernedWorkflows(require.resolve('../../workflows'));
-  return examples;
+  return workflowBundle(require.resolve('../../workflows'));
 }
 
 /**

@@ -1,14 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { Runtime } from '@temporalio/worker';
 import type { Command } from 'commander';
+import { parseStrictJson } from '../../canonical/parseStrictJson';
 import { loadConfig, type WritConfig } from '../../config/writConfig';
 import { isWritError } from '../../errors/writError';
+import { DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../../identity/devIdentityProvider';
 import { KeyStore } from '../../keys/keyStore';
 import { loadPolicySet } from '../../policy/policySet';
 import { targetNamespace, toConnectionOptions } from '../../server/temporalTarget';
-import { Runtime } from '@temporalio/worker';
-import { parseStrictJson } from '../../canonical/parseStrictJson';
 import {
   AuditError,
   AuditKeySet,
@@ -26,11 +27,13 @@ import {
   type ReplaySource,
   type RunSelection,
 } from '../../audit';
+import { loadIdentityEvidence, parseIdentityEvidence, type IdentityEvidence } from '../../audit/evidence/identityEvidence';
 
 /** Exit codes of `writ audit`: findings and "could not audit" are told apart for scripts. */
 export const AUDIT_EXIT = { passed: 0, findings: 1, error: 2 } as const;
 
-interface SourceOptions {
+/** The source flags every `writ audit` subcommand shares (see `addSourceOptions`). */
+export interface SourceOptions {
   workflowId?: string[];
   query?: string;
   address?: string;
@@ -39,12 +42,13 @@ interface SourceOptions {
   policies?: string[];
 }
 
-interface VerifyCliOptions extends SourceOptions {
+/** The flags of `writ audit verify` (and of any command that verifies before it reports). */
+export interface VerifyCliOptions extends SourceOptions {
   bundle?: string;
-  json?: boolean;
   replay: boolean;
   workflows?: string;
   keys?: string;
+  identityKeys?: string;
 }
 
 interface ExportCliOptions extends SourceOptions {
@@ -58,17 +62,8 @@ interface ExportCliOptions extends SourceOptions {
 export function registerAuditCommands(program: Command): Command {
   const audit = program.command('audit').description('export and verify workflow histories as an auditor: replay plus a history checker');
 
-  const source = (command: Command) =>
-    command
-      .option('--workflow-id <id...>', 'the latest run of each of these workflows')
-      .option('--query <query>', 'every run a visibility query matches')
-      .option('--address <host:port>', 'Temporal server address (for the embedded default: the dev server writ started)')
-      .option('--namespace <namespace>', 'namespace (default: from configuration)')
-      .option('--no-related', "do not also fetch the runs' parents, children and continued runs")
-      .option('--policies <dir...>', 'policy set directories artifacts may cite (default: the configured policies directory)');
-
-  source(audit.command('export'))
-    .description('write the selected runs, the public key set and the policy sets into one evidence bundle')
+  addSourceOptions(audit.command('export'))
+    .description("write the selected runs, the public key set, the policy sets and the identity provider's public keys into one evidence bundle")
     .requiredOption('--out <file>', 'where to write the bundle')
     .action(async (opts: ExportCliOptions) => {
       process.exitCode = await guarded(async () => {
@@ -76,14 +71,17 @@ export function registerAuditCommands(program: Command): Command {
         const selection = selectionOf(opts);
         const { client, namespace, close } = await connect(config, opts);
         try {
+          const identity = await configuredIdentity(config);
           const bundle = await exportBundle(client, selection, {
             namespace,
             keys: keyStoreKeys(config),
             policySets: policySetsOf(opts.policies ?? [config.policiesDir]),
             exemptActivities: config.exemptActivities,
+            ...(identity === undefined ? {} : { identity }),
           });
           writeBundle(opts.out, bundle);
           say(`wrote ${bundle.runs.length} run(s), ${bundle.keys.keys.length} key(s) and ${bundle.policySets.length} policy set(s) to ${opts.out}`);
+          say(identity === undefined ? "with no identity provider keys (none configured or made): operator events in it will not verify" : `with identity provider ${identity.issuer} (${identity.jwks.keys.length} key(s))`);
         } finally {
           await close();
         }
@@ -91,22 +89,48 @@ export function registerAuditCommands(program: Command): Command {
       });
     });
 
-  source(audit.command('verify'))
+  addVerifyOptions(addSourceOptions(audit.command('verify')))
     .description('verify runs from a server, or an evidence bundle with no server; exits 1 on any finding')
-    .option('--bundle <file>', 'an evidence bundle written by `writ audit export`')
     .option('--json', 'print the verdict as JSON')
-    .option('--no-replay', 'skip replay (for tools without the workflow code)')
-    .option('--workflows <path>', 'workflow code to replay against (default: the example workflows)')
-    .option('--keys <file>', 'the key set to trust (evidence key set or bundle), instead of the bundle\'s or the key store\'s')
-    .action(async (opts: VerifyCliOptions) => {
+    .action(async (opts: VerifyCliOptions & { json?: boolean }) => {
       process.exitCode = await guarded(async () => {
-        const verdict = await verify(opts);
+        const verdict = await verdictFor(opts);
         if (opts.json) say(JSON.stringify(verdict, null, 2));
         else for (const line of formatVerdict(verdict)) say(line);
         return verdict.passed ? AUDIT_EXIT.passed : AUDIT_EXIT.findings;
       });
     });
   return audit;
+}
+
+/** Adds the flags that say which runs to audit: workflow ids or a query, and where the server is. */
+export function addSourceOptions(command: Command): Command {
+  return command
+    .option('--workflow-id <id...>', 'the latest run of each of these workflows')
+    .option('--query <query>', 'every run a visibility query matches')
+    .option('--address <host:port>', 'Temporal server address (for the embedded default: the dev server writ started)')
+    .option('--namespace <namespace>', 'namespace (default: from configuration)')
+    .option('--no-related', "do not also fetch the runs' parents, children and continued runs")
+    .option('--policies <dir...>', 'policy set directories artifacts may cite (default: the configured policies directory)');
+}
+
+/** Adds the flags of verification: an offline bundle, replay, the trusted keys. */
+export function addVerifyOptions(command: Command): Command {
+  return command
+    .option('--bundle <file>', 'an evidence bundle written by `writ audit export`')
+    .option('--no-replay', 'skip replay (for tools without the workflow code)')
+    .option('--workflows <path>', 'workflow code to replay against (default: the example workflows)')
+    .option('--keys <file>', "the key set to trust (evidence key set or bundle), instead of the bundle's or the key store's")
+    .option('--identity-keys <file>', "the identity provider to trust for operator statements and identity tokens (its JWKS, identity evidence, or a bundle), instead of the bundle's or the configured one's");
+}
+
+/**
+ * The verdict for `writ audit verify`'s flags: a bundle offline, or runs fetched by id or
+ * query. Other audit commands (the report) verify through this too, so every verdict Writ
+ * prints comes from the same options.
+ */
+export async function verdictFor(opts: VerifyCliOptions): Promise<AuditVerdict> {
+  return verify(opts).finally(releaseRuntime);
 }
 
 async function verify(opts: VerifyCliOptions): Promise<AuditVerdict> {
@@ -116,9 +140,11 @@ async function verify(opts: VerifyCliOptions): Promise<AuditVerdict> {
   if (opts.bundle !== undefined) {
     if (opts.workflowId !== undefined || opts.query !== undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', 'give --bundle, or --workflow-id / --query, not both');
     const bundle = readBundle(opts.bundle);
+    const identity = opts.identityKeys === undefined ? undefined : identityFromFile(opts.identityKeys, bundle.identity);
     return verifyBundle(bundle, {
       replay,
       ...(keys === undefined ? {} : { keys }),
+      ...(identity === undefined ? {} : { identity }),
       ...(opts.policies === undefined ? {} : { policySets: policySetsOf(opts.policies) }),
     });
   }
@@ -126,8 +152,11 @@ async function verify(opts: VerifyCliOptions): Promise<AuditVerdict> {
   const selection = selectionOf(opts);
   const { client, namespace, close } = await connect(config, opts);
   try {
+    const configured = await configuredIdentity(config);
+    const identity = opts.identityKeys === undefined ? configured : identityFromFile(opts.identityKeys, configured);
     const runs = await fetchRuns(client, selection);
     return await verifyHistories(runs, {
+      ...(identity === undefined ? {} : { identity }),
       keys: keys ?? keyStoreKeys(config),
       policySets: policySetsOf(opts.policies ?? [config.policiesDir]),
       namespace,
@@ -176,12 +205,49 @@ function keysFromFile(file: string): AuditKeySet {
   return AuditKeySet.fromEvidence(keys);
 }
 
+/**
+ * The identity provider the configuration trusts, as evidence: the development provider's
+ * `<dataDir>/idp/jwks.json` (issuer `writ-dev-idp`) when none is configured, else the
+ * configured provider's `jwksPath`, or its `jwksUrl` fetched once now. Undefined when the
+ * development provider has never made a key (it then signed nothing).
+ */
+async function configuredIdentity(config: WritConfig): Promise<IdentityEvidence | undefined> {
+  const configured = config.identity;
+  if (configured === undefined) {
+    const jwksPath = join(config.dataDir, 'idp', 'jwks.json');
+    if (!existsSync(jwksPath)) return undefined;
+    return loadIdentityEvidence({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath });
+  }
+  const { issuer, audience, algorithms, clockToleranceSeconds, jwksPath, jwksUrl } = configured;
+  return loadIdentityEvidence({ issuer, audience, algorithms, clockToleranceSeconds, ...(jwksPath === undefined ? {} : { jwksPath }), ...(jwksUrl === undefined ? {} : { jwksUrl }) });
+}
+
+/**
+ * An identity provider to trust from a file: identity evidence (`{ issuer, jwks, ... }`), a
+ * bundle (its `identity`), or a bare JWKS, whose issuer and audience are then the ones the
+ * bundle or configuration names.
+ */
+function identityFromFile(file: string, named: IdentityEvidence | undefined): IdentityEvidence {
+  let json: unknown;
+  try {
+    json = parseStrictJson(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new AuditError('EVIDENCE_UNREADABLE', `cannot read identity keys ${file}: ${(cause as Error).message}`, { cause });
+  }
+  const document = json as { format?: unknown; identity?: unknown; issuer?: unknown; keys?: unknown };
+  if (document.format === 'writ-evidence') return parseIdentityEvidence(document.identity, `the identity of bundle ${file}`);
+  if (document.issuer !== undefined) return parseIdentityEvidence(json, file);
+  if (named === undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', `${file} is a bare key set and nothing names its issuer; give identity evidence ({ issuer, audience, jwks })`);
+  const { jwks: _jwks, ...rest } = named;
+  return parseIdentityEvidence({ ...rest, jwks: json }, file);
+}
+
 function policySetsOf(dirs: readonly string[]): PolicySetEvidence[] {
   return dirs.map((dir) => policySetEvidence(loadPolicySet(resolve(dir))));
 }
 
 /** Runs a command body; an error that stops the audit is printed with its code and exits 2. */
-async function guarded(body: () => Promise<number>): Promise<number> {
+export async function guarded(body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (error) {
@@ -202,13 +268,26 @@ async function guarded(body: () => Promise<number>): Promise<number> {
 function installQuietRuntime(): void {
   const quiet = () => undefined;
   try {
-    Runtime.install({
+    installed = Runtime.install({
       logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet },
       telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
     });
   } catch {
     // Already installed in this process.
   }
+}
+
+let installed: Runtime | undefined;
+
+/**
+ * The runtime shuts itself down when its last replay worker ends; when the audit stopped
+ * before replay (unreadable evidence, say), it would keep the process alive, so it is shut
+ * down here.
+ */
+async function releaseRuntime(): Promise<void> {
+  const runtime = installed;
+  installed = undefined;
+  await runtime?.shutdown().catch(() => undefined);
 }
 
 function say(line: string): void {

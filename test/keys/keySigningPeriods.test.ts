@@ -59,5 +59,19 @@ describe('KeyStore signing periods', () => {
       expect(store.exportKeyRecords()).toEqual([expect.objectContaining({ kid: key.kid, status: 'active', activatedAt: null, deactivatedAt: null })]);
       expect((await store.loadSigningKey()).kid).toBe(key.kid);
     });
+
+    it('rotates and retires without writing a manifest it would refuse, dating the old key from its creation', async () => {
+      const { store, dir } = freshStore(clockAt('2030-01-01T00:00:00.000Z', '2030-02-01T00:00:00.000Z', '2030-03-01T00:00:00.000Z'));
+      const first = await store.create();
+      const second = await store.create();
+      const file = path.join(dir, 'manifest.json');
+      const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as { keys: Record<string, unknown>[] };
+      for (const entry of manifest.keys) delete entry['activatedAt'];
+      fs.writeFileSync(file, JSON.stringify(manifest));
+      await store.rotate();
+      expect(store.exportKeyRecords()[0]).toMatchObject({ kid: first.kid, status: 'verify-only', activatedAt: '2030-01-01T00:00:00.000Z', deactivatedAt: '2030-03-01T00:00:00.000Z' });
+      expect(store.retire(second.kid).status).toBe('retired');
+      expect(store.list().map((k) => k.status)).toEqual(['verify-only', 'retired', 'active']);
+    });
   });
 });

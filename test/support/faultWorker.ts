@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+// A governed worker for fault tests, run as its own OS process (dist/test/support/faultWorker.js)
+// so a test can SIGKILL it at a chosen point of a governed step. Production code has no
+// test hooks: the points are reached through what the worker is given (its signer, its
+// identity check, its action set), each of which marks a file latch and may wait on it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Context } from '@temporalio/activity';
+import { NativeConnection } from '@temporalio/worker';
+import { defineAction } from '../../actions/defineAction';
+import { loadConfig } from '../../config/writConfig';
+import { sha256Digest } from '../../canonical/digest';
+import { WritError } from '../../errors/writError';
+import { openGovernance } from '../../runtime/openGovernance';
+import { toConnectionOptions, targetNamespace } from '../../server/temporalTarget';
+import { openExampleStores } from '../../stores/exampleStores';
+import { createExampleActions } from '../../activities/exampleActions';
+import { createGovernedWorker } from '../../worker/createGovernedWorker';
+import { bundleGovernedWorkflows, type GovernedBundle } from '../../worker/bundleGovernedWorkflows';
+import { installRuntimeLogging } from '../../worker/runtimeLogging';
+import type { IdentityCheck } from '../../activities/writ/governanceDeps';
+import { AUTHORIZE_ACTIVITY } from '../../protocol/authorizeContract';
+import { FaultLatch } from './faultLatch';
+
+/**
+ * The points of a governed step the fault worker can stop at. Which activity is running
+ * tells them apart (the signer serves both the authorize step and the receipt):
+ * - `authorize-start`: `writ.authorize` began, nothing decided (its identity check);
+ * - `authorize-sign`: the decision is a permit, the artifact not yet signed;
+ * - `action-body`: the artifact verified, the action body started, no side effect yet;
+ * - `receipt-sign`: the action body returned (side effect done), the receipt not yet signed.
+ */
+export const FAULT_POINTS = ['authorize-start', 'authorize-sign', 'action-body', 'receipt-sign'] as const;
+export type FaultPoint = (typeof FAULT_POINTS)[number];
+
+/** Environment the fault worker reads besides Writ's own (WRIT_DATA_DIR, WRIT_TASK_QUEUE, ...). */
+export const FAULT_ENV = {
+  /** Directory of the file latches. */
+  latchDir: 'WRIT_FAULT_LATCH_DIR',
+  /** Comma-separated points to hold at until the test releases them. */
+  hold: 'WRIT_FAULT_HOLD',
+  /** Comma-separated points where the signer is unavailable (only the signing points). */
+  fail: 'WRIT_FAULT_FAIL',
+  /** File holding the bundled fault workflows (see writeFaultBundle). */
+  bundle: 'WRIT_FAULT_BUNDLE',
+} as const;
+
+/** The fault workflows' module, bundled once by a test and shared by its worker processes. */
+export const FAULT_WORKFLOWS = require.resolve('./faultWorkflows');
+
+/** Bundles the fault workflows (a test does it once and hands the code to its worker processes). */
+export async function bundleFaultWorkflows(): Promise<GovernedBundle> {
+  return bundleGovernedWorkflows(FAULT_WORKFLOWS);
+}
+
+function currentActivityType(): string | undefined {
+  try {
+    return Context.current().info.activityType;
+  } catch {
+    return undefined;
+  }
+}
+
+function listEnv(name: string): Set<string> {
+  return new Set((process.env[name] ?? '').split(',').filter((point) => point !== ''));
+}
+
+async function main(): Promise<void> {
+  installRuntimeLogging('ERROR');
+  const config = loadConfig();
+  const latch = new FaultLatch(process.env[FAULT_ENV.latchDir] ?? join(config.dataDir, 'latches'));
+  const hold = listEnv(FAULT_ENV.hold);
+  const fail = listEnv(FAULT_ENV.fail);
+  const at = async (point: FaultPoint) => {
+    if (hold.has(point)) await latch.hold(point);
+    else latch.reach(point);
+    if (fail.has(point)) throw new WritError('SIGNER_UNAVAILABLE', `signer unavailable at ${point} (fault injected)`);
+  };
+
+  const governance = await openGovernance(config);
+  const stores = openExampleStores(join(config.dataDir, 'examples'));
+  const actions = createExampleActions(stores);
+  const transfer = actions.transferFunds;
+  const faultActions = {
+    ...actions,
+    transferFunds: defineAction({
+      description: transfer.description,
+      input: transfer.input,
+      resource: transfer.resource,
+      maxAttempts: transfer.maxAttempts,
+      execute: async (input, context) => {
+        await at('action-body');
+        return transfer.execute(input, context);
+      },
+    }),
+  };
+  const identity = governance.identity;
+  const faultIdentity: IdentityCheck = {
+    verifyStatement: (token, audience) => identity.verifyStatement(token, audience),
+    verify: async (token) => {
+      if (currentActivityType() === AUTHORIZE_ACTIVITY) await at('authorize-start');
+      return identity.verify(token);
+    },
+  };
+  const bundleFile = process.env[FAULT_ENV.bundle];
+  const workflows: GovernedBundle =
+    bundleFile === undefined
+      ? await bundleFaultWorkflows()
+      : (() => {
+          const code = readFileSync(bundleFile, 'utf8');
+          return { bundle: { code }, codeDigest: sha256Digest(code) };
+        })();
+  const connection = await NativeConnection.connect(toConnectionOptions(config.temporal));
+  const worker = await createGovernedWorker({
+    connection,
+    namespace: targetNamespace(config.temporal),
+    taskQueue: config.taskQueue,
+    workflows,
+    actions: faultActions,
+    policies: governance.policies,
+    signer: async () => {
+      const type = currentActivityType();
+      await at(type === AUTHORIZE_ACTIVITY ? 'authorize-sign' : 'receipt-sign');
+      return governance.signer();
+    },
+    trustedKeys: governance.trustedKeys,
+    identity: faultIdentity,
+    governance: governance.store,
+    window: config.artifacts,
+    workerBuildId: config.workerBuildId,
+  });
+  process.stdout.write(`writ worker: serving task queue ${config.taskQueue}\n`);
+  try {
+    await worker.run();
+  } finally {
+    governance.close();
+    stores.close();
+    await connection.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`writ fault worker: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  });
+}
