@@ -9,6 +9,9 @@ export const ARTIFACT_ISSUER = 'writ';
 export const ARTIFACT_AUDIENCE = 'writ-enforcement';
 
 const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/);
+// Seconds since the epoch, up to the last second of year 9999: every time a claim names
+// must be an instant a Date (and so every later check, and every auditor) can hold.
+const instant = z.number().int().nonnegative().max(253_402_300_799);
 const name = z.string().min(1).max(256);
 
 /**
@@ -20,9 +23,9 @@ export const ArtifactClaimsSchema = z.strictObject({
   aud: z.literal(ARTIFACT_AUDIENCE),
   sub: name,
   jti: z.string().min(8).max(128),
-  iat: z.number().int().nonnegative(),
-  nbf: z.number().int().nonnegative(),
-  exp: z.number().int().nonnegative(),
+  iat: instant,
+  nbf: instant,
+  exp: instant,
   writ: z.strictObject({
     v: z.literal(1),
     principal: z.strictObject({

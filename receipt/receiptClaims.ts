@@ -13,7 +13,7 @@ export const ReceiptClaimsSchema = z.strictObject({
   iss: z.literal('writ'),
   aud: z.literal('writ-audit'),
   jti: z.string().min(8).max(128),
-  iat: z.number().int().nonnegative(),
+  iat: z.number().int().nonnegative().max(253_402_300_799),
   writ: z.strictObject({
     v: z.literal(1),
     artifactId: z.string().min(8).max(128),

@@ -19,10 +19,10 @@ export function windowCases(keys: KeyMaterial): CaseSpec[] {
     { name: 'future-iat_fail', why: 'issued a minute in the future (iat = nbf = now + 60): an artifact cannot be minted ahead to last.', token: windowed({ iat: NOW + 60 }), expected: fail('ARTIFACT_NOT_YET_VALID') },
     {
       name: 'iat-beyond-date-range_fail',
-      why: 'iat = nbf far beyond the range a JavaScript Date can hold (year 287,000), with a 60 s lifetime: not yet valid.',
+      why: 'iat = nbf far beyond the range a JavaScript Date can hold (year 287,000), with a 60 s lifetime: claims name no instant past the year 9999.',
       detail: 'A verifier must refuse such times with a code, never crash formatting them.',
       token: windowed({ iat: 9_000_000_000_000 }),
-      expected: fail('ARTIFACT_NOT_YET_VALID'),
+      expected: fail('ARTIFACT_CLAIMS_INVALID'),
     },
     { name: 'lifetime-too-long_fail', why: 'exp - iat is 901 s, one over maxLifetimeSeconds, although now is inside [nbf, exp).', token: windowed({ iat: NOW - 450, exp: NOW + 451 }), expected: fail('ARTIFACT_LIFETIME_EXCESSIVE') },
     { name: 'lifetime-year_fail', why: 'an artifact minted to last a year.', token: windowed({ iat: NOW - 10, exp: NOW + 31_536_000 }), expected: fail('ARTIFACT_LIFETIME_EXCESSIVE') },
