@@ -1,4 +1,4 @@
-import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import * as cedar from './cedarRuntime';
 import { WritError } from '../errors/writError';
 import type { PolicySet } from './policySet';
 

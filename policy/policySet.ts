@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import * as cedar from './cedarRuntime';
 import { canonicalDigest } from '../canonical/digest';
 import { WritError, type WritIssue } from '../errors/writError';
 

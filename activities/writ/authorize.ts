@@ -35,7 +35,9 @@ export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeReques
       deps.governance.requireStanding(run.namespace, run.runId);
       const identity = await deps.identity.verify(request.identityToken);
       const engine = deps.policies.current();
-      const approvals = await verifyPresentedApprovals(deps, engine, approvalRequestFor(run, request, engine, identity.principal), request.approvals ?? []);
+      const presented = request.approvals ?? [];
+      // The approval request (two canonical digests) is only needed to judge statements presented.
+      const approvals = presented.length === 0 ? [] : await verifyPresentedApprovals(deps, engine, approvalRequestFor(run, request, engine, identity.principal), presented);
       const decided = await decideAuthorization(deps, identity, request, approvals.length, engine);
       if (decided.kind === 'approval-required') {
         return { decision: 'approval-required', request: approvalRequestFor(run, request, decided.engine, identity.principal, decided) };

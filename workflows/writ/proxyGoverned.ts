@@ -57,9 +57,11 @@ async function governedStep(action: string, input: unknown, options: ActivityOpt
   const authorizeOn = proxyActivities<Record<string, (request: AuthorizeRequest) => Promise<AuthorizeOutcome>>>({
     startToCloseTimeout: '15s',
     ...(options.taskQueue === undefined ? {} : { taskQueue: options.taskQueue }),
-    // Every decision is final (non-retryable); only an attempt whose worker was lost
-    // before answering is tried again.
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...WRIT_ERROR_CODES] },
+    // Every decision is final: each failure authorize raises is non-retryable on its own
+    // (toApplicationFailure), so only an attempt whose worker was lost before answering is
+    // tried again. The codes are not repeated as nonRetryableErrorTypes: that list would
+    // be written into history with every step for no added safety.
+    retry: { maximumAttempts: 3 },
   });
 
   let approvals: string[] = [];
@@ -91,7 +93,8 @@ async function governedStep(action: string, input: unknown, options: ActivityOpt
     const act = proxyActivities<Record<string, AnyActivity>>({
       ...options,
       activityId,
-      retry: { ...options.retry, maximumAttempts: authorization.maxAttempts, nonRetryableErrorTypes: [...(options.retry?.nonRetryableErrorTypes ?? []), ...WRIT_ERROR_CODES] },
+      // The enforcement point's refusals are non-retryable failures in themselves.
+      retry: { ...options.retry, maximumAttempts: authorization.maxAttempts },
     });
     state.pendingArtifacts.set(activityId, authorization.artifact);
     try {

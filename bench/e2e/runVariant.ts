@@ -1,0 +1,79 @@
+import { performance } from 'node:perf_hooks';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { BenchWorkflowResult } from '../workflows';
+import { readCpu } from './cpuClock';
+import type { Variant } from './variants';
+
+/** How much work one variant does: N workflows of K steps, after a warm-up batch. */
+export interface LoadPlan {
+  /** N: workflows started concurrently. */
+  readonly workflows: number;
+  /** K: steps each workflow runs one after another. */
+  readonly steps: number;
+  /** Workflows of K steps run first, unmeasured, on the same worker. */
+  readonly warmupWorkflows: number;
+}
+
+/** What one measured batch observed. */
+export interface BatchMeasurement {
+  readonly steps: number;
+  readonly seconds: number;
+  readonly stepLatenciesMs: readonly number[];
+  /** CPU time spent during the batch: this process (worker and client), and the server. */
+  readonly cpuMs: { readonly bench: number; readonly server: number | null };
+  readonly workflowIds: readonly string[];
+}
+
+/** A variant's run: the measured batch, and every workflow it ran (warm-up included). */
+export interface VariantRun {
+  readonly measured: BatchMeasurement;
+  readonly workflowIds: readonly string[];
+  /** Size of one measured workflow's history (protobuf, as the server stores it), per step. */
+  readonly historyBytesPerStep: number;
+}
+
+/**
+ * Runs one variant on its own task queue with a fresh worker in this process: a warm-up
+ * batch (JIT, workflow cache, connections), then the measured batch. The clock runs from
+ * the first start request to the last result, so throughput counts every cost a caller
+ * waits for. Any failed workflow fails the benchmark: a figure over failed steps would
+ * measure the wrong thing.
+ */
+export async function runVariant(variant: Variant, plan: LoadPlan, taskQueue: string, serverPid: number | undefined): Promise<VariantRun> {
+  const worker = await variant.createWorker(taskQueue);
+  const client = variant.client();
+  return worker.runUntil(async () => {
+    const warmup = plan.warmupWorkflows > 0 ? await runBatch(client, variant, taskQueue, 'warmup', plan.warmupWorkflows, plan.steps, serverPid) : undefined;
+    const measured = await runBatch(client, variant, taskQueue, 'measured', plan.workflows, plan.steps, serverPid);
+    const history = await client.workflow.getHandle(measured.workflowIds[0]!).fetchHistory();
+    const historyBytesPerStep = temporal.api.history.v1.History.encode(history).finish().length / plan.steps;
+    return { measured, workflowIds: [...(warmup?.workflowIds ?? []), ...measured.workflowIds], historyBytesPerStep };
+  });
+}
+
+async function runBatch(
+  client: Client,
+  variant: Variant,
+  taskQueue: string,
+  batch: string,
+  workflows: number,
+  steps: number,
+  serverPid: number | undefined,
+): Promise<BatchMeasurement> {
+  const cpuBefore = readCpu(serverPid);
+  const started = performance.now();
+  const workflowIds = Array.from({ length: workflows }, (_, index) => `${taskQueue}-${batch}-${index + 1}`);
+  const handles = await Promise.all(workflowIds.map((workflowId) => client.workflow.start(variant.workflowType, { taskQueue, workflowId, args: [{ steps }] })));
+  const results = (await Promise.all(handles.map((handle) => handle.result()))) as BenchWorkflowResult[];
+  const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = readCpu(serverPid);
+  const server = cpuBefore.serverMs === null || cpuAfter.serverMs === null ? null : cpuAfter.serverMs - cpuBefore.serverMs;
+  return {
+    steps: workflows * steps,
+    seconds,
+    stepLatenciesMs: results.flatMap((result) => result.stepLatenciesMs),
+    cpuMs: { bench: cpuAfter.benchMs - cpuBefore.benchMs, server },
+    workflowIds,
+  };
+}

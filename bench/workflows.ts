@@ -1,0 +1,54 @@
+// The benchmark's three workflow variants. Each runs K steps of the same action one after
+// another and returns how long each step took as the workflow saw it: workflow time is
+// the time of the workflow task that scheduled the step and of the one that received its
+// result, so a step's latency includes every activity and workflow task in between.
+// Workflow code: deterministic, activity types only.
+import { proxyActivities } from '@temporalio/workflow';
+import { proxyGoverned } from '../workflows/writ';
+import type { BaselineActivities, BenchActions, BenchRecordInput } from './benchActions';
+
+/** What the client asks one benchmark workflow to do. */
+export interface BenchWorkflowRequest {
+  readonly steps: number;
+}
+
+/** What one benchmark workflow reports: each step's latency, in milliseconds. */
+export interface BenchWorkflowResult {
+  readonly stepLatenciesMs: number[];
+}
+
+const ACTIVITY_OPTIONS = { startToCloseTimeout: '30s' } as const;
+
+/** `ungoverned`: the action activity alone. */
+export async function ungovernedSteps(request: BenchWorkflowRequest): Promise<BenchWorkflowResult> {
+  const { benchRecord } = proxyActivities<BaselineActivities>(ACTIVITY_OPTIONS);
+  return timeSteps(request, (input) => benchRecord(input));
+}
+
+/**
+ * `two-activity`: a recorded no-op before each action, with no policy and no crypto: the
+ * floor of any design that records authorization as an activity of its own.
+ */
+export async function twoActivitySteps(request: BenchWorkflowRequest): Promise<BenchWorkflowResult> {
+  const { benchPreflight, benchRecord } = proxyActivities<BaselineActivities>(ACTIVITY_OPTIONS);
+  return timeSteps(request, async (input) => {
+    await benchPreflight({ action: 'benchRecord', args: [input] });
+    return benchRecord(input);
+  });
+}
+
+/** `governed`: Writ's governed step (authorize, enforce, act, receipt), permit path. */
+export async function governedSteps(request: BenchWorkflowRequest): Promise<BenchWorkflowResult> {
+  const { benchRecord } = proxyGoverned<BenchActions>(ACTIVITY_OPTIONS);
+  return timeSteps(request, (input) => benchRecord(input));
+}
+
+async function timeSteps(request: BenchWorkflowRequest, step: (input: BenchRecordInput) => Promise<unknown>): Promise<BenchWorkflowResult> {
+  const stepLatenciesMs: number[] = [];
+  for (let sequence = 1; sequence <= request.steps; sequence += 1) {
+    const started = Date.now();
+    await step({ sequence, amountCents: 100 + sequence, note: 'benchmark step' });
+    stepLatenciesMs.push(Date.now() - started);
+  }
+  return { stepLatenciesMs };
+}
