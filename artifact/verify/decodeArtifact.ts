@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WritError } from '../../errors/writError';
+import { parseStrictJson } from '../../canonical/parseStrictJson';
 import { ARTIFACT_ALG, ARTIFACT_TYP } from '../claims';
 
 /** Artifacts are small; anything larger is refused before any parsing. */
@@ -30,7 +31,8 @@ export function decodeArtifact(token: unknown): ArtifactHeader {
   if (!COMPACT_JWS.test(token)) throw new WritError('ARTIFACT_MALFORMED', 'artifact is not a compact JWS');
   let header: unknown;
   try {
-    header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'));
+    // Strict: a header naming a member twice (say `alg`) is malformed, not last-wins.
+    header = parseStrictJson(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'));
   } catch {
     throw new WritError('ARTIFACT_MALFORMED', 'artifact header is not JSON');
   }

@@ -1,4 +1,5 @@
 import { WritError } from '../../errors/writError';
+import { parseStrictJson } from '../../canonical/parseStrictJson';
 import { ArtifactClaimsSchema, type ArtifactClaims } from '../claims';
 
 // One decoder for every artifact: a non-streaming decode() keeps no state between calls.
@@ -8,9 +9,11 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 export function parseClaims(payload: Uint8Array): ArtifactClaims {
   let raw: unknown;
   try {
-    raw = JSON.parse(UTF8.decode(payload));
+    // Strict: a duplicate member is refused, never resolved last-wins, so every reader
+    // (in any language) sees the same claims the signer meant.
+    raw = parseStrictJson(UTF8.decode(payload));
   } catch {
-    throw new WritError('ARTIFACT_CLAIMS_INVALID', 'artifact payload is not JSON');
+    throw new WritError('ARTIFACT_CLAIMS_INVALID', 'artifact payload is not strict JSON (duplicate members are refused)');
   }
   const parsed = ArtifactClaimsSchema.safeParse(raw);
   if (!parsed.success) {
