@@ -19,7 +19,7 @@ import { planKinds } from './planKinds';
 import type { SoakReport } from './soakReport';
 import type { SoakOptions } from './soakOptions';
 import { SOAK_BUNDLE_ENV } from './soakWorker';
-import { spawnSoakWorker, type SoakWorkerProcess } from './workerProcess';
+import { spawnWorkerProcess, type WorkerProcess } from '../worker/workerProcess';
 import type { SoakTransferInput } from './soakWorkflows';
 
 const PROJECT_ROOT = path.resolve(__dirname, '../..');
@@ -60,7 +60,7 @@ export async function runSoak(options: SoakOptions, command: string, progress: (
 
   let server: DevServer | undefined;
   let connection: Connection | undefined;
-  const workers: SoakWorkerProcess[] = [];
+  const workers: WorkerProcess[] = [];
   try {
     progress(`starting a Temporal dev server in ${path.join(dataDir, 'temporal')}`);
     server = await startDevServer({
@@ -81,7 +81,7 @@ export async function runSoak(options: SoakOptions, command: string, progress: (
     let workersStarted = 0;
     const startWorker = async () => {
       workersStarted += 1;
-      return spawnSoakWorker(WORKER_SCRIPT, env);
+      return spawnWorkerProcess(WORKER_SCRIPT, env);
     };
     for (let i = 0; i < options.workers; i += 1) workers.push(await startWorker());
     progress(`${options.workers} worker processes serving ${taskQueue}`);

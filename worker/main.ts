@@ -3,11 +3,12 @@
 // by configuration (WRIT_TEMPORAL_ADDRESS / writ.config.json) and runs until SIGTERM.
 import { loadConfig } from '../config/writConfig';
 import { startGovernedWorker } from './startGovernedWorker';
+import { WORKER_READY_LINE } from './workerProcess';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const started = await startGovernedWorker(config);
-  process.stdout.write(`writ worker: serving task queue ${config.taskQueue} in namespace ${started.namespace}\n`);
+  process.stdout.write(`${WORKER_READY_LINE} task queue ${config.taskQueue} in namespace ${started.namespace}\n`);
   try {
     await started.worker.run();
   } finally {

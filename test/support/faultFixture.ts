@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +11,7 @@ import { openExampleStores, type ExampleStores } from '../../stores/exampleStore
 import { loadPolicySet } from '../../policy/policySet';
 import { AuditKeySet, fetchRuns, policySetEvidence, verifyHistories, type AuditVerdict, type PolicySetEvidence } from '../../audit';
 import { installRuntimeLogging } from '../../worker/runtimeLogging';
+import { spawnWorkerProcess, type WorkerProcess } from '../../worker/workerProcess';
 import type { GovernedBundle } from '../../worker/bundleGovernedWorkflows';
 import { bundleFaultWorkflows, FAULT_ENV, type FaultPoint } from './faultWorker';
 import { FaultLatch } from './faultLatch';
@@ -20,11 +20,7 @@ const FAULT_WORKER_MAIN = resolve(__dirname, '../../dist/test/support/faultWorke
 export const POLICIES_DIR = resolve(__dirname, '../../policies');
 
 /** A fault worker in its own OS process. */
-export interface FaultWorkerProcess {
-  readonly child: ChildProcess;
-  readonly output: () => string;
-  kill(signal: NodeJS.Signals): Promise<void>;
-}
+export type FaultWorkerProcess = WorkerProcess;
 
 /** How a fault worker process is started: which points it holds at or fails at. */
 export interface FaultWorkerOptions {
@@ -147,34 +143,8 @@ export async function createFaultFixture(address: string, namespace: string): Pr
 }
 
 /** Spawns the fault worker with `env` and resolves once it serves its task queue. */
-export async function spawnFaultWorker(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<FaultWorkerProcess> {
-  const child = spawn(process.execPath, [FAULT_WORKER_MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
-  await new Promise<void>((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`fault worker not ready after ${readyTimeoutMs} ms:\n${output}`)), readyTimeoutMs);
-    const check = () => {
-      if (output.includes('writ worker: serving')) {
-        clearTimeout(timer);
-        resolveReady();
-      }
-    };
-    child.stdout.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`fault worker exited with ${code} before serving:\n${output}`));
-    });
-  });
-  return {
-    child,
-    output: () => output,
-    async kill(signal) {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
-    },
-  };
+export function spawnFaultWorker(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<FaultWorkerProcess> {
+  return spawnWorkerProcess(FAULT_WORKER_MAIN, env, readyTimeoutMs);
 }
 
 /** The Writ code a failed run ended with (its failure's type), or 'completed'. */
