@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { openDatabase, type StoreDatabase } from '../stores/openDatabase';
 import { WritError } from '../errors/writError';
 
@@ -50,7 +51,21 @@ export interface KillSwitchState {
  * (GOVERNANCE_STORE_UNAVAILABLE), never assume "not revoked".
  */
 export class GovernanceStore {
-  private constructor(private readonly db: StoreDatabase) {}
+  // Prepared once: the standing check runs before every authorization and execution.
+  private readonly insertRevocation: Statement;
+  private readonly selectRevocation: Statement;
+  private readonly insertKillSwitchEvent: Statement;
+  private readonly selectKillSwitch: Statement;
+
+  private constructor(private readonly db: StoreDatabase) {
+    this.insertRevocation = db.prepare(
+      `INSERT INTO revocations (run_id, workflow_id, revoked_at, revoked_by, reason, statement_digest)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING`,
+    );
+    this.selectRevocation = db.prepare('SELECT * FROM revocations WHERE run_id = ?');
+    this.insertKillSwitchEvent = db.prepare('INSERT INTO kill_switch_events (namespace, engaged, at, by, reason, statement_digest) VALUES (?, ?, ?, ?, ?, ?)');
+    this.selectKillSwitch = db.prepare('SELECT * FROM kill_switch_events WHERE namespace = ? ORDER BY seq DESC LIMIT 1');
+  }
 
   /** Opens (creating if needed) the store at `file`. */
   static open(file: string): GovernanceStore {
@@ -60,19 +75,14 @@ export class GovernanceStore {
   /** Records a revocation; revoking twice keeps the first. */
   revoke(revocation: Revocation): Revocation {
     this.guard(() =>
-      this.db
-        .prepare(
-          `INSERT INTO revocations (run_id, workflow_id, revoked_at, revoked_by, reason, statement_digest)
-           VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING`,
-        )
-        .run(revocation.runId, revocation.workflowId, revocation.revokedAt, revocation.revokedBy, revocation.reason, revocation.statementDigest),
+      this.insertRevocation.run(revocation.runId, revocation.workflowId, revocation.revokedAt, revocation.revokedBy, revocation.reason, revocation.statementDigest),
     );
     return this.revocation(revocation.runId)!;
   }
 
   /** The revocation of `runId`, if any. */
   revocation(runId: string): Revocation | undefined {
-    const row = this.guard(() => this.db.prepare('SELECT * FROM revocations WHERE run_id = ?').get(runId)) as Record<string, string> | undefined;
+    const row = this.guard(() => this.selectRevocation.get(runId)) as Record<string, string> | undefined;
     return row === undefined
       ? undefined
       : { workflowId: row['workflow_id']!, runId: row['run_id']!, revokedAt: row['revoked_at']!, revokedBy: row['revoked_by']!, reason: row['reason']!, statementDigest: row['statement_digest']! };
@@ -81,18 +91,14 @@ export class GovernanceStore {
   /** Appends a kill-switch change; the latest change is the state. */
   setKillSwitch(change: { namespace: string; engaged: boolean; at: string; by: string; reason: string; statementDigest: string }): KillSwitchState {
     this.guard(() =>
-      this.db
-        .prepare('INSERT INTO kill_switch_events (namespace, engaged, at, by, reason, statement_digest) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(change.namespace, change.engaged ? 1 : 0, change.at, change.by, change.reason, change.statementDigest),
+      this.insertKillSwitchEvent.run(change.namespace, change.engaged ? 1 : 0, change.at, change.by, change.reason, change.statementDigest),
     );
     return this.killSwitch(change.namespace);
   }
 
   /** The kill switch of `namespace`. */
   killSwitch(namespace: string): KillSwitchState {
-    const row = this.guard(() =>
-      this.db.prepare('SELECT * FROM kill_switch_events WHERE namespace = ? ORDER BY seq DESC LIMIT 1').get(namespace),
-    ) as Record<string, string | number> | undefined;
+    const row = this.guard(() => this.selectKillSwitch.get(namespace)) as Record<string, string | number> | undefined;
     if (row === undefined) return { engaged: false, since: null, by: null, reason: null };
     return { engaged: row['engaged'] === 1, since: String(row['at']), by: String(row['by']), reason: String(row['reason']) };
   }
