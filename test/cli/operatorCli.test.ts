@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { WorkflowHandle } from '@temporalio/client';
-import { PENDING_QUERY, type PendingApproval } from '../../protocol/operatorContract';
+import type { PendingApproval } from '../../protocol/operatorContract';
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 import { testTemporal } from '../support/testServer';
+import { awaitPending } from '../support/awaitPending';
 
 const run = promisify(execFile);
 const CLI = resolve(__dirname, '../../dist/cli/main.js');
@@ -26,15 +26,6 @@ async function writ(...args: string[]): Promise<{ code: number; stdout: string; 
     const failed = error as { code: number; stdout: string; stderr: string };
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
-}
-
-async function awaitPending(handle: WorkflowHandle): Promise<PendingApproval> {
-  for (let i = 0; i < 200; i += 1) {
-    const pending = await handle.query<PendingApproval | null>(PENDING_QUERY);
-    if (pending !== null) return pending;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('never pending');
 }
 
 describe('writ pending / approve / deny', () => {

@@ -8,6 +8,7 @@ import { APPROVE_UPDATE, PENDING_QUERY, type ApprovalAnswer, type PendingApprova
 import { DevIdentityProvider } from '../../identity/devIdentityProvider';
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 import { approvalBy, approvalStatement, OPERATORS } from '../support/operatorStatements';
+import { awaitPending } from '../support/awaitPending';
 
 let env: GovernedTestEnv;
 beforeAll(async () => {
@@ -23,15 +24,6 @@ async function startBigTransfer(workflowType = 'transferFunds', input: object = 
   const client = await env.clientAs(TREASURER.principal, TREASURER.groups);
   counter += 1;
   return client.workflow.start(workflowType, { taskQueue: env.taskQueue, workflowId: `approval-${Date.now()}-${counter}`, args: [input] });
-}
-
-async function pendingOf(handle: WorkflowHandle): Promise<PendingApproval> {
-  for (let i = 0; i < 200; i += 1) {
-    const pending = await handle.query<PendingApproval | null>(PENDING_QUERY);
-    if (pending !== null) return pending;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the run never reported a pending approval');
 }
 
 function approve(handle: WorkflowHandle, statement: string): Promise<ApprovalAnswer> {
@@ -52,7 +44,7 @@ describe('when policy requires two approvals', () => {
   it('waits, findable and queryable, and runs once after two authorized approvers approve', async () => {
     const before = transfersNow();
     const handle = await startBigTransfer();
-    const pending = await pendingOf(handle);
+    const pending = await awaitPending(handle);
     expect(pending).toMatchObject({ action: 'transferFunds', initiator: 'alice', required: 2, requiredBy: ['transfers-require-two-approvals'] });
     expect(pending.requestDigest).toBe(approvalRequestDigest(pending));
     expect(pending.argsDigest).toBe(intentDigest('transferFunds', [bigTransfer]));
@@ -90,7 +82,7 @@ describe('when an approval is not acceptable', () => {
   beforeAll(async () => {
     before = transfersNow();
     handle = await startBigTransfer();
-    pending = await pendingOf(handle);
+    pending = await awaitPending(handle);
   });
   afterAll(async () => {
     await handle.terminate('test over');
@@ -144,7 +136,7 @@ describe('when an approver denies', () => {
   it('the step fails with APPROVAL_DENIED and the action never runs', async () => {
     const before = transfersNow();
     const handle = await startBigTransfer();
-    const pending = await pendingOf(handle);
+    const pending = await awaitPending(handle);
     expect(await approve(handle, await approvalBy(env.idp, 'erin', pending, 'deny'))).toMatchObject({ decision: 'deny' });
     expect(await refusalCode(handle.result())).toBe('APPROVAL_DENIED');
     expect(transfersNow()).toBe(before);
@@ -155,10 +147,10 @@ describe('when the worker restarts while a run awaits approval', () => {
   it('loses nothing: the approvals given before and after the restart count', async () => {
     const before = transfersNow();
     const handle = await startBigTransfer();
-    const pending = await pendingOf(handle);
+    const pending = await awaitPending(handle);
     await approve(handle, await approvalBy(env.idp, 'bob', pending));
     await env.restartWorker();
-    expect((await pendingOf(handle)).approvers).toEqual(['bob']);
+    expect((await awaitPending(handle)).approvers).toEqual(['bob']);
     await approve(handle, await approvalBy(env.idp, 'carol', pending));
     await handle.result();
     expect(transfersNow()).toBe(before + 1);

@@ -1,5 +1,5 @@
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { APPROVE_UPDATE, PENDING_QUERY, type PendingApproval } from '../../protocol/operatorContract';
+import { WorkflowFailedError } from '@temporalio/client';
+import { APPROVE_UPDATE } from '../../protocol/operatorContract';
 import { approvalStatement } from '../support/operatorStatements';
 import { ApplicationFailure } from '@temporalio/common';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -8,6 +8,7 @@ import { verifyArtifact } from '../../artifact/verifyArtifact';
 import { verifyReceipt } from '../../receipt/verifyReceipt';
 import { actionOutcome, authorizationResult, governedStepsFromHistory } from '../../history/governedSteps';
 import { AGENT, createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
+import { awaitPending } from '../support/awaitPending';
 
 let env: GovernedTestEnv;
 beforeAll(async () => {
@@ -16,15 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.close();
 });
-
-async function pendingOf(handle: WorkflowHandle): Promise<PendingApproval> {
-  for (let i = 0; i < 200; i += 1) {
-    const pending = await handle.query<PendingApproval | null>(PENDING_QUERY);
-    if (pending !== null) return pending;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the run never reported a pending approval');
-}
 
 function failureType(error: unknown): string | undefined {
   if (!(error instanceof WorkflowFailedError)) return undefined;
@@ -107,7 +99,7 @@ describe('when policy denies the action', () => {
     const now = Date.now();
     env.stores.calendar.addWindow({ environment: 'production', startsAt: new Date(now - 60_000), endsAt: new Date(now + 600_000), reason: 'test window' });
     const held = await client.workflow.start('changeInfrastructure', { taskQueue: env.taskQueue, workflowId: `infra-permit-${Date.now()}`, args: [change] });
-    const pending = await pendingOf(held);
+    const pending = await awaitPending(held);
     expect(pending).toMatchObject({ required: 1, requiredBy: ['infra-require-approval-in-production'] });
     expect(env.stores.infra.listChanges()).toHaveLength(0);
     await held.executeUpdate(APPROVE_UPDATE, { args: [await approvalStatement(env.idp, 'mira', ['change-managers'], pending)] });
@@ -127,7 +119,7 @@ describe('when policy denies the action', () => {
       ]],
     });
     // A refund touches money: a support lead approves it before it runs.
-    const pending = await pendingOf(handle);
+    const pending = await awaitPending(handle);
     expect(pending.action).toBe('agentIssueRefund');
     expect(env.stores.workspace.listRefunds()).toHaveLength(0);
     await handle.executeUpdate(APPROVE_UPDATE, { args: [await approvalStatement(env.idp, 'sam', ['support-leads'], pending)] });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { loadPolicySet } from '../../../policy/policySet';
-import { APPROVE_UPDATE, PENDING_QUERY, REVOKE_UPDATE, type PendingApproval } from '../../../protocol/operatorContract';
+import { APPROVE_UPDATE, REVOKE_UPDATE } from '../../../protocol/operatorContract';
 import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../../../identity/devIdentityProvider';
 import {
   AuditKeySet,
@@ -21,6 +21,7 @@ import {
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../../support/governedTestEnv';
 import { approvalBy, revocationBy } from '../../support/operatorStatements';
 import { findingsOf } from './operatorFixtures';
+import { awaitPending } from '../../support/awaitPending';
 
 // A transfer of 2,000.00 approved live by two treasury approvers (with a refused approval in
 // between), and one revoked while it waited: verified against the server, and from an
@@ -33,15 +34,6 @@ let approved: WorkflowHandle;
 let revoked: WorkflowHandle;
 const policySets = [policySetEvidence(loadPolicySet(resolve(__dirname, '../../../policies')))];
 const BIG = { fromAccount: 'acct-treasury', toAccount: 'acct-bob', amountCents: 200_000 };
-
-async function pendingOf(handle: WorkflowHandle): Promise<PendingApproval> {
-  for (let i = 0; i < 200; i += 1) {
-    const pending = await handle.query<PendingApproval | null>(PENDING_QUERY);
-    if (pending !== null) return pending;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the run never asked for approval');
-}
 
 async function startBig(name: string): Promise<WorkflowHandle> {
   const alice = await env.clientAs(TREASURER.principal, TREASURER.groups);
@@ -66,14 +58,14 @@ beforeAll(async () => {
   identity = await loadIdentityEvidence({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: env.idp.jwksPath });
 
   approved = await startBig('approved');
-  const pending = await pendingOf(approved);
+  const pending = await awaitPending(approved);
   await approved.executeUpdate(APPROVE_UPDATE, { args: [await approvalBy(env.idp, 'bob', pending)] });
   await expect(approved.executeUpdate(APPROVE_UPDATE, { args: [await approvalBy(env.idp, 'dave', pending)] })).rejects.toThrow();
   await approved.executeUpdate(APPROVE_UPDATE, { args: [await approvalBy(env.idp, 'carol', pending)] });
   await approved.result();
 
   revoked = await startBig('revoked');
-  const waiting = await pendingOf(revoked);
+  const waiting = await awaitPending(revoked);
   await revoked.executeUpdate(REVOKE_UPDATE, { args: [await revocationBy(env.idp, 'olivia', { workflowId: waiting.workflowId, runId: waiting.runId })] });
   await revoked.result().catch(() => undefined);
 }, 120_000);
