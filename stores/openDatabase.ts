@@ -32,6 +32,23 @@ const META_DDL = `
 `;
 
 /**
+ * Switching a fresh file to WAL needs a moment of exclusive access, and SQLite answers
+ * SQLITE_BUSY at once (the busy timeout does not apply) when another process is opening
+ * the same file: retried within the same bound as every other wait on the store.
+ */
+function switchToWal(db: StoreDatabase): unknown {
+  const deadline = Date.now() + STORE_BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return db.pragma('journal_mode = WAL', { simple: true });
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+}
+
+/**
  * Opens (creating if needed) the SQLite file behind an example store: WAL journal so
  * readers never block the writer, a busy timeout so several processes can share the
  * file, full fsync on commit so a recorded side effect survives a crash, and foreign
@@ -45,7 +62,7 @@ export function openDatabase(file: string, schema: StoreSchema): StoreDatabase {
   let db: StoreDatabase | undefined;
   try {
     db = new Database(file, { timeout: STORE_BUSY_TIMEOUT_MS });
-    const journalMode: unknown = db.pragma('journal_mode = WAL', { simple: true });
+    const journalMode = switchToWal(db);
     if (journalMode !== 'wal') {
       // An in-memory or read-only database cannot be shared between processes, so the
       // exactly-once guarantees the stores promise would not hold.
