@@ -56,13 +56,17 @@ export class PolicyEngine {
    */
   decide(request: PolicyRequest): PolicyDecision {
     const principalUid = { type: `${CEDAR_NAMESPACE}::User`, id: request.principal.id };
+    // The groups are parents of the principal and nothing more: `principal in Group::"g"`
+    // reads the principal's parents, and a group has no attributes or parents to look up
+    // (the schema declares none, and policies are validated strictly against it). So they
+    // are not listed as entities of their own: Cedar parses every entity it is given, at
+    // a cost of tens of microseconds each, on every decision.
     const entities: cedar.EntityJson[] = [
       {
         uid: principalUid,
         attrs: {},
         parents: request.principal.groups.map((group) => ({ type: `${CEDAR_NAMESPACE}::Group`, id: group })),
       },
-      ...request.principal.groups.map((group) => ({ uid: { type: `${CEDAR_NAMESPACE}::Group`, id: group }, attrs: {}, parents: [] })),
       { uid: request.resource.uid, attrs: request.resource.attrs, parents: [...request.resource.parents] },
     ];
     let answer: cedar.AuthorizationAnswer;
