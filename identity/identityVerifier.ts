@@ -6,6 +6,7 @@ import { jsonPathOf } from '../canonical/jsonPath';
 import { parseStrictJson } from '../canonical/parseStrictJson';
 import { WritError, type WritErrorCode, type WritIssue } from '../errors/writError';
 import { hasPrivateJwkMember } from '../keys/ed25519Jwk';
+import { VerifiedTokenCache } from './verifiedTokenCache';
 
 /**
  * The JWS algorithms an identity token may use: asymmetric only. A shared-secret (HS*)
@@ -34,8 +35,10 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /**
  * Configuration of an `IdentityVerifier`: the trusted issuer, the audience Writ expects,
  * where the issuer's public keys are (exactly one of a JWKS file or an https URL; plain
- * http only to a loopback address), the accepted algorithms (default EdDSA) and the clock
- * tolerance in seconds (default 30, at most 300). Unknown members are refused.
+ * http only to a loopback address), the accepted algorithms (default EdDSA), the clock
+ * tolerance in seconds (default 30, at most 300) and how long a fully verified token may
+ * be vouched for by the verifier's cache (default 60 s, at most 300, 0 turns it off; see
+ * VerifiedTokenCache). Unknown members are refused.
  */
 export const IdentityVerifierConfigSchema = z
   .strictObject({
@@ -48,6 +51,7 @@ export const IdentityVerifierConfigSchema = z
       .optional(),
     algorithms: z.array(z.enum(IDENTITY_ALGORITHMS)).min(1).default(['EdDSA']),
     clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
+    verifiedTokenCacheSeconds: z.number().int().min(0).max(300).default(60),
   })
   .superRefine((config, context) => {
     if ((config.jwksPath === undefined) === (config.jwksUrl === undefined)) {
@@ -112,12 +116,14 @@ export class IdentityVerifier {
   private readonly config: ResolvedIdentityVerifierConfig;
   private readonly keys: JWTVerifyGetKey;
   private readonly clock: () => Date;
+  private readonly verified: VerifiedTokenCache;
 
   private constructor(config: ResolvedIdentityVerifierConfig, keys: JWTVerifyGetKey, clock: () => Date) {
     this.issuer = config.issuer;
     this.config = config;
     this.keys = keys;
     this.clock = clock;
+    this.verified = new VerifiedTokenCache(config.verifiedTokenCacheSeconds, config.clockToleranceSeconds);
   }
 
   /**
@@ -138,12 +144,22 @@ export class IdentityVerifier {
     return new IdentityVerifier(resolved, keys, options.clock ?? (() => new Date()));
   }
 
-  /** Verifies `token` and returns the identity it establishes; see the class comment for the steps. */
+  /**
+   * Verifies `token` and returns the identity it establishes; see the class comment for
+   * the steps. A token fully verified within the last `verifiedTokenCacheSeconds` is
+   * answered from the cache while every check would still pass (see VerifiedTokenCache).
+   */
   async verify(token: string | undefined): Promise<VerifiedIdentity> {
     const compact = requirePresentToken(token);
+    const tokenDigest = sha256Digest(compact);
+    const now = Math.floor(this.clock().getTime() / 1000);
+    const cached = this.verified.get(tokenDigest, now);
+    if (cached !== undefined) return cached;
     this.requireTrustedIssuer(compact);
     const claims = await this.verifySignatureAndClaims(compact, this.config.audience);
-    return toVerifiedIdentity(claims, compact);
+    const identity = toVerifiedIdentity(claims, tokenDigest);
+    this.verified.remember(identity, now);
+    return identity;
   }
 
   /**
@@ -158,7 +174,7 @@ export class IdentityVerifier {
     const claims = await this.verifySignatureAndClaims(compact, audience);
     const payload = decodeJwt(compact);
     return {
-      ...toVerifiedIdentity(claims, compact),
+      ...toVerifiedIdentity(claims, sha256Digest(compact)),
       issuedAt: typeof payload.iat === 'number' ? payload.iat : 0,
       jti: typeof payload.jti === 'string' ? payload.jti : '',
       payload,
@@ -217,13 +233,13 @@ function requirePresentToken(token: string | undefined): string {
   return token;
 }
 
-function toVerifiedIdentity(claims: z.infer<typeof IdentityClaimsSchema>, compact: string): VerifiedIdentity {
+function toVerifiedIdentity(claims: z.infer<typeof IdentityClaimsSchema>, tokenDigest: string): VerifiedIdentity {
   return {
     principal: claims.sub,
     groups: claims.groups ?? [],
     issuer: claims.iss,
     expiresAt: claims.exp,
-    tokenDigest: sha256Digest(compact),
+    tokenDigest,
   };
 }
 

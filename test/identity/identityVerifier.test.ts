@@ -110,6 +110,45 @@ describe('IdentityVerifier', () => {
     });
   });
 
+  describe('when the same token is presented again (the verified-token cache)', () => {
+    // One clock the test moves, so a token is verified once and then presented later.
+    let seconds = 0;
+    let moving: IdentityVerifier;
+    beforeEach(async () => {
+      seconds = 0;
+      moving = await IdentityVerifier.create(
+        { issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: provider.jwksPath },
+        { clock: () => new Date(NOW.getTime() + seconds * 1000) },
+      );
+    });
+
+    it('answers the same identity, as a copy the caller cannot alter for the next step', async () => {
+      const token = await provider.mintToken({ principal: 'gina', groups: ['payments'], ttlSeconds: 600 });
+      const first = await moving.verify(token);
+      first.groups.push('admins');
+      seconds = 10;
+      const again = await moving.verify(token);
+      expect(again).toEqual({ ...first, groups: ['payments'] });
+    });
+
+    it('still refuses it with IDENTITY_EXPIRED once past expiry and tolerance', async () => {
+      const token = await provider.mintToken({ principal: 'gina', ttlSeconds: 20 });
+      await moving.verify(token);
+      seconds = 20 + 29;
+      await expect(moving.verify(token)).resolves.toMatchObject({ principal: 'gina' });
+      seconds = 20 + 30;
+      expect(await codeOf(() => moving.verify(token))).toBe('IDENTITY_EXPIRED');
+    });
+
+    it('never vouches for a token it has not verified: a tampered copy of a cached token is refused', async () => {
+      const token = await provider.mintToken({ principal: 'gina', ttlSeconds: 600 });
+      await moving.verify(token);
+      const [header, , signature] = token.split('.');
+      const forged = `${header}.${base64url({ ...decodePart(token, 1), sub: 'root' })}.${signature}`;
+      expect(await codeOf(() => moving.verify(forged))).toBe('IDENTITY_INVALID');
+    });
+  });
+
   describe('when the token comes from another issuer', () => {
     it('refuses it with IDENTITY_UNTRUSTED_ISSUER', async () => {
       const foreign = DevIdentityProvider.open(path.join(root, 'foreign-idp'), { issuer: 'foreign-idp', clock: () => NOW });
@@ -203,6 +242,8 @@ describe('IdentityVerifier', () => {
       ['a JWKS URL that is not a URL', () => ({ issuer: 'x', audience: 'y', jwksUrl: 'jwks.json' })],
       ['a clock tolerance over 300 s', () => ({ ...valid(), clockToleranceSeconds: 301 })],
       ['a negative clock tolerance', () => ({ ...valid(), clockToleranceSeconds: -1 })],
+      ['a verified-token cache over 300 s', () => ({ ...valid(), verifiedTokenCacheSeconds: 301 })],
+      ['a negative verified-token cache', () => ({ ...valid(), verifiedTokenCacheSeconds: -1 })],
       ['an empty issuer', () => ({ ...valid(), issuer: '' })],
       ['an unknown member', () => ({ ...valid(), skipSignature: true })],
       ['a missing JWKS file', () => ({ ...valid(), jwksPath: path.join(root, 'nowhere.json') })],
