@@ -18,14 +18,16 @@ import {
 } from '@temporalio/workflow';
 import { ARTIFACT_HEADER, IDENTITY_HEADER, LINEAGE_HEADER } from '../../protocol/headers';
 import { VERIFY_IDENTITY_ACTIVITY, type VerifiedPrincipal, type VerifyIdentityRequest } from '../../protocol/authorizeContract';
-import { WRIT_ERROR_CODES } from '../../errors/writError';
 import { runState } from './runState';
 import { registerOperatorHandlers } from './operatorHandlers';
 import { CONTROL_WORKFLOW_TYPE, registerKillSwitchHandler } from './control';
 
+// Each refusal writ.verifyIdentity raises is non-retryable on its own (toApplicationFailure),
+// so only an attempt whose worker was lost is tried again; the codes are not repeated as
+// nonRetryableErrorTypes, which would write all of them into every run's history.
 const identityCheck = proxyActivities<Record<string, (request: VerifyIdentityRequest) => Promise<VerifiedPrincipal>>>({
   startToCloseTimeout: '10s',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...WRIT_ERROR_CODES] },
+  retry: { maximumAttempts: 3 },
 });
 
 function readHeader(headers: Record<string, unknown>, name: string): string | undefined {
