@@ -1,7 +1,9 @@
+import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { canonicalJson } from '../../canonical/canonicalJson';
 import { canonicalDigest, canonicalDigestOfJsonText } from '../../canonical/digest';
 import { isWellFormedUtf16 } from '../../canonical/isWellFormedUtf16';
+import { jsonPathOf } from '../../canonical/jsonPath';
 import { parseStrictJson } from '../../canonical/parseStrictJson';
 import { WritError, type WritErrorCode } from '../../errors/writError';
 import { fuzzParameters } from './fuzzParameters';
@@ -19,6 +21,85 @@ const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCh
 const jsonValue = fc.jsonValue({ stringUnit: 'binary', maxDepth: 6 });
 /** JSON values whose strings may hold lone surrogates. */
 const jsonValueAnyUnits = fc.jsonValue({ stringUnit: codeUnit, maxDepth: 4 });
+
+/** Finite numbers of every kind, with the edges of ECMAScript's shortest form called out. */
+const anyFiniteNumber = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.integer(),
+  fc.constantFrom(0, -0, 1e21, 1e-7, 1e-6, 1e20, 123e-20, 2 ** 53, 2 ** 53 + 2, 0.1 + 0.2, 5e-324, -5e-324, Number.MAX_VALUE, -Number.MIN_VALUE, 1e300, 1e-300),
+  fc
+    .tuple(fc.integer({ min: -99999, max: 99999 }), fc.integer({ min: -330, max: 310 }))
+    .map(([mantissa, exponent]) => Number(`${mantissa}e${exponent}`))
+    .filter(Number.isFinite),
+);
+
+/** Keys of any code points, with those objects or sorting treat specially. */
+const anyKey = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 8 }),
+  fc.string({ maxLength: 4 }),
+  fc.constantFrom('__proto__', 'toJSON', 'constructor', 'length', '', 'a b', '"\\', 'a\u0000b', '\u2028', '\u007f', '\ufb33', '\uffff', '\u{1F600}', '\u{10000}'),
+);
+
+const anyString = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme-composite' }), fc.string(), fc.string({ unit: fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u2028', 'é', '\u{1F600}', 'a') }));
+
+/** An object with these members in this order (`__proto__` as an own member), plain or null-prototype. */
+function objectOf(entries: ReadonlyArray<readonly [string, unknown]>, bare: boolean): object {
+  const object: object = bare ? (Object.create(null) as object) : {};
+  for (const [key, member] of entries) Object.defineProperty(object, key, { value: member, enumerable: true, configurable: true, writable: true });
+  return object;
+}
+
+/** Trees of arrays and objects (narrow and wide, for both ways of sorting keys) over `leaf` and `key`. */
+function treeOf(leaf: fc.Arbitrary<unknown>, key: fc.Arbitrary<string>): fc.Arbitrary<unknown> {
+  return fc.letrec<{ tree: unknown; array: unknown[]; object: object }>((tie) => ({
+    tree: fc.oneof({ depthSize: 'small', maxDepth: 6 }, leaf, tie('array'), tie('object')),
+    array: fc.array(tie('tree'), { maxLength: 6 }),
+    object: fc
+      .tuple(fc.uniqueArray(fc.tuple(key, tie('tree')), { selector: ([name]) => name, maxLength: 6 }), fc.uniqueArray(fc.tuple(key, leaf), { selector: ([name]) => name, minLength: 17, maxLength: 40 }), fc.nat(4), fc.boolean())
+      .map(([entries, wide, shape, bare]) => objectOf(shape === 0 ? wide : entries, bare)),
+  })).tree;
+}
+
+/** JSON data with strings and keys of any code points and numbers of every kind. */
+const jsonTree = treeOf(fc.oneof(fc.constant(null), fc.boolean(), anyFiniteNumber, anyString), anyKey);
+
+/** Leaves that are not JSON data: every kind `canonicalJson` refuses. */
+const refusedLeaf = fc.constantFrom<unknown>(undefined, NaN, Infinity, -Infinity, () => 1, 10n, Symbol('s'), '\ud800', 'x\udc00y', '\ude00\ud83d', new Date(0), new Map(), [1, , 3]); // eslint-disable-line no-sparse-arrays
+
+/** JSON data with, here and there, a refused leaf or a key with a lone surrogate. */
+const faultyTree = treeOf(
+  fc.oneof({ weight: 6, arbitrary: fc.oneof(fc.constant(null), fc.boolean(), anyFiniteNumber, fc.string({ maxLength: 4 })) }, { weight: 1, arbitrary: refusedLeaf }),
+  fc.oneof({ weight: 8, arbitrary: fc.string({ maxLength: 3 }) }, { weight: 1, arbitrary: fc.constantFrom('k\ud800', '\udfff') }),
+);
+
+/**
+ * The refusal a walk in the value's own order meets first (array index order, each object's
+ * members in `Object.keys` order, a key before its value): the one `canonicalJson` reports,
+ * whatever order the keys sort in. Covers the faults `faultyTree` makes.
+ */
+function firstRefusal(value: unknown, steps: Array<string | number>): { code: WritErrorCode; path: string } | undefined {
+  const refused = (code: WritErrorCode): { code: WritErrorCode; path: string } => ({ code, path: jsonPathOf(steps) });
+  if (typeof value === 'string') return isWellFormedUtf16(value) ? undefined : refused('CANONICAL_LONE_SURROGATE');
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : refused('CANONICAL_NON_JSON_VALUE');
+  if (value === null || typeof value === 'boolean') return undefined;
+  if (typeof value !== 'object') return refused('CANONICAL_NON_JSON_VALUE');
+  if (Array.isArray(value)) {
+    if (Object.keys(value).length !== value.length) return refused('CANONICAL_NON_JSON_VALUE');
+    for (let index = 0; index < value.length; index += 1) {
+      const refusal = firstRefusal(value[index], [...steps, index]);
+      if (refusal !== undefined) return refusal;
+    }
+    return undefined;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return refused('CANONICAL_NON_JSON_VALUE');
+  for (const key of Object.keys(value)) {
+    if (!isWellFormedUtf16(key)) return { code: 'CANONICAL_LONE_SURROGATE', path: jsonPathOf([...steps, key]) };
+    const refusal = firstRefusal((value as Record<string, unknown>)[key], [...steps, key]);
+    if (refusal !== undefined) return refusal;
+  }
+  return undefined;
+}
 
 /** The same value with the members of every object in another order, chosen by `seed`. */
 function reordered(value: unknown, seed: number): unknown {
@@ -107,6 +188,32 @@ describe('canonical JSON under fuzzing', () => {
         expect(canonicalJson(parseStrictJson(text))).toBe(text);
       }),
       fuzzParameters(1000),
+    );
+  });
+
+  it('canonicalJson writes exactly what the canonicalize library (RFC 8785 / JCS) writes, for any JSON value', () => {
+    fc.assert(
+      fc.property(fc.oneof(jsonTree, jsonValue, fc.jsonValue({ stringUnit: 'grapheme', maxDepth: 4 })), (value) => {
+        expect(canonicalJson(value)).toBe(canonicalize(value));
+      }),
+      fuzzParameters(2000),
+    );
+  });
+
+  it('canonicalJson reports the first refusal in the value\'s own member order, not in sorted key order', () => {
+    fc.assert(
+      fc.property(faultyTree, (value) => {
+        const expected = firstRefusal(value, []);
+        let outcome: { code: WritErrorCode; path: string } | { text: string };
+        try {
+          outcome = { text: canonicalJson(value) };
+        } catch (error) {
+          if (!(error instanceof WritError)) throw error;
+          outcome = { code: error.code, path: error.issues.map((issue) => issue.path).join(' | ') };
+        }
+        expect(outcome).toEqual(expected ?? { text: canonicalize(value) });
+      }),
+      fuzzParameters(2000),
     );
   });
 
@@ -204,11 +311,11 @@ describe('canonical JSON under fuzzing', () => {
 
 // Found by fuzzing with hand-made hostile containers (fast-check's anything() makes none):
 // canonicalJson promises that a throwing getter or proxy trap becomes a coded error, and
-// readProperty keeps that promise for property reads, but Array.isArray, Reflect.ownKeys
-// and Object.getPrototypeOf on a proxy (canonical/canonicalJson.ts, snapshotContainer,
-// snapshotArray and snapshotObject) still throw raw. Values reaching canonicalJson in Writ
-// come from payload decoding, which never makes proxies, so this is a gap in the
-// contract rather than a way in. it.failing: fixing it makes these fail until they are
+// readProperty keeps that promise for property reads, but Array.isArray, Reflect.ownKeys,
+// Object.keys, Object.getOwnPropertyNames/Symbols and Object.getPrototypeOf on a proxy
+// (canonical/canonicalJson.ts, writeContainer, writeArray and writeObject) still throw
+// raw. Values reaching canonicalJson in Writ come from payload decoding, which never makes
+// proxies, so this is a gap in the contract rather than a way in. it.failing: fixing it makes these fail until they are
 // turned into ordinary tests.
 describe('canonicalJson on proxies whose traps throw (known gap)', () => {
   const revoked = (): object => {
