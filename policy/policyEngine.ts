@@ -101,7 +101,9 @@ export class PolicyEngine {
     }
     return {
       allowed: answer.response.decision === 'allow',
-      determiningPolicies: answer.response.diagnostics.reason,
+      // Cedar reports them as a set, in an order that depends on how the set was built;
+      // sorted, the same decision always reads (and is signed) the same way.
+      determiningPolicies: [...answer.response.diagnostics.reason].sort(),
       errors: answer.response.diagnostics.errors.map((e) => ({ policyId: e.policyId, message: e.error.message })),
     };
   }
