@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { Runtime } from '@temporalio/worker';
+import type { Runtime } from '@temporalio/worker';
+import { installRuntimeLogging } from '../../worker/runtimeLogging';
 import type { Command } from 'commander';
 import { parseStrictJson } from '../../canonical/parseStrictJson';
 import { loadConfig, type WritConfig } from '../../config/writConfig';
@@ -266,15 +267,7 @@ export async function guarded(body: () => Promise<number>): Promise<number> {
  * would only repeat them on stderr, with stack traces. A runtime already installed is kept.
  */
 function installQuietRuntime(): void {
-  const quiet = () => undefined;
-  try {
-    installed = Runtime.install({
-      logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet },
-      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
-    });
-  } catch {
-    // Already installed in this process.
-  }
+  installed = installRuntimeLogging('SILENT');
 }
 
 let installed: Runtime | undefined;
