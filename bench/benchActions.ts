@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { defineAction } from '../actions/defineAction';
 import type { ActionContext } from '../actions/types';
 
-/** The benchmark's action name: the activity type in all three variants and the Cedar action id. */
+/** The benchmark's action name: the activity type in every variant and the Cedar action id. */
 export const BENCH_ACTION = 'benchRecord';
 
-/** The two-activity variant's stand-in for authorization: a recorded activity that decides nothing. */
+/** The two-activity variants' stand-in for authorization: a recorded activity that decides nothing. */
 export const BENCH_PREFLIGHT = 'benchPreflight';
 
 /** The principal and group the governed variant runs as (the bench policy permits the group). */
@@ -68,3 +68,53 @@ export function createBaselineActivities(actions: BenchActions = createBenchActi
 
 /** The baseline activities' types, for the workflows (types only). */
 export type BaselineActivities = ReturnType<typeof createBaselineActivities>;
+
+/**
+ * What a governed step puts into history beyond the two-activity step, in bytes, measured
+ * on a sample artifact and receipt minted before the end-to-end phase (bench/e2e/sameBytes.ts):
+ * the `two-activity-same-bytes` variant carries strings of these sizes.
+ */
+export interface SameBytesSizes {
+  /** The identity token `writ.authorize`'s request carries beyond `{ action, args }`. */
+  readonly identityToken: number;
+  /** `writ.authorize`'s result as recorded (JSON of `AuthorizeResult`: artifact and summary). */
+  readonly authorizeResult: number;
+  /** The artifact the action's header carries. */
+  readonly artifact: number;
+  /** The receipt the action's result carries (`ActionOutcome.writReceipt`). */
+  readonly receipt: number;
+}
+
+/** The same-bytes preflight's result; its padding makes it as long as a governed authorize result. */
+export interface SameBytesPreflightResult {
+  readonly decision: 'permit';
+  readonly padding: string;
+}
+
+/**
+ * The activities of `two-activity-same-bytes`: the two-activity step's preflight and action,
+ * under the same activity types, with no policy and no crypto, carrying as many bytes as a
+ * governed step. The workflow sends the request-side strings (the identity token's and the
+ * artifact's stand-ins); these return the result-side ones: a preflight result as long as
+ * an authorize result, and the action's result in the governed `ActionOutcome` shape with a
+ * receipt-long string. A string of `x`s has the JSON length of the base64url it stands for.
+ */
+export function createSameBytesActivities(sizes: SameBytesSizes, actions: BenchActions = createBenchActions()) {
+  const action = actions[BENCH_ACTION];
+  const paddingBytes = sizes.authorizeResult - Buffer.byteLength(JSON.stringify({ decision: 'permit', padding: '' } satisfies SameBytesPreflightResult));
+  if (paddingBytes < 0) throw new RangeError(`an authorize result of ${sizes.authorizeResult} B is shorter than the preflight result's frame`);
+  const preflightResult: SameBytesPreflightResult = { decision: 'permit', padding: 'x'.repeat(paddingBytes) };
+  const receipt = 'x'.repeat(sizes.receipt);
+  return {
+    // `_artifact` stands in for the artifact header: an argument rather than a header, the
+    // server stores the payload's bytes either way.
+    [BENCH_ACTION]: async (input: BenchRecordInput, _artifact: string): Promise<{ result: BenchRecordResult; writReceipt: string }> => ({
+      result: await action.execute(input, UNGOVERNED_CONTEXT),
+      writReceipt: receipt,
+    }),
+    [BENCH_PREFLIGHT]: async (_request: { action: string; args: readonly unknown[]; identityToken: string }): Promise<SameBytesPreflightResult> => preflightResult,
+  };
+}
+
+/** The same-bytes activities' types, for the workflows (types only). */
+export type SameBytesActivities = ReturnType<typeof createSameBytesActivities>;

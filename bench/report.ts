@@ -88,7 +88,15 @@ export function renderMarkdown(report: BenchReport): string {
         `| \`${name}\` | ${variant.stepsPerSecond} | ${variant.stepLatencyMs.p50} | ${variant.stepLatencyMs.p99} | ${cpu.bench} | ${cpu.server ?? '-'} | ${variant.historyBytesPerStep} |`,
       );
     }
-    lines.push('', `governed / two-activity = **${e2e.ratios.governedOverTwoActivity}**, governed / ungoverned = **${e2e.ratios.governedOverUngoverned}** (throughput).`, '');
+    const { sameBytes, ratios } = e2e;
+    lines.push(
+      '',
+      `governed / two-activity = **${ratios.governedOverTwoActivity}**, governed / two-activity-same-bytes = **${ratios.governedOverTwoActivitySameBytes}**, ` +
+        `governed / ungoverned = **${ratios.governedOverUngoverned}** (throughput). ` +
+        `\`two-activity-same-bytes\` carries a governed step's bytes: a ${sameBytes.identityToken} B identity token, a ${sameBytes.authorizeResult} B authorize result, ` +
+        `a ${sameBytes.artifact} B artifact and a ${sameBytes.receipt} B receipt.`,
+      '',
+    );
   }
   const audit = report.audit;
   lines.push(

@@ -15,7 +15,7 @@ import { round } from './stats';
 
 /**
  * Runs the benchmark: the decision-path micro-benchmarks in this process, then (on a dev
- * server it starts itself, in a fresh data directory) the three end-to-end variants, then
+ * server it starts itself, in a fresh data directory) the four end-to-end variants, then
  * the offline audit of the governed history they left, and returns the report. Progress goes to `progress`, never to stdout,
  * so `--json` output stays one document. The data directory is removed afterwards unless
  * it was given or `keepData` is set.

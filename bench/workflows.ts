@@ -1,15 +1,17 @@
-// The benchmark's three workflow variants. Each runs K steps of the same action one after
+// The benchmark's four workflow variants. Each runs K steps of the same action one after
 // another and returns how long each step took as the workflow saw it: workflow time is
 // the time of the workflow task that scheduled the step and of the one that received its
 // result, so a step's latency includes every activity and workflow task in between.
 // Workflow code: deterministic, activity types only.
-import { proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import { proxyGoverned } from '../workflows/writ';
-import type { BaselineActivities, BenchActions, BenchRecordInput } from './benchActions';
+import type { BaselineActivities, BenchActions, BenchRecordInput, SameBytesActivities, SameBytesSizes } from './benchActions';
 
 /** What the client asks one benchmark workflow to do. */
 export interface BenchWorkflowRequest {
   readonly steps: number;
+  /** `two-activity-same-bytes` only: the governed step's sizes to carry (absent for the other variants). */
+  readonly sameBytes?: SameBytesSizes;
 }
 
 /** What one benchmark workflow reports: each step's latency, in milliseconds. */
@@ -34,6 +36,26 @@ export async function twoActivitySteps(request: BenchWorkflowRequest): Promise<B
   return timeSteps(request, async (input) => {
     await benchPreflight({ action: 'benchRecord', args: [input] });
     return benchRecord(input);
+  });
+}
+
+/**
+ * `two-activity-same-bytes`: the two-activity step carrying as many bytes through history
+ * as a governed step: an identity-token-long string in the preflight request, a preflight
+ * result as long as an authorize result, an artifact-long string to the action and a
+ * receipt-long string in its result (the two results are padded by the activities). The
+ * floor of any design that records an authorization artifact of Writ's size.
+ */
+export async function twoActivitySameBytesSteps(request: BenchWorkflowRequest): Promise<BenchWorkflowResult> {
+  const sizes = request.sameBytes;
+  if (sizes === undefined) throw ApplicationFailure.nonRetryable('twoActivitySameBytesSteps needs the sizes to carry (request.sameBytes)', 'BENCH_REQUEST_INVALID');
+  const { benchPreflight, benchRecord } = proxyActivities<SameBytesActivities>(ACTIVITY_OPTIONS);
+  const identityToken = 'x'.repeat(sizes.identityToken);
+  // Stands in for the artifact header; as an argument instead, the server stores the bytes either way.
+  const artifact = 'x'.repeat(sizes.artifact);
+  return timeSteps(request, async (input) => {
+    await benchPreflight({ action: 'benchRecord', args: [input], identityToken });
+    return benchRecord(input, artifact);
   });
 }
 

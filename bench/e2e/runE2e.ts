@@ -3,9 +3,11 @@ import { Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
 import { bundleGovernedWorkflows } from '../../worker/bundleGovernedWorkflows';
 import type { BenchGovernance } from '../benchGovernance';
+import type { SameBytesSizes } from '../benchActions';
 import { round, summarize } from '../stats';
-import { runVariant, type BatchMeasurement, type LoadPlan } from './runVariant';
-import { benchVariants, VARIANT_NAMES, type VariantName } from './variants';
+import { runVariant, workflowIdFor, type BatchMeasurement, type LoadPlan } from './runVariant';
+import { measureGovernedStepBytes } from './sameBytes';
+import { benchVariants, GOVERNED_WORKFLOW_TYPE, VARIANT_NAMES, type VariantName } from './variants';
 
 /** One variant's end-to-end figures, over every round. */
 export interface VariantReport {
@@ -30,8 +32,18 @@ export interface E2eReport {
   readonly warmupWorkflows: number;
   readonly rounds: number;
   readonly variants: Record<VariantName, VariantReport>;
-  /** Throughput ratios: 1.0 means governance costs nothing over the baseline. */
-  readonly ratios: { readonly governedOverTwoActivity: number; readonly governedOverUngoverned: number };
+  /** What `two-activity-same-bytes` carries per step to match a governed step, in bytes (measured on a sample artifact and receipt). */
+  readonly sameBytes: SameBytesSizes;
+  /**
+   * Throughput ratios: 1.0 means governance costs nothing over the baseline. The target is
+   * governed / two-activity; governed / two-activity-same-bytes explains it, setting apart
+   * what the recorded bytes of an artifact cost from what Writ's own work costs.
+   */
+  readonly ratios: {
+    readonly governedOverTwoActivity: number;
+    readonly governedOverTwoActivitySameBytes: number;
+    readonly governedOverUngoverned: number;
+  };
 }
 
 /** Where the server is and what to run. */
@@ -55,10 +67,14 @@ const WORKFLOWS_MODULE = require.resolve('../workflows');
 const QUIET_BUNDLER_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never;
 
 /**
- * Runs the three variants against one server, each with its own task queue and worker in
+ * Runs the four variants against one server, each with its own task queue and worker in
  * this process, the same N and K, one after another. With several rounds the order
  * alternates (forward, then reversed) so neither end of the run is always the same
- * variant's, and each variant's figures pool its rounds.
+ * variant's: over each pair of rounds every variant's mean position is the same, so a
+ * drift across the run (a warming machine, a growing server database) weighs on all of
+ * them alike. Each variant's figures pool its rounds. Before any variant runs, the bytes
+ * `two-activity-same-bytes` must carry are measured on a governed step minted for a run
+ * named as the governed variant's measured runs are.
  */
 export async function runE2e(governance: BenchGovernance, options: E2eOptions, progress: (line: string) => void): Promise<E2eOutcome> {
   progress('e2e: bundling the workflows (plain and governed)');
@@ -67,15 +83,29 @@ export async function runE2e(governance: BenchGovernance, options: E2eOptions, p
   const nativeConnection = await NativeConnection.connect({ address: options.address });
   const connection = await Connection.connect({ address: options.address });
   try {
-    const variants = benchVariants({ nativeConnection, connection, namespace: options.namespace, plainBundle, governedBundle, governance });
+    const runTag = randomUUID().slice(0, 8);
+    const taskQueue = (name: VariantName, roundNumber: number): string => `writ-bench-${runTag}-${name}-${roundNumber}`;
+    // The longest names the governed variant's measured runs get: last round, last workflow.
+    const governedQueue = taskQueue('governed', options.rounds);
+    const sameBytes = await measureGovernedStepBytes(governance, governedBundle, {
+      namespace: options.namespace,
+      taskQueue: governedQueue,
+      workflowId: workflowIdFor(governedQueue, 'measured', options.workflows),
+      workflowType: GOVERNED_WORKFLOW_TYPE,
+      steps: options.steps,
+    });
+    progress(
+      `e2e: a governed step carries a ${sameBytes.identityToken} B identity token, a ${sameBytes.authorizeResult} B authorize result, ` +
+        `a ${sameBytes.artifact} B artifact and a ${sameBytes.receipt} B receipt; two-activity-same-bytes carries as many`,
+    );
+    const variants = benchVariants({ nativeConnection, connection, namespace: options.namespace, plainBundle, governedBundle, governance, sameBytes });
     const measured = new Map<VariantName, BatchMeasurement[]>(VARIANT_NAMES.map((name) => [name, []]));
     const historyBytes = new Map<VariantName, number>();
-    const runTag = randomUUID().slice(0, 8);
     const governedWorkflowIds: string[] = [];
     for (let index = 0; index < options.rounds; index += 1) {
       const order = index % 2 === 0 ? variants : [...variants].reverse();
       for (const variant of order) {
-        const run = await runVariant(variant, options, `writ-bench-${runTag}-${variant.name}-${index + 1}`, options.serverPid);
+        const run = await runVariant(variant, options, taskQueue(variant.name, index + 1), options.serverPid);
         const batch = run.measured;
         measured.get(variant.name)!.push(batch);
         historyBytes.set(variant.name, run.historyBytesPerStep);
@@ -102,8 +132,10 @@ export async function runE2e(governance: BenchGovernance, options: E2eOptions, p
       warmupWorkflows: options.warmupWorkflows,
       rounds: options.rounds,
       variants: variantReports,
+      sameBytes,
       ratios: {
         governedOverTwoActivity: round(rate('governed') / rate('two-activity'), 3),
+        governedOverTwoActivitySameBytes: round(rate('governed') / rate('two-activity-same-bytes'), 3),
         governedOverUngoverned: round(rate('governed') / rate('ungoverned'), 3),
       },
     };

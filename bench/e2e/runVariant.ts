@@ -56,15 +56,16 @@ async function runBatch(
   client: Client,
   variant: Variant,
   taskQueue: string,
-  batch: string,
+  batch: 'warmup' | 'measured',
   workflows: number,
   steps: number,
   serverPid: number | undefined,
 ): Promise<BatchMeasurement> {
   const cpuBefore = readCpu(serverPid);
   const started = performance.now();
-  const workflowIds = Array.from({ length: workflows }, (_, index) => `${taskQueue}-${batch}-${index + 1}`);
-  const handles = await Promise.all(workflowIds.map((workflowId) => client.workflow.start(variant.workflowType, { taskQueue, workflowId, args: [{ steps }] })));
+  const workflowIds = Array.from({ length: workflows }, (_, index) => workflowIdFor(taskQueue, batch, index + 1));
+  const request = variant.startRequest(steps);
+  const handles = await Promise.all(workflowIds.map((workflowId) => client.workflow.start(variant.workflowType, { taskQueue, workflowId, args: [request] })));
   const results = (await Promise.all(handles.map((handle) => handle.result()))) as BenchWorkflowResult[];
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = readCpu(serverPid);
@@ -76,4 +77,9 @@ async function runBatch(
     cpuMs: { bench: cpuAfter.benchMs - cpuBefore.benchMs, server },
     workflowIds,
   };
+}
+
+/** The id of a variant's `index`th (from 1) workflow in a batch (`warmup`, `measured`) on its task queue. */
+export function workflowIdFor(taskQueue: string, batch: 'warmup' | 'measured', index: number): string {
+  return `${taskQueue}-${batch}-${index}`;
 }

@@ -9,7 +9,7 @@ const BENCH = resolve(__dirname, '../../dist/bench/main.js');
 
 /** The micro-benchmarks the README documents, in the order they are reported. */
 const MICRO_NAMES = ['validate+decide', 'mint', 'authorize', 'verify', 'digest-small', 'digest-64KiB', 'identity-verify', 'standing-check', 'receipt-mint'];
-const VARIANTS = ['ungoverned', 'two-activity', 'governed'];
+const VARIANTS = ['ungoverned', 'two-activity', 'two-activity-same-bytes', 'governed'];
 
 interface BenchRun {
   readonly code: number | null;
@@ -94,7 +94,7 @@ describe('npm run bench -- --json', () => {
       }
     });
 
-    it('reports the three variants over the same N x K steps, and their ratios', () => {
+    it('reports the four variants over the same N x K steps, and their ratios', () => {
       const e2e = report['e2e'];
       expect(e2e).toMatchObject({ status: 'measured', workflows: 2, stepsPerWorkflow: 2, warmupWorkflows: 1, rounds: 1 });
       expect(Object.keys(e2e.variants)).toEqual(VARIANTS);
@@ -111,7 +111,34 @@ describe('npm run bench -- --json', () => {
         expect(variant.stepsPerSecond).toBeGreaterThan(0);
         expect(variant.stepLatencyMs.p50).toBeLessThanOrEqual(variant.stepLatencyMs.p99);
       }
-      expect(e2e.ratios).toEqual({ governedOverTwoActivity: expect.any(Number), governedOverUngoverned: expect.any(Number) });
+      expect(e2e.ratios).toEqual({
+        governedOverTwoActivity: expect.any(Number),
+        governedOverTwoActivitySameBytes: expect.any(Number),
+        governedOverUngoverned: expect.any(Number),
+      });
+    });
+
+    it('measures the bytes a governed step carries, from a real artifact and receipt', () => {
+      const sizes = report['e2e'].sameBytes;
+      expect(sizes).toEqual({ identityToken: expect.any(Number), authorizeResult: expect.any(Number), artifact: expect.any(Number), receipt: expect.any(Number) });
+      // A compact JWS each: the identity token, the artifact (inside the authorize result, with its summary) and the receipt.
+      expect(sizes.identityToken).toBeGreaterThan(100);
+      expect(sizes.receipt).toBeGreaterThan(100);
+      expect(sizes.artifact).toBeGreaterThan(sizes.receipt);
+      expect(sizes.authorizeResult).toBeGreaterThan(sizes.artifact + 100);
+    });
+
+    it('makes two-activity-same-bytes record what a governed step records, and two-activity far less', () => {
+      const { variants, sameBytes } = report['e2e'];
+      const historyBytes = (name: string): number => variants[name].historyBytesPerStep;
+      const carried = sameBytes.identityToken + sameBytes.authorizeResult + sameBytes.artifact + sameBytes.receipt;
+      // What the same-bytes step adds to the two-activity step is what it was given to carry (give or take field names and framing).
+      const added = historyBytes('two-activity-same-bytes') - historyBytes('two-activity');
+      expect(added).toBeGreaterThan(0.9 * carried);
+      expect(added).toBeLessThan(1.1 * carried);
+      // Close to the governed step (which also pays, once per workflow, for its identity check: a larger share at K = 2).
+      expect(Math.abs(historyBytes('two-activity-same-bytes') / historyBytes('governed') - 1)).toBeLessThan(0.15);
+      expect(historyBytes('two-activity')).toBeLessThan(0.5 * historyBytes('governed'));
     });
 
     it('audits the governed history it left (at least --audit-steps steps) and finds nothing wrong with it', () => {
