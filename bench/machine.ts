@@ -29,7 +29,6 @@ export interface Versions {
   readonly cedar: string;
   readonly jose: string;
   readonly zod: string;
-  readonly canonicalize: string;
 }
 
 /** Describes this machine now. */
@@ -63,7 +62,6 @@ export function collectVersions(temporalCli: string): Versions {
     cedar: cedar.getCedarVersion(),
     jose: packageVersion('jose'),
     zod: packageVersion('zod'),
-    canonicalize: packageVersion('canonicalize'),
   };
 }
 
