@@ -2,18 +2,16 @@
 // `npm run bench [-- options]`: the cost of governance, side by side with ungoverned
 // Temporal, on a dev server this process starts. See README ("Benchmarks").
 import { Command, Option } from 'commander';
-import { isWritError } from '../errors/writError';
+import { addServerToolOptions, runTool, strictNumber as toNumber } from '../cli/toolEntry';
 import { BENCH_DEFAULTS, parseBenchOptions } from './benchOptions';
 import { renderMarkdown } from './report';
 import { runBench } from './runBench';
 
-// Numbers are parsed strictly here ("12abc" is NaN) and range-checked by the options schema.
-const toNumber = (value: string): number => (value.trim() === '' ? Number.NaN : Number(value));
-
-const program = new Command()
-  .name('writ-bench')
-  .description('Measure the cost of governance: decision micro-benchmarks and governed vs ungoverned Temporal workflows on one dev server')
-  .option('--json', 'print one JSON document on stdout (progress goes to stderr)')
+const program = addServerToolOptions(
+  new Command()
+    .name('writ-bench')
+    .description('Measure the cost of governance: decision micro-benchmarks and governed vs ungoverned Temporal workflows on one dev server'),
+)
   .option('-n, --workflows <n>', 'N: concurrent workflows per variant', toNumber, BENCH_DEFAULTS.workflows)
   .option('-k, --steps <k>', 'K: steps per workflow', toNumber, BENCH_DEFAULTS.steps)
   .option('--warmup-workflows <n>', 'unmeasured workflows each variant runs first (default: N/4, rounded up)', toNumber)
@@ -22,9 +20,6 @@ const program = new Command()
   .option('--iterations <n>', 'timed iterations per micro-benchmark', toNumber, BENCH_DEFAULTS.iterations)
   .option('--warmup-iterations <n>', 'untimed iterations before each micro-benchmark', toNumber, BENCH_DEFAULTS.warmupIterations)
   .addOption(new Option('--only <section>', 'run one section only').choices(['micro', 'e2e']))
-  .option('--data-dir <path>', 'keep keys, stores and the server database here (default: a temporary directory, removed afterwards)')
-  .option('--keep-data', 'keep the temporary data directory')
-  .option('--temporal-cli <path>', 'the Temporal CLI binary (default: .tools/bin/temporal, then PATH)')
   .showHelpAfterError();
 
 async function main(): Promise<void> {
@@ -37,11 +32,4 @@ async function main(): Promise<void> {
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${report.command}\n\n${renderMarkdown(report)}`);
 }
 
-main().catch((error: unknown) => {
-  if (isWritError(error)) {
-    process.stderr.write(`writ-bench: ${error.code}: ${error.message}\n`);
-  } else {
-    process.stderr.write(`writ-bench: ${(error as Error).stack ?? String(error)}\n`);
-  }
-  process.exitCode = 1;
-});
+runTool('writ-bench', main, 1);

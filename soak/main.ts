@@ -2,18 +2,16 @@
 // `npm run soak [-- options]`: hundreds of concurrent governed workflows on a dev server this
 // process starts, a worker SIGKILLed mid-run, every history audited. See README ("Hardening").
 import { Command } from 'commander';
-import { isWritError } from '../errors/writError';
+import { addServerToolOptions, runTool, strictNumber as toNumber } from '../cli/toolEntry';
 import { parseSoakOptions, SOAK_DEFAULTS } from './soakOptions';
 import { runSoak } from './runSoak';
 import { renderSoakReport } from './soakReport';
 
-// Numbers are parsed strictly here ("12abc" is NaN) and range-checked by the options schema.
-const toNumber = (value: string): number => (value.trim() === '' ? Number.NaN : Number(value));
-
-const program = new Command()
-  .name('writ-soak')
-  .description('Soak Writ: concurrent governed workflows, denials, tampering and a killed worker, then an audit of every history')
-  .option('--json', 'print one JSON document on stdout (progress goes to stderr)')
+const program = addServerToolOptions(
+  new Command()
+    .name('writ-soak')
+    .description('Soak Writ: concurrent governed workflows, denials, tampering and a killed worker, then an audit of every history'),
+)
   .option('-n, --workflows <n>', 'workflows to run', toNumber, SOAK_DEFAULTS.workflows)
   .option('-c, --concurrency <n>', 'workflows in flight at once', toNumber, SOAK_DEFAULTS.concurrency)
   .option('--deny-fraction <f>', 'fraction of workflows policy denies', toNumber, SOAK_DEFAULTS.denyFraction)
@@ -21,9 +19,6 @@ const program = new Command()
   .option('--seed <n>', 'seed of the plan (which workflow is which)', toNumber, SOAK_DEFAULTS.seed)
   .option('--workers <n>', 'worker processes (the first is killed and restarted)', toNumber, SOAK_DEFAULTS.workers)
   .option('--workflow-timeout-seconds <n>', 'a workflow not ended by then is lost', toNumber)
-  .option('--data-dir <path>', 'keep keys, stores and the server database here (default: a temporary directory, removed afterwards)')
-  .option('--keep-data', 'keep the temporary data directory')
-  .option('--temporal-cli <path>', 'the Temporal CLI binary (default: .tools/bin/temporal, then PATH)')
   .showHelpAfterError();
 
 async function main(): Promise<void> {
@@ -35,7 +30,4 @@ async function main(): Promise<void> {
   if (!report.passed) process.exitCode = 1;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`writ-soak: ${isWritError(error) ? `${error.code}: ${error.message}` : ((error as Error).stack ?? String(error))}\n`);
-  process.exitCode = 2;
-});
+runTool('writ-soak', main, 2);
