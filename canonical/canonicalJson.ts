@@ -106,8 +106,15 @@ function writeContainer(value: object, walk: Walk): void {
   if (ancestors.includes(value)) throw nonJson(walk.steps, 'cycle: the value contains itself');
   if (ancestors.length >= MAX_JSON_DEPTH) throw nonJson(walk.steps, `nested deeper than ${MAX_JSON_DEPTH} levels`);
   ancestors.push(value);
-  if (Array.isArray(value)) writeArray(value as unknown[], walk);
-  else writeObject(value, walk);
+  try {
+    if (Array.isArray(value)) writeArray(value as unknown[], walk);
+    else writeObject(value, walk);
+  } catch (error) {
+    // A proxy trap (getPrototypeOf, ownKeys, a revoked proxy's Array.isArray) throws its own
+    // error; like a throwing getter it is a coded refusal, never a raw crash.
+    if (error instanceof WritError) throw error;
+    throw nonJsonCause(walk.steps, 'inspecting the value threw', error);
+  }
   // Not in a `finally`: after a throw the walk is abandoned, or restored to a known depth by
   // `firstProblemInMemberOrder`.
   ancestors.pop();
@@ -245,11 +252,7 @@ function readProperty(container: object, key: string | number, walk: Walk): unkn
   try {
     return (container as Record<string | number, unknown>)[key];
   } catch (cause) {
-    const path = jsonPathOf(walk.steps);
-    throw new WritError('CANONICAL_NON_JSON_VALUE', `${path}: reading the property threw`, {
-      issues: [{ path, message: 'reading the property threw' }],
-      cause,
-    });
+    throw nonJsonCause(walk.steps, 'reading the property threw', cause);
   }
 }
 
@@ -267,6 +270,12 @@ function describeKind(value: object): string {
 function nonJson(steps: readonly (string | number)[], message: string): WritError {
   const path = jsonPathOf(steps);
   return new WritError('CANONICAL_NON_JSON_VALUE', `${path}: ${message}`, { issues: [{ path, message }] });
+}
+
+/** A refusal caused by the value's own code (a getter or proxy trap that threw), kept as the cause. */
+function nonJsonCause(steps: readonly (string | number)[], message: string, cause: unknown): WritError {
+  const path = jsonPathOf(steps);
+  return new WritError('CANONICAL_NON_JSON_VALUE', `${path}: ${message}`, { issues: [{ path, message }], cause });
 }
 
 function loneSurrogate(steps: readonly (string | number)[]): WritError {

@@ -310,24 +310,34 @@ describe('canonical JSON under fuzzing', () => {
 });
 
 // Found by fuzzing with hand-made hostile containers (fast-check's anything() makes none):
-// canonicalJson promises that a throwing getter or proxy trap becomes a coded error, and
-// readProperty keeps that promise for property reads, but Array.isArray, Reflect.ownKeys,
-// Object.keys, Object.getOwnPropertyNames/Symbols and Object.getPrototypeOf on a proxy
-// (canonical/canonicalJson.ts, writeContainer, writeArray and writeObject) still throw
-// raw. Values reaching canonicalJson in Writ come from payload decoding, which never makes
-// proxies, so this is a gap in the contract rather than a way in. it.failing: fixing it makes these fail until they are
-// turned into ordinary tests.
-describe('canonicalJson on proxies whose traps throw (known gap)', () => {
+// a proxy trap that throws where the walk inspects a container (Array.isArray on a revoked
+// proxy, ownKeys, getPrototypeOf) once escaped as a raw error; like a throwing getter it
+// must be a coded refusal. Values reaching canonicalJson in Writ come from payload decoding,
+// which never makes proxies, but the contract holds for every caller.
+describe('canonicalJson on proxies whose traps throw', () => {
   const revoked = (): object => {
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
     return proxy;
   };
-  it.failing.each<[string, () => unknown]>([
+  it.each<[string, () => unknown]>([
     ['a revoked proxy', revoked],
     ['a proxy whose ownKeys trap throws', () => new Proxy({}, { ownKeys: () => { throw new Error('trap'); } })],
     ['a proxy whose getPrototypeOf trap throws', () => new Proxy({}, { getPrototypeOf: () => { throw new Error('trap'); } })],
+    ['a proxy whose ownKeys trap throws, nested', () => ({ a: [1, new Proxy({}, { ownKeys: () => { throw new Error('trap'); } })] })],
   ])('refuses %s with CANONICAL_NON_JSON_VALUE', (_kind, value) => {
     expect(outcomeOf(() => canonicalJson(value()))).toMatchObject({ ok: false, code: 'CANONICAL_NON_JSON_VALUE' });
+  });
+
+  it('names where the throwing container is', () => {
+    const error = (() => {
+      try {
+        canonicalJson({ a: [1, new Proxy({}, { getPrototypeOf: () => { throw new Error('trap'); } })] });
+      } catch (caught) {
+        return caught as { issues: { path: string; message: string }[] };
+      }
+      return undefined;
+    })();
+    expect(error?.issues).toEqual([{ path: '$.a[1]', message: 'inspecting the value threw' }]);
   });
 });
