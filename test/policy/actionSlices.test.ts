@@ -135,6 +135,24 @@ describe('PolicyEngine sliced by action', () => {
     expect([...kinds].sort()).toEqual(['forbid', 'no-permit', 'permit']);
   });
 
+  it('denies an action no policy names, as the whole set does, from an empty slice', () => {
+    const schemaText = `namespace Writ {
+      entity Group;
+      entity User in [Group];
+      entity Thing;
+      action "covered" appliesTo { principal: [User], resource: [Thing] };
+      action "uncovered" appliesTo { principal: [User], resource: [Thing] };
+    }`;
+    const set = { id: 'slices', version: '1', digest: 'sha256:slices-test-empty', schemaText, policies: [policy('covered-only', 'permit (principal, action == Writ::Action::"covered", resource);')] };
+    expect(idsOf(policiesByAction(schemaText, set.policies)!.get('uncovered'))).toEqual([]);
+    const request = (action: string): PolicyRequest => ({ principal: { id: 'pat', groups: ['g'] }, action, resource: { uid: { type: 'Writ::Thing', id: 't' }, attrs: {}, parents: [] }, context: {} });
+    const slicedEngine = new PolicyEngine(set);
+    const wholeEngine = new PolicyEngine(set, { sliceByAction: false });
+    expect(outcome(slicedEngine, request('uncovered'))).toEqual({ allowed: false, determiningPolicies: [], errors: [] });
+    expect(outcome(slicedEngine, request('uncovered'))).toEqual(outcome(wholeEngine, request('uncovered')));
+    expect(outcome(slicedEngine, request('covered'))).toEqual({ allowed: true, determiningPolicies: ['covered-only'], errors: [] });
+  });
+
   it('refuses a request for an action the schema does not declare as before (whole set, request validation)', () => {
     const request: PolicyRequest = { principal: { id: 'pat', groups: [] }, action: 'launchMissiles', resource: { uid: { type: 'Writ::Account', id: 'a' }, attrs: { owner: 'pat', frozen: false }, parents: [] }, context: {} };
     expect(outcome(sliced, request)).toEqual(outcome(whole, request));
