@@ -1,5 +1,6 @@
 import * as cedar from './cedarRuntime';
 import type { NamedPolicy } from './policySet';
+import type { WritNamespace } from './writSchema';
 
 /** The entity type of Writ's actions, as Cedar's policy JSON spells it. */
 const ACTION_TYPE = 'Writ::Action';
@@ -21,8 +22,8 @@ type ActionScope = { readonly op: 'All' } | { readonly op: '=='; readonly entity
  * `action == A` or `action in [...]` naming Writ actions none of which is X or one of
  * X's action groups (from the schema's `in [...]` declarations). Anything else stays in.
  */
-export function policiesByAction(schemaText: string, policies: readonly NamedPolicy[]): ReadonlyMap<string, readonly NamedPolicy[]> | undefined {
-  const groups = actionGroups(schemaText);
+export function policiesByAction(schema: WritNamespace, policies: readonly NamedPolicy[]): ReadonlyMap<string, readonly NamedPolicy[]> | undefined {
+  const groups = actionGroups(schema);
   if (groups === undefined) return undefined;
   const scopes: ActionScope[] = [];
   for (const policy of policies) {
@@ -50,13 +51,11 @@ function mayApply(scope: ActionScope, matches: ReadonlySet<string>): boolean {
 
 /**
  * Every Writ action with all its action groups, transitively; undefined when the schema
- * does not parse or an action is a member of anything but another Writ action (then the
- * hierarchy could leave the namespace and come back, and nothing is excluded).
+ * declares no actions or an action is a member of anything but another Writ action (then
+ * the hierarchy could leave the namespace and come back, and nothing is excluded).
  */
-function actionGroups(schemaText: string): Map<string, Set<string>> | undefined {
-  const answer = cedar.schemaToJson(schemaText);
-  if (answer.type === 'failure') return undefined;
-  const actions = (answer.json as Record<string, { actions?: Record<string, { memberOf?: { id: string; type?: string }[] }> }>)['Writ']?.actions;
+function actionGroups(schema: WritNamespace): Map<string, Set<string>> | undefined {
+  const actions = schema.actions;
   if (actions === undefined) return undefined;
   const parents = new Map<string, string[]>();
   for (const [name, declaration] of Object.entries(actions)) {

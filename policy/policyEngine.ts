@@ -2,6 +2,7 @@ import * as cedar from './cedarRuntime';
 import { WritError } from '../errors/writError';
 import { policiesByAction } from './actionSlices';
 import type { NamedPolicy, PolicySet } from './policySet';
+import { readWritSchema, requireBareGroups } from './writSchema';
 
 /** The Cedar namespace Writ's principals, groups and actions live in. */
 export const CEDAR_NAMESPACE = 'Writ';
@@ -46,8 +47,12 @@ export class PolicyEngine {
   constructor(policySet: PolicySet, options: { readonly sliceByAction?: boolean } = {}) {
     this.policySet = policySet;
     this.cacheKey = policySet.digest;
+    // Checked here, where decide() relies on it, so every engine holds to it: the worker's
+    // (whose set loadPolicySet validated) and the auditor's (built from evidence).
+    const schema = readWritSchema(policySet.schemaText);
+    requireBareGroups(schema);
     const answers = [cedar.preparseSchema(this.cacheKey, policySet.schemaText), preparse(this.cacheKey, policySet.policies)];
-    const slices = options.sliceByAction === false ? undefined : policiesByAction(policySet.schemaText, policySet.policies);
+    const slices = options.sliceByAction === false ? undefined : policiesByAction(schema, policySet.policies);
     for (const [action, policies] of slices ?? []) {
       const id = `${this.cacheKey}#${action}`;
       answers.push(preparse(id, policies));
@@ -68,7 +73,7 @@ export class PolicyEngine {
     const principalUid = { type: `${CEDAR_NAMESPACE}::User`, id: request.principal.id };
     // The groups are parents of the principal and nothing more: `principal in Group::"g"`
     // reads the principal's parents, and a group has no attributes or parents to look up
-    // (the schema declares none, and policies are validated strictly against it). So they
+    // (requireBareGroups, in the constructor, holds the schema to that). So they
     // are not listed as entities of their own: Cedar parses every entity it is given, at
     // a cost of tens of microseconds each, on every decision.
     const entities: cedar.EntityJson[] = [

@@ -59,7 +59,6 @@ export function loadPolicySet(dir: string): PolicySet {
   const policies = names.filter((name) => name.endsWith('.cedar')).flatMap((file) => splitPolicies(file, readFileSync(join(dir, file), 'utf8')));
   if (policies.length === 0) throw new WritError('POLICY_INVALID', `policy set at ${dir} has no policies`);
   validateAgainstSchema(schemaText, policies);
-  requireBareGroups(schemaText);
 
   const digest = canonicalDigest({
     id: manifest.id,
@@ -145,28 +144,6 @@ function validateAgainstSchema(schemaText: string, policies: readonly NamedPolic
   if (answer.validationErrors.length > 0) {
     throw new WritError('POLICY_INVALID', `${answer.validationErrors.length} policy validation error(s)`, {
       issues: answer.validationErrors.map((e) => ({ path: e.policyId, message: e.error.message })),
-    });
-  }
-}
-
-/**
- * Writ hands Cedar a principal's groups as the principal's parents only, never as entities
- * of their own (see PolicyEngine.decide). That is exact while `Writ::Group` has neither
- * attributes nor parents of its own, so a schema that gives it either is refused here
- * rather than evaluated differently from what it says.
- */
-function requireBareGroups(schemaText: string): void {
-  const answer = cedar.schemaToJson(schemaText);
-  if (answer.type === 'failure') throw new WritError('POLICY_INVALID', 'policy schema does not parse', { issues: cedarIssues('schema', answer.errors) });
-  const group = (answer.json as Record<string, { entityTypes?: Record<string, { shape?: { attributes?: Record<string, unknown> }; memberOfTypes?: unknown[] }> }>)[
-    'Writ'
-  ]?.entityTypes?.['Group'];
-  if (group === undefined) {
-    throw new WritError('POLICY_INVALID', 'policy schema must declare `entity Group;` in namespace Writ (the principal\'s groups)');
-  }
-  if (Object.keys(group.shape?.attributes ?? {}).length > 0 || (group.memberOfTypes ?? []).length > 0) {
-    throw new WritError('POLICY_INVALID', 'Writ::Group must have no attributes and no parents: groups reach Cedar only as the principal\'s parents', {
-      issues: [{ path: 'schema', message: 'declare it as `entity Group;`' }],
     });
   }
 }

@@ -1,6 +1,7 @@
 import { policiesByAction } from '../../policy/actionSlices';
 import { PolicyEngine, type PolicyRequest } from '../../policy/policyEngine';
 import { loadPolicySet, type NamedPolicy } from '../../policy/policySet';
+import { readWritSchema } from '../../policy/writSchema';
 import { EXAMPLE_POLICIES_DIR } from './policyTestKit';
 
 const exampleSet = loadPolicySet(EXAMPLE_POLICIES_DIR);
@@ -15,7 +16,7 @@ function idsOf(slice: readonly NamedPolicy[] | undefined): string[] {
 
 describe('policiesByAction', () => {
   describe('when the example set is sliced', () => {
-    const slices = policiesByAction(exampleSet.schemaText, exampleSet.policies)!;
+    const slices = policiesByAction(readWritSchema(exampleSet.schemaText), exampleSet.policies)!;
 
     it('has a slice for every action the schema declares', () => {
       expect([...slices.keys()].sort()).toEqual(
@@ -48,7 +49,7 @@ describe('policiesByAction', () => {
       policy('list', 'forbid (principal, action in [Writ::Action::"loner", Writ::Action::"child"], resource);'),
       policy('unqualified', 'permit (principal, action == Action::"loner", resource);'),
     ];
-    const slices = policiesByAction(schema, policies)!;
+    const slices = policiesByAction(readWritSchema(schema), policies)!;
 
     it('keeps a policy on a group for every action inside it, however deep', () => {
       expect(idsOf(slices.get('child'))).toEqual(['any', 'family', 'list', 'unqualified']);
@@ -63,7 +64,7 @@ describe('policiesByAction', () => {
   it('gives up (the whole set everywhere) when an action is a member of another namespace\'s action', () => {
     const schema = `namespace Other { action "outside"; }
       namespace Writ { entity User; action "inside" in [Other::Action::"outside"] appliesTo { principal: [User], resource: [User] }; }`;
-    expect(policiesByAction(schema, [policy('any', 'permit (principal, action, resource);')])).toBeUndefined();
+    expect(policiesByAction(readWritSchema(schema), [policy('any', 'permit (principal, action, resource);')])).toBeUndefined();
   });
 });
 
@@ -144,7 +145,7 @@ describe('PolicyEngine sliced by action', () => {
       action "uncovered" appliesTo { principal: [User], resource: [Thing] };
     }`;
     const set = { id: 'slices', version: '1', digest: 'sha256:slices-test-empty', schemaText, policies: [policy('covered-only', 'permit (principal, action == Writ::Action::"covered", resource);')] };
-    expect(idsOf(policiesByAction(schemaText, set.policies)!.get('uncovered'))).toEqual([]);
+    expect(idsOf(policiesByAction(readWritSchema(schemaText), set.policies)!.get('uncovered'))).toEqual([]);
     const request = (action: string): PolicyRequest => ({ principal: { id: 'pat', groups: ['g'] }, action, resource: { uid: { type: 'Writ::Thing', id: 't' }, attrs: {}, parents: [] }, context: {} });
     const slicedEngine = new PolicyEngine(set);
     const wholeEngine = new PolicyEngine(set, { sliceByAction: false });

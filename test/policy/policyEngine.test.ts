@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { PolicyEngine, type PolicyRequest } from '../../policy/policyEngine';
 import { loadPolicySet } from '../../policy/policySet';
 import { EXAMPLE_POLICIES_DIR, PolicyCopies, appendFile, editFile, writErrorOf } from './policyTestKit';
@@ -205,5 +207,39 @@ describe('PolicyEngine approval rules', () => {
       expect(approve(['treasury-approvers'], 'applyInfraChange')).toBe(false);
       expect(approve(['ops'], 'transferFunds')).toBe(false);
     });
+  });
+});
+
+describe('PolicyEngine on a schema whose groups are not bare', () => {
+  // Groups reach Cedar only as the principal's parents (PolicyEngine.decide), which is
+  // exact only for a bare `entity Group;`: no engine may be built on anything else, the
+  // worker's (from a policy directory) or the auditor's (from evidence).
+  it.each([
+    ['attributes', 'entity Group = { name: String };'],
+    ['parents', 'entity Group in [Namespace];'],
+  ])('refuses a Group with %s as POLICY_INVALID', (_what, declaration) => {
+    const dir = copies.copy();
+    editFile(dir, 'schema.cedarschema', 'entity Group;', declaration);
+    const error = writErrorOf(() => new PolicyEngine(loadPolicySet(dir)));
+    expect(error.code).toBe('POLICY_INVALID');
+    expect(error.message).toContain('Writ::Group must have no attributes and no parents');
+  });
+
+  it('refuses it in a set that never went through loadPolicySet (the auditor builds engines from evidence)', () => {
+    const set = loadPolicySet(EXAMPLE_POLICIES_DIR);
+    const evidence = { ...set, digest: 'sha256:group-with-attributes', schemaText: set.schemaText.replace('entity Group;', 'entity Group = { name: String };') };
+    const error = writErrorOf(() => new PolicyEngine(evidence));
+    expect(error.code).toBe('POLICY_INVALID');
+    expect(error.message).toContain('Writ::Group must have no attributes and no parents');
+  });
+
+  it('refuses a schema without Writ::Group as POLICY_INVALID, even when no policy names a group', () => {
+    const dir = copies.copy();
+    for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.cedar'))) fs.rmSync(path.join(dir, file));
+    fs.writeFileSync(path.join(dir, 'schema.cedarschema'), 'namespace Writ {\n  entity User;\n  entity Thing;\n  action "touch" appliesTo { principal: [User], resource: [Thing] };\n}\n');
+    fs.writeFileSync(path.join(dir, 'touch.cedar'), '@id("touch-anything")\npermit (principal, action == Writ::Action::"touch", resource);\n');
+    const error = writErrorOf(() => new PolicyEngine(loadPolicySet(dir)));
+    expect(error.code).toBe('POLICY_INVALID');
+    expect(error.message).toContain('must declare `entity Group;`');
   });
 });

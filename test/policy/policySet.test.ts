@@ -155,31 +155,6 @@ describe('loadPolicySet', () => {
     });
   });
 
-  describe('when the schema gives groups attributes or parents', () => {
-    // Groups reach Cedar only as the principal's parents (PolicyEngine.decide), which is
-    // exact only for a bare `entity Group;`: anything else must not load.
-    it.each([
-      ['attributes', 'entity Group = { name: String };'],
-      ['parents', 'entity Group in [Namespace];'],
-    ])('refuses a Group with %s as POLICY_INVALID', (_what, declaration) => {
-      const dir = copies.copy();
-      editFile(dir, 'schema.cedarschema', 'entity Group;', declaration);
-      const error = writErrorOf(() => loadPolicySet(dir));
-      expect(error.code).toBe('POLICY_INVALID');
-      expect(error.message).toContain('Writ::Group must have no attributes and no parents');
-    });
-
-    it('refuses a schema without Writ::Group as POLICY_INVALID, even when no policy names a group', () => {
-      const dir = copies.copy();
-      for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.cedar'))) fs.rmSync(path.join(dir, file));
-      fs.writeFileSync(path.join(dir, 'schema.cedarschema'), 'namespace Writ {\n  entity User;\n  entity Thing;\n  action "touch" appliesTo { principal: [User], resource: [Thing] };\n}\n');
-      fs.writeFileSync(path.join(dir, 'touch.cedar'), '@id("touch-anything")\npermit (principal, action == Writ::Action::"touch", resource);\n');
-      const error = writErrorOf(() => loadPolicySet(dir));
-      expect(error.code).toBe('POLICY_INVALID');
-      expect(error.message).toContain('must declare `entity Group;`');
-    });
-  });
-
   describe('when there are no policies or only templates', () => {
     it('refuses a set without .cedar files as POLICY_INVALID', () => {
       const dir = copies.copy();
