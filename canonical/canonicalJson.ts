@@ -113,7 +113,7 @@ function writeContainer(value: object, walk: Walk): void {
     // A proxy trap (getPrototypeOf, ownKeys, a revoked proxy's Array.isArray) throws its own
     // error; like a throwing getter it is a coded refusal, never a raw crash.
     if (error instanceof WritError) throw error;
-    throw nonJsonCause(walk.steps, 'inspecting the value threw', error);
+    throw nonJson(walk.steps, 'inspecting the value threw', error);
   }
   // Not in a `finally`: after a throw the walk is abandoned, or restored to a known depth by
   // `firstProblemInMemberOrder`.
@@ -252,7 +252,7 @@ function readProperty(container: object, key: string | number, walk: Walk): unkn
   try {
     return (container as Record<string | number, unknown>)[key];
   } catch (cause) {
-    throw nonJsonCause(walk.steps, 'reading the property threw', cause);
+    throw nonJson(walk.steps, 'reading the property threw', cause);
   }
 }
 
@@ -267,15 +267,10 @@ function describeKind(value: object): string {
   return 'value';
 }
 
-function nonJson(steps: readonly (string | number)[], message: string): WritError {
+/** CANONICAL_NON_JSON_VALUE at `steps`; `cause` is the value's own error (a getter or proxy trap that threw). */
+function nonJson(steps: readonly (string | number)[], message: string, cause?: unknown): WritError {
   const path = jsonPathOf(steps);
-  return new WritError('CANONICAL_NON_JSON_VALUE', `${path}: ${message}`, { issues: [{ path, message }] });
-}
-
-/** A refusal caused by the value's own code (a getter or proxy trap that threw), kept as the cause. */
-function nonJsonCause(steps: readonly (string | number)[], message: string, cause: unknown): WritError {
-  const path = jsonPathOf(steps);
-  return new WritError('CANONICAL_NON_JSON_VALUE', `${path}: ${message}`, { issues: [{ path, message }], cause });
+  return new WritError('CANONICAL_NON_JSON_VALUE', `${path}: ${message}`, { issues: [{ path, message }], ...(cause === undefined ? {} : { cause }) });
 }
 
 function loneSurrogate(steps: readonly (string | number)[]): WritError {
