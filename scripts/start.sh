@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
-exec node dist/cli/main.js dev "$@"
+exec node dist/examples/demo/main.js "$@"

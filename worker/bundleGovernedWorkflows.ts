@@ -1,8 +1,8 @@
 import { bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
-import { sha256Digest } from '../canonical/digest';
+import { sha256Digest } from '../core/canonical/digest';
 
 /** Path of Writ's workflow interceptor module, resolved for source (tests) and build. */
-export const WORKFLOW_INTERCEPTORS_MODULE = require.resolve('../workflows/writ/interceptors');
+export const WORKFLOW_INTERCEPTORS_MODULE = require.resolve('../workflows/interceptors');
 
 /** A workflow bundle with Writ's interceptors in it, and the digest artifacts cite. */
 export interface GovernedBundle {

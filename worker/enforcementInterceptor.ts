@@ -1,18 +1,18 @@
 import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { Context } from '@temporalio/activity';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
-import { canonicalDigest, sha256Digest } from '../canonical/digest';
-import { WritError } from '../errors/writError';
-import { toApplicationFailure } from '../errors/toApplicationFailure';
-import { verifyArtifact } from '../artifact/verifyArtifact';
-import type { ArtifactClaims } from '../artifact/claims';
-import type { ExecutionFacts } from '../artifact/verify/executionFacts';
-import { WRIT_ACTIVITY_PREFIX } from '../actions/actionRegistry';
-import { ARTIFACT_HEADER } from '../protocol/headers';
-import type { ActionOutcome } from '../protocol/authorizeContract';
-import { mintReceipt } from '../receipt/mintReceipt';
-import { actionContextStore } from '../activities/writ/actionContextStore';
-import type { GovernanceDeps } from '../activities/writ/governanceDeps';
+import { canonicalDigest, sha256Digest } from '../core/canonical/digest';
+import { WritError } from '../core/errors/writError';
+import { toApplicationFailure } from '../core/errors/toApplicationFailure';
+import { verifyArtifact } from '../core/artifact/verifyArtifact';
+import type { ArtifactClaims } from '../core/artifact/claims';
+import type { ExecutionFacts } from '../core/artifact/verify/executionFacts';
+import { WRIT_ACTIVITY_PREFIX } from '../core/actions/actionRegistry';
+import { ARTIFACT_HEADER } from '../core/protocol/headers';
+import type { ActionOutcome } from '../core/protocol/authorizeContract';
+import { mintReceipt } from '../core/receipt/mintReceipt';
+import { actionContextStore } from '../activities/actionContextStore';
+import type { GovernanceDeps } from '../activities/governanceDeps';
 
 /**
  * The enforcement point. Before a governed action's body runs, the artifact from its

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { WritError } from '../errors/writError';
-import type { ArtifactWindowSettings } from '../activities/writ/governanceDeps';
+import { WritError } from '../core/errors/writError';
+import type { ArtifactWindowSettings } from '../activities/governanceDeps';
 
 /** Bounds on artifact windows: short by default, capped so no setting can weaken them much. */
 export const ArtifactWindowSchema = z.strictObject({

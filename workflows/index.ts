@@ -1,5 +1,3 @@
-// The workflows a governed worker serves. Workflow code imports activity types only.
-export { transferFunds } from './transferFunds';
-export { changeInfrastructure } from './changeInfrastructure';
-export { runAgentPlan } from './runAgentPlan';
-export { writControl } from './writ/control';
+// Writ's workflow-side API: what workflow authors import.
+export { proxyGoverned } from './proxyGoverned';
+export type { GovernedActions, GovernedProxy } from '../core/actions/types';

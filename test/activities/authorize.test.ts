@@ -5,12 +5,12 @@ import type { Info } from '@temporalio/activity';
 import type { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
-import { createAuthorize } from '../../activities/writ/authorize';
-import { intentDigest } from '../../artifact/intentDigest';
-import type { ArtifactClaims } from '../../artifact/claims';
-import { sha256Digest } from '../../canonical/digest';
-import { KeyStore } from '../../keys/keyStore';
-import type { AuthorizeRequest, AuthorizeResult } from '../../protocol/authorizeContract';
+import { createAuthorize } from '../../activities/authorize';
+import { intentDigest } from '../../core/artifact/intentDigest';
+import type { ArtifactClaims } from '../../core/artifact/claims';
+import { sha256Digest } from '../../core/canonical/digest';
+import { KeyStore } from '../../core/keys/keyStore';
+import type { AuthorizeRequest, AuthorizeResult } from '../../core/protocol/authorizeContract';
 import { copyPolicies, expectFailure, openRealGovernance, quietMockOptions, type RealGovernance } from './realGovernanceDeps';
 
 const INFO: Partial<Info> = {

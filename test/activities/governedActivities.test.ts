@@ -1,8 +1,8 @@
-import { APPLY_KILL_SWITCH_ACTIVITY, APPLY_REVOCATION_ACTIVITY, VERIFY_APPROVAL_ACTIVITY } from '../../protocol/operatorContract';
+import { APPLY_KILL_SWITCH_ACTIVITY, APPLY_REVOCATION_ACTIVITY, VERIFY_APPROVAL_ACTIVITY } from '../../core/protocol/operatorContract';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { actionContextStore } from '../../activities/writ/actionContextStore';
-import { createGovernedActivities } from '../../activities/writ/governedActivities';
-import { AUTHORIZE_ACTIVITY, VERIFY_IDENTITY_ACTIVITY } from '../../protocol/authorizeContract';
+import { actionContextStore } from '../../activities/actionContextStore';
+import { createGovernedActivities } from '../../activities/governedActivities';
+import { AUTHORIZE_ACTIVITY, VERIFY_IDENTITY_ACTIVITY } from '../../core/protocol/authorizeContract';
 import { expectFailure, openRealGovernance, quietMockOptions, type RealGovernance } from './realGovernanceDeps';
 
 const TRANSFER = { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 1_500 };

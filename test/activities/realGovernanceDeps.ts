@@ -4,22 +4,22 @@ import { join, resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger } from '@temporalio/worker';
 import type { MockActivityEnvironmentOptions } from '@temporalio/testing';
-import { canonicalDigest } from '../../canonical/digest';
-import type { Signer } from '../../artifact/mintArtifact';
-import type { GovernanceDeps } from '../../activities/writ/governanceDeps';
-import { createExampleActions } from '../../activities/exampleActions';
-import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../../identity/devIdentityProvider';
-import { IdentityVerifier } from '../../identity/identityVerifier';
-import { KeyStore } from '../../keys/keyStore';
-import { TrustedKeySet } from '../../keys/trustedKeySet';
-import { GovernanceStore } from '../../operators/governanceStore';
-import { PolicySource } from '../../policy/policySource';
-import { openExampleStores, type ExampleStores } from '../../stores/exampleStores';
+import { canonicalDigest } from '../../core/canonical/digest';
+import type { Signer } from '../../core/artifact/mintArtifact';
+import type { GovernanceDeps } from '../../activities/governanceDeps';
+import { createExampleActions } from '../../examples/exampleActions';
+import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../../core/identity/devIdentityProvider';
+import { IdentityVerifier } from '../../core/identity/identityVerifier';
+import { KeyStore } from '../../core/keys/keyStore';
+import { TrustedKeySet } from '../../core/keys/trustedKeySet';
+import { GovernanceStore } from '../../core/operators/governanceStore';
+import { PolicySource } from '../../core/policy/policySource';
+import { openExampleStores, type ExampleStores } from '../../examples/exampleStores';
 import { governanceDeps } from '../../worker/createGovernedWorker';
-import type { WritErrorCode } from '../../errors/writError';
+import type { WritErrorCode } from '../../core/errors/writError';
 
 /** The repository's policy set, the one the example workers run under. */
-export const POLICIES_DIR = resolve(__dirname, '../../policies');
+export const POLICIES_DIR = resolve(__dirname, '../../examples/policies');
 
 /** The governance deps a worker would build, over real keys, identity, policies and stores. */
 export interface RealGovernance {

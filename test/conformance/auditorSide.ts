@@ -1,16 +1,16 @@
 import { defaultPayloadConverter } from '@temporalio/common';
-import { checkAuthorization } from '../../audit/checks/checkAuthorization';
-import { checkExecution } from '../../audit/checks/checkExecution';
-import type { GovernedStep, RecordedPermit } from '../../audit/checks/pairGovernedSteps';
-import type { RunContext } from '../../audit/checks/runContext';
-import type { PolicySetEvidence } from '../../audit/evidence/policySetEvidence';
-import { decodePayload } from '../../audit/history/decodePayload';
-import type { ActivityRecord, RunRecord } from '../../audit/history/runRecord';
-import { AuditKeySet } from '../../audit/keys/auditKeySet';
-import type { Finding } from '../../audit/types';
-import { sha256Digest } from '../../canonical/digest';
-import { AUTHORIZE_ACTIVITY } from '../../protocol/authorizeContract';
-import { ARTIFACT_HEADER } from '../../protocol/headers';
+import { checkAuthorization } from '../../core/audit/checks/checkAuthorization';
+import { checkExecution } from '../../core/audit/checks/checkExecution';
+import type { GovernedStep, RecordedPermit } from '../../core/audit/checks/pairGovernedSteps';
+import type { RunContext } from '../../core/audit/checks/runContext';
+import type { PolicySetEvidence } from '../../core/audit/evidence/policySetEvidence';
+import { decodePayload } from '../../core/audit/history/decodePayload';
+import type { ActivityRecord, RunRecord } from '../../core/audit/history/runRecord';
+import { AuditKeySet } from '../../core/audit/keys/auditKeySet';
+import type { Finding } from '../../core/audit/types';
+import { sha256Digest } from '../../core/canonical/digest';
+import { AUTHORIZE_ACTIVITY } from '../../core/protocol/authorizeContract';
+import { ARTIFACT_HEADER } from '../../core/protocol/headers';
 import { keyRecordsOf, type ConformanceCase } from './conformanceCase';
 
 /** What the auditor made of a case: no finding, findings, or a crash. */

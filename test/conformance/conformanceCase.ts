@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { WRIT_ERROR_CODES } from '../../errors/writError';
-import type { KeyRecord } from '../../keys/keyStore';
+import { WRIT_ERROR_CODES } from '../../core/errors/writError';
+import type { KeyRecord } from '../../core/keys/keyStore';
 
 /** Where the committed vectors live: one folder per case. */
 export const VECTORS_DIR = path.join(__dirname, 'vectors');

@@ -2,14 +2,14 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { KeyResolver } from '../../artifact/verify/checkSignature';
-import type { ExecutionFacts } from '../../artifact/verify/executionFacts';
-import { verifyArtifact } from '../../artifact/verifyArtifact';
-import { isWritError, type WritErrorCode } from '../../errors/writError';
-import { KeyStore, type KeyRecord } from '../../keys/keyStore';
-import { MANIFEST_FILE } from '../../keys/keyStoreManifest';
-import { KeyStoreTrust } from '../../keys/keyStoreTrust';
-import { TrustedKeySet } from '../../keys/trustedKeySet';
+import type { KeyResolver } from '../../core/artifact/verify/checkSignature';
+import type { ExecutionFacts } from '../../core/artifact/verify/executionFacts';
+import { verifyArtifact } from '../../core/artifact/verifyArtifact';
+import { isWritError, type WritErrorCode } from '../../core/errors/writError';
+import { KeyStore, type KeyRecord } from '../../core/keys/keyStore';
+import { MANIFEST_FILE } from '../../core/keys/keyStoreManifest';
+import { KeyStoreTrust } from '../../core/keys/keyStoreTrust';
+import { TrustedKeySet } from '../../core/keys/trustedKeySet';
 import { keyRecordsOf, type ConformanceCase } from './conformanceCase';
 
 /** What a verifier made of a case: accepted, refused with a code, or crashed. */

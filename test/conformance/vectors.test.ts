@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FindingCode } from '../../audit/types';
-import { WRIT_ERROR_CODES, type WritErrorCode } from '../../errors/writError';
+import type { FindingCode } from '../../core/audit/types';
+import { WRIT_ERROR_CODES, type WritErrorCode } from '../../core/errors/writError';
 import { auditCase, type AuditorOutcome } from './auditorSide';
 import { caseNames, FAIL_SUFFIX, loadCase, type ConformanceCase } from './conformanceCase';
 import { enforceCase, type EnforcementOutcome } from './enforcementSide';

@@ -1,11 +1,11 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { decodeJwt } from 'jose';
-import { intentDigest } from '../../artifact/intentDigest';
-import { approvalRequestDigest } from '../../operators/approvalRequestDigest';
-import { approvalRequired, authorizationResult, governedStepsFromHistory } from '../../history/governedSteps';
-import { APPROVE_UPDATE, PENDING_QUERY, type ApprovalAnswer, type PendingApproval } from '../../protocol/operatorContract';
-import { DevIdentityProvider } from '../../identity/devIdentityProvider';
+import { intentDigest } from '../../core/artifact/intentDigest';
+import { approvalRequestDigest } from '../../core/operators/approvalRequestDigest';
+import { approvalRequired, authorizationResult, governedStepsFromHistory } from '../../core/history/governedSteps';
+import { APPROVE_UPDATE, PENDING_QUERY, type ApprovalAnswer, type PendingApproval } from '../../core/protocol/operatorContract';
+import { DevIdentityProvider } from '../../core/identity/devIdentityProvider';
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 import { approvalBy, approvalStatement, OPERATORS } from '../support/operatorStatements';
 import { awaitPending } from '../support/awaitPending';

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
-import { createWritClient } from '../../client/createWritClient';
-import { KeyStore } from '../../keys/keyStore';
-import { DevIdentityProvider } from '../../identity/devIdentityProvider';
-import { openExampleStores } from '../../stores/exampleStores';
-import { governedStepsFromHistory } from '../../history/governedSteps';
+import { createWritClient } from '../../core/client/createWritClient';
+import { KeyStore } from '../../core/keys/keyStore';
+import { DevIdentityProvider } from '../../core/identity/devIdentityProvider';
+import { openExampleStores } from '../../examples/exampleStores';
+import { governedStepsFromHistory } from '../../core/history/governedSteps';
 import { testTemporal } from '../support/testServer';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 

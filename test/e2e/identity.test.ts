@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { createWritClient } from '../../client/createWritClient';
-import { DevIdentityProvider } from '../../identity/devIdentityProvider';
-import { governedStepsFromHistory } from '../../history/governedSteps';
+import { createWritClient } from '../../core/client/createWritClient';
+import { DevIdentityProvider } from '../../core/identity/devIdentityProvider';
+import { governedStepsFromHistory } from '../../core/history/governedSteps';
 import { createGovernedTestEnv, type GovernedTestEnv } from '../support/governedTestEnv';
 
 let env: GovernedTestEnv;

@@ -1,12 +1,12 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import { APPROVE_UPDATE } from '../../protocol/operatorContract';
+import { APPROVE_UPDATE } from '../../core/protocol/operatorContract';
 import { approvalStatement } from '../support/operatorStatements';
 import { ApplicationFailure } from '@temporalio/common';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { canonicalDigest, sha256Digest } from '../../canonical/digest';
-import { verifyArtifact } from '../../artifact/verifyArtifact';
-import { verifyReceipt } from '../../receipt/verifyReceipt';
-import { actionOutcome, authorizationResult, governedStepsFromHistory } from '../../history/governedSteps';
+import { canonicalDigest, sha256Digest } from '../../core/canonical/digest';
+import { verifyArtifact } from '../../core/artifact/verifyArtifact';
+import { verifyReceipt } from '../../core/receipt/verifyReceipt';
+import { actionOutcome, authorizationResult, governedStepsFromHistory } from '../../core/history/governedSteps';
 import { AGENT, createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 import { awaitPending } from '../support/awaitPending';
 

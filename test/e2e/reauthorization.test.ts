@@ -1,10 +1,10 @@
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PolicySource } from '../../policy/policySource';
-import { PolicyEngine } from '../../policy/policyEngine';
-import { loadPolicySet } from '../../policy/policySet';
-import { authorizationResult, governedStepsFromHistory } from '../../history/governedSteps';
+import { PolicySource } from '../../core/policy/policySource';
+import { PolicyEngine } from '../../core/policy/policyEngine';
+import { loadPolicySet } from '../../core/policy/policySet';
+import { authorizationResult, governedStepsFromHistory } from '../../core/history/governedSteps';
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 
 const transfer = { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 900 };
@@ -43,9 +43,9 @@ describe('when the policy set changes between authorize and execute', () => {
   beforeAll(async () => {
     // Two real policy sets: the one in the repo, and the same with a new version.
     const newer = mkdtempSync(join(tmpdir(), 'writ-policies-'));
-    cpSync(resolve(__dirname, '../../policies'), newer, { recursive: true });
+    cpSync(resolve(__dirname, '../../examples/policies'), newer, { recursive: true });
     writeFileSync(join(newer, 'policy-set.json'), JSON.stringify({ id: 'writ-examples', version: 'next' }));
-    const before = new PolicyEngine(loadPolicySet(resolve(__dirname, '../../policies')));
+    const before = new PolicyEngine(loadPolicySet(resolve(__dirname, '../../examples/policies')));
     const after = new PolicyEngine(loadPolicySet(newer));
     let calls = 0;
     // The first decision is made under the old set; from then on the new set is active.

@@ -1,14 +1,14 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandleWithFirstExecutionRunId as WorkflowHandle } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { resolve } from 'node:path';
-import { loadPolicySet } from '../../policy/policySet';
-import { CONTROL_WORKFLOW_ID, KILL_SWITCH_UPDATE, PENDING_QUERY, REVOKE_UPDATE, type OperatorActReceipt, type PendingApproval } from '../../protocol/operatorContract';
+import { loadPolicySet } from '../../core/policy/policySet';
+import { CONTROL_WORKFLOW_ID, KILL_SWITCH_UPDATE, PENDING_QUERY, REVOKE_UPDATE, type OperatorActReceipt, type PendingApproval } from '../../core/protocol/operatorContract';
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 import { forge, validContent } from '../support/forgeArtifact';
 import { killSwitchBy, revocationBy } from '../support/operatorStatements';
 
 let env: GovernedTestEnv;
-const policyDigest = loadPolicySet(resolve(__dirname, '../../policies')).digest;
+const policyDigest = loadPolicySet(resolve(__dirname, '../../examples/policies')).digest;
 beforeAll(async () => {
   env = await createGovernedTestEnv();
 });

@@ -2,12 +2,12 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { generateKeyPairSync } from 'node:crypto';
 import { resolve } from 'node:path';
-import { loadPolicySet } from '../../policy/policySet';
+import { loadPolicySet } from '../../core/policy/policySet';
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 import { foreignSigner, forge, signRaw, validContent, type ForgeTarget } from '../support/forgeArtifact';
 
 let env: GovernedTestEnv;
-const policyDigest = loadPolicySet(resolve(__dirname, '../../policies')).digest;
+const policyDigest = loadPolicySet(resolve(__dirname, '../../examples/policies')).digest;
 beforeAll(async () => {
   env = await createGovernedTestEnv();
 });

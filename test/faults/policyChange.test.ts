@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { testTemporal } from '../support/testServer';
 import { createFaultFixture, findingsOf, outcomeOf, type FaultFixture } from '../support/faultFixture';
 import { sleep } from '../support/faultLatch';
-import { loadPolicySet } from '../../policy/policySet';
-import { policySetEvidence, type PolicySetEvidence } from '../../audit';
+import { loadPolicySet } from '../../core/policy/policySet';
+import { policySetEvidence, type PolicySetEvidence } from '../../core/audit';
 
 // The policy files change on disk between a decision and its execution, and the worker's
 // own file watcher (PolicySource.watch) picks the change up: the real path, not a switched

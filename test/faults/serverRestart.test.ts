@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDevServer, type DevServer } from '../../server/devServer';
-import { findTemporalCli } from '../../server/findTemporalCli';
+import { startDevServer, type DevServer } from '../../core/server/devServer';
+import { findTemporalCli } from '../../core/server/findTemporalCli';
 import { createFaultFixture, findingsOf, outcomeOf, type FaultFixture } from '../support/faultFixture';
 
 // The Temporal dev server is stopped and started again on the same SQLite file and port

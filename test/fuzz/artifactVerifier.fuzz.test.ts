@@ -3,15 +3,15 @@ import { createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } fr
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ARTIFACT_TYP, ArtifactClaimsSchema, type ArtifactClaims } from '../../artifact/claims';
-import { intentDigest } from '../../artifact/intentDigest';
-import type { Signer } from '../../artifact/mintArtifact';
-import { verifyArtifact } from '../../artifact/verifyArtifact';
-import { canonicalJson } from '../../canonical/canonicalJson';
-import { WRIT_ERROR_CODES, WritError, type WritErrorCode } from '../../errors/writError';
-import { KeyStore } from '../../keys/keyStore';
-import { KeyStoreTrust } from '../../keys/keyStoreTrust';
-import { ACTIVE_POLICY_DIGEST, TARGET, factsFor, payloadOf, signCompactEd25519 } from '../artifact/artifactTestKit';
+import { ARTIFACT_TYP, ArtifactClaimsSchema, type ArtifactClaims } from '../../core/artifact/claims';
+import { intentDigest } from '../../core/artifact/intentDigest';
+import type { Signer } from '../../core/artifact/mintArtifact';
+import { verifyArtifact } from '../../core/artifact/verifyArtifact';
+import { canonicalJson } from '../../core/canonical/canonicalJson';
+import { WRIT_ERROR_CODES, WritError, type WritErrorCode } from '../../core/errors/writError';
+import { KeyStore } from '../../core/keys/keyStore';
+import { KeyStoreTrust } from '../../core/keys/keyStoreTrust';
+import { ACTIVE_POLICY_DIGEST, TARGET, factsFor, payloadOf, signCompactEd25519 } from '../core/artifact/artifactTestKit';
 import { forge, validContent } from '../support/forgeArtifact';
 import { fuzzParameters } from './fuzzParameters';
 

@@ -1,11 +1,11 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
-import { canonicalJson } from '../../canonical/canonicalJson';
-import { canonicalDigest, canonicalDigestOfJsonText } from '../../canonical/digest';
-import { isWellFormedUtf16 } from '../../canonical/isWellFormedUtf16';
-import { jsonPathOf } from '../../canonical/jsonPath';
-import { parseStrictJson } from '../../canonical/parseStrictJson';
-import { WritError, type WritErrorCode } from '../../errors/writError';
+import { canonicalJson } from '../../core/canonical/canonicalJson';
+import { canonicalDigest, canonicalDigestOfJsonText } from '../../core/canonical/digest';
+import { isWellFormedUtf16 } from '../../core/canonical/isWellFormedUtf16';
+import { jsonPathOf } from '../../core/canonical/jsonPath';
+import { parseStrictJson } from '../../core/canonical/parseStrictJson';
+import { WritError, type WritErrorCode } from '../../core/errors/writError';
 import { fuzzParameters } from './fuzzParameters';
 
 // Properties of the canonical JSON layer every digest rests on (argument digests, policy

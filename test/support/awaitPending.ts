@@ -1,5 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { PENDING_QUERY, type PendingApproval } from '../../protocol/operatorContract';
+import { PENDING_QUERY, type PendingApproval } from '../../core/protocol/operatorContract';
 
 /** Polls a run's `writ.pending` query (up to 10 s) until it reports what it awaits. */
 export async function awaitPending(handle: WorkflowHandle): Promise<PendingApproval> {

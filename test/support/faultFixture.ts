@@ -4,12 +4,12 @@ import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { createWritClient } from '../../client/createWritClient';
-import { KeyStore } from '../../keys/keyStore';
-import { DevIdentityProvider } from '../../identity/devIdentityProvider';
-import { openExampleStores, type ExampleStores } from '../../stores/exampleStores';
-import { loadPolicySet } from '../../policy/policySet';
-import { AuditKeySet, fetchRuns, policySetEvidence, verifyHistories, type AuditVerdict, type PolicySetEvidence } from '../../audit';
+import { createWritClient } from '../../core/client/createWritClient';
+import { KeyStore } from '../../core/keys/keyStore';
+import { DevIdentityProvider } from '../../core/identity/devIdentityProvider';
+import { openExampleStores, type ExampleStores } from '../../examples/exampleStores';
+import { loadPolicySet } from '../../core/policy/policySet';
+import { AuditKeySet, fetchRuns, policySetEvidence, verifyHistories, type AuditVerdict, type PolicySetEvidence } from '../../core/audit';
 import { installRuntimeLogging } from '../../worker/runtimeLogging';
 import { spawnWorkerProcess, type WorkerProcess } from '../../worker/workerProcess';
 import type { GovernedBundle } from '../../worker/bundleGovernedWorkflows';
@@ -17,7 +17,7 @@ import { bundleFaultWorkflows, FAULT_ENV, type FaultPoint } from './faultWorker'
 import { FaultLatch } from './faultLatch';
 
 const FAULT_WORKER_MAIN = resolve(__dirname, '../../dist/test/support/faultWorker.js');
-export const POLICIES_DIR = resolve(__dirname, '../../policies');
+export const POLICIES_DIR = resolve(__dirname, '../../examples/policies');
 
 /** A fault worker in its own OS process. */
 export type FaultWorkerProcess = WorkerProcess;

@@ -1,7 +1,7 @@
 // Workflows for the fault tests: the example transfer with a short action timeout, so a
 // worker killed mid-action is retried in seconds rather than after the example's 30 s.
-import { proxyGoverned } from '../../workflows/writ';
-import type { ExampleActions } from '../../activities/exampleActions';
+import { proxyGoverned } from '../../workflows';
+import type { ExampleActions } from '../../examples/exampleActions';
 
 const { transferFunds } = proxyGoverned<ExampleActions>({ startToCloseTimeout: '3s' });
 

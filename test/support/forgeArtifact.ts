@@ -1,8 +1,8 @@
 import { CompactSign } from 'jose';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { canonicalDigest } from '../../canonical/digest';
-import { intentDigest } from '../../artifact/intentDigest';
-import { mintArtifact, type ArtifactContent, type Signer } from '../../artifact/mintArtifact';
+import { canonicalDigest } from '../../core/canonical/digest';
+import { intentDigest } from '../../core/artifact/intentDigest';
+import { mintArtifact, type ArtifactContent, type Signer } from '../../core/artifact/mintArtifact';
 
 /** The execution an artifact is forged for. */
 export interface ForgeTarget {

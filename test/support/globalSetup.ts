@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startDevServer, type DevServer } from '../../server/devServer';
-import { findTemporalCli } from '../../server/findTemporalCli';
+import { startDevServer, type DevServer } from '../../core/server/devServer';
+import { findTemporalCli } from '../../core/server/findTemporalCli';
 import { TEST_ENV, TEST_SERVER_HANDLE, type TestServerHandle } from './testServer';
 
 /**

@@ -1,6 +1,6 @@
-import type { DevIdentityProvider } from '../../identity/devIdentityProvider';
-import { APPROVAL_AUDIENCE, KILL_SWITCH_AUDIENCE, REVOCATION_AUDIENCE } from '../../operators/statements';
-import type { PendingApproval } from '../../protocol/operatorContract';
+import type { DevIdentityProvider } from '../../core/identity/devIdentityProvider';
+import { APPROVAL_AUDIENCE, KILL_SWITCH_AUDIENCE, REVOCATION_AUDIENCE } from '../../core/operators/statements';
+import type { PendingApproval } from '../../core/protocol/operatorContract';
 
 /** The operators the tests act as, with the groups policy gives them authority through. */
 export const OPERATORS = {

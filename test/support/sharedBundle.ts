@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { sha256Digest } from '../../canonical/digest';
+import { sha256Digest } from '../../core/canonical/digest';
 import { bundleGovernedWorkflows, type GovernedBundle } from '../../worker/bundleGovernedWorkflows';
 
 /** Path of the test workflows the run bundles once. */

@@ -1,4 +1,4 @@
-import type { DevServer } from '../../server/devServer';
+import type { DevServer } from '../../core/server/devServer';
 
 /** Environment variables through which globalSetup hands the shared server to test files. */
 export const TEST_ENV = {

@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { spawnWorkerProcess, type WorkerProcess } from '../../worker/workerProcess';
 
-const WORKER_MAIN = resolve(__dirname, '../../dist/worker/main.js');
+const WORKER_MAIN = resolve(__dirname, '../../dist/examples/worker/main.js');
 
 /** A governed worker in its own OS process, so a test can kill it like a crash would. */
 export type { WorkerProcess };
 
 /**
- * Starts `dist/worker/main.js` (built by `npm test`) with `env` and resolves once it
+ * Starts `dist/examples/worker/main.js` (built by `npm test`) with `env` and resolves once it
  * serves its task queue.
  */
 export async function startWorkerProcess(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<WorkerProcess> {

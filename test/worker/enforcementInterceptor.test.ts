@@ -2,12 +2,12 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { Info } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { createAuthorize } from '../../activities/writ/authorize';
-import { createGovernedActivities } from '../../activities/writ/governedActivities';
-import { AUTHORIZE_ACTIVITY, type ActionOutcome, type AuthorizeRequest, type AuthorizeResult } from '../../protocol/authorizeContract';
-import { ARTIFACT_HEADER } from '../../protocol/headers';
-import { canonicalDigest } from '../../canonical/digest';
-import { verifyReceipt } from '../../receipt/verifyReceipt';
+import { createAuthorize } from '../../activities/authorize';
+import { createGovernedActivities } from '../../activities/governedActivities';
+import { AUTHORIZE_ACTIVITY, type ActionOutcome, type AuthorizeRequest, type AuthorizeResult } from '../../core/protocol/authorizeContract';
+import { ARTIFACT_HEADER } from '../../core/protocol/headers';
+import { canonicalDigest } from '../../core/canonical/digest';
+import { verifyReceipt } from '../../core/receipt/verifyReceipt';
 import { EnforcementInterceptor } from '../../worker/enforcementInterceptor';
 import { expectFailure, openRealGovernance, quietMockOptions, type RealGovernance } from '../activities/realGovernanceDeps';
 

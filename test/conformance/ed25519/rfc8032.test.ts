@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { TrustedKeySet } from '../../../keys/trustedKeySet';
+import { TrustedKeySet } from '../../../core/keys/trustedKeySet';
 
 const hex = z.string().regex(/^([0-9a-f]{2})*$/);
 const VectorsSchema = z.strictObject({

@@ -1,6 +1,6 @@
-import { intentDigest } from '../../../artifact/intentDigest';
-import type { ExecutionFacts } from '../../../artifact/verify/executionFacts';
-import type { WritErrorCode } from '../../../errors/writError';
+import { intentDigest } from '../../../core/artifact/intentDigest';
+import type { ExecutionFacts } from '../../../core/artifact/verify/executionFacts';
+import type { WritErrorCode } from '../../../core/errors/writError';
 import { approvalOf, at, baseClaims, changed, FACTS, fail, OTHER_POLICY_DIGEST, writSigned, type CaseSpec, type KeyMaterial } from './vectorKit';
 
 /** The artifact presented for another execution: namespace, queue, workflow, run, activity, action, args, attempt. */

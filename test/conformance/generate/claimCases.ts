@@ -1,4 +1,4 @@
-import { ARTIFACT_AUDIENCE } from '../../../artifact/claims';
+import { ARTIFACT_AUDIENCE } from '../../../core/artifact/claims';
 import { at, baseClaims, changed, ed25519Signed, fail, ISSUED, pinnedHeader, TTL, writSigned, type CaseSpec, type Json, type KeyMaterial, type MutableClaims } from './vectorKit';
 
 /** Every member of the claims, as paths: each object and each leaf (the optional approval aside). */

@@ -1,7 +1,7 @@
 import { createHmac, createPublicKey, sign, type KeyObject } from 'node:crypto';
-import { ARTIFACT_TYP } from '../../../artifact/claims';
-import type { WritErrorCode } from '../../../errors/writError';
-import { RECEIPT_TYP } from '../../../receipt/receiptClaims';
+import { ARTIFACT_TYP } from '../../../core/artifact/claims';
+import type { WritErrorCode } from '../../../core/errors/writError';
+import { RECEIPT_TYP } from '../../../core/receipt/receiptClaims';
 import { b64, baseClaims, ed25519Signed, fail, otherAlg, pinnedHeader, withHeader, writSigned, type CaseSpec, type Json, type KeyMaterial } from './vectorKit';
 
 // Cases about the protected header: the algorithm, the key it names, members that could

@@ -1,5 +1,5 @@
-import { MAX_ARTIFACT_BYTES } from '../../../artifact/verify/decodeArtifact';
-import { intentDigest } from '../../../artifact/intentDigest';
+import { MAX_ARTIFACT_BYTES } from '../../../core/artifact/verify/decodeArtifact';
+import { intentDigest } from '../../../core/artifact/intentDigest';
 import { at, b64, baseClaims, changed, FACTS, fail, flipBit, malleated, nonCanonicalTail, parts, pass, pinnedHeader, sizedToken, writSigned, type CaseSpec, type KeyMaterial } from './vectorKit';
 
 /** The compact serialisation, its size, and the signature over it. */

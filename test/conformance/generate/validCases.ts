@@ -1,6 +1,6 @@
-import { mintArtifact } from '../../../artifact/mintArtifact';
-import { ARTIFACT_TYP, type ArtifactClaims } from '../../../artifact/claims';
-import { intentDigest } from '../../../artifact/intentDigest';
+import { mintArtifact } from '../../../core/artifact/mintArtifact';
+import { ARTIFACT_TYP, type ArtifactClaims } from '../../../core/artifact/claims';
+import { intentDigest } from '../../../core/artifact/intentDigest';
 import { approvalOf, at, baseClaims, changed, FACTS, ISSUED, NOW, OTHER_POLICY_DIGEST, pass, signerOf, TTL, withHeader, writSigned, type CaseSpec, type GeneratedKey, type KeyMaterial } from './vectorKit';
 
 /** Cases every verifier must accept: the controls for every refusal. */

@@ -1,12 +1,12 @@
 import { calculateJwkThumbprint } from 'jose';
 import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { ARTIFACT_AUDIENCE, ARTIFACT_ISSUER, ARTIFACT_TYP, type ArtifactClaims } from '../../../artifact/claims';
-import { intentDigest } from '../../../artifact/intentDigest';
-import type { Signer } from '../../../artifact/mintArtifact';
-import { signCompactJws } from '../../../artifact/signCompactJws';
-import type { ExecutionFacts } from '../../../artifact/verify/executionFacts';
-import { canonicalDigest, sha256Digest } from '../../../canonical/digest';
-import type { WritErrorCode } from '../../../errors/writError';
+import { ARTIFACT_AUDIENCE, ARTIFACT_ISSUER, ARTIFACT_TYP, type ArtifactClaims } from '../../../core/artifact/claims';
+import { intentDigest } from '../../../core/artifact/intentDigest';
+import type { Signer } from '../../../core/artifact/mintArtifact';
+import { signCompactJws } from '../../../core/artifact/signCompactJws';
+import type { ExecutionFacts } from '../../../core/artifact/verify/executionFacts';
+import { canonicalDigest, sha256Digest } from '../../../core/canonical/digest';
+import type { WritErrorCode } from '../../../core/errors/writError';
 
 // What every conformance case is built from: the fixed clock, the execution, the keys of
 // one generation run, the claims of a genuine artifact, and ways to sign and spoil them.

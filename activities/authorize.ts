@@ -1,0 +1,125 @@
+import { Context } from '@temporalio/activity';
+import { WritError } from '../core/errors/writError';
+import { toApplicationFailure } from '../core/errors/toApplicationFailure';
+import { intentDigest } from '../core/artifact/intentDigest';
+import { approvalRequestDigest } from '../core/operators/approvalRequestDigest';
+import { verifyApproval } from '../core/operators/verifyApproval';
+import type { PolicyEngine } from '../core/policy/policyEngine';
+import type { AuthorizeOutcome, AuthorizeRequest } from '../core/protocol/authorizeContract';
+import type { ApprovalRequest, VerifiedApproval } from '../core/protocol/operatorContract';
+import { decideAuthorization } from './decideAuthorization';
+import type { GovernanceDeps } from './governanceDeps';
+import { mintAuthorization, type AuthorizingRun } from './mintAuthorization';
+
+/**
+ * Builds `writ.authorize`: check the run's standing (kill switch, revocation), verify the
+ * initiator's identity and any approvals presented, validate the input, derive the
+ * resource and decide under the active policy set. A permit mints the artifact; a denial
+ * that approvals can lift returns the approval request; every other refusal is a
+ * non-retryable failure whose type is its stable code.
+ */
+export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeRequest) => Promise<AuthorizeOutcome> {
+  return async function authorize(request) {
+    try {
+      const info = Context.current().info;
+      if (info.workflowExecution === undefined || info.workflowType === undefined) {
+        throw new WritError('AUTHORIZE_FAILED', 'authorization runs only as a step of a workflow run');
+      }
+      const run: AuthorizingRun = {
+        namespace: info.activityNamespace,
+        taskQueue: info.taskQueue,
+        workflowId: info.workflowExecution.workflowId,
+        runId: info.workflowExecution.runId,
+        workflowType: info.workflowType,
+      };
+      deps.governance.requireStanding(run.namespace, run.runId);
+      const identity = await deps.identity.verify(request.identityToken);
+      const engine = deps.policies.current();
+      const presented = request.approvals ?? [];
+      // The approval request (two canonical digests) is only needed to judge statements presented.
+      const approvals = presented.length === 0 ? [] : await verifyPresentedApprovals(deps, engine, approvalRequestFor(run, request, engine, identity.principal), presented);
+      const decided = await decideAuthorization(deps, identity, request, approvals.length, engine);
+      if (decided.kind === 'approval-required') {
+        return { decision: 'approval-required', request: approvalRequestFor(run, request, decided.engine, identity.principal, decided) };
+      }
+      const signer = await loadSigner(deps);
+      const approval =
+        approvals.length === 0 && decided.approvalsRequired === 0
+          ? undefined
+          : { required: decided.approvalsRequired, approvers: approvals.map((a) => ({ approver: a.approver, statementDigest: a.statementDigest })) };
+      const minted = await mintAuthorization(deps, identity, run, decided, request, signer, approval);
+      return {
+        decision: 'permit',
+        artifact: minted.token,
+        artifactDigest: minted.digest,
+        artifactId: minted.claims.jti,
+        principal: identity.principal,
+        policySetId: decided.engine.policySet.id,
+        policyVersion: decided.engine.policySet.version,
+        determiningPolicies: decided.decision.determiningPolicies,
+        expiresAt: new Date(minted.claims.exp * 1000).toISOString(),
+        maxAttempts: decided.action.maxAttempts,
+        approvers: approvals.map((a) => a.approver),
+      };
+    } catch (error) {
+      throw toApplicationFailure(error, 'AUTHORIZE_FAILED');
+    }
+  };
+}
+
+/** The approval request for this step under `engine`: what approvers sign. */
+function approvalRequestFor(
+  run: AuthorizingRun,
+  request: AuthorizeRequest,
+  engine: PolicyEngine,
+  initiator: string,
+  needed?: { required: number; timeoutSeconds: number; requiredBy: readonly string[] },
+): ApprovalRequest {
+  const argsDigest = intentDigest(request.action, request.args);
+  const fields = { workflowId: run.workflowId, runId: run.runId, stepId: request.stepId, action: request.action, argsDigest, policyDigest: engine.policySet.digest };
+  return {
+    ...fields,
+    requestDigest: approvalRequestDigest(fields),
+    args: request.args,
+    policySetId: engine.policySet.id,
+    policyVersion: engine.policySet.version,
+    initiator,
+    required: needed?.required ?? 0,
+    requiredBy: needed?.requiredBy ?? [],
+    timeoutSeconds: needed?.timeoutSeconds ?? 0,
+  };
+}
+
+/**
+ * Approvals presented as evidence are verified again here, not trusted from the
+ * workflow: each must bind this very request (same run, step, arguments and policy set),
+ * come from an authorized approver other than the initiator, and count once. A denial
+ * among them ends the request (APPROVAL_DENIED).
+ */
+async function verifyPresentedApprovals(
+  deps: GovernanceDeps,
+  engine: PolicyEngine,
+  request: ApprovalRequest,
+  statements: readonly string[],
+): Promise<VerifiedApproval[]> {
+  const verified: VerifiedApproval[] = [];
+  for (const statement of statements) {
+    const approval = await verifyApproval(
+      { statement, request, seenStatementIds: verified.map((a) => a.statementId), countedApprovers: verified.map((a) => a.approver) },
+      { verifier: deps.identity, engine },
+    );
+    if (approval.decision === 'deny') throw new WritError('APPROVAL_DENIED', `${approval.approver} denied the request${approval.reason ? `: ${approval.reason}` : ''}`);
+    verified.push(approval);
+  }
+  return verified;
+}
+
+/** A signer that cannot be had (missing key, key service down) is SIGNER_UNAVAILABLE. */
+async function loadSigner(deps: GovernanceDeps) {
+  try {
+    return await deps.signer();
+  } catch (error) {
+    if (error instanceof WritError) throw error;
+    throw new WritError('SIGNER_UNAVAILABLE', `no signing key available: ${(error as Error).name}`);
+  }
+}

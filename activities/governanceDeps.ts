@@ -1,0 +1,41 @@
+import type { ActionRegistry } from '../core/actions/actionRegistry';
+import type { Signer } from '../core/artifact/mintArtifact';
+import type { KeyResolver } from '../core/artifact/verify/checkSignature';
+import type { PolicySource } from '../core/policy/policySource';
+import type { GovernanceStore } from '../core/operators/governanceStore';
+import type { StatementVerifier } from '../core/operators/verifyStatement';
+
+/**
+ * Verifies identity tokens and operators' signed statements; the identity module's
+ * IdentityVerifier implements it.
+ */
+export interface IdentityCheck extends StatementVerifier {
+  verify(token: string | undefined): Promise<{ principal: string; groups: string[]; issuer: string; expiresAt: number; tokenDigest: string }>;
+}
+
+/** Limits on artifact windows. Validated once, when the worker is configured. */
+export interface ArtifactWindowSettings {
+  /** Lifetime of a minted artifact (default 60 s). */
+  readonly ttlSeconds: number;
+  /** Tolerated clock difference between signer and enforcement point (default 5 s). */
+  readonly clockSkewSeconds: number;
+  /** The longest lifetime the enforcement point accepts (default 900 s). */
+  readonly maxLifetimeSeconds: number;
+}
+
+/**
+ * Everything Writ's activities and the enforcement point depend on, injected so tests
+ * control the clock, the keys and the stores.
+ */
+export interface GovernanceDeps {
+  readonly registry: ActionRegistry;
+  /** Revocations and the kill switch, consulted before every authorization and execution. */
+  readonly governance: GovernanceStore;
+  readonly policies: PolicySource;
+  readonly identity: IdentityCheck;
+  readonly signer: () => Promise<Signer>;
+  readonly trustedKeys: KeyResolver;
+  readonly clock: () => Date;
+  readonly window: ArtifactWindowSettings;
+  readonly environment: { readonly workerBuildId: string; readonly codeDigest: string };
+}

@@ -1,0 +1,145 @@
+import { Context } from '@temporalio/activity';
+import type { z } from 'zod';
+import { WritError } from '../core/errors/writError';
+import { toApplicationFailure } from '../core/errors/toApplicationFailure';
+import { verifyApproval } from '../core/operators/verifyApproval';
+import { KillSwitchStatementSchema, KILL_SWITCH_AUDIENCE, RevocationStatementSchema, REVOCATION_AUDIENCE } from '../core/operators/statements';
+import { verifyOperatorStatement, type VerifiedOperatorStatement } from '../core/operators/verifyStatement';
+import type { CedarEntity, PolicyEngine } from '../core/policy/policyEngine';
+import type {
+  OperatorActReceipt,
+  OperatorStatementRequest,
+  VerifiedApproval,
+  VerifyApprovalRequest,
+} from '../core/protocol/operatorContract';
+import type { GovernanceDeps } from './governanceDeps';
+
+/**
+ * Builds `writ.verifyApproval`: an operator's approval or denial, verified inside an
+ * activity so the verdict (approver, or the code it was refused with) is in history.
+ */
+export function createVerifyApproval(deps: GovernanceDeps): (request: VerifyApprovalRequest) => Promise<VerifiedApproval> {
+  return async function verifyApprovalActivity(request) {
+    try {
+      const info = Context.current().info;
+      // The request must be this run's: an approval cannot be verified on another run's behalf.
+      if (request.request.runId !== info.workflowExecution?.runId || request.request.workflowId !== info.workflowExecution.workflowId) {
+        throw new WritError('APPROVAL_MISMATCH', 'the approval request is not for this run');
+      }
+      deps.governance.requireStanding(info.activityNamespace, request.request.runId);
+      return await verifyApproval(request, { verifier: deps.identity, engine: deps.policies.current() });
+    } catch (error) {
+      throw toApplicationFailure(error, 'APPROVAL_INVALID');
+    }
+  };
+}
+
+/** The activity info an operator act reads its target from. */
+type ActInfo = ReturnType<typeof Context.current>['info'];
+
+/**
+ * One operator act applied to the governance store: the statement's kind (audience and
+ * content schema), the check that it names this very target, the Cedar action and
+ * resource its signer must be authorized for, and how it is recorded.
+ */
+interface OperatorAct<S extends z.ZodType<{ readonly reason: string }>> {
+  readonly audience: string;
+  readonly schema: S;
+  /** Throws STATEMENT_INVALID when the statement names another target than this activity's. */
+  readonly requireTarget: (statement: z.infer<S>, info: ActInfo) => void;
+  readonly cedarAction: string;
+  readonly resource: (info: ActInfo) => CedarEntity;
+  readonly record: (verified: VerifiedOperatorStatement<z.infer<S>>, at: string, info: ActInfo) => void;
+}
+
+/**
+ * Builds the activity for one operator act: verify the signed statement (signature,
+ * audience, window, content), that it names this target, and the signer's authority under
+ * the active policy set; then record it. Every refusal is STATEMENT_INVALID or
+ * OPERATOR_NOT_AUTHORIZED, non-retryable, and nothing is recorded.
+ */
+function createOperatorAct<S extends z.ZodType<{ readonly reason: string }>>(
+  deps: GovernanceDeps,
+  act: OperatorAct<S>,
+): (request: OperatorStatementRequest) => Promise<OperatorActReceipt> {
+  return async function applyOperatorAct(request) {
+    try {
+      const info = Context.current().info;
+      const verified = await verifyOperatorStatement(request.statement, act.audience, act.schema, deps.identity, {
+        invalidCode: 'STATEMENT_INVALID',
+        expiredCode: 'STATEMENT_INVALID',
+      });
+      act.requireTarget(verified.statement, info);
+      requireAuthority(deps.policies.current(), verified.signer, verified.groups, act.cedarAction, act.resource(info));
+      const at = deps.clock().toISOString();
+      act.record(verified, at, info);
+      return { by: verified.signer, at, statementDigest: verified.statementDigest, reason: verified.statement.reason };
+    } catch (error) {
+      throw toApplicationFailure(error, 'STATEMENT_INVALID');
+    }
+  };
+}
+
+/**
+ * Builds `writ.applyRevocation`: verifies a signed revocation of this very run and the
+ * signer's authority (Cedar `revokeWorkflow`), then records it in the governance store,
+ * after which no authorization or execution of the run passes.
+ */
+export function createApplyRevocation(deps: GovernanceDeps): (request: OperatorStatementRequest) => Promise<OperatorActReceipt> {
+  return createOperatorAct(deps, {
+    audience: REVOCATION_AUDIENCE,
+    schema: RevocationStatementSchema,
+    requireTarget: (statement, info) => {
+      const run = info.workflowExecution;
+      if (run === undefined || statement.workflowId !== run.workflowId || statement.runId !== run.runId) {
+        throw new WritError('STATEMENT_INVALID', 'the revocation names another workflow run');
+      }
+    },
+    cedarAction: 'revokeWorkflow',
+    resource: (info) => ({ uid: { type: 'Writ::Workflow', id: info.workflowExecution?.workflowId ?? '' }, attrs: { workflowType: info.workflowType ?? '' }, parents: [] }),
+    record: (verified, at) =>
+      deps.governance.revoke({
+        workflowId: verified.statement.workflowId,
+        runId: verified.statement.runId,
+        revokedAt: at,
+        revokedBy: verified.signer,
+        reason: verified.statement.reason,
+        statementDigest: verified.statementDigest,
+      }),
+  });
+}
+
+/**
+ * Builds `writ.applyKillSwitch`: verifies a signed kill-switch change for this namespace
+ * and the signer's authority (Cedar `operateKillSwitch`), then records it; while engaged,
+ * every authorization and every governed execution in the namespace is denied.
+ */
+export function createApplyKillSwitch(deps: GovernanceDeps): (request: OperatorStatementRequest) => Promise<OperatorActReceipt> {
+  return createOperatorAct(deps, {
+    audience: KILL_SWITCH_AUDIENCE,
+    schema: KillSwitchStatementSchema,
+    requireTarget: (statement, info) => {
+      if (statement.namespace !== info.activityNamespace) {
+        throw new WritError('STATEMENT_INVALID', `the kill-switch statement names namespace ${statement.namespace}`);
+      }
+    },
+    cedarAction: 'operateKillSwitch',
+    resource: (info) => ({ uid: { type: 'Writ::Namespace', id: info.activityNamespace }, attrs: {}, parents: [] }),
+    record: (verified, at, info) =>
+      deps.governance.setKillSwitch({
+        namespace: info.activityNamespace,
+        engaged: verified.statement.engage,
+        at,
+        by: verified.signer,
+        reason: verified.statement.reason,
+        statementDigest: verified.statementDigest,
+      }),
+  });
+}
+
+function requireAuthority(engine: PolicyEngine, principal: string, groups: readonly string[], action: string, resource: CedarEntity): void {
+  const decision = engine.decide({ principal: { id: principal, groups }, action, resource, context: {} });
+  if (decision.errors.length > 0 || !decision.allowed) {
+    throw new WritError('OPERATOR_NOT_AUTHORIZED', `${principal} may not ${action}`);
+  }
+}

@@ -1,0 +1,19 @@
+import { toApplicationFailure } from '../core/errors/toApplicationFailure';
+import type { VerifiedPrincipal, VerifyIdentityRequest } from '../core/protocol/authorizeContract';
+import type { GovernanceDeps } from './governanceDeps';
+
+/**
+ * Builds `writ.verifyIdentity`, the first step of every governed workflow: the token the
+ * workflow was started with is verified against the identity provider's keys, and the
+ * verdict (principal or denial code) is recorded in history.
+ */
+export function createVerifyIdentity(deps: Pick<GovernanceDeps, 'identity'>): (request: VerifyIdentityRequest) => Promise<VerifiedPrincipal> {
+  return async function verifyIdentity(request) {
+    try {
+      const identity = await deps.identity.verify(request.identityToken);
+      return { principal: identity.principal, groups: identity.groups, issuer: identity.issuer, expiresAt: identity.expiresAt };
+    } catch (error) {
+      throw toApplicationFailure(error, 'IDENTITY_INVALID');
+    }
+  };
+}

@@ -1,0 +1,128 @@
+import type { GovernedBundle } from '../../worker/bundleGovernedWorkflows';
+import { buildAuditedStep } from './buildAuditedStep';
+import { checkAuthorization } from './checks/checkAuthorization';
+import { checkExecution } from './checks/checkExecution';
+import { checkLineage } from './checks/checkLineage';
+import { checkOperatorEvents } from './checks/checkOperatorEvents';
+import { checkReceipt } from './checks/checkReceipt';
+import { checkRunLinks, type LinkedRun } from './checks/checkRunLinks';
+import { checkRunShape } from './checks/checkRunShape';
+import { pairGovernedSteps } from './checks/pairGovernedSteps';
+import { report, type AuditRun, type RunContext } from './checks/runContext';
+import { readRunRecord } from './history/runRecord';
+import { exampleWorkflowBundle, replayRuns, workflowBundle, type ReplayOutcome } from './replay/replayRuns';
+import type { AuditVerdict, Finding, RunVerdict } from './types';
+import { validateVerifyOptions, type ValidatedOptions, type VerifyOptions } from './verifyOptions';
+
+/**
+ * Verifies workflow runs as an auditor: each history through the checker (shape,
+ * authorization before every action, each artifact, each execution, each receipt, the
+ * lineage chain, operator events), the chain across parent, child and continued runs, and
+ * replay against the workflow code. Trusts nothing but the key set and policy sets given.
+ * Returns the verdict; `passed` only when no run has any finding.
+ */
+export async function verifyHistories(runs: readonly AuditRun[], options: VerifyOptions): Promise<AuditVerdict> {
+  const validated = validateVerifyOptions(options);
+  const linked: LinkedRun[] = [];
+  const verified = { artifacts: 0, receipts: 0 };
+  for (const run of runs) linked.push(await checkRun(run, validated, verified));
+  checkRunLinks(linked);
+
+  const bundle = await replayBundle(validated);
+  const replay = bundle === null ? runs.map(() => null) : await replayRuns(runs, bundle);
+  const verdicts = linked.map((entry, index) => runVerdict(entry, replay[index] ?? null, bundle));
+  const findings = verdicts.reduce((total, verdict) => total + verdict.findings.length, 0);
+  const keysUsed = new Set(linked.flatMap((entry) => [...entry.context.keysUsed]));
+  return {
+    passed: findings === 0,
+    runs: verdicts,
+    artifactsVerified: verified.artifacts,
+    findings,
+    receiptsVerified: verified.receipts,
+    replayCodeDigest: bundle?.codeDigest ?? null,
+    keysUsed: [...keysUsed].sort(),
+  };
+}
+
+async function checkRun(run: AuditRun, options: ValidatedOptions, verified: { artifacts: number; receipts: number }): Promise<LinkedRun> {
+  const context: RunContext = {
+    run,
+    namespace: options.namespace,
+    record: readRunRecord(run.history),
+    keys: options.keys,
+    policySets: options.policySets,
+    settings: options.settings,
+    exemptActivities: options.exemptActivities,
+    findings: [],
+    notes: [],
+    keysUsed: new Set(),
+  };
+  checkRunShape(context);
+  const steps = pairGovernedSteps(context);
+  for (const step of steps) {
+    await checkAuthorization(context, step);
+    if (step.claims !== null) verified.artifacts += 1;
+    checkExecution(context, step);
+    if (await checkReceipt(context, step)) verified.receipts += 1;
+  }
+  checkLineage(context, steps);
+  await checkOperatorEvents(context, steps, options.operatorEvents);
+  return { context, steps };
+}
+
+async function replayBundle(options: ValidatedOptions): Promise<GovernedBundle | null> {
+  const replay = options.replay;
+  if (replay === false) return null;
+  if (replay === 'examples') return exampleWorkflowBundle();
+  if ('bundle' in replay) return replay.bundle;
+  return workflowBundle(replay.workflowsPath);
+}
+
+function runVerdict(entry: LinkedRun, replay: ReplayOutcome | null, bundle: GovernedBundle | null): RunVerdict {
+  const { context, steps } = entry;
+  if (replay !== null && replay.status === 'failed') {
+    report(context, replay.code, null, 'the history to replay against the workflow code without error', replay.message, replayExplanation(entry, replay, bundle));
+  }
+  const recorded = recordedCodeDigests(entry);
+  if (replay?.status === 'passed' && bundle !== null && recorded.length > 0 && !recorded.includes(bundle.codeDigest)) {
+    context.notes.push(`the workflow code has changed since this run was recorded (artifacts cite code ${recorded.join(', ')}; replayed code ${bundle.codeDigest}); the history still replays`);
+  }
+  const start = context.record.start;
+  return {
+    workflowId: context.run.workflowId,
+    runId: context.run.runId,
+    workflowType: context.run.workflowType,
+    parent: start?.parent ?? null,
+    steps: steps.map(buildAuditedStep),
+    findings: [...context.findings].sort(byEvent),
+    replay: replay === null ? 'skipped' : replay.status,
+    continuedFrom: start?.continuedFrom ?? null,
+    notes: context.notes,
+  };
+}
+
+/**
+ * Says which of two things a replay failure means: the code changed since the history was
+ * recorded (its artifacts cite another code digest), or the history no longer matches the
+ * code it was recorded under (edited).
+ */
+function replayExplanation(entry: LinkedRun, replay: ReplayOutcome & { status: 'failed' }, bundle: GovernedBundle | null): string {
+  const recorded = recordedCodeDigests(entry);
+  const current = bundle?.codeDigest ?? 'unknown';
+  const kind = replay.code === 'REPLAY_NONDETERMINISM' ? 'replay found nondeterminism' : 'replay failed';
+  if (replay.message.includes('no such function is exported by the workflow bundle')) {
+    return `${kind}: the replayed code (${current}) has no workflow ${entry.context.run.workflowType}; replay with the code that ran it`;
+  }
+  if (recorded.length === 0) return `${kind}: the workflow code has changed since the history was recorded, or the history was edited (no artifact names the recording code; replayed code ${current})`;
+  if (!recorded.includes(current)) return `${kind}: the workflow code has changed since the history was recorded (artifacts cite code ${recorded.join(', ')}; replayed code ${current}), or the history was edited`;
+  return `${kind}: the replayed code is the code the history was recorded under (${current}), so the history itself is not what that code produced`;
+}
+
+/** The workflow code digests the run's verified artifacts cite (the code that recorded it). */
+function recordedCodeDigests(entry: LinkedRun): string[] {
+  return [...new Set(entry.steps.flatMap((step) => (step.claims === null ? [] : [step.claims.writ.environment.codeDigest])))];
+}
+
+function byEvent(left: Finding, right: Finding): number {
+  return (left.eventId ?? Number.MAX_SAFE_INTEGER) - (right.eventId ?? Number.MAX_SAFE_INTEGER);
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import type { GovernedBundle } from '../../worker/bundleGovernedWorkflows';
+import { AuditError } from './auditError';
+import type { OperatorEventVerifier } from './checks/checkOperatorEvents';
+import type { AuditSettings } from './checks/runContext';
+import type { IdentityEvidence } from './evidence/identityEvidence';
+import { PolicySetEvidenceSchema, policySetDigest, type PolicySetEvidence } from './evidence/policySetEvidence';
+import { AuditKeySet } from './keys/auditKeySet';
+import { defaultOperatorVerifiers } from './operators/defaultOperatorVerifiers';
+import { IdentityTrust } from './operators/identityTrust';
+
+/** Which workflow code replay runs: the example workflows (default), a module path, or a bundle. */
+export type ReplaySource = boolean | { readonly workflowsPath: string } | { readonly bundle: GovernedBundle };
+
+/** Options of `verifyHistories`. */
+export interface VerifyOptions {
+  /** The keys the auditor trusts, with their signing periods. */
+  readonly keys: AuditKeySet;
+  /** The policy sets artifacts may cite; any other digest is POLICY_SET_UNKNOWN. */
+  readonly policySets: readonly PolicySetEvidence[];
+  /** The namespace the runs ran in (artifacts bind it). */
+  readonly namespace: string;
+  /** Replay against workflow code (default true: the example workflows); false skips it. */
+  readonly replay?: ReplaySource;
+  readonly clockSkewSeconds?: number;
+  readonly maxLifetimeSeconds?: number;
+  readonly keyRotationGraceSeconds?: number;
+  /** Ungoverned activities allowed by configuration (not required to be authorized). */
+  readonly exemptActivities?: readonly string[];
+  /**
+   * The identity provider's issuer and public keys: operator statements (approvals,
+   * revocations, the kill switch) and identity tokens are verified with them. Without them
+   * every operator event is OPERATOR_EVENT_UNVERIFIED.
+   */
+  readonly identity?: IdentityEvidence;
+  /**
+   * Verifiers of operator events by signal/update name. Writ's own (`writ.approve`,
+   * `writ.revoke`, `writ.killSwitch`, audit/operators/) are registered by default; a verifier
+   * given here replaces the default of its name.
+   */
+  readonly operatorEvents?: Readonly<Record<string, OperatorEventVerifier>>;
+}
+
+/** Options after validation. */
+export interface ValidatedOptions {
+  readonly keys: AuditKeySet;
+  readonly policySets: ReadonlyMap<string, PolicySetEvidence>;
+  readonly namespace: string;
+  readonly replay: false | { readonly workflowsPath: string } | { readonly bundle: GovernedBundle } | 'examples';
+  readonly settings: AuditSettings;
+  readonly exemptActivities: ReadonlySet<string>;
+  readonly identity: IdentityTrust | null;
+  readonly operatorEvents: Readonly<Record<string, OperatorEventVerifier | undefined>>;
+}
+
+const seconds = (max: number) => z.number().int().min(0).max(max);
+const OptionsSchema = z.object({
+  namespace: z.string().min(1),
+  clockSkewSeconds: seconds(300).default(5),
+  maxLifetimeSeconds: seconds(86_400).default(900),
+  keyRotationGraceSeconds: seconds(3_600).default(5),
+  exemptActivities: z.array(z.string().min(1)).default([]),
+});
+
+/**
+ * Validates verifier options when they are given (not when first used): the key set is an
+ * AuditKeySet, every policy set's digest is recomputed from its content (a set whose text
+ * is not what its digest says is refused), numbers are bounded, the identity provider's key
+ * set is a usable public JWKS. AUDIT_OPTIONS_INVALID or EVIDENCE_INVALID list every problem.
+ */
+export function validateVerifyOptions(options: VerifyOptions): ValidatedOptions {
+  if (!(options.keys instanceof AuditKeySet)) throw new AuditError('AUDIT_OPTIONS_INVALID', 'keys must be an AuditKeySet (AuditKeySet.fromEvidence or fromKeyRecords)');
+  const parsed = OptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    throw new AuditError('AUDIT_OPTIONS_INVALID', `audit options are invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+  }
+  const policySets = new Map<string, PolicySetEvidence>();
+  options.policySets.forEach((candidate, index) => {
+    const set = PolicySetEvidenceSchema.safeParse(candidate);
+    if (!set.success) throw new AuditError('EVIDENCE_INVALID', `policy set ${index} is malformed`, { issues: set.error.issues.map((i) => ({ path: `policySets.${index}.${i.path.join('.')}`, message: i.message })) });
+    const digest = policySetDigest(set.data);
+    if (digest !== set.data.digest) {
+      throw new AuditError('EVIDENCE_INVALID', `policy set ${set.data.id}@${set.data.version} says digest ${set.data.digest}, but its content hashes to ${digest}`);
+    }
+    policySets.set(digest, set.data);
+  });
+  const replay = options.replay ?? true;
+  const identity = options.identity === undefined ? null : IdentityTrust.fromEvidence(options.identity);
+  return {
+    keys: options.keys,
+    policySets,
+    namespace: parsed.data.namespace,
+    replay: replay === true ? 'examples' : replay,
+    settings: {
+      clockSkewSeconds: parsed.data.clockSkewSeconds,
+      maxLifetimeSeconds: parsed.data.maxLifetimeSeconds,
+      keyRotationGraceSeconds: parsed.data.keyRotationGraceSeconds,
+    },
+    exemptActivities: new Set(parsed.data.exemptActivities),
+    identity,
+    operatorEvents: { ...defaultOperatorVerifiers(identity, policySets), ...options.operatorEvents },
+  };
+}

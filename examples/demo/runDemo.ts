@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { loadConfig } from '../../core/config/writConfig';
+import { exampleEnvironment } from '../examplePolicies';
+import { createWritClient } from '../../core/client/createWritClient';
+import { startDevServer, type DevServer } from '../../core/server/devServer';
+import { toConnectionOptions } from '../../core/server/temporalTarget';
+import { bundleGovernedWorkflows } from '../../worker/bundleGovernedWorkflows';
+import { startGovernedWorker } from '../worker/startExampleWorker';
+import { installRuntimeLogging } from '../../worker/runtimeLogging';
+import { DEMO_PRINCIPALS, DEMO_SCENARIOS } from './scenarios';
+import { describeSteps } from './describeSteps';
+import { OperatorConsole } from '../../core/operators/operatorConsole';
+import type { PendingApproval } from '../../core/protocol/operatorContract';
+
+async function waitForPending(operators: OperatorConsole, workflowId: string): Promise<PendingApproval> {
+  for (let i = 0; i < 600; i += 1) {
+    const pending = await operators.pendingOf(workflowId);
+    if (pending !== undefined) return pending;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${workflowId} never came to await approval`);
+}
+
+/** Options of the demo (`npm start -- [--keep-serving] [--data-dir D] [--verbose]`). */
+export interface DevOptions {
+  readonly keepServing: boolean;
+  readonly verbose?: boolean;
+  readonly dataDir?: string;
+}
+
+/**
+ * The main job: start the embedded Temporal server (unless configuration names another)
+ * and a governed worker, run the example workflows, and print every governed step.
+ */
+export async function runDev(options: DevOptions): Promise<number> {
+  const config = loadConfig({ env: exampleEnvironment(), ...(options.dataDir === undefined ? {} : { overrides: { dataDir: options.dataDir } }) });
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  installRuntimeLogging(options.verbose ? 'INFO' : 'ERROR');
+  let server: DevServer | undefined;
+  if (config.temporal.mode === 'embedded') {
+    say(`starting the Temporal dev server (data in ${join(config.dataDir, 'temporal')}) ...`);
+    server = await startDevServer({
+      dataDir: join(config.dataDir, 'temporal'),
+      searchAttributes: { WritStatus: 'Keyword', WritPrincipal: 'Keyword' },
+    });
+    say(`Temporal server at ${server.address}, Web UI at ${server.uiUrl ?? '(headless)'}`);
+  }
+  try {
+    say('bundling workflows and starting a governed worker ...');
+    const bundle = await bundleGovernedWorkflows(require.resolve('../workflows'));
+    const started = await startGovernedWorker(config, { ...(server ? { address: server.address } : {}), bundle });
+    started.stores.ledger.seedDemo();
+    started.stores.workspace.seedDemo();
+    const idp = started.governance.devIdentityProvider;
+    if (idp === undefined) throw new Error('the demo mints demo identities and needs the local identity provider (remove `identity` from writ.config.json)');
+    const connection = await Connection.connect(toConnectionOptions(config.temporal, server?.address));
+    const tokens = {
+      alice: await idp.mintToken({ principal: 'alice', groups: [...DEMO_PRINCIPALS.alice] }),
+      'support-agent': await idp.mintToken({ principal: 'support-agent', groups: [...DEMO_PRINCIPALS['support-agent']] }),
+    };
+    const runId = Date.now().toString(36);
+    const operators = new OperatorConsole(createWritClient({ connection, namespace: started.namespace, identityToken: tokens.alice }), idp, {
+      namespace: started.namespace,
+      controlTaskQueue: config.taskQueue,
+    });
+    const running = started.worker.run();
+    try {
+      for (const [index, scenario] of DEMO_SCENARIOS.entries()) {
+        const client = createWritClient({ connection, namespace: started.namespace, identityToken: tokens[scenario.principal] });
+        const handle = await client.workflow.start(scenario.workflowType, {
+          taskQueue: config.taskQueue,
+          workflowId: `demo-${runId}-${index + 1}-${scenario.workflowType}`,
+          args: [scenario.input],
+        });
+        say(`\n${index + 1}. ${scenario.title}`);
+        // The demo's operators approve what the run comes to await, as `writ approve` would.
+        for (const approver of scenario.approvers ?? []) {
+          const pending = await waitForPending(operators, handle.workflowId);
+          const answer = await operators.decide(handle.workflowId, approver, 'approve', 'demo');
+          say(`   ${approver.principal} approved ${pending.action} (${answer.approvals}/${answer.required})`);
+        }
+        let status = 'completed';
+        try {
+          await handle.result();
+        } catch (error) {
+          const cause = (error as { cause?: { type?: string } }).cause;
+          status = `failed (${cause?.type ?? (error as Error).message})`;
+        }
+        say(`   workflow ${handle.workflowId}: ${status}`);
+        for (const step of describeSteps(await handle.fetchHistory(), scenario.principal)) {
+          say(`   - ${step.action.padEnd(17)} ${step.decision.padEnd(6)} principal=${step.principal} policy=${step.policyVersion} artifact=${step.artifactId}`);
+          say(`     ${step.outcome}`);
+        }
+      }
+    } catch (error) {
+      started.worker.shutdown();
+      await running;
+      throw error;
+    }
+    const ui = server ? `${server.uiUrl ?? '(headless)'}${options.keepServing ? '' : ' (while `npm start -- --keep-serving` runs)'}` : "your cluster's UI";
+    say(`\nWhere to look:\n  Temporal Web UI: ${ui} (namespace ${started.namespace}, histories kept in ${server?.dbFile ?? 'the cluster'})\n  data directory:  ${config.dataDir}\n  keys (public set): ${join(config.keysDir, 'jwks.json')}`);
+    if (options.keepServing) {
+      say('\nserving; press Ctrl-C to stop');
+    } else {
+      started.worker.shutdown();
+    }
+    await running;
+    await connection.close();
+    await started.close();
+    return 0;
+  } finally {
+    await server?.stop();
+  }
+}

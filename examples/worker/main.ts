@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// A governed worker process for the example workflows. It connects to the server named
+// by configuration (WRIT_TEMPORAL_ADDRESS / writ.config.json) and runs until SIGTERM.
+import { loadConfig } from '../../core/config/writConfig';
+import { startGovernedWorker } from './startExampleWorker';
+import { exampleEnvironment } from '../examplePolicies';
+import { WORKER_READY_LINE } from '../../worker/workerProcess';
+
+async function main(): Promise<void> {
+  const config = loadConfig({ env: exampleEnvironment() });
+  const started = await startGovernedWorker(config);
+  process.stdout.write(`${WORKER_READY_LINE} task queue ${config.taskQueue} in namespace ${started.namespace}\n`);
+  try {
+    await started.worker.run();
+  } finally {
+    await started.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`writ worker: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,111 @@
+import { sign, type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sha256Digest } from '../../../core/canonical/digest';
+import type { Signer } from '../../../core/artifact/mintArtifact';
+import type { ExecutionFacts } from '../../../core/artifact/verify/executionFacts';
+import type { VerificationContext } from '../../../core/artifact/verifyArtifact';
+import { isWritError } from '../../../core/errors/writError';
+import { KeyStore } from '../../../core/keys/keyStore';
+import { TrustedKeySet } from '../../../core/keys/trustedKeySet';
+import type { ForgeTarget } from '../../support/forgeArtifact';
+
+/**
+ * A real key store in a temporary directory, its active signer and the trusted key set a
+ * verifier would build from the store's published JWKS. Nothing here is mocked.
+ */
+export interface RealKeys {
+  readonly signer: Signer;
+  readonly trusted: TrustedKeySet;
+  /** Removes the temporary directory. */
+  readonly dispose: () => void;
+}
+
+/** Creates a key store in a fresh temporary directory with one active Ed25519 key. */
+export async function createRealKeys(): Promise<RealKeys> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-artifact-keys-'));
+  const store = KeyStore.open(path.join(dir, 'keys'));
+  await store.ensureActive();
+  const signer = await store.loadSigningKey();
+  const trusted = TrustedKeySet.fromJwks(store.exportPublicJwks());
+  return { signer, trusted, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The policy digest the example artifacts are minted under. */
+export const ACTIVE_POLICY_DIGEST = sha256Digest('policy set in force');
+
+/** The execution every artifact in these tests is minted for, unless a test spoils it. */
+export const TARGET: ForgeTarget = {
+  namespace: 'writ',
+  taskQueue: 'writ-governed',
+  workflowId: 'transfer-42',
+  runId: '5b1c1b8e-6f8c-4d1e-9a3e-1f2a3b4c5d6e',
+  activityId: 'writ-step-1.1',
+  action: 'transferFunds',
+  args: [{ fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 777 }],
+  policyDigest: ACTIVE_POLICY_DIGEST,
+};
+
+/** The facts of the execution `TARGET` describes, on its first attempt. */
+export function factsFor(target: ForgeTarget, changes: Partial<ExecutionFacts> = {}): ExecutionFacts {
+  return {
+    namespace: target.namespace,
+    taskQueue: target.taskQueue,
+    workflowId: target.workflowId,
+    runId: target.runId,
+    activityId: target.activityId,
+    activityType: target.action,
+    attempt: 1,
+    args: target.args,
+    ...changes,
+  };
+}
+
+/** A verification context at `now` with zero skew and the configured maximum lifetime. */
+export function contextAt(trusted: TrustedKeySet, now: Date, changes: Partial<VerificationContext> = {}): VerificationContext {
+  return { keys: trusted, now, clockSkewSeconds: 0, maxLifetimeSeconds: 900, activePolicyDigest: ACTIVE_POLICY_DIGEST, ...changes };
+}
+
+/** base64url of the UTF-8 JSON text of `value`. */
+export function encodeJson(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+}
+
+/** The JSON payload of a compact JWS, decoded without any check. */
+export function payloadOf(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/**
+ * Signs `header.payload` with an Ed25519 key directly through node:crypto, so headers jose
+ * would refuse to produce (`b64: false` without `crit`, embedded `jwk`) still carry a
+ * genuine signature and only the header itself is wrong.
+ */
+export function signCompactEd25519(header: Record<string, unknown>, payload: unknown, key: KeyObject): string {
+  const signingInput = `${encodeJson(header)}.${encodeJson(payload)}`;
+  return `${signingInput}.${sign(null, Buffer.from(signingInput, 'ascii'), key).toString('base64url')}`;
+}
+
+/**
+ * The WritError code `action` rejects with, 'NO_ERROR' when it resolves, or the thrown
+ * value itself when it is not a WritError (so jest prints what really happened).
+ */
+export async function rejectionCode(action: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await action();
+    return 'NO_ERROR';
+  } catch (error) {
+    return isWritError(error) ? error.code : error;
+  }
+}
+
+/** The thrown value of `action`, or undefined when it resolves. */
+export async function rejectionOf(action: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await action();
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}

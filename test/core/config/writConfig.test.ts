@@ -1,0 +1,177 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CONFIG_FILE, loadConfig } from '../../../core/config/writConfig';
+import { WritError } from '../../../core/errors/writError';
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+});
+
+/** A fresh project directory, optionally with a writ.config.json holding `config`. */
+function project(config?: unknown): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-config-'));
+  roots.push(root);
+  if (config !== undefined) fs.writeFileSync(path.join(root, CONFIG_FILE), typeof config === 'string' ? config : JSON.stringify(config));
+  return root;
+}
+
+/** The WritError `loadConfig` throws for these options; fails the test with whatever else happened. */
+function configError(options: Parameters<typeof loadConfig>[0]): WritError {
+  let thrown: unknown;
+  try {
+    loadConfig(options);
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(WritError);
+  return thrown as WritError;
+}
+
+describe('loadConfig', () => {
+  describe('when there is no configuration file and no environment', () => {
+    it('gives the embedded defaults with every path absolute under projectRoot', () => {
+      const root = project();
+      const config = loadConfig({ projectRoot: root, env: {} });
+      expect(config).toEqual({
+        projectRoot: root,
+        dataDir: path.join(root, '.writ'),
+        keysDir: path.join(root, '.writ', 'keys'),
+        policiesDir: path.join(root, 'policies'),
+        temporal: { mode: 'embedded' },
+        taskQueue: 'writ-governed',
+        artifacts: { ttlSeconds: 60, clockSkewSeconds: 5, maxLifetimeSeconds: 900 },
+        exemptActivities: [],
+        workerBuildId: 'writ-dev',
+      });
+      expect(path.isAbsolute(config.dataDir)).toBe(true);
+    });
+
+    it('resolves a relative projectRoot to an absolute one', () => {
+      const root = project();
+      const relative = path.relative(process.cwd(), root);
+      expect(loadConfig({ projectRoot: relative, env: {} }).dataDir).toBe(path.join(root, '.writ'));
+    });
+  });
+
+  describe('when writ.config.json sets paths', () => {
+    it('resolves relative paths against projectRoot, keeps absolute ones, and puts keys under the data dir', () => {
+      const elsewhere = project();
+      const root = project({ dataDir: 'state', policiesDir: path.join(elsewhere, 'rules') });
+      const config = loadConfig({ projectRoot: root, env: {} });
+      expect(config.dataDir).toBe(path.join(root, 'state'));
+      expect(config.keysDir).toBe(path.join(root, 'state', 'keys'));
+      expect(config.policiesDir).toBe(path.join(elsewhere, 'rules'));
+    });
+
+    it('resolves an explicit keysDir against projectRoot rather than the data dir', () => {
+      const root = project({ dataDir: 'state', keysDir: 'secrets/keys' });
+      expect(loadConfig({ projectRoot: root, env: {} }).keysDir).toBe(path.join(root, 'secrets', 'keys'));
+    });
+  });
+
+  describe('when the configuration has keys Writ does not know', () => {
+    it('refuses it as CONFIG_INVALID, listing an issue for each place', () => {
+      const root = project({ dataDir: 'state', colour: 'blue', artifacts: { ttlSeconds: 30, lifetime: 60 } });
+      const error = configError({ projectRoot: root, env: {} });
+      expect(error.code).toBe('CONFIG_INVALID');
+      expect(error.issues.map((issue) => issue.path).sort()).toEqual(['', 'artifacts']);
+    });
+
+    it('refuses an unknown key in the temporal target as CONFIG_INVALID', () => {
+      const root = project({ temporal: { mode: 'embedded', port: 7233 } });
+      const error = configError({ projectRoot: root, env: {} });
+      expect(error.code).toBe('CONFIG_INVALID');
+      expect(error.issues.map((issue) => issue.path)).toEqual(['temporal']);
+    });
+  });
+
+  describe('when environment variables override settings', () => {
+    it('takes WRIT_DATA_DIR over the file and moves the default keys dir with it', () => {
+      const root = project({ dataDir: 'from-file' });
+      const config = loadConfig({ projectRoot: root, env: { WRIT_DATA_DIR: 'from-env' } });
+      expect(config.dataDir).toBe(path.join(root, 'from-env'));
+      expect(config.keysDir).toBe(path.join(root, 'from-env', 'keys'));
+    });
+
+    it('takes WRIT_TASK_QUEUE, WRIT_POLICIES_DIR and WRIT_KEYS_DIR', () => {
+      const root = project();
+      const config = loadConfig({ projectRoot: root, env: { WRIT_TASK_QUEUE: 'q2', WRIT_POLICIES_DIR: 'p2', WRIT_KEYS_DIR: '/etc/writ/keys' } });
+      expect([config.taskQueue, config.policiesDir, config.keysDir]).toEqual(['q2', path.join(root, 'p2'), '/etc/writ/keys']);
+    });
+
+    it('ignores an override set to the empty string', () => {
+      const root = project({ dataDir: 'from-file' });
+      expect(loadConfig({ projectRoot: root, env: { WRIT_DATA_DIR: '' } }).dataDir).toBe(path.join(root, 'from-file'));
+    });
+
+    it('switches to an external Temporal target with WRIT_TEMPORAL_ADDRESS, in namespace writ by default', () => {
+      const root = project();
+      const config = loadConfig({ projectRoot: root, env: { WRIT_TEMPORAL_ADDRESS: 'temporal.internal:7233' } });
+      expect(config.temporal).toEqual({ mode: 'external', address: 'temporal.internal:7233', namespace: 'writ' });
+    });
+
+    // Known bug: config/writConfig.ts reads WRIT_NAMESPACE from process.env instead of the
+    // `env` passed in, so an explicit env's namespace is ignored. Remove `.failing` once fixed.
+    it('takes the namespace from WRIT_NAMESPACE of the env it is given', () => {
+      const root = project();
+      const config = loadConfig({ projectRoot: root, env: { WRIT_TEMPORAL_ADDRESS: 'temporal.internal:7233', WRIT_NAMESPACE: 'payments' } });
+      expect(config.temporal).toEqual({ mode: 'external', address: 'temporal.internal:7233', namespace: 'payments' });
+    });
+  });
+
+  describe('when the artifact window is weakened beyond its caps', () => {
+    it.each<[string, Record<string, number>, string]>([
+      ['ttlSeconds over 900', { ttlSeconds: 901 }, 'artifacts.ttlSeconds'],
+      ['maxLifetimeSeconds over 900', { maxLifetimeSeconds: 3600 }, 'artifacts.maxLifetimeSeconds'],
+      ['clockSkewSeconds over 60', { clockSkewSeconds: 61 }, 'artifacts.clockSkewSeconds'],
+    ])('refuses %s as CONFIG_INVALID', (_kind, artifacts, issuePath) => {
+      const root = project({ artifacts });
+      const error = configError({ projectRoot: root, env: {} });
+      expect(error.code).toBe('CONFIG_INVALID');
+      expect([...new Set(error.issues.map((issue) => issue.path))]).toEqual([issuePath]);
+    });
+
+    it('refuses a ttl longer than the lifetime the enforcement point accepts', () => {
+      const root = project({ artifacts: { ttlSeconds: 120, maxLifetimeSeconds: 60 } });
+      const error = configError({ projectRoot: root, env: {} });
+      expect(error.code).toBe('CONFIG_INVALID');
+      expect(error.issues.map((issue) => issue.path)).toEqual(['artifacts.ttlSeconds']);
+    });
+
+    it('accepts ttlSeconds of exactly 900', () => {
+      const root = project({ artifacts: { ttlSeconds: 900 } });
+      expect(loadConfig({ projectRoot: root, env: {} }).artifacts).toEqual({ ttlSeconds: 900, clockSkewSeconds: 5, maxLifetimeSeconds: 900 });
+    });
+  });
+
+  describe('when the configuration file cannot be used', () => {
+    it('refuses an explicit file that does not exist as CONFIG_INVALID', () => {
+      const root = project();
+      expect(configError({ projectRoot: root, file: path.join(root, 'nope.json'), env: {} }).code).toBe('CONFIG_INVALID');
+    });
+
+    it('reads an explicit file that exists instead of writ.config.json', () => {
+      const root = project({ taskQueue: 'from-default-file' });
+      const file = path.join(root, 'other.json');
+      fs.writeFileSync(file, JSON.stringify({ taskQueue: 'from-explicit-file' }));
+      expect(loadConfig({ projectRoot: root, file, env: {} }).taskQueue).toBe('from-explicit-file');
+    });
+
+    it('refuses a file that is not JSON as CONFIG_INVALID', () => {
+      expect(configError({ projectRoot: project('{ "dataDir": '), env: {} }).code).toBe('CONFIG_INVALID');
+    });
+
+    it.each([['an array', '[]'], ['a string', '"writ"']])('refuses a file holding %s as CONFIG_INVALID', (_kind, text) => {
+      expect(configError({ projectRoot: project(text), env: {} }).code).toBe('CONFIG_INVALID');
+    });
+
+    // Known bug: config/writConfig.ts passes the parsed value to Object.assign without
+    // checking it is an object, so a file holding `null` throws a TypeError, not
+    // CONFIG_INVALID. Remove `.failing` once fixed.
+    it('refuses a file holding null as CONFIG_INVALID', () => {
+      expect(configError({ projectRoot: project('null'), env: {} }).code).toBe('CONFIG_INVALID');
+    });
+  });
+});

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { decodeProtectedHeader, decodeJwt } from 'jose';
+import { WritError, type WritErrorCode } from '../../../core/errors/writError';
+import {
+  DEFAULT_DEV_TOKEN_TTL_SECONDS,
+  DEV_IDENTITY_ISSUER,
+  DevIdentityProvider,
+  MAX_DEV_TOKEN_TTL_SECONDS,
+  WRIT_IDENTITY_AUDIENCE,
+} from '../../../core/identity/devIdentityProvider';
+
+const NOW = new Date('2030-01-02T03:04:05.000Z');
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-dev-idp-'));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+async function codeOf(action: () => Promise<unknown>): Promise<WritErrorCode | 'NO_ERROR' | 'NOT_A_WRIT_ERROR'> {
+  try {
+    await action();
+    return 'NO_ERROR';
+  } catch (error) {
+    return error instanceof WritError ? error.code : 'NOT_A_WRIT_ERROR';
+  }
+}
+
+describe('DevIdentityProvider', () => {
+  describe('when first used', () => {
+    it('creates nothing on open, then makes its key and publishes jwks.json at jwksPath', async () => {
+      const dir = path.join(root, 'fresh');
+      const provider = DevIdentityProvider.open(dir);
+      expect(fs.existsSync(dir)).toBe(false);
+      expect(provider.publicJwks()).toEqual({ keys: [] });
+      const kid = await provider.ensureKey();
+      expect(await provider.ensureKey()).toBe(kid);
+      expect(provider.jwksPath).toBe(path.join(dir, 'jwks.json'));
+      const published = JSON.parse(fs.readFileSync(provider.jwksPath, 'utf8')) as { keys: Array<Record<string, unknown>> };
+      expect(published).toEqual(provider.publicJwks());
+      expect(published.keys.map((key) => key.kid)).toEqual([kid]);
+      expect(published.keys.every((key) => !('d' in key))).toBe(true);
+    });
+  });
+
+  describe('when minting a token', () => {
+    it('signs a JWT with the documented header and claims', async () => {
+      const provider = DevIdentityProvider.open(path.join(root, 'mint'), { clock: () => NOW });
+      const token = await provider.mintToken({ principal: 'alice', groups: ['payments'], ttlSeconds: 120 });
+      const kid = provider.publicJwks().keys[0]?.kid;
+      expect(decodeProtectedHeader(token)).toEqual({ alg: 'EdDSA', typ: 'JWT', kid });
+      const iat = NOW.getTime() / 1000;
+      expect(decodeJwt(token)).toEqual({
+        iss: DEV_IDENTITY_ISSUER,
+        aud: WRIT_IDENTITY_AUDIENCE,
+        sub: 'alice',
+        groups: ['payments'],
+        iat,
+        exp: iat + 120,
+        jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
+    });
+
+    it('defaults to one hour and no groups, with a fresh jti each time', async () => {
+      const provider = DevIdentityProvider.open(path.join(root, 'defaults'), { clock: () => NOW });
+      const first = decodeJwt(await provider.mintToken({ principal: 'bob' }));
+      const second = decodeJwt(await provider.mintToken({ principal: 'bob' }));
+      expect(first.exp).toBe(NOW.getTime() / 1000 + DEFAULT_DEV_TOKEN_TTL_SECONDS);
+      expect(first.groups).toEqual([]);
+      expect(first.jti).not.toBe(second.jti);
+    });
+  });
+
+  describe('when the request is malformed', () => {
+    const provider = DevIdentityProvider.open(path.join(root, 'bad'), { clock: () => NOW });
+    it.each<[string, unknown]>([
+      ['an empty principal', { principal: '' }],
+      ['a lifetime over one day', { principal: 'a', ttlSeconds: MAX_DEV_TOKEN_TTL_SECONDS + 1 }],
+      ['a zero lifetime', { principal: 'a', ttlSeconds: 0 }],
+      ['a fractional lifetime', { principal: 'a', ttlSeconds: 1.5 }],
+      ['groups that are not strings', { principal: 'a', groups: [1] }],
+      ['an unknown member', { principal: 'a', admin: true }],
+    ])('refuses %s with INPUT_INVALID', async (_kind, request) => {
+      expect(await codeOf(() => provider.mintToken(request as { principal: string }))).toBe('INPUT_INVALID');
+    });
+  });
+});

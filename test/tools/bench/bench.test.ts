@@ -1,0 +1,189 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+// The benchmark as users run it (`npm run bench -- ...` runs this file after a build).
+// These tests check that it runs on tiny sizes and what it prints, never how fast
+// anything is: performance is measured by the benchmark, not asserted by tests.
+const BENCH = resolve(__dirname, '../../../dist/tools/bench/main.js');
+
+/** The micro-benchmarks the README documents, in the order they are reported. */
+const MICRO_NAMES = ['validate+decide', 'mint', 'authorize', 'verify', 'digest-small', 'digest-64KiB', 'identity-verify', 'standing-check', 'receipt-mint'];
+const VARIANTS = ['ungoverned', 'two-activity', 'two-activity-same-bytes', 'governed'];
+
+interface BenchRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function bench(args: string[], timeoutMs: number): Promise<BenchRun> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`bench did not finish in ${timeoutMs} ms:\n${stderr}`));
+    }, timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, stdout, stderr });
+    });
+  });
+}
+
+/** stdout must be exactly one JSON document; anything else fails here, with the output. */
+function parseReport(run: BenchRun): Record<string, any> {
+  expect({ code: run.code, stderrTail: run.code === 0 ? '' : run.stderr.slice(-2000) }).toEqual({ code: 0, stderrTail: '' });
+  return JSON.parse(run.stdout) as Record<string, any>;
+}
+
+const TINY = ['--iterations', '20', '--warmup-iterations', '2'];
+
+beforeAll(() => {
+  if (!existsSync(BENCH)) throw new Error(`${BENCH} is missing: run \`npm run build\` (npm test does)`);
+});
+
+describe('npm run bench -- --json', () => {
+  describe('when every section runs on tiny sizes', () => {
+    let report: Record<string, any>;
+
+    beforeAll(async () => {
+      report = parseReport(await bench(['--json', '--workflows', '2', '--steps', '2', '--rounds', '1', '--warmup-workflows', '1', '--audit-steps', '10', ...TINY], 240_000));
+    }, 250_000);
+
+    it('names the document, the command that reproduces it, the machine and the versions', () => {
+      expect(report['schema']).toBe('writ-bench/1');
+      expect(report['command']).toBe('npm run bench -- --workflows 2 --steps 2 --warmup-workflows 1 --rounds 1 --audit-steps 10 --iterations 20 --warmup-iterations 2 --json');
+      expect(new Date(report['startedAt']).toISOString()).toBe(report['startedAt']);
+      expect(report['machine']).toEqual({
+        platform: expect.any(String),
+        release: expect.any(String),
+        arch: expect.any(String),
+        cpuModel: expect.any(String),
+        cpus: expect.any(Number),
+        totalMemoryMiB: expect.any(Number),
+        loadAverageAtStart: expect.any(Number),
+      });
+      for (const name of ['writ', 'node', 'v8', 'openssl', 'temporalCli', 'temporalSdk', 'cedarWasm', 'cedar', 'jose', 'zod']) {
+        expect([name, typeof report['versions'][name], report['versions'][name] === '']).toEqual([name, 'string', false]);
+      }
+      expect(report['config']).toEqual({ workflows: 2, steps: 2, warmupWorkflows: 1, rounds: 1, auditSteps: 10, iterations: 20, warmupIterations: 2 });
+    });
+
+    it('reports every micro-benchmark with p50 <= p99 in microseconds', () => {
+      const micro = report['micro'];
+      expect(micro).toMatchObject({ status: 'measured', iterations: 20, warmupIterations: 2, passes: 5, argumentBytes: { small: expect.any(Number) } });
+      expect(micro.argumentBytes.large).toBeGreaterThanOrEqual(64 * 1024);
+      expect(micro.results.map((result: { name: string }) => result.name)).toEqual(MICRO_NAMES);
+      for (const result of micro.results) {
+        expect(result).toEqual({
+          name: expect.any(String),
+          description: expect.any(String),
+          iterations: 20,
+          p50Us: expect.any(Number),
+          p99Us: expect.any(Number),
+          meanUs: expect.any(Number),
+          cpuUs: expect.any(Number),
+        });
+        expect(result.p50Us).toBeLessThanOrEqual(result.p99Us);
+      }
+    });
+
+    it('reports the four variants over the same N x K steps, and their ratios', () => {
+      const e2e = report['e2e'];
+      expect(e2e).toMatchObject({ status: 'measured', workflows: 2, stepsPerWorkflow: 2, warmupWorkflows: 1, rounds: 1 });
+      expect(Object.keys(e2e.variants)).toEqual(VARIANTS);
+      for (const name of VARIANTS) {
+        const variant = e2e.variants[name];
+        expect(variant).toEqual({
+          steps: 4,
+          seconds: expect.any(Number),
+          stepsPerSecond: expect.any(Number),
+          stepLatencyMs: { p50: expect.any(Number), p99: expect.any(Number), mean: expect.any(Number) },
+          cpuMsPerStep: { bench: expect.any(Number), server: expect.anything() },
+          historyBytesPerStep: expect.any(Number),
+        });
+        expect(variant.stepsPerSecond).toBeGreaterThan(0);
+        expect(variant.stepLatencyMs.p50).toBeLessThanOrEqual(variant.stepLatencyMs.p99);
+      }
+      expect(e2e.ratios).toEqual({
+        governedOverTwoActivity: expect.any(Number),
+        governedOverTwoActivitySameBytes: expect.any(Number),
+        governedOverUngoverned: expect.any(Number),
+      });
+    });
+
+    it('measures the bytes a governed step carries, from a real artifact and receipt', () => {
+      const sizes = report['e2e'].sameBytes;
+      expect(sizes).toEqual({ identityToken: expect.any(Number), authorizeResult: expect.any(Number), artifact: expect.any(Number), receipt: expect.any(Number) });
+      // A compact JWS each: the identity token, the artifact (inside the authorize result, with its summary) and the receipt.
+      expect(sizes.identityToken).toBeGreaterThan(100);
+      expect(sizes.receipt).toBeGreaterThan(100);
+      expect(sizes.artifact).toBeGreaterThan(sizes.receipt);
+      expect(sizes.authorizeResult).toBeGreaterThan(sizes.artifact + 100);
+    });
+
+    it('makes two-activity-same-bytes record what a governed step records, and two-activity far less', () => {
+      const { variants, sameBytes } = report['e2e'];
+      const historyBytes = (name: string): number => variants[name].historyBytesPerStep;
+      const carried = sameBytes.identityToken + sameBytes.authorizeResult + sameBytes.artifact + sameBytes.receipt;
+      // What the same-bytes step adds to the two-activity step is what it was given to carry (give or take field names and framing).
+      const added = historyBytes('two-activity-same-bytes') - historyBytes('two-activity');
+      expect(added).toBeGreaterThan(0.9 * carried);
+      expect(added).toBeLessThan(1.1 * carried);
+      // Close to the governed step (which also pays, once per workflow, for its identity check: a larger share at K = 2).
+      expect(Math.abs(historyBytes('two-activity-same-bytes') / historyBytes('governed') - 1)).toBeLessThan(0.15);
+      expect(historyBytes('two-activity')).toBeLessThan(0.5 * historyBytes('governed'));
+    });
+
+    it('audits the governed history it left (at least --audit-steps steps) and finds nothing wrong with it', () => {
+      // 2 measured + 1 warm-up governed workflows of 2 steps leave 6 steps; 2 more workflows reach 10.
+      expect(report['audit']).toEqual({
+        status: 'measured',
+        runs: 5,
+        steps: 10,
+        artifactsVerified: 10,
+        receiptsVerified: 10,
+        passed: true,
+        findings: 0,
+        seconds: expect.any(Number),
+        artifactsPerSecond: expect.any(Number),
+        replay: false,
+      });
+    });
+
+    it('judges the three targets of the issue', () => {
+      expect(report['targets']).toEqual([
+        { name: expect.stringMatching(/two-activity/), target: '>= 0.9', value: expect.any(Number), met: expect.any(Boolean) },
+        { name: expect.stringMatching(/^authorize/), target: '< 300', value: expect.any(Number), met: expect.any(Boolean) },
+        { name: expect.stringMatching(/verification/), target: '< 350', value: expect.any(Number), met: expect.any(Boolean) },
+      ]);
+    });
+  });
+
+  describe('when only the micro-benchmarks run', () => {
+    it('marks the end-to-end section skipped and leaves its target unjudged', async () => {
+      const report = parseReport(await bench(['--json', '--only', 'micro', ...TINY], 120_000));
+      expect(report['e2e']).toEqual({ status: 'skipped', reason: '--only micro' });
+      expect(report['audit']).toEqual({ status: 'skipped', reason: '--only micro' });
+      expect(report['targets'][0]).toMatchObject({ value: null, met: null });
+      expect(report['micro'].status).toBe('measured');
+    }, 130_000);
+  });
+
+  describe('when an option is out of range', () => {
+    it('fails with CONFIG_INVALID before measuring anything, and prints nothing on stdout', async () => {
+      const run = await bench(['--json', '--workflows', '0', '--steps', 'many'], 30_000);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/CONFIG_INVALID/);
+      expect(run.stderr).toMatch(/--workflows/);
+      expect(run.stderr).toMatch(/--steps/);
+    }, 40_000);
+  });
+});

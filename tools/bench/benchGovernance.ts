@@ -1,0 +1,81 @@
+import path from 'node:path';
+import type { GovernanceDeps } from '../../activities/governanceDeps';
+import type { Signer } from '../../core/artifact/mintArtifact';
+import { DevIdentityProvider, DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../../core/identity/devIdentityProvider';
+import { IdentityVerifier } from '../../core/identity/identityVerifier';
+import { KeyStore, type KeyRecord } from '../../core/keys/keyStore';
+import { GovernanceStore } from '../../core/operators/governanceStore';
+import { TrustedKeySet } from '../../core/keys/trustedKeySet';
+import { PolicySource } from '../../core/policy/policySource';
+import type { GovernedBundle } from '../../worker/bundleGovernedWorkflows';
+import { governanceDeps } from '../../worker/createGovernedWorker';
+import { BENCH_PRINCIPAL, createBenchActions, type BenchActions } from './benchActions';
+import { projectRoot } from './projectRoot';
+
+/** The benchmark's Cedar policy set (`bench/policies/`), found from source or build. */
+export const BENCH_POLICIES_DIR = path.join(projectRoot(), 'tools', 'bench', 'policies');
+
+/** Identity tokens outlive any benchmark run: authorize verifies the same token every step. */
+const TOKEN_TTL_SECONDS = 4 * 3600;
+
+/** Real keys, identity and policies in the run's data directory, shared by every phase. */
+export interface BenchGovernance {
+  readonly actions: BenchActions;
+  readonly signer: Signer;
+  readonly trustedKeys: TrustedKeySet;
+  readonly identity: IdentityVerifier;
+  readonly policies: PolicySource;
+  /** Revocations and the kill switch (empty: nothing is revoked), consulted every step. */
+  readonly governance: GovernanceStore;
+  /** A verified-identity token for the bench principal. */
+  readonly identityToken: string;
+  /** The signing keys with their signing periods, as an auditor receives them. */
+  keyRecords(): KeyRecord[];
+  /** The deps a governed worker builds, over the given bundle's digest. */
+  deps(workflows: Pick<GovernedBundle, 'codeDigest'>): GovernanceDeps;
+  close(): void;
+}
+
+/**
+ * Sets up governance exactly as a worker would have it: an Ed25519 key in a key store,
+ * the development identity provider and a verifier trusting it, and the bench policy set
+ * loaded (validated, preparsed) by a PolicySource. Nothing is mocked.
+ */
+export async function openBenchGovernance(dataDir: string): Promise<BenchGovernance> {
+  const keyStore = KeyStore.open(path.join(dataDir, 'keys'));
+  await keyStore.ensureActive();
+  const idp = DevIdentityProvider.open(path.join(dataDir, 'idp'));
+  await idp.ensureKey();
+  const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath });
+  const signer = await keyStore.loadSigningKey();
+  const trustedKeys = TrustedKeySet.fromJwks(keyStore.exportPublicJwks());
+  const policies = PolicySource.load(BENCH_POLICIES_DIR);
+  const governance = GovernanceStore.open(path.join(dataDir, 'governance.sqlite'));
+  const identityToken = await idp.mintToken({ principal: BENCH_PRINCIPAL.principal, groups: [...BENCH_PRINCIPAL.groups], ttlSeconds: TOKEN_TTL_SECONDS });
+  const actions = createBenchActions();
+  return {
+    actions,
+    signer,
+    trustedKeys,
+    identity,
+    policies,
+    governance,
+    identityToken,
+    keyRecords: () => keyStore.exportKeyRecords(),
+    deps: (workflows) =>
+      governanceDeps({
+        workflows: { bundle: { code: '' }, codeDigest: workflows.codeDigest },
+        actions,
+        policies,
+        signer: async () => signer,
+        trustedKeys,
+        identity,
+        governance,
+        workerBuildId: 'writ-bench',
+      }),
+    close: () => {
+      policies.close();
+      governance.close();
+    },
+  };
+}

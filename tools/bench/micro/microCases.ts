@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { decideAuthorization, type PermittedRequest } from '../../../activities/decideAuthorization';
+import { mintAuthorization, type AuthorizingRun } from '../../../activities/mintAuthorization';
+import { intentDigest } from '../../../core/artifact/intentDigest';
+import type { ExecutionFacts } from '../../../core/artifact/verify/executionFacts';
+import { verifyArtifact } from '../../../core/artifact/verifyArtifact';
+import { sha256Digest } from '../../../core/canonical/digest';
+import type { AuthorizeRequest } from '../../../core/protocol/authorizeContract';
+import { mintReceipt } from '../../../core/receipt/mintReceipt';
+import { BENCH_ACTION } from '../benchActions';
+import type { BenchGovernance } from '../benchGovernance';
+import { argumentOfSize, SMALL_ARGUMENT } from './sampleArguments';
+import type { MicroCase } from './timeIterations';
+
+/** The size of the large argument the digest benchmark hashes. */
+export const LARGE_ARGUMENT_BYTES = 64 * 1024;
+
+/** The micro-benchmarks and what they measured over. */
+export interface MicroSuite {
+  readonly cases: readonly MicroCase[];
+  /** Canonical JSON size of the small and the large argument, in bytes. */
+  readonly argumentBytes: { readonly small: number; readonly large: number };
+}
+
+/**
+ * The decision-path micro-benchmarks, over the production functions themselves (the
+ * halves of `writ.authorize`, the enforcement point's `verifyArtifact`, the receipt
+ * signer) with real keys, a real identity token and the bench policy set. The first six
+ * are the issue's list; `identity-verify`, `standing-check` and `receipt-mint` are the other per-step costs
+ * a governed step pays, reported so the end-to-end figures can be explained.
+ */
+export async function buildMicroSuite(governance: BenchGovernance): Promise<MicroSuite> {
+  // A fixed clock: the artifact verified below stays inside its window however long the run.
+  const now = new Date();
+  const deps = { ...governance.deps({ codeDigest: sha256Digest('writ-bench-micro') }), clock: () => now };
+  const identity = await governance.identity.verify(governance.identityToken);
+  const run: AuthorizingRun = { namespace: 'writ', taskQueue: 'writ-bench-micro', workflowId: 'bench-micro', runId: randomUUID(), workflowType: 'governedSteps' };
+  const request: AuthorizeRequest = {
+    action: BENCH_ACTION,
+    args: [SMALL_ARGUMENT],
+    stepId: 'writ-step-1',
+    activityId: 'writ-step-1.1',
+    identityToken: governance.identityToken,
+    lineage: { sequence: 1, previous: null, parent: null },
+  };
+  const permit = async (): Promise<PermittedRequest> => {
+    const decided = await decideAuthorization(deps, identity, request);
+    if (decided.kind !== 'permit') throw new Error(`the bench policy must permit ${BENCH_ACTION} outright, got ${decided.kind}`);
+    return decided;
+  };
+  const permitted = await permit();
+  const minted = await mintAuthorization(deps, identity, run, permitted, request, governance.signer);
+  const facts: ExecutionFacts = { ...run, activityId: request.activityId, activityType: BENCH_ACTION, attempt: 1, args: request.args };
+  const large = argumentOfSize(LARGE_ARGUMENT_BYTES);
+  const largeArgs = [large.value];
+  // What the enforcement point builds for every execution it checks.
+  const verificationContext = () => ({
+    keys: governance.trustedKeys,
+    now: deps.clock(),
+    clockSkewSeconds: deps.window.clockSkewSeconds,
+    maxLifetimeSeconds: deps.window.maxLifetimeSeconds,
+    activePolicyDigest: deps.policies.current().policySet.digest,
+  });
+  const resultDigest = sha256Digest('benchmark result');
+
+  const cases: MicroCase[] = [
+    {
+      name: 'validate+decide',
+      description: 'input validation (strict zod) + resource + Cedar decision',
+      run: permit,
+    },
+    {
+      name: 'mint',
+      description: 'argument and policy-input digests + claims check + Ed25519 JWS',
+      run: () => mintAuthorization(deps, identity, run, permitted, request, governance.signer),
+    },
+    {
+      name: 'authorize',
+      description: 'validate + decide + mint (writ.authorize without the identity check)',
+      run: async () => mintAuthorization(deps, identity, run, await permit(), request, governance.signer),
+    },
+    {
+      name: 'verify',
+      description: 'enforcement point: decode, signature, claims, window, bindings, policy current',
+      run: () => verifyArtifact(minted.token, facts, verificationContext()),
+    },
+    {
+      name: 'digest-small',
+      description: `canonical argument digest, ${Buffer.byteLength(JSON.stringify(SMALL_ARGUMENT))} B argument`,
+      run: () => intentDigest(BENCH_ACTION, request.args),
+    },
+    {
+      name: 'digest-64KiB',
+      description: `canonical argument digest, ${large.canonicalBytes} B argument`,
+      run: () => intentDigest(BENCH_ACTION, largeArgs),
+    },
+    {
+      name: 'identity-verify',
+      description: 'identity token (JWT) verification, once per writ.authorize',
+      run: () => governance.identity.verify(governance.identityToken),
+    },
+    {
+      name: 'standing-check',
+      description: 'kill switch and revocation lookup, once in writ.authorize and once at enforcement',
+      run: () => deps.governance.requireStanding(run.namespace, run.runId),
+    },
+    {
+      name: 'receipt-mint',
+      description: 'execution receipt signed after the action',
+      run: () =>
+        mintReceipt(
+          { artifactId: minted.claims.jti, artifactDigest: minted.digest, runId: run.runId, activityId: request.activityId, attempt: 1, outcome: 'completed', resultDigest },
+          governance.signer,
+          now,
+        ),
+    },
+  ];
+  return { cases, argumentBytes: { small: Buffer.byteLength(JSON.stringify(SMALL_ARGUMENT)), large: large.canonicalBytes } };
+}

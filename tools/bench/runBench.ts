@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startDevServer, type DevServer } from '../../core/server/devServer';
+import { findTemporalCli } from '../../core/server/findTemporalCli';
+import { installRuntimeLogging } from '../../worker/runtimeLogging';
+import { runAuditBench, type AuditReport } from './audit/runAuditBench';
+import type { BenchOptions } from './benchOptions';
+import { openBenchGovernance } from './benchGovernance';
+import { runE2e, type E2eReport } from './e2e/runE2e';
+import { collectVersions, describeMachine } from './machine';
+import { runMicro, type MicroReport } from './micro/runMicro';
+import { BENCH_REPORT_SCHEMA, judgeTargets, type BenchReport, type Section } from './report';
+import { round } from './stats';
+
+/**
+ * Runs the benchmark: the decision-path micro-benchmarks in this process, then (on a dev
+ * server it starts itself, in a fresh data directory) the four end-to-end variants, then
+ * the offline audit of the governed history they left, and returns the report. Progress goes to `progress`, never to stdout,
+ * so `--json` output stays one document. The data directory is removed afterwards unless
+ * it was given or `keepData` is set.
+ */
+export async function runBench(options: BenchOptions, progress: (line: string) => void): Promise<BenchReport> {
+  const startedAt = new Date();
+  const machine = describeMachine();
+  const cli = findTemporalCli(options.temporalCli === undefined ? {} : { configured: options.temporalCli });
+  const versions = collectVersions(cli);
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'writ-bench-'));
+  installRuntimeLogging('ERROR');
+  const governance = await openBenchGovernance(dataDir);
+  let server: DevServer | undefined;
+  try {
+    let micro: Section<MicroReport> = { status: 'skipped', reason: '--only e2e' };
+    if (options.only !== 'e2e') {
+      micro = { status: 'measured', ...(await runMicro(governance, options, progress)) };
+    }
+    let e2e: Section<E2eReport> = { status: 'skipped', reason: '--only micro' };
+    let audit: AuditReport = { status: 'skipped', reason: options.only === 'micro' ? '--only micro' : '--audit-steps 0' };
+    if (options.only !== 'micro') {
+      progress(`e2e: starting a Temporal dev server in ${path.join(dataDir, 'temporal')}`);
+      server = await startDevServer({
+        dataDir: path.join(dataDir, 'temporal'),
+        cliPath: cli,
+        headless: true,
+        searchAttributes: { WritStatus: 'Keyword', WritPrincipal: 'Keyword' },
+      });
+      const target = { address: server.address, namespace: server.namespace };
+      const outcome = await runE2e(governance, { ...options, ...target, serverPid: server.pid }, progress);
+      e2e = { status: 'measured', ...outcome.report };
+      if (options.auditSteps > 0) {
+        audit = await runAuditBench({ ...target, workflowIds: outcome.governedWorkflowIds, stepsPerWorkflow: options.steps, governance }, progress);
+      }
+    }
+    return {
+      schema: BENCH_REPORT_SCHEMA,
+      startedAt: startedAt.toISOString(),
+      durationSeconds: round((Date.now() - startedAt.getTime()) / 1000),
+      command: reproducingCommand(options),
+      machine,
+      versions,
+      config: {
+        workflows: options.workflows,
+        steps: options.steps,
+        warmupWorkflows: options.warmupWorkflows,
+        rounds: options.rounds,
+        auditSteps: options.auditSteps,
+        iterations: options.iterations,
+        warmupIterations: options.warmupIterations,
+      },
+      micro,
+      e2e,
+      audit,
+      targets: judgeTargets(micro, e2e),
+    };
+  } finally {
+    await server?.stop();
+    governance.close();
+    if (options.dataDir === undefined && !options.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The command line that runs the same measurement again. */
+function reproducingCommand(options: BenchOptions): string {
+  const args = [
+    `--workflows ${options.workflows}`,
+    `--steps ${options.steps}`,
+    `--warmup-workflows ${options.warmupWorkflows}`,
+    `--rounds ${options.rounds}`,
+    `--audit-steps ${options.auditSteps}`,
+    `--iterations ${options.iterations}`,
+    `--warmup-iterations ${options.warmupIterations}`,
+    ...(options.only === undefined ? [] : [`--only ${options.only}`]),
+    ...(options.json ? ['--json'] : []),
+  ];
+  return `npm run bench -- ${args.join(' ')}`;
+}

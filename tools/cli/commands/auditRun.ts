@@ -1,0 +1,208 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { Runtime } from '@temporalio/worker';
+import { installRuntimeLogging } from '../../../worker/runtimeLogging';
+import { parseStrictJson } from '../../../core/canonical/parseStrictJson';
+import { loadConfig, type WritConfig } from '../../../core/config/writConfig';
+import { DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../../../core/identity/devIdentityProvider';
+import { KeyStore } from '../../../core/keys/keyStore';
+import { loadPolicySet } from '../../../core/policy/policySet';
+import { targetNamespace, toConnectionOptions } from '../../../core/server/temporalTarget';
+import {
+  AuditError,
+  AuditKeySet,
+  exportBundle,
+  fetchRuns,
+  formatVerdict,
+  policySetEvidence,
+  readBundle,
+  verifyBundle,
+  verifyHistories,
+  writeBundle,
+  type AuditVerdict,
+  type PolicySetEvidence,
+  type ReplaySource,
+  type RunSelection,
+} from '../../../core/audit';
+import { loadIdentityEvidence, parseIdentityEvidence, type IdentityEvidence } from '../../../core/audit/evidence/identityEvidence';
+
+import { AUDIT_EXIT, type ExportCliOptions, type SourceOptions, type VerifyCliOptions } from './audit';
+
+/** `writ audit export`: the selected runs and everything an auditor needs, in one bundle. */
+export async function exportEvidence(opts: ExportCliOptions): Promise<number> {
+  const config = loadConfig();
+  const selection = selectionOf(opts);
+  const { client, namespace, close } = await connect(config, opts);
+  try {
+    const identity = await configuredIdentity(config);
+    const bundle = await exportBundle(client, selection, {
+      namespace,
+      keys: keyStoreKeys(config),
+      policySets: policySetsOf(opts.policies ?? [config.policiesDir]),
+      exemptActivities: config.exemptActivities,
+      ...(identity === undefined ? {} : { identity }),
+    });
+    writeBundle(opts.out, bundle);
+    say(`wrote ${bundle.runs.length} run(s), ${bundle.keys.keys.length} key(s) and ${bundle.policySets.length} policy set(s) to ${opts.out}`);
+    say(identity === undefined ? "with no identity provider keys (none configured or made): operator events in it will not verify" : `with identity provider ${identity.issuer} (${identity.jwks.keys.length} key(s))`);
+  } finally {
+    await close();
+  }
+  return AUDIT_EXIT.passed;
+}
+
+/** `writ audit verify`: the verdict, in words or as JSON; exit 1 on any finding. */
+export async function printVerdict(opts: VerifyCliOptions & { json?: boolean }): Promise<number> {
+  const verdict = await verdictFor(opts);
+  if (opts.json) say(JSON.stringify(verdict, null, 2));
+  else for (const line of formatVerdict(verdict)) say(line);
+  return verdict.passed ? AUDIT_EXIT.passed : AUDIT_EXIT.findings;
+}
+
+/**
+ * The verdict for `writ audit verify`'s flags: a bundle offline, or runs fetched by id or
+ * query. Other audit commands (the report) verify through this too, so every verdict Writ
+ * prints comes from the same options.
+ */
+export async function verdictFor(opts: VerifyCliOptions): Promise<AuditVerdict> {
+  return verify(opts).finally(releaseRuntime);
+}
+
+async function verify(opts: VerifyCliOptions): Promise<AuditVerdict> {
+  const replay: ReplaySource = opts.replay ? (opts.workflows === undefined ? true : { workflowsPath: resolve(opts.workflows) }) : false;
+  if (replay !== false) installQuietRuntime();
+  const keys = opts.keys === undefined ? undefined : keysFromFile(opts.keys);
+  if (opts.bundle !== undefined) {
+    if (opts.workflowId !== undefined || opts.query !== undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', 'give --bundle, or --workflow-id / --query, not both');
+    const bundle = readBundle(opts.bundle);
+    const identity = opts.identityKeys === undefined ? undefined : identityFromFile(opts.identityKeys, bundle.identity);
+    return verifyBundle(bundle, {
+      replay,
+      ...(keys === undefined ? {} : { keys }),
+      ...(identity === undefined ? {} : { identity }),
+      ...(opts.policies === undefined ? {} : { policySets: policySetsOf(opts.policies) }),
+    });
+  }
+  const config = loadConfig();
+  const selection = selectionOf(opts);
+  const { client, namespace, close } = await connect(config, opts);
+  try {
+    const configured = await configuredIdentity(config);
+    const identity = opts.identityKeys === undefined ? configured : identityFromFile(opts.identityKeys, configured);
+    const runs = await fetchRuns(client, selection);
+    return await verifyHistories(runs, {
+      ...(identity === undefined ? {} : { identity }),
+      keys: keys ?? keyStoreKeys(config),
+      policySets: policySetsOf(opts.policies ?? [config.policiesDir]),
+      namespace,
+      replay,
+      clockSkewSeconds: config.artifacts.clockSkewSeconds,
+      maxLifetimeSeconds: config.artifacts.maxLifetimeSeconds,
+      exemptActivities: config.exemptActivities,
+    });
+  } finally {
+    await close();
+  }
+}
+
+function selectionOf(opts: SourceOptions): RunSelection {
+  if ((opts.workflowId === undefined) === (opts.query === undefined)) {
+    throw new AuditError('AUDIT_OPTIONS_INVALID', 'give --workflow-id <id...> or --query <query> (or, to verify offline, --bundle <file>)');
+  }
+  return { ...(opts.workflowId === undefined ? {} : { workflowIds: opts.workflowId }), ...(opts.query === undefined ? {} : { query: opts.query }), related: opts.related };
+}
+
+async function connect(config: WritConfig, opts: SourceOptions): Promise<{ client: Client; namespace: string; close: () => Promise<void> }> {
+  const base = toConnectionOptions(config.temporal, opts.address);
+  const connection = await Connection.connect(opts.address === undefined ? base : { ...base, address: opts.address }).catch((cause: unknown) => {
+    throw new AuditError('AUDIT_SOURCE_UNAVAILABLE', `cannot connect to Temporal at ${opts.address ?? base.address}: ${(cause as Error).message}`, { cause });
+  });
+  const namespace = opts.namespace ?? targetNamespace(config.temporal);
+  return { client: new Client({ connection, namespace }), namespace, close: () => connection.close() };
+}
+
+/** The configured key store's keys, retired ones included, with their signing periods. */
+function keyStoreKeys(config: WritConfig): AuditKeySet {
+  const records = KeyStore.open(config.keysDir).exportKeyRecords();
+  if (records.length === 0) throw new AuditError('AUDIT_OPTIONS_INVALID', `the key store in ${config.keysDir} holds no keys; pass --keys <file>`);
+  return AuditKeySet.fromKeyRecords(records);
+}
+
+/** A key set file: an evidence key set, or a whole bundle whose key set is taken. */
+function keysFromFile(file: string): AuditKeySet {
+  let json: unknown;
+  try {
+    json = parseStrictJson(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new AuditError('EVIDENCE_UNREADABLE', `cannot read key set ${file}: ${(cause as Error).message}`, { cause });
+  }
+  const keys = (json as { format?: unknown; keys?: unknown }).format === 'writ-evidence' ? (json as { keys: unknown }).keys : json;
+  return AuditKeySet.fromEvidence(keys);
+}
+
+/**
+ * The identity provider the configuration trusts, as evidence: the development provider's
+ * `<dataDir>/idp/jwks.json` (issuer `writ-dev-idp`) when none is configured, else the
+ * configured provider's `jwksPath`, or its `jwksUrl` fetched once now. Undefined when the
+ * development provider has never made a key (it then signed nothing).
+ */
+async function configuredIdentity(config: WritConfig): Promise<IdentityEvidence | undefined> {
+  const configured = config.identity;
+  if (configured === undefined) {
+    const jwksPath = join(config.dataDir, 'idp', 'jwks.json');
+    if (!existsSync(jwksPath)) return undefined;
+    return loadIdentityEvidence({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath });
+  }
+  const { issuer, audience, algorithms, clockToleranceSeconds, jwksPath, jwksUrl } = configured;
+  return loadIdentityEvidence({ issuer, audience, algorithms, clockToleranceSeconds, ...(jwksPath === undefined ? {} : { jwksPath }), ...(jwksUrl === undefined ? {} : { jwksUrl }) });
+}
+
+/**
+ * An identity provider to trust from a file: identity evidence (`{ issuer, jwks, ... }`), a
+ * bundle (its `identity`), or a bare JWKS, whose issuer and audience are then the ones the
+ * bundle or configuration names.
+ */
+function identityFromFile(file: string, named: IdentityEvidence | undefined): IdentityEvidence {
+  let json: unknown;
+  try {
+    json = parseStrictJson(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new AuditError('EVIDENCE_UNREADABLE', `cannot read identity keys ${file}: ${(cause as Error).message}`, { cause });
+  }
+  const document = json as { format?: unknown; identity?: unknown; issuer?: unknown; keys?: unknown };
+  if (document.format === 'writ-evidence') return parseIdentityEvidence(document.identity, `the identity of bundle ${file}`);
+  if (document.issuer !== undefined) return parseIdentityEvidence(json, file);
+  if (named === undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', `${file} is a bare key set and nothing names its issuer; give identity evidence ({ issuer, audience, jwks })`);
+  const { jwks: _jwks, ...rest } = named;
+  return parseIdentityEvidence({ ...rest, jwks: json }, file);
+}
+
+function policySetsOf(dirs: readonly string[]): PolicySetEvidence[] {
+  return dirs.map((dir) => policySetEvidence(loadPolicySet(resolve(dir))));
+}
+
+/**
+ * Replay failures are findings in the verdict; the worker runtime's own logging of them
+ * would only repeat them on stderr, with stack traces. A runtime already installed is kept.
+ */
+function installQuietRuntime(): void {
+  installed = installRuntimeLogging('SILENT');
+}
+
+let installed: Runtime | undefined;
+
+/**
+ * The runtime shuts itself down when its last replay worker ends; when the audit stopped
+ * before replay (unreadable evidence, say), it would keep the process alive, so it is shut
+ * down here.
+ */
+async function releaseRuntime(): Promise<void> {
+  const runtime = installed;
+  installed = undefined;
+  await runtime?.shutdown().catch(() => undefined);
+}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}

@@ -1,0 +1,40 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadConfig } from '../../../core/config/writConfig';
+import { KeyStore } from '../../../core/keys/keyStore';
+
+function store(dir: string | undefined): KeyStore {
+  return KeyStore.open(dir ?? loadConfig().keysDir);
+}
+
+/** `writ keys ...`: Writ's signing keys. Private keys never leave the key directory. */
+export function registerKeysCommands(program: Command): void {
+  const keys = program.command('keys').description("manage Writ's signing keys (Ed25519, by kid)").option('--dir <path>', 'key directory (default: <dataDir>/keys)');
+  const dirOf = (cmd: Command) => (cmd.parent?.opts() as { dir?: string }).dir;
+
+  keys.command('create').description('create a key (active if none is)').option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const info = await store(dirOf(cmd)).create();
+      print(opts.json, info, `created key ${info.kid} (${info.status})`);
+    });
+  keys.command('list').description('list keys and their status').option('--json', 'print JSON')
+    .action((opts: { json?: boolean }, cmd: Command) => {
+      const list = store(dirOf(cmd)).list();
+      print(opts.json, list, list.length === 0 ? 'no keys' : list.map((k) => `${k.kid}  ${k.status.padEnd(11)}  created ${k.createdAt}`).join('\n'));
+    });
+  keys.command('rotate').description('create a new active key; the previous one stays trusted for verification').option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const info = await store(dirOf(cmd)).rotate();
+      print(opts.json, info, `rotated: ${info.kid} is now active`);
+    });
+  keys.command('export').description('print (or write) the public key set (JWKS) auditors and workers trust').option('--out <file>', 'write to a file')
+    .action((opts: { out?: string }, cmd: Command) => {
+      const jwks = JSON.stringify(store(dirOf(cmd)).exportPublicJwks(), null, 2);
+      if (opts.out) writeFileSync(opts.out, `${jwks}\n`);
+      else process.stdout.write(`${jwks}\n`);
+    });
+}
+
+function print(json: boolean | undefined, value: unknown, text: string): void {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
+}

@@ -1,0 +1,53 @@
+import { ApplicationFailure, condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { defineSearchAttributeKey, type Duration } from '@temporalio/common';
+import { AWAITING_APPROVAL, RUNNING, STATUS_SEARCH_ATTRIBUTE, type ApprovalRequest } from '../core/protocol/operatorContract';
+import { runState, type PendingState } from './runState';
+
+const STATUS = defineSearchAttributeKey(STATUS_SEARCH_ATTRIBUTE, 'KEYWORD');
+
+/**
+ * Pauses the step until the request has its approvals, is denied, the run is revoked or
+ * the wait times out. While it waits the run is findable (WritStatus = AwaitingApproval)
+ * and answers the `writ.pending` query. Timeout, denial and revocation are failures with
+ * their codes: never a silent permit. Returns the approval statements as evidence.
+ */
+export async function awaitApprovals(request: ApprovalRequest, timeout: Duration | undefined): Promise<string[]> {
+  const state = runState();
+  const now = Date.now(); // workflow time: deterministic
+  const waitMs = timeout ?? request.timeoutSeconds * 1000;
+  const pending: PendingState = {
+    ...request,
+    requestedAt: new Date(now).toISOString(),
+    expiresAt: typeof waitMs === 'number' ? new Date(now + waitMs).toISOString() : String(waitMs),
+    approvers: [],
+    statements: [],
+    deniedBy: undefined,
+  };
+  state.pending = pending;
+  upsertSearchAttributes([{ key: STATUS, value: AWAITING_APPROVAL }]);
+  let settled: boolean;
+  try {
+    settled = await condition(
+      () => pending.approvers.length >= request.required || pending.deniedBy !== undefined || state.revoked !== undefined,
+      waitMs,
+    );
+  } finally {
+    state.pending = undefined;
+    upsertSearchAttributes([{ key: STATUS, value: RUNNING }]);
+  }
+  if (state.revoked !== undefined) {
+    throw ApplicationFailure.create({ type: 'AUTHORITY_REVOKED', message: `revoked by ${state.revoked.by}: ${state.revoked.reason}`, nonRetryable: true });
+  }
+  if (pending.deniedBy !== undefined) {
+    const { approver, reason } = pending.deniedBy;
+    throw ApplicationFailure.create({ type: 'APPROVAL_DENIED', message: `${request.action} denied by ${approver}${reason ? `: ${reason}` : ''}`, nonRetryable: true });
+  }
+  if (!settled) {
+    throw ApplicationFailure.create({
+      type: 'APPROVAL_TIMEOUT',
+      message: `${request.action} in ${workflowInfo().workflowId}: ${pending.approvers.length} of ${request.required} approvals before the wait expired`,
+      nonRetryable: true,
+    });
+  }
+  return [...pending.statements];
+}

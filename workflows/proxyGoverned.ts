@@ -1,0 +1,134 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type { GovernedActions, GovernedProxy } from '../core/actions/types';
+import type { Duration } from '@temporalio/common';
+import {
+  AUTHORIZE_ACTIVITY,
+  REAUTHORIZE_ON,
+  type ActionOutcome,
+  type AuthorizeOutcome,
+  type AuthorizeRequest,
+} from '../core/protocol/authorizeContract';
+import { awaitApprovals } from './awaitApprovals';
+import { WRIT_ERROR_CODES } from '../core/errors/writError';
+import { runState } from './runState';
+
+/**
+ * How many authorizations one step may make: the first, one after approvals arrive, and
+ * re-authorizations after a stale or expired decision.
+ */
+const MAX_AUTHORIZATION_ROUNDS = 4;
+
+/** Activity options for the actions, plus how long a step may wait for approvals. */
+export type GovernedOptions = ActivityOptions & {
+  /** Overrides the policy's `@approvalTimeoutSeconds` for steps that need approval. */
+  readonly approvalTimeout?: Duration;
+};
+
+type AnyActivity = (...args: unknown[]) => Promise<unknown>;
+
+/**
+ * The workflow-side face of governed actions: `proxyGoverned<typeof actions>(options)`
+ * returns functions that look like activities. Each call is a governed step:
+ * authorize (a recorded activity), then the action with its artifact attached, then the
+ * receipt, which the enforcement point signs and returns with the result.
+ */
+export function proxyGoverned<T extends GovernedActions>(governedOptions: GovernedOptions): GovernedProxy<T> {
+  const { approvalTimeout, ...options } = governedOptions;
+  return new Proxy({} as GovernedProxy<T>, {
+    get(_target, name) {
+      if (typeof name !== 'string') return undefined;
+      return (input: unknown) => governedStep(name, input, options, approvalTimeout);
+    },
+  });
+}
+
+async function governedStep(action: string, input: unknown, options: ActivityOptions, approvalTimeout: Duration | undefined): Promise<unknown> {
+  const state = runState();
+  if (state.identityToken === undefined) {
+    throw ApplicationFailure.create({ type: 'IDENTITY_MISSING', message: 'governed step without an identity', nonRetryable: true });
+  }
+  state.steps += 1;
+  const stepId = `writ-step-${state.steps}`;
+  const authorizeOn = proxyActivities<Record<string, (request: AuthorizeRequest) => Promise<AuthorizeOutcome>>>({
+    startToCloseTimeout: '15s',
+    ...(options.taskQueue === undefined ? {} : { taskQueue: options.taskQueue }),
+    // Every decision is final: each failure authorize raises is non-retryable on its own
+    // (toApplicationFailure), so only an attempt whose worker was lost before answering is
+    // tried again. The codes are not repeated as nonRetryableErrorTypes: that list would
+    // be written into history with every step for no added safety.
+    retry: { maximumAttempts: 3 },
+  });
+
+  let approvals: string[] = [];
+  for (let round = 1; round <= MAX_AUTHORIZATION_ROUNDS; round += 1) {
+    if (state.revoked !== undefined) {
+      throw ApplicationFailure.create({ type: 'AUTHORITY_REVOKED', message: `revoked by ${state.revoked.by}: ${state.revoked.reason}`, nonRetryable: true });
+    }
+    const activityId = `${stepId}.${round}`;
+    const args = [input];
+    const outcome = await rethrowDenial(() =>
+      authorizeOn[AUTHORIZE_ACTIVITY]!({
+        action,
+        args,
+        stepId,
+        activityId,
+        identityToken: state.identityToken!,
+        lineage: state.lineage,
+        ...(approvals.length === 0 ? {} : { approvals }),
+      }),
+    );
+    if (outcome.decision === 'approval-required') {
+      // Wait for approvers, then authorize again with their statements as evidence.
+      approvals = await awaitApprovals(outcome.request, approvalTimeout);
+      continue;
+    }
+    const authorization = outcome;
+    state.lineage = { sequence: state.lineage.sequence + 1, previous: authorization.artifactDigest, parent: state.lineage.parent };
+
+    const act = proxyActivities<Record<string, AnyActivity>>({
+      ...options,
+      activityId,
+      // The enforcement point's refusals are non-retryable failures in themselves.
+      retry: { ...options.retry, maximumAttempts: authorization.maxAttempts },
+    });
+    state.pendingArtifacts.set(activityId, authorization.artifact);
+    try {
+      const outcome = (await act[action]!(...args)) as ActionOutcome;
+      return outcome.result;
+    } catch (error) {
+      const code = writCode(error);
+      if (code !== undefined && (REAUTHORIZE_ON as readonly string[]).includes(code) && round < MAX_AUTHORIZATION_ROUNDS) continue;
+      throw code === undefined ? error : denial(error as ActivityFailure, code);
+    } finally {
+      state.pendingArtifacts.delete(activityId);
+    }
+  }
+  throw ApplicationFailure.create({ type: 'REAUTHORIZATION_EXHAUSTED', message: `${action}: no current authorization after ${MAX_AUTHORIZATION_ROUNDS} rounds`, nonRetryable: true });
+}
+
+async function rethrowDenial<R>(call: () => Promise<R>): Promise<R> {
+  try {
+    return await call();
+  } catch (error) {
+    const code = writCode(error);
+    throw code === undefined ? error : denial(error as ActivityFailure, code);
+  }
+}
+
+/** The Writ code of an activity failure, if Writ raised it. */
+function writCode(error: unknown): string | undefined {
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return undefined;
+  const type = error.cause.type;
+  return type !== undefined && type !== null && (WRIT_ERROR_CODES as readonly string[]).includes(type) ? type : undefined;
+}
+
+/** A denial surfaces in the workflow as a non-retryable failure typed by its code. */
+function denial(error: ActivityFailure, code: string): ApplicationFailure {
+  const cause = error.cause as ApplicationFailure;
+  return ApplicationFailure.create({ type: code, message: cause.message, nonRetryable: true, details: cause.details ?? [], cause: error });
+}

@@ -1,0 +1,45 @@
+// Per-run governance state of a workflow. The Temporal workflow sandbox gives every
+// workflow execution its own copy of module state, so these are per run.
+import type { LineageLink, VerifiedPrincipal } from '../core/protocol/authorizeContract';
+import type { OperatorActReceipt, PendingApproval } from '../core/protocol/operatorContract';
+
+/** A request waiting for approvers, with the statements gathered so far. */
+export interface PendingState extends PendingApproval {
+  approvers: string[];
+  /** The verified approval statements, presented to the re-authorization as evidence. */
+  statements: string[];
+  deniedBy: { approver: string; reason: string | null } | undefined;
+}
+
+interface RunState {
+  identityToken: string | undefined;
+  principal: VerifiedPrincipal | undefined;
+  /** Next authorization's link in the chain. */
+  lineage: LineageLink;
+  /** Governed steps started so far; names the next step deterministically. */
+  steps: number;
+  /** Artifacts waiting to be attached to the action they authorize, by activity id. */
+  readonly pendingArtifacts: Map<string, string>;
+  /** The request awaiting approval, if any. */
+  pending: PendingState | undefined;
+  /** Approval statements presented in this run (by jti): a replay is refused. */
+  readonly seenStatementIds: string[];
+  /** Set once an operator's revocation of this run was verified and recorded. */
+  revoked: OperatorActReceipt | undefined;
+}
+
+const state: RunState = {
+  identityToken: undefined,
+  principal: undefined,
+  lineage: { sequence: 1, previous: null, parent: null },
+  steps: 0,
+  pendingArtifacts: new Map(),
+  pending: undefined,
+  seenStatementIds: [],
+  revoked: undefined,
+};
+
+/** The governance state of the current run. */
+export function runState(): RunState {
+  return state;
+}

@@ -1,3 +1,0 @@
-// Writ's workflow-side API: what workflow authors import.
-export { proxyGoverned } from './proxyGoverned';
-export type { GovernedActions, GovernedProxy } from '../../actions/types';
