@@ -9,6 +9,14 @@ module.exports = {
   },
   // jose ships ESM only; SWC turns it into CommonJS for jest's module system.
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // The examples import Writ by its package name, as a user's project does; under jest
+  // that name is the sources (the build's self-reference would be a second copy).
+  moduleNameMapper: {
+    '^writ-governance$': '<rootDir>/exports/index.ts',
+    '^writ-governance/workflow$': '<rootDir>/exports/workflow.ts',
+    '^writ-governance/workflow-interceptors$': '<rootDir>/exports/workflowInterceptors.ts',
+    '^writ-governance/testing$': '<rootDir>/exports/testing.ts',
+  },
   testTimeout: 60_000,
   // One Temporal dev server for the whole run; tests find it through testTemporal().
   globalSetup: '<rootDir>/test/support/globalSetup.ts',

@@ -1,8 +1,7 @@
 import { bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
 import { sha256Digest } from '../core/canonical/digest';
-
-/** Path of Writ's workflow interceptor module, resolved for source (tests) and build. */
-export const WORKFLOW_INTERCEPTORS_MODULE = require.resolve('../workflows/interceptors');
+import { WritPlugin } from '../core/plugin/writPlugin';
+import { quietBundlerLogger } from './quietBundlerLogger';
 
 /** A workflow bundle with Writ's interceptors in it, and the digest artifacts cite. */
 export interface GovernedBundle {
@@ -11,14 +10,11 @@ export interface GovernedBundle {
 }
 
 /**
- * Bundles workflow code with Writ's workflow interceptors. Bundling takes seconds: do
- * it once per process (or test run) and share the result between workers.
+ * Bundles workflow code as `bundleWorkflowCode({ workflowsPath, plugins: [new WritPlugin()] })`
+ * does, quietly. Bundling takes seconds: do it once per process (or test run) and share
+ * the result between workers.
  */
 export async function bundleGovernedWorkflows(workflowsPath: string): Promise<GovernedBundle> {
-  const bundle = await bundleWorkflowCode({
-    workflowsPath,
-    workflowInterceptorModules: [WORKFLOW_INTERCEPTORS_MODULE],
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
-  });
+  const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger, plugins: [new WritPlugin()] });
   return { bundle, codeDigest: sha256Digest(bundle.code) };
 }

@@ -1,16 +1,13 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
-import { ActionRegistry } from '../core/actions/actionRegistry';
-import { WritError } from '../core/errors/writError';
 import type { GovernanceStore } from '../core/operators/governanceStore';
 import type { GovernedActions } from '../core/actions/types';
 import type { Signer } from '../core/artifact/mintArtifact';
 import type { KeyResolver } from '../core/artifact/verify/checkSignature';
 import type { PolicySource } from '../core/policy/policySource';
-import { createGovernedActivities } from '../activities/governedActivities';
+import { WritPlugin, governanceDepsFrom } from '../core/plugin/writPlugin';
+import { parseWritPluginOptions, type WritPluginOptions } from '../core/plugin/writPluginOptions';
 import type { ArtifactWindowSettings, GovernanceDeps, IdentityCheck } from '../activities/governanceDeps';
 import type { GovernedBundle } from './bundleGovernedWorkflows';
-import { EnforcementInterceptor } from './enforcementInterceptor';
-import { validateWindowSettings } from './windowSettings';
 
 /** Everything a governed worker needs; the stores and keys are injected. */
 export interface GovernedWorkerOptions {
@@ -36,41 +33,36 @@ export interface GovernedWorkerOptions {
 }
 
 /**
- * Creates a worker on which every governed action is enforced: Writ's activities plus
- * one activity per declared action, the enforcement interceptor in front of all of
- * them, and workflow code bundled with Writ's workflow interceptors.
+ * A governed worker from a prebuilt bundle: `Worker.create` with one `WritPlugin`, which
+ * registers Writ's activities and the governed actions and puts the enforcement
+ * interceptor in front of every activity.
  */
 export async function createGovernedWorker(options: GovernedWorkerOptions): Promise<Worker> {
-  const deps = governanceDeps(options);
-  const exempt = options.exemptActivities ?? {};
-  const exemptNames = new Set(options.exemptActivityNames ?? []);
-  for (const name of Object.keys(exempt)) {
-    if (deps.registry.has(name) || name.startsWith('writ.')) throw new WritError('CONFIG_INVALID', `exempt activity "${name}" collides with a governed or Writ activity`);
-    // Fail at start, not at run time: an ungoverned activity must be declared by name.
-    if (!exemptNames.has(name)) throw new WritError('CONFIG_INVALID', `activity "${name}" is not governed; declare it in exemptActivities to run it on a governed worker`);
-  }
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle: options.workflows.bundle,
-    activities: { ...createGovernedActivities(deps), ...exempt },
-    interceptors: { activity: [(ctx) => ({ inbound: new EnforcementInterceptor(ctx, deps, exemptNames) })] },
+    activities: options.exemptActivities ?? {},
+    plugins: [new WritPlugin(pluginOptionsOf(options))],
     ...(options.maxConcurrentActivityTaskExecutions === undefined ? {} : { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions }),
   });
 }
 
-/** The dependencies shared by the authorize activity and the enforcement point. */
+/** The dependencies the plugin gives the authorize activity and the enforcement point, for tests and the bench. */
 export function governanceDeps(options: Omit<GovernedWorkerOptions, 'connection' | 'namespace' | 'taskQueue'>): GovernanceDeps {
+  const settings = parseWritPluginOptions(pluginOptionsOf(options)).worker;
+  if (settings === undefined) throw new TypeError('governed worker options always configure a worker');
+  return governanceDepsFrom(settings, options.workflows.codeDigest);
+}
+
+function pluginOptionsOf(options: Omit<GovernedWorkerOptions, 'connection' | 'namespace' | 'taskQueue'>): WritPluginOptions {
   return {
-    registry: new ActionRegistry(options.actions),
-    governance: options.governance,
-    policies: options.policies,
-    identity: options.identity,
-    signer: options.signer,
-    trustedKeys: options.trustedKeys,
-    clock: options.clock ?? (() => new Date()),
-    window: validateWindowSettings(options.window ?? {}),
-    environment: { workerBuildId: options.workerBuildId ?? 'writ-dev', codeDigest: options.workflows.codeDigest },
+    actions: options.actions,
+    governance: { signer: options.signer, trustedKeys: options.trustedKeys, identity: options.identity, policies: options.policies, store: options.governance },
+    ...(options.exemptActivityNames === undefined ? {} : { exemptActivities: options.exemptActivityNames }),
+    ...(options.window === undefined ? {} : { artifacts: options.window }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.workerBuildId === undefined ? {} : { workerBuildId: options.workerBuildId }),
   };
 }

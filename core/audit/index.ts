@@ -19,7 +19,7 @@ export { AuditKeySet, keyRecordsToEvidence } from './keys/auditKeySet';
 export type { EvidenceKeySet, KeyValidity } from './keys/auditKeySet';
 export { fetchRuns } from './live/fetchRuns';
 export type { RunSelection } from './live/fetchRuns';
-export { exampleWorkflowBundle, workflowBundle } from './replay/replayRuns';
+export { workflowBundle } from './replay/replayRuns';
 export type { AuditRun, AuditSettings } from './checks/runContext';
 export { OPERATOR_EVENT_PREFIX } from './checks/checkOperatorEvents';
 export type { OperatorEventVerifier, OperatorEventCheck, OperatorRunVerifier } from './checks/checkOperatorEvents';

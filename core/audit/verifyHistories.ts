@@ -10,7 +10,7 @@ import { checkRunShape } from './checks/checkRunShape';
 import { pairGovernedSteps } from './checks/pairGovernedSteps';
 import { report, type AuditRun, type RunContext } from './checks/runContext';
 import { readRunRecord } from './history/runRecord';
-import { exampleWorkflowBundle, replayRuns, workflowBundle, type ReplayOutcome } from './replay/replayRuns';
+import { replayRuns, workflowBundle, type ReplayOutcome } from './replay/replayRuns';
 import type { AuditVerdict, Finding, RunVerdict } from './types';
 import { validateVerifyOptions, type ValidatedOptions, type VerifyOptions } from './verifyOptions';
 
@@ -73,7 +73,6 @@ async function checkRun(run: AuditRun, options: ValidatedOptions, verified: { ar
 async function replayBundle(options: ValidatedOptions): Promise<GovernedBundle | null> {
   const replay = options.replay;
   if (replay === false) return null;
-  if (replay === 'examples') return exampleWorkflowBundle();
   if ('bundle' in replay) return replay.bundle;
   return workflowBundle(replay.workflowsPath);
 }

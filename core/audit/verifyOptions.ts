@@ -9,8 +9,8 @@ import { AuditKeySet } from './keys/auditKeySet';
 import { defaultOperatorVerifiers } from './operators/defaultOperatorVerifiers';
 import { IdentityTrust } from './operators/identityTrust';
 
-/** Which workflow code replay runs: the example workflows (default), a module path, or a bundle. */
-export type ReplaySource = boolean | { readonly workflowsPath: string } | { readonly bundle: GovernedBundle };
+/** Which workflow code replay runs: a workflows module path or a bundle; `false` skips replay. */
+export type ReplaySource = false | { readonly workflowsPath: string } | { readonly bundle: GovernedBundle };
 
 /** Options of `verifyHistories`. */
 export interface VerifyOptions {
@@ -46,7 +46,7 @@ export interface ValidatedOptions {
   readonly keys: AuditKeySet;
   readonly policySets: ReadonlyMap<string, PolicySetEvidence>;
   readonly namespace: string;
-  readonly replay: false | { readonly workflowsPath: string } | { readonly bundle: GovernedBundle } | 'examples';
+  readonly replay: ReplaySource;
   readonly settings: AuditSettings;
   readonly exemptActivities: ReadonlySet<string>;
   readonly identity: IdentityTrust | null;
@@ -85,13 +85,17 @@ export function validateVerifyOptions(options: VerifyOptions): ValidatedOptions 
     }
     policySets.set(digest, set.data);
   });
-  const replay = options.replay ?? true;
+  const replay = options.replay;
+  if (replay === undefined) {
+    // Replay proves determinism only against the code the runs ran: there is no default code to assume.
+    throw new AuditError('AUDIT_OPTIONS_INVALID', 'replay needs the workflow code: give replay: { workflowsPath } or { bundle }, or replay: false');
+  }
   const identity = options.identity === undefined ? null : IdentityTrust.fromEvidence(options.identity);
   return {
     keys: options.keys,
     policySets,
     namespace: parsed.data.namespace,
-    replay: replay === true ? 'examples' : replay,
+    replay,
     settings: {
       clockSkewSeconds: parsed.data.clockSkewSeconds,
       maxLifetimeSeconds: parsed.data.maxLifetimeSeconds,

@@ -1,5 +1,5 @@
 import type { temporal } from '@temporalio/proto';
-import { actionOutcome, approvalRequired, authorizationResult, governedStepsFromHistory } from '../../core/history/governedSteps';
+import { actionOutcome, approvalRequired, authorizationResult, governedStepsFromHistory } from 'writ-governance';
 
 /** One printed line of the demo: a governed step as an operator wants to see it. */
 export interface StepLine {

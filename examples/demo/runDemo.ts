@@ -1,17 +1,12 @@
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { loadConfig } from '../../core/config/writConfig';
-import { exampleEnvironment } from '../examplePolicies';
-import { createWritClient } from '../../core/client/createWritClient';
-import { startDevServer, type DevServer } from '../../core/server/devServer';
+import { EXAMPLE_WORKFLOWS, exampleEnvironment } from '../exampleProject';
+import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
+import { OperatorConsole, WritPlugin, createWritClient, loadConfig, startDevServer, type DevServer, type PendingApproval } from 'writ-governance';
 import { toConnectionOptions } from '../../core/server/temporalTarget';
-import { bundleGovernedWorkflows } from '../../worker/bundleGovernedWorkflows';
 import { startGovernedWorker } from '../worker/startExampleWorker';
-import { installRuntimeLogging } from '../../worker/runtimeLogging';
 import { DEMO_PRINCIPALS, DEMO_SCENARIOS } from './scenarios';
 import { describeSteps } from './describeSteps';
-import { OperatorConsole } from '../../core/operators/operatorConsole';
-import type { PendingApproval } from '../../core/protocol/operatorContract';
 
 async function waitForPending(operators: OperatorConsole, workflowId: string): Promise<PendingApproval> {
   for (let i = 0; i < 600; i += 1) {
@@ -36,7 +31,8 @@ export interface DevOptions {
 export async function runDev(options: DevOptions): Promise<number> {
   const config = loadConfig({ env: exampleEnvironment(), ...(options.dataDir === undefined ? {} : { overrides: { dataDir: options.dataDir } }) });
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  installRuntimeLogging(options.verbose ? 'INFO' : 'ERROR');
+  // Every denial is logged by the SDK as a failed activity; the demo prints its own account.
+  Runtime.install({ logger: new DefaultLogger(options.verbose ? 'INFO' : 'ERROR') });
   let server: DevServer | undefined;
   if (config.temporal.mode === 'embedded') {
     say(`starting the Temporal dev server (data in ${join(config.dataDir, 'temporal')}) ...`);
@@ -48,7 +44,8 @@ export async function runDev(options: DevOptions): Promise<number> {
   }
   try {
     say('bundling workflows and starting a governed worker ...');
-    const bundle = await bundleGovernedWorkflows(require.resolve('../workflows'));
+    const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
+    const bundle = await bundleWorkflowCode({ workflowsPath: EXAMPLE_WORKFLOWS, plugins: [new WritPlugin()], logger: quiet });
     const started = await startGovernedWorker(config, { ...(server ? { address: server.address } : {}), bundle });
     started.stores.ledger.seedDemo();
     started.stores.workspace.seedDemo();

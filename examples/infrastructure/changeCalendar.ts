@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { WritError } from '../../core/errors/writError';
-import { openDatabase, type StoreDatabase, type StoreSchema } from '../../core/storage/openDatabase';
+import { WritError } from 'writ-governance';
+import { openStoreDatabase as openDatabase, type StoreDatabase, type StoreSchema } from 'writ-governance';
 import { parseStoreInput } from '../shared/parseStoreInput';
 
 /** A change window: changes to `environment` are allowed from `startsAt` until `endsAt`. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { openDatabase, type StoreDatabase, type StoreSchema } from '../../core/storage/openDatabase';
+import { openStoreDatabase as openDatabase, type StoreDatabase, type StoreSchema } from 'writ-governance';
 import { idempotencyKeySchema, parseStoreInput } from '../shared/parseStoreInput';
 import { assertSameRequest, requestDigest } from '../shared/requestDigest';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WritError } from '../../core/errors/writError';
+import { WritError } from 'writ-governance';
 
 /**
  * An idempotency key as Writ derives it (from the workflow run and the governed step):

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { WritError } from '../../core/errors/writError';
+import { WritError } from 'writ-governance';
 
 /** A field of a side-effecting request, as it takes part in the request digest. */
 export type RequestField = string | number | boolean | null;

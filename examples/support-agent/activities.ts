@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction } from '../../core/actions/defineAction';
+import { defineAction } from 'writ-governance';
 import type { AgentWorkspace } from './agentWorkspace';
 
 function tool(name: string, category: 'read' | 'write' | 'communication' | 'money') {

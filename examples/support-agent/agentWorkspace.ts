@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { openDatabase, type StoreDatabase, type StoreSchema } from '../../core/storage/openDatabase';
+import { openStoreDatabase as openDatabase, type StoreDatabase, type StoreSchema } from 'writ-governance';
 import { idempotencyKeySchema, parseStoreInput, positiveCentsSchema } from '../shared/parseStoreInput';
 import { assertSameRequest, requestDigest } from '../shared/requestDigest';
 import { AGENT_DEMO_DOCS } from './agentDemoDocs';

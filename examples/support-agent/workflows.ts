@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import { proxyGoverned } from '../../workflows';
+import { proxyGoverned } from 'writ-governance/workflow';
 import type { ExampleActions } from '../exampleActions';
 
 const tools = proxyGoverned<ExampleActions>({ startToCloseTimeout: '30s' });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineAction } from '../../core/actions/defineAction';
-import { WritError } from '../../core/errors/writError';
+import { defineAction } from 'writ-governance';
+import { WritError } from 'writ-governance';
 import type { LedgerStore } from './ledgerStore';
 
 const accountId = z.string().min(1).max(64);

@@ -1,4 +1,4 @@
-import { proxyGoverned } from '../../workflows';
+import { proxyGoverned } from 'writ-governance/workflow';
 import type { ExampleActions } from '../exampleActions';
 
 const { transferFunds: transfer } = proxyGoverned<ExampleActions>({ startToCloseTimeout: '30s' });

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // A governed worker process for the example workflows. It connects to the server named
 // by configuration (WRIT_TEMPORAL_ADDRESS / writ.config.json) and runs until SIGTERM.
-import { loadConfig } from '../../core/config/writConfig';
+import { loadConfig } from 'writ-governance';
 import { startGovernedWorker } from './startExampleWorker';
-import { exampleEnvironment } from '../examplePolicies';
-import { WORKER_READY_LINE } from '../../worker/workerProcess';
+import { exampleEnvironment } from '../exampleProject';
+
+/** What the worker prints once it polls its task queue (test/support waits for it). */
+const WORKER_READY_LINE = 'writ worker: serving';
 
 async function main(): Promise<void> {
   const config = loadConfig({ env: exampleEnvironment() });

@@ -1,12 +1,10 @@
 import { join } from 'node:path';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { WritConfig } from '../../core/config/writConfig';
-import { openGovernance, type Governance } from '../../core/runtime/openGovernance';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { WritPlugin, openGovernance, type Governance, type WritConfig } from 'writ-governance';
 import { toConnectionOptions, targetNamespace } from '../../core/server/temporalTarget';
 import { openExampleStores, type ExampleStores } from '../exampleStores';
 import { createExampleActions } from '../exampleActions';
-import { bundleGovernedWorkflows, type GovernedBundle } from '../../worker/bundleGovernedWorkflows';
-import { createGovernedWorker } from '../../worker/createGovernedWorker';
+import { EXAMPLE_WORKFLOWS } from '../exampleProject';
 
 /** A running example worker and what it holds open. */
 export interface StartedWorker {
@@ -20,31 +18,31 @@ export interface StartedWorker {
 
 /**
  * Connects to the configured Temporal server (`address` is the embedded server's when
- * the target is embedded) and creates a governed worker for the example workflows.
+ * the target is embedded) and starts a worker for the example workflows with one
+ * WritPlugin: it bundles the workflows with Writ's interceptors (or takes a bundle made
+ * with the plugin), registers the governed actions and enforces every one.
  */
 export async function startGovernedWorker(
   config: WritConfig,
-  options: { address?: string; bundle?: GovernedBundle; workflowsPath?: string } = {},
+  options: { address?: string; bundle?: WorkflowBundleOption } = {},
 ): Promise<StartedWorker> {
   const connection = await NativeConnection.connect(toConnectionOptions(config.temporal, options.address));
   const namespace = targetNamespace(config.temporal);
   const governance = await openGovernance(config);
   const stores = openExampleStores(join(config.dataDir, 'examples'));
-  const workflows = options.bundle ?? (await bundleGovernedWorkflows(options.workflowsPath ?? require.resolve('../workflows')));
-  const worker = await createGovernedWorker({
+  const writ = new WritPlugin({
+    actions: createExampleActions(stores),
+    governance,
+    exemptActivities: config.exemptActivities,
+    artifacts: config.artifacts,
+    workerBuildId: config.workerBuildId,
+  });
+  const worker = await Worker.create({
     connection,
     namespace,
     taskQueue: config.taskQueue,
-    workflows,
-    actions: createExampleActions(stores),
-    policies: governance.policies,
-    signer: governance.signer,
-    trustedKeys: governance.trustedKeys,
-    identity: governance.identity,
-    governance: governance.store,
-    window: config.artifacts,
-    exemptActivityNames: config.exemptActivities,
-    workerBuildId: config.workerBuildId,
+    ...(options.bundle === undefined ? { workflowsPath: EXAMPLE_WORKFLOWS } : { workflowBundle: options.bundle }),
+    plugins: [writ],
   });
   return {
     worker,

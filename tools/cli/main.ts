@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { isWritError } from '../../core/errors/writError';
 import { registerAuditCommands } from './commands/audit';
 import { registerAuditReportCommand } from './commands/auditReport';
+import { registerInitCommand } from './commands/init';
 import { registerKeysCommands } from './commands/keys';
 import { registerOperatorCommands } from './commands/operators';
 import { registerServeCommands } from './commands/serve';
@@ -13,6 +14,7 @@ const program = new Command()
   .description('Execution governance for Temporal workflows: every action authorized, signed, verified and recorded before it runs')
   .showHelpAfterError();
 
+registerInitCommand(program);
 registerKeysCommands(program);
 registerTokenCommand(program);
 registerServeCommands(program);

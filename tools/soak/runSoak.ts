@@ -21,7 +21,7 @@ import type { SoakOptions } from './soakOptions';
 import { SOAK_BUNDLE_ENV } from './soakWorker';
 import { spawnWorkerProcess, type WorkerProcess } from '../../worker/workerProcess';
 import type { SoakTransferInput } from './soakWorkflows';
-import { EXAMPLE_POLICIES_DIR } from '../../examples/examplePolicies';
+import { EXAMPLE_POLICIES_DIR } from '../../examples/exampleProject';
 
 const PROJECT_ROOT = path.resolve(__dirname, '../../..');
 const POLICIES_DIR = EXAMPLE_POLICIES_DIR;

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   if (file === undefined) throw new Error(`${SOAK_BUNDLE_ENV} is not set`);
   const code = readFileSync(file, 'utf8');
   const config = loadConfig();
-  const started = await startGovernedWorker(config, { bundle: { bundle: { code }, codeDigest: sha256Digest(code) } });
+  const started = await startGovernedWorker(config, { bundle: { code } });
   process.stdout.write(`writ worker: serving task queue ${config.taskQueue}\n`);
   try {
     await started.worker.run();

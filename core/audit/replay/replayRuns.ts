@@ -23,11 +23,6 @@ export function workflowBundle(workflowsPath: string): Promise<GovernedBundle> {
   return bundle;
 }
 
-/** The example workflows (`workflows/`), the code `writ audit verify` replays by default. */
-export function exampleWorkflowBundle(): Promise<GovernedBundle> {
-  return workflowBundle(require.resolve('../../../examples/workflows'));
-}
-
 /**
  * Replays each run's history against the workflow code in `bundle`, locally (no server).
  * Replay proves that the code, run again, issues the same commands in the same order: it

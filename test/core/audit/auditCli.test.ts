@@ -9,6 +9,8 @@ import { testTemporal } from '../../support/testServer';
 // the committed cases, and export from the live test server followed by an offline verify.
 
 const CLI = resolve(__dirname, '../../../dist/tools/cli/main.js');
+// The examples' workflows module as built: what `--workflows` names for their histories.
+const EXAMPLE_WORKFLOWS_BUILT = resolve(__dirname, '../../../dist/examples/workflows.js');
 const FIXTURES = resolve(__dirname, '../../fixtures/audit');
 const POLICIES = resolve(__dirname, '../../../examples/policies');
 
@@ -47,7 +49,7 @@ const NO_SERVER = { WRIT_TEMPORAL_ADDRESS: '127.0.0.1:1' };
 
 describe('writ audit verify --bundle (offline, no server)', () => {
   it('exits 0 on a clean bundle, replaying it against the example workflows', async () => {
-    const run = await writ(['audit', 'verify', '--bundle', join(FIXTURES, 'clean-transfer/bundle.json'), '--json'], NO_SERVER);
+    const run = await writ(['audit', 'verify', '--bundle', join(FIXTURES, 'clean-transfer/bundle.json'), '--workflows', EXAMPLE_WORKFLOWS_BUILT, '--json'], NO_SERVER);
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
     const verdict = JSON.parse(run.stdout) as { passed: boolean; runs: { replay: string; findings: unknown[] }[] };
     expect(verdict.passed).toBe(true);
@@ -62,9 +64,15 @@ describe('writ audit verify --bundle (offline, no server)', () => {
   });
 
   it('exits 2, with the code, when the bundle cannot be read', async () => {
-    const run = await writ(['audit', 'verify', '--bundle', join(root, 'missing.json')]);
+    const run = await writ(['audit', 'verify', '--bundle', join(root, 'missing.json'), '--no-replay']);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^writ: EVIDENCE_UNREADABLE: /);
+  });
+
+  it('exits 2 when replay is asked for without the workflow code', async () => {
+    const run = await writ(['audit', 'verify', '--bundle', join(FIXTURES, 'clean-transfer/bundle.json')], NO_SERVER);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^writ: AUDIT_OPTIONS_INVALID: replay needs the workflow code/);
   });
 
   it('exits 2 when no source is named', async () => {
@@ -94,7 +102,7 @@ describe('writ audit export, then verify the bundle offline', () => {
     expect(exported.stdout).toMatch(/wrote 1 run\(s\), 1 key\(s\) and 1 policy set\(s\)/);
 
     // Offline: no address, no key store, no policies directory; only the file.
-    const verified = await writ(['audit', 'verify', '--bundle', out, '--json'], NO_SERVER);
+    const verified = await writ(['audit', 'verify', '--bundle', out, '--workflows', EXAMPLE_WORKFLOWS_BUILT, '--json'], NO_SERVER);
     expect({ status: verified.status, stderr: verified.stderr }).toEqual({ status: 0, stderr: '' });
     expect(JSON.parse(verified.stdout)).toMatchObject({ passed: true, artifactsVerified: 1, receiptsVerified: 1, keysUsed: [env.signer.kid] });
 

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { bundleGovernedWorkflows, type GovernedBundle } from '../../../worker/bundleGovernedWorkflows';
 import { installRuntimeLogging } from '../../../worker/runtimeLogging';
 import { FINDING_CODES, readBundle, verifyBundle, type AuditVerdict, type FindingCode } from '../../../core/audit';
+import { EXAMPLE_WORKFLOWS } from '../../../examples/exampleProject';
 
 // The audit conformance cases (sigstore-conformance style): one folder per case under
 // test/fixtures/audit, a bundle.json recorded on a server that no longer exists, and a
@@ -67,15 +68,20 @@ describe.each(cases.filter((c) => c.expect === 'PASS').map((c) => [c.name, c] as
 });
 
 describe('the clean cases of example workflows', () => {
-  it('also replay against the example workflows alone, the code `writ audit verify` uses by default', async () => {
+  it('also replay against the example workflows module alone, as `writ audit verify --workflows` does', async () => {
     const examples = new Set(['transferFunds', 'changeInfrastructure', 'runAgentPlan']);
     const clean = cases.filter((c) => c.expect === 'PASS').map((c) => ({ c, bundle: readBundle(c.file) })).filter(({ bundle }) => bundle.runs.every((run) => examples.has(run.workflowType)));
     expect(clean.length).toBeGreaterThanOrEqual(9);
     for (const { c, bundle } of clean) {
-      const verdict = await verifyBundle(bundle);
+      const verdict = await verifyBundle(bundle, { replay: { workflowsPath: EXAMPLE_WORKFLOWS } });
       expect({ name: c.name, passed: verdict.passed, replay: verdict.runs.map((run) => run.replay) }).toEqual({ name: c.name, passed: true, replay: bundle.runs.map(() => 'passed') });
     }
   }, 120_000);
+
+  it('refuses to verify with replay when no workflow code is named (AUDIT_OPTIONS_INVALID)', async () => {
+    const bundle = readBundle(cases.find((c) => c.expect === 'PASS')!.file);
+    await expect(verifyBundle(bundle)).rejects.toMatchObject({ code: 'AUDIT_OPTIONS_INVALID' });
+  });
 });
 
 describe.each(cases.filter((c) => c.expect !== 'PASS').map((c) => [c.name, c] as const))('when %s is verified offline', (_name, c) => {

@@ -16,6 +16,7 @@ import {
   type AuditVerdict,
 } from '../../../core/audit';
 import { AGENT, createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../../support/governedTestEnv';
+import { EXAMPLE_WORKFLOWS } from '../../../examples/exampleProject';
 
 // Fresh runs of every example workflow on the shared test server, verified as an auditor
 // would: by workflow id against the live server, then exported and verified from the
@@ -70,7 +71,7 @@ afterAll(async () => {
 
 describe('when fresh runs of every example workflow are verified against the live server', () => {
   it('finds nothing, replays every run and verifies every artifact and receipt', async () => {
-    const verdict = await verifyLive({ client: await env.clientAs(TREASURER.principal, TREASURER.groups), selection: { workflowIds: ids }, keys: auditKeys(), policySets, namespace: env.namespace });
+    const verdict = await verifyLive({ client: await env.clientAs(TREASURER.principal, TREASURER.groups), selection: { workflowIds: ids }, keys: auditKeys(), policySets, namespace: env.namespace, replay: { workflowsPath: EXAMPLE_WORKFLOWS } });
     expect(summary(verdict)).toEqual(summary(verdict).map((r) => ({ ...r, findings: [], replay: 'passed' })));
     expect(verdict.passed).toBe(true);
     expect(verdict.runs.map((r) => r.workflowType)).toEqual(['transferFunds', 'transferFunds', 'transferFunds', 'transferFunds', 'changeInfrastructure', 'changeInfrastructure', 'runAgentPlan']);

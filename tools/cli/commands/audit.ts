@@ -77,7 +77,7 @@ export function addVerifyOptions(command: Command): Command {
   return command
     .option('--bundle <file>', 'an evidence bundle written by `writ audit export`')
     .option('--no-replay', 'skip replay (for tools without the workflow code)')
-    .option('--workflows <path>', 'workflow code to replay against (default: the example workflows)')
+    .option('--workflows <path>', 'the workflows module to replay against (the file your worker bundles); required unless --no-replay')
     .option('--keys <file>', "the key set to trust (evidence key set or bundle), instead of the bundle's or the key store's")
     .option('--identity-keys <file>', "the identity provider to trust for operator statements and identity tokens (its JWKS, identity evidence, or a bundle), instead of the bundle's or the configured one's");
 }

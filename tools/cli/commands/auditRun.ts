@@ -70,7 +70,10 @@ export async function verdictFor(opts: VerifyCliOptions): Promise<AuditVerdict> 
 }
 
 async function verify(opts: VerifyCliOptions): Promise<AuditVerdict> {
-  const replay: ReplaySource = opts.replay ? (opts.workflows === undefined ? true : { workflowsPath: resolve(opts.workflows) }) : false;
+  if (opts.replay && opts.workflows === undefined) {
+    throw new AuditError('AUDIT_OPTIONS_INVALID', 'replay needs the workflow code the runs ran: pass --workflows <module> (the file your worker bundles), or --no-replay');
+  }
+  const replay: ReplaySource = opts.replay && opts.workflows !== undefined ? { workflowsPath: resolve(opts.workflows) } : false;
   if (replay !== false) installQuietRuntime();
   const keys = opts.keys === undefined ? undefined : keysFromFile(opts.keys);
   if (opts.bundle !== undefined) {

@@ -22,6 +22,7 @@ import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../../..
 import { approvalBy, revocationBy } from '../../../support/operatorStatements';
 import { findingsOf } from './operatorFixtures';
 import { awaitPending } from '../../../support/awaitPending';
+import { EXAMPLE_WORKFLOWS } from '../../../../examples/exampleProject';
 
 // A transfer of 2,000.00 approved live by two treasury approvers (with a refused approval in
 // between), and one revoked while it waited: verified against the server, and from an
@@ -47,6 +48,7 @@ function options(extra: Partial<VerifyLiveOptions> = {}): VerifyLiveOptions {
     keys: AuditKeySet.fromKeyRecords(env.keyStore.exportKeyRecords()),
     policySets,
     namespace: env.namespace,
+    replay: { workflowsPath: EXAMPLE_WORKFLOWS },
     identity,
     ...extra,
   };

@@ -8,6 +8,9 @@ import { dirname, join } from 'node:path';
  */
 export const EXAMPLE_POLICIES_DIR = findExamplePolicies(__dirname);
 
+/** The examples' workflows module: what their worker bundles and what their histories replay against. */
+export const EXAMPLE_WORKFLOWS = require.resolve('./workflows');
+
 function findExamplePolicies(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     const candidate = join(dir, 'examples', 'policies');

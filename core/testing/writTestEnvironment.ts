@@ -1,0 +1,184 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { GovernedActions } from '../actions/types';
+import { sha256Digest } from '../canonical/digest';
+import { AuditKeySet } from '../audit/keys/auditKeySet';
+import { exportBundle, writeBundle } from '../audit/evidence/exportBundle';
+import { loadIdentityEvidence } from '../audit/evidence/identityEvidence';
+import { policySetEvidence } from '../audit/evidence/policySetEvidence';
+import { fetchRuns } from '../audit/live/fetchRuns';
+import type { AuditVerdict } from '../audit/types';
+import { verifyHistories } from '../audit/verifyHistories';
+import { DEV_IDENTITY_ISSUER, DevIdentityProvider, WRIT_IDENTITY_AUDIENCE } from '../identity/devIdentityProvider';
+import { IdentityVerifier } from '../identity/identityVerifier';
+import { KeyStore } from '../keys/keyStore';
+import { TrustedKeySet } from '../keys/trustedKeySet';
+import { GovernanceStore } from '../operators/governanceStore';
+import { loadPolicySet } from '../policy/policySet';
+import { PolicySource } from '../policy/policySource';
+import { WritPlugin } from '../plugin/writPlugin';
+import { startDevServer, type DevServer } from '../server/devServer';
+import { quietBundlerLogger } from '../../worker/quietBundlerLogger';
+
+/** What a test environment runs: the project's governed actions, workflows and policy set. */
+export interface WritTestEnvironmentOptions {
+  /** The governed actions the worker serves (declared with `defineAction`). */
+  readonly actions: GovernedActions;
+  /** The workflows module the worker bundles (e.g. `require.resolve('../src/workflows')`). */
+  readonly workflowsPath: string;
+  /** The policy set directory: `schema.cedarschema`, `*.cedar`, `policy-set.json`. */
+  readonly policiesDir: string;
+  /** Ungoverned activities the worker also serves, each declared by name. */
+  readonly exemptActivities?: Readonly<Record<string, (...args: never[]) => Promise<unknown>>>;
+  /** The Temporal CLI binary (default: `WRIT_TEMPORAL_CLI`, then `temporal` on PATH). */
+  readonly temporalCli?: string;
+}
+
+/**
+ * A governed worker against a real Temporal dev server, for a project's own jest tests:
+ * a headless dev server in a temporary directory, a fresh signing key, the local
+ * development identity provider, a governance store, and a worker with `WritPlugin` on
+ * its own task queue. Clients act as any principal (`clientAs`); `audit` verifies the
+ * runs' histories as `writ audit verify` does, replay included; `exportEvidence` writes
+ * the evidence bundle `writ audit verify --bundle` reads.
+ */
+export class WritTestEnvironment {
+  private constructor(
+    private readonly server: DevServer,
+    private readonly dir: string,
+    private readonly connection: Connection,
+    private readonly nativeConnection: NativeConnection,
+    private readonly worker: Worker,
+    private readonly running: Promise<void>,
+    private readonly idp: DevIdentityProvider,
+    private readonly keyStore: KeyStore,
+    private readonly store: GovernanceStore,
+    private readonly policiesDir: string,
+    private readonly workflowCode: string,
+    /** The task queue the governed worker polls. */
+    readonly taskQueue: string,
+  ) {}
+
+  /** Starts the dev server and the governed worker; `close()` stops both and removes the directory. */
+  static async start(options: WritTestEnvironmentOptions): Promise<WritTestEnvironment> {
+    installErrorOnlyLogging();
+    const dir = mkdtempSync(join(tmpdir(), 'writ-testenv-'));
+    const server = await startDevServer({
+      dataDir: join(dir, 'temporal'),
+      headless: true,
+      searchAttributes: { WritStatus: 'Keyword', WritPrincipal: 'Keyword' },
+      ...(options.temporalCli === undefined ? {} : { cliPath: options.temporalCli }),
+    });
+    try {
+      const keyStore = KeyStore.open(join(dir, 'keys'));
+      await keyStore.ensureActive();
+      const idp = DevIdentityProvider.open(join(dir, 'idp'));
+      await idp.ensureKey();
+      const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath });
+      const store = GovernanceStore.open(join(dir, 'governance.sqlite'));
+      const signer = await keyStore.loadSigningKey();
+      const writ = new WritPlugin({
+        actions: options.actions,
+        governance: {
+          signer: async () => signer,
+          trustedKeys: TrustedKeySet.fromJwks(keyStore.exportPublicJwks()),
+          identity,
+          policies: PolicySource.load(options.policiesDir),
+          store,
+        },
+        exemptActivities: Object.keys(options.exemptActivities ?? {}),
+      });
+      // Bundled once here, so `audit` replays exactly the code the worker runs.
+      const { code } = await bundleWorkflowCode({ workflowsPath: options.workflowsPath, plugins: [writ], logger: quietBundlerLogger });
+      const nativeConnection = await NativeConnection.connect({ address: server.address });
+      const connection = await Connection.connect({ address: server.address });
+      const taskQueue = `writ-test-${randomUUID()}`;
+      const worker = await Worker.create({
+        connection: nativeConnection,
+        namespace: server.namespace,
+        taskQueue,
+        workflowBundle: { code },
+        activities: options.exemptActivities ?? {},
+        plugins: [writ],
+      });
+      const running = worker.run();
+      return new WritTestEnvironment(server, dir, connection, nativeConnection, worker, running, idp, keyStore, store, options.policiesDir, code, taskQueue);
+    } catch (error) {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** The dev server's namespace. */
+  get namespace(): string {
+    return this.server.namespace;
+  }
+
+  /** The dev server's address (`host:port`). */
+  get address(): string {
+    return this.server.address;
+  }
+
+  /** A client whose workflow starts carry a fresh identity token for `principal` in `groups`. */
+  async clientAs(principal: string, groups: readonly string[] = []): Promise<Client> {
+    const identityToken = await this.idp.mintToken({ principal, groups: [...groups] });
+    return new Client({ connection: this.connection, namespace: this.namespace, plugins: [new WritPlugin({ identityToken })] });
+  }
+
+  /** A client that sends no identity at all: every run it starts is refused (IDENTITY_MISSING). */
+  anonymousClient(): Client {
+    return new Client({ connection: this.connection, namespace: this.namespace });
+  }
+
+  /** Verifies the latest runs of `workflowIds` as an auditor would: the history checker and replay. */
+  async audit(workflowIds: readonly string[]): Promise<AuditVerdict> {
+    const runs = await fetchRuns(this.anonymousClient(), { workflowIds: [...workflowIds] });
+    return verifyHistories(runs, {
+      keys: AuditKeySet.fromKeyRecords(this.keyStore.exportKeyRecords()),
+      policySets: [policySetEvidence(loadPolicySet(this.policiesDir))],
+      namespace: this.namespace,
+      identity: await this.identityEvidence(),
+      replay: { bundle: { bundle: { code: this.workflowCode }, codeDigest: sha256Digest(this.workflowCode) } },
+    });
+  }
+
+  /** Writes an evidence bundle of the latest runs of `workflowIds` to `file`, for `writ audit verify --bundle`. */
+  async exportEvidence(workflowIds: readonly string[], file: string): Promise<void> {
+    const bundle = await exportBundle(this.anonymousClient(), { workflowIds: [...workflowIds] }, {
+      namespace: this.namespace,
+      keys: AuditKeySet.fromKeyRecords(this.keyStore.exportKeyRecords()),
+      policySets: [policySetEvidence(loadPolicySet(this.policiesDir))],
+      identity: await this.identityEvidence(),
+    });
+    writeBundle(file, bundle);
+  }
+
+  /** Stops the worker and the dev server and removes the temporary directory. */
+  async close(): Promise<void> {
+    this.worker.shutdown();
+    await this.running;
+    await this.nativeConnection.close();
+    await this.connection.close();
+    this.store.close();
+    await this.server.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private identityEvidence() {
+    return loadIdentityEvidence({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: this.idp.jwksPath });
+  }
+}
+
+/** The SDK logs every denial as a failed activity with a stack; a test wants errors only. */
+function installErrorOnlyLogging(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // A runtime is installed already (another environment in this process): keep it.
+  }
+}

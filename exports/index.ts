@@ -1,0 +1,83 @@
+/**
+ * `writ-governance`: Writ for worker and client code. Declare governed actions, give one
+ * `WritPlugin` to the Temporal Client, Worker and bundler, open keys, identity and policy
+ * from `writ.config.json`, act as an operator, and audit histories as a library.
+ * Workflow code imports `writ-governance/workflow` instead; tests, `writ-governance/testing`.
+ *
+ * @packageDocumentation
+ */
+
+// Declaring governed actions.
+export { defineAction } from '../core/actions/defineAction';
+export type { ActionDeclaration } from '../core/actions/defineAction';
+export type { ActionContext, GovernedAction, GovernedActions, GovernedProxy, ResourceView } from '../core/actions/types';
+export type { CedarEntity } from '../core/policy/policyEngine';
+
+// Errors: every refusal carries a stable code.
+export { WritError, isWritError, WRIT_ERROR_CODES } from '../core/errors/writError';
+export type { WritErrorCode, WritIssue } from '../core/errors/writError';
+
+// The plugin, and the client sugar over it.
+export { WritPlugin, WRIT_PLUGIN_NAME } from '../core/plugin/writPlugin';
+export type { WritGovernance, WritPluginOptions } from '../core/plugin/writPluginOptions';
+export { createWritClient } from '../core/client/createWritClient';
+
+// Configuration and the trust material a worker runs with.
+export { loadConfig, CONFIG_FILE } from '../core/config/writConfig';
+export type { WritConfig } from '../core/config/writConfig';
+export { openGovernance } from '../core/runtime/openGovernance';
+export type { Governance } from '../core/runtime/openGovernance';
+
+// Keys.
+export { KeyStore } from '../core/keys/keyStore';
+export type { KeyInfo, PublicJwks } from '../core/keys/keyStore';
+export { TrustedKeySet } from '../core/keys/trustedKeySet';
+
+// Identity.
+export { IdentityVerifier } from '../core/identity/identityVerifier';
+export type { IdentityVerifierConfig } from '../core/identity/identityVerifier';
+export { DevIdentityProvider, DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../core/identity/devIdentityProvider';
+export type { MintTokenRequest } from '../core/identity/devIdentityProvider';
+
+// Policy.
+export { PolicySource } from '../core/policy/policySource';
+export { loadPolicySet } from '../core/policy/policySet';
+export type { PolicySet } from '../core/policy/policySet';
+
+// Fleet-wide governance state and operators.
+export { GovernanceStore } from '../core/operators/governanceStore';
+export type { KillSwitchState, Revocation } from '../core/operators/governanceStore';
+export { OperatorConsole } from '../core/operators/operatorConsole';
+export type { Operator, PendingRun, StatementSigner } from '../core/operators/operatorConsole';
+export type { ApprovalAnswer, OperatorActReceipt, PendingApproval } from '../core/protocol/operatorContract';
+
+// Reading governed steps back from a history.
+export { actionOutcome, approvalRequired, authorizationResult, governedStepsFromHistory } from '../core/history/governedSteps';
+export type { GovernedStepRecord } from '../core/history/governedSteps';
+
+// The auditor as a library: the checks `writ audit verify` runs.
+export { verifyHistories } from '../core/audit/verifyHistories';
+export { verifyBundle, verifyLive } from '../core/audit/verifyBundle';
+export type { VerifyBundleOptions, VerifyLiveOptions } from '../core/audit/verifyBundle';
+export type { ReplaySource, VerifyOptions } from '../core/audit/verifyOptions';
+export { buildBundle, exportBundle, writeBundle } from '../core/audit/evidence/exportBundle';
+export { readBundle } from '../core/audit/evidence/readBundle';
+export type { EvidenceBundle } from '../core/audit/evidence/evidenceBundle';
+export { policySetEvidence } from '../core/audit/evidence/policySetEvidence';
+export type { PolicySetEvidence } from '../core/audit/evidence/policySetEvidence';
+export { AuditKeySet } from '../core/audit/keys/auditKeySet';
+export { fetchRuns } from '../core/audit/live/fetchRuns';
+export type { RunSelection } from '../core/audit/live/fetchRuns';
+export { formatVerdict } from '../core/audit/format/formatVerdict';
+export { AuditError, isAuditError, AUDIT_ERROR_CODES } from '../core/audit/auditError';
+export type { AuditErrorCode } from '../core/audit/auditError';
+export { FINDING_CODES } from '../core/audit/types';
+export type { AuditVerdict, AuditedStep, Finding, FindingCode, RunVerdict } from '../core/audit/types';
+
+// The embedded Temporal dev server.
+export { startDevServer } from '../core/server/devServer';
+export type { DevServer, DevServerOptions } from '../core/server/devServer';
+
+// SQLite files for side-effect stores, opened the way Writ opens its own.
+export { openDatabase as openStoreDatabase } from '../core/storage/openDatabase';
+export type { StoreDatabase, StoreSchema } from '../core/storage/openDatabase';

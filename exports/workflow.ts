@@ -1,0 +1,18 @@
+/**
+ * `writ-governance/workflow`: what workflow code imports. Workflow-safe: nothing here
+ * pulls in Node built-ins or `@temporalio/worker`, so the Temporal bundler accepts it.
+ *
+ * ```ts
+ * import { proxyGoverned } from 'writ-governance/workflow';
+ * import type { MyActions } from './activities';
+ * const { deployService } = proxyGoverned<MyActions>({ startToCloseTimeout: '30s' });
+ * // and, once, in the module the worker's workflowsPath names:
+ * export { writControl } from 'writ-governance/workflow';
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { proxyGoverned } from '../workflows/proxyGoverned';
+export type { GovernedOptions } from '../workflows/proxyGoverned';
+export type { GovernedActions, GovernedProxy } from '../core/actions/types';
+export { writControl } from '../workflows/control';

@@ -1,0 +1,151 @@
+// WritPlugin on a real worker and a real dev server: the workflowsPath route bundles with
+// Writ's interceptors and governs a step end to end; a bundle made without the plugin, an
+// undeclared activity and a client-only plugin are refused when the worker is created;
+// every setting is validated when the plugin is constructed.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { WritPlugin, defineAction } from 'writ-governance';
+import { z } from 'zod';
+import { KeyStore } from '../../../core/keys/keyStore';
+import { TrustedKeySet } from '../../../core/keys/trustedKeySet';
+import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../../../core/identity/devIdentityProvider';
+import { IdentityVerifier } from '../../../core/identity/identityVerifier';
+import { PolicySource } from '../../../core/policy/policySource';
+import { GovernanceStore } from '../../../core/operators/governanceStore';
+import { installRuntimeLogging } from '../../../worker/runtimeLogging';
+import { WORKFLOW_INTERCEPTORS_MARK } from '../../../worker/workflowSide';
+import { WRIT_WORKFLOW_INTERCEPTORS } from '../../../workflows/interceptors';
+import { quietBundlerLogger } from '../../../worker/quietBundlerLogger';
+import { testTemporal } from '../../support/testServer';
+import { isWritError, type WritError } from '../../../core/errors/writError';
+
+const STARTER_POLICIES = join(__dirname, '../../../policies');
+const STARTER_WORKFLOWS = join(__dirname, '../../../starter/src/workflows.ts');
+const deployed: string[] = [];
+const actions = {
+  deployService: defineAction({
+    input: z.strictObject({ service: z.string(), environment: z.enum(['staging', 'production']), version: z.string() }),
+    resource: (input) => ({ resource: { uid: { type: 'Writ::Service', id: input.service }, attrs: { environment: input.environment }, parents: [] }, context: { version: input.version } }),
+    execute: async (input) => {
+      deployed.push(`${input.service}@${input.version}`);
+      return `deployed ${input.service}`;
+    },
+  }),
+};
+
+let governance: ConstructorParameters<typeof WritPlugin>[0]['governance'];
+let idp: DevIdentityProvider;
+let nativeConnection: NativeConnection;
+let connection: Connection;
+let store: GovernanceStore;
+
+beforeAll(async () => {
+  installRuntimeLogging('ERROR');
+  const dir = mkdtempSync(join(tmpdir(), 'writ-plugin-'));
+  const keyStore = KeyStore.open(join(dir, 'keys'));
+  await keyStore.ensureActive();
+  idp = DevIdentityProvider.open(join(dir, 'idp'));
+  await idp.ensureKey();
+  const signer = await keyStore.loadSigningKey();
+  store = GovernanceStore.open(join(dir, 'governance.sqlite'));
+  governance = {
+    signer: async () => signer,
+    trustedKeys: TrustedKeySet.fromJwks(keyStore.exportPublicJwks()),
+    identity: await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: idp.jwksPath }),
+    policies: PolicySource.load(STARTER_POLICIES),
+    store,
+  };
+  nativeConnection = await NativeConnection.connect({ address: testTemporal().address });
+  connection = await Connection.connect({ address: testTemporal().address });
+});
+
+afterAll(async () => {
+  await nativeConnection?.close();
+  await connection?.close();
+  store?.close();
+});
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    return isWritError(error) ? error.code : `not a WritError: ${String(error)}`;
+  }
+  return undefined;
+}
+
+async function refusal(promise: Promise<unknown>): Promise<WritError | undefined> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => (isWritError(error) ? error : undefined),
+  );
+}
+
+describe('when the plugin is given to a worker with a workflowsPath', () => {
+  it('bundles the workflows with Writ, and a permitted step runs once under a verified artifact', async () => {
+    const taskQueue = `writ-plugin-${randomUUID()}`;
+    const writ = new WritPlugin({ actions, governance });
+    const worker = await Worker.create({ connection: nativeConnection, namespace: testTemporal().namespace, taskQueue, workflowsPath: STARTER_WORKFLOWS, plugins: [writ] });
+    const client = new Client({ connection, namespace: testTemporal().namespace, plugins: [new WritPlugin({ identityToken: await idp.mintToken({ principal: 'dana', groups: ['deployers'] }) })] });
+    const result = await worker.runUntil(
+      client.workflow.execute('deploy', { taskQueue, workflowId: `plugin-${randomUUID()}`, args: [{ service: 'api', environment: 'staging', version: '2.0.0' }] }),
+    );
+    expect(result).toBe('deployed api');
+    expect(deployed).toEqual(['api@2.0.0']);
+  }, 60_000);
+});
+
+describe('when a worker would run ungoverned code', () => {
+  it('refuses a prebuilt bundle made without the plugin (CONFIG_INVALID)', async () => {
+    const { code } = await bundleWorkflowCode({ workflowsPath: STARTER_WORKFLOWS, logger: quietBundlerLogger });
+    const created = Worker.create({ connection: nativeConnection, namespace: testTemporal().namespace, taskQueue: `writ-plugin-${randomUUID()}`, workflowBundle: { code }, plugins: [new WritPlugin({ actions, governance })] });
+    expect((await refusal(created))?.code).toBe('CONFIG_INVALID');
+  }, 60_000);
+
+  it('refuses an activity that is neither governed nor declared exempt (CONFIG_INVALID)', async () => {
+    const created = Worker.create({ connection: nativeConnection, namespace: testTemporal().namespace, taskQueue: `writ-plugin-${randomUUID()}`, activities: { sendNewsletter: async () => 'sent' }, plugins: [new WritPlugin({ actions, governance })] });
+    const error = await refusal(created);
+    expect(error?.code).toBe('CONFIG_INVALID');
+    expect(error?.message).toMatch(/sendNewsletter/);
+  });
+
+  it('refuses to configure a worker from a plugin made for clients (CONFIG_INVALID)', async () => {
+    const created = Worker.create({ connection: nativeConnection, namespace: testTemporal().namespace, taskQueue: `writ-plugin-${randomUUID()}`, activities: {}, plugins: [new WritPlugin({ identityToken: 'token' })] });
+    expect((await refusal(created))?.code).toBe('CONFIG_INVALID');
+  });
+});
+
+describe('when the plugin is constructed', () => {
+  it('accepts a client-only and a worker configuration', () => {
+    expect(codeOf(() => new WritPlugin())).toBeUndefined();
+    expect(codeOf(() => new WritPlugin({ identityToken: () => 'token' }))).toBeUndefined();
+    expect(codeOf(() => new WritPlugin({ actions, governance, exemptActivities: ['sendNewsletter'], artifacts: { ttlSeconds: 30 } }))).toBeUndefined();
+  });
+
+  it('lists every problem at once, with its path', () => {
+    let error: WritError | undefined;
+    try {
+      new WritPlugin({ identityToken: '', actions, artifacts: { ttlSeconds: 0 }, workerBuildId: '' } as never);
+    } catch (caught) {
+      error = caught as WritError;
+    }
+    expect(error?.code).toBe('CONFIG_INVALID');
+    expect(error?.issues.map((issue) => issue.path).sort()).toEqual(['artifacts.ttlSeconds', 'governance', 'identityToken', 'workerBuildId']);
+  });
+
+  it('refuses governance that is not trust material, an exempt name that is governed, and a window longer than its cap', () => {
+    expect(codeOf(() => new WritPlugin({ actions, governance: { ...governance!, trustedKeys: {} as never } }))).toBe('CONFIG_INVALID');
+    expect(codeOf(() => new WritPlugin({ actions, governance, exemptActivities: ['deployService'] }))).toBe('CONFIG_INVALID');
+    expect(codeOf(() => new WritPlugin({ actions, governance, exemptActivities: ['writ.authorize'] }))).toBe('CONFIG_INVALID');
+    expect(codeOf(() => new WritPlugin({ actions, governance, artifacts: { ttlSeconds: 600, maxLifetimeSeconds: 300 } }))).toBe('CONFIG_INVALID');
+    expect(codeOf(() => new WritPlugin({ actions: { 'bad name': actions.deployService }, governance }))).toBe('CONFIG_INVALID');
+  });
+
+  it('checks bundles for the mark the interceptor module really carries', () => {
+    expect(WORKFLOW_INTERCEPTORS_MARK).toBe(WRIT_WORKFLOW_INTERCEPTORS);
+  });
+});
