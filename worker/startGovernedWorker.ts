@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { WritConfig } from '../config/writConfig';
 import { openGovernance, type Governance } from '../runtime/openGovernance';
-import { toConnectionOptions, targetNamespace } from '../server/temporalTarget';
+import { loadTemporalTarget, toConnectionOptions, type TemporalTarget } from '../server/temporalTarget';
 import { openExampleStores, type ExampleStores } from '../stores/exampleStores';
 import { createExampleActions } from '../activities/exampleActions';
 import { bundleGovernedWorkflows, type GovernedBundle } from './bundleGovernedWorkflows';
@@ -19,15 +19,17 @@ export interface StartedWorker {
 }
 
 /**
- * Connects to the configured Temporal server (`address` is the embedded server's when
- * the target is embedded) and creates a governed worker for the example workflows.
+ * Connects to the Temporal target (`target`, else the one Temporal's client configuration
+ * names; `address` is the embedded server's when the target is embedded) and creates a
+ * governed worker for the example workflows.
  */
 export async function startGovernedWorker(
   config: WritConfig,
-  options: { address?: string; bundle?: GovernedBundle; workflowsPath?: string } = {},
+  options: { target?: TemporalTarget; address?: string; bundle?: GovernedBundle; workflowsPath?: string } = {},
 ): Promise<StartedWorker> {
-  const connection = await NativeConnection.connect(toConnectionOptions(config.temporal, options.address));
-  const namespace = targetNamespace(config.temporal);
+  const target = options.target ?? loadTemporalTarget();
+  const connection = await NativeConnection.connect(toConnectionOptions(target, options.address));
+  const namespace = target.namespace;
   const governance = await openGovernance(config);
   const stores = openExampleStores(join(config.dataDir, 'examples'));
   const workflows = options.bundle ?? (await bundleGovernedWorkflows(options.workflowsPath ?? require.resolve('../workflows')));

@@ -21,7 +21,7 @@ export function registerServeCommands(program: Command): void {
         ...(opts.port === undefined ? {} : { port: Number(opts.port) }),
       });
       process.stdout.write(`Temporal dev server at ${server.address} (namespace ${server.namespace}); Web UI ${server.uiUrl ?? '-'}\n`);
-      process.stdout.write(`workers: WRIT_TEMPORAL_ADDRESS=${server.address} writ worker\n`);
+      process.stdout.write(`workers: TEMPORAL_ADDRESS=${server.address} TEMPORAL_NAMESPACE=${server.namespace} writ worker\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
@@ -31,7 +31,7 @@ export function registerServeCommands(program: Command): void {
 
   program
     .command('worker')
-    .description('run a governed worker for the example workflows against the configured server')
+    .description('run a governed worker for the example workflows against the server TEMPORAL_ADDRESS or the temporal.toml profile names')
     .action(async () => {
       const config = loadConfig();
       const { startGovernedWorker } = require('../../worker/startGovernedWorker') as WorkerModule;

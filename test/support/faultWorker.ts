@@ -12,7 +12,7 @@ import { loadConfig } from '../../config/writConfig';
 import { sha256Digest } from '../../canonical/digest';
 import { WritError } from '../../errors/writError';
 import { openGovernance } from '../../runtime/openGovernance';
-import { toConnectionOptions, targetNamespace } from '../../server/temporalTarget';
+import { loadTemporalTarget, toConnectionOptions } from '../../server/temporalTarget';
 import { openExampleStores } from '../../stores/exampleStores';
 import { createExampleActions } from '../../activities/exampleActions';
 import { createGovernedWorker } from '../../worker/createGovernedWorker';
@@ -110,10 +110,11 @@ async function main(): Promise<void> {
           const code = readFileSync(bundleFile, 'utf8');
           return { bundle: { code }, codeDigest: sha256Digest(code) };
         })();
-  const connection = await NativeConnection.connect(toConnectionOptions(config.temporal));
+  const target = loadTemporalTarget();
+  const connection = await NativeConnection.connect(toConnectionOptions(target));
   const worker = await createGovernedWorker({
     connection,
-    namespace: targetNamespace(config.temporal),
+    namespace: target.namespace,
     taskQueue: config.taskQueue,
     workflows,
     actions: faultActions,
