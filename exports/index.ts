@@ -74,6 +74,10 @@ export type { AuditErrorCode } from '../core/audit/auditError';
 export { FINDING_CODES } from '../core/audit/types';
 export type { AuditVerdict, AuditedStep, Finding, FindingCode, RunVerdict } from '../core/audit/types';
 
+// Where Temporal is: Temporal's own client configuration (TEMPORAL_* variables, temporal.toml), else the embedded dev server.
+export { loadTemporalTarget, toConnectionOptions, WRIT_DEFAULT_NAMESPACE } from '../core/server/temporalTarget';
+export type { LoadTemporalTargetOptions, TemporalConnectionOptions, TemporalTarget } from '../core/server/temporalTarget';
+
 // The embedded Temporal dev server.
 export { startDevServer } from '../core/server/devServer';
 export type { DevServer, DevServerOptions } from '../core/server/devServer';

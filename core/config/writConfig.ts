@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { WritError } from '../errors/writError';
-import { TemporalTargetSchema } from '../server/temporalTarget';
+import { WritError, type WritIssue } from '../errors/writError';
 import { IdentityVerifierConfigSchema } from '../identity/identityVerifier';
 import { ArtifactWindowSchema } from '../../worker/windowSettings';
 
@@ -11,13 +10,13 @@ export const CONFIG_FILE = 'writ.config.json';
 
 /**
  * Writ's configuration. Every field has a safe default for the embedded development
- * set-up; connecting to a cluster is the one `temporal` change, trusting a real identity
- * provider the one `identity` change.
+ * set-up; trusting a real identity provider is the one `identity` change. Where Writ
+ * connects is not here: it is Temporal's own client configuration (`TEMPORAL_ADDRESS`,
+ * temporal.toml; see server/temporalTarget.ts), and with none Writ starts its embedded server.
  */
 export const WritConfigSchema = z.strictObject({
   /** Where the embedded server's SQLite file, keys and example stores live. */
   dataDir: z.string().min(1).default('.writ'),
-  temporal: TemporalTargetSchema.default({ mode: 'embedded' }),
   taskQueue: z.string().min(1).default('writ-governed'),
   policiesDir: z.string().min(1).default('policies'),
   /** Writ's signing key directory (default `<dataDir>/keys`). */
@@ -37,15 +36,32 @@ export const WritConfigSchema = z.strictObject({
 export type WritConfig = z.infer<typeof WritConfigSchema> & { readonly projectRoot: string; readonly keysDir: string };
 
 /** Environment variables that override single settings (handy in CI and scripts). */
-const ENV_OVERRIDES: Record<string, (raw: Record<string, unknown>, value: string, env: NodeJS.ProcessEnv) => void> = {
+const ENV_OVERRIDES: Record<string, (raw: Record<string, unknown>, value: string) => void> = {
   WRIT_DATA_DIR: (raw, value) => (raw['dataDir'] = value),
   WRIT_TASK_QUEUE: (raw, value) => (raw['taskQueue'] = value),
   WRIT_POLICIES_DIR: (raw, value) => (raw['policiesDir'] = value),
   WRIT_KEYS_DIR: (raw, value) => (raw['keysDir'] = value),
-  // An address switches to an existing server; WRIT_NAMESPACE names its namespace.
-  WRIT_TEMPORAL_ADDRESS: (raw, value, env) =>
-    (raw['temporal'] = { mode: 'external', address: value, namespace: env['WRIT_NAMESPACE'] || 'writ' }),
 };
+
+const TEMPORAL_MIGRATION =
+  'set TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE (with TEMPORAL_API_KEY or TEMPORAL_TLS_* for a secured server), or a temporal.toml profile (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE), as for the Temporal CLI; with none of them Writ starts its embedded dev server';
+
+/**
+ * Settings Writ once read and no longer does: where to connect is Temporal's client
+ * configuration now. Each is refused with the way over, never silently ignored.
+ */
+function legacyTemporalSettings(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): WritIssue[] {
+  const issues: WritIssue[] = [];
+  if ('temporal' in raw) {
+    issues.push({ path: 'temporal', message: `writ.config.json no longer names the Temporal server: remove "temporal" and ${TEMPORAL_MIGRATION}` });
+  }
+  for (const [name, replacement] of [['WRIT_TEMPORAL_ADDRESS', 'TEMPORAL_ADDRESS'], ['WRIT_NAMESPACE', 'TEMPORAL_NAMESPACE']] as const) {
+    if (env[name] !== undefined && env[name] !== '') {
+      issues.push({ path: name, message: `${name} is no longer read: set ${replacement} instead (Temporal's client configuration, read as the Temporal CLI reads it)` });
+    }
+  }
+  return issues;
+}
 
 /**
  * Loads `writ.config.json` from `projectRoot` (if present) with environment overrides,
@@ -72,14 +88,15 @@ export function loadConfig(options: { projectRoot?: string; file?: string; env?:
   const env = options.env ?? process.env;
   for (const [name, apply] of Object.entries(ENV_OVERRIDES)) {
     const value = env[name];
-    if (value !== undefined && value !== '') apply(raw, value, env);
+    if (value !== undefined && value !== '') apply(raw, value);
   }
   Object.assign(raw, options.overrides ?? {});
-  const parsed = WritConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new WritError('CONFIG_INVALID', `configuration is invalid:\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`, {
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    });
+  const legacy = legacyTemporalSettings(raw, env);
+  const { temporal: _temporal, ...rest } = raw;
+  const parsed = WritConfigSchema.safeParse(rest);
+  const issues = [...legacy, ...(parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })))];
+  if (!parsed.success || issues.length > 0) {
+    throw new WritError('CONFIG_INVALID', `configuration is invalid:\n${issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`, { issues });
   }
   const at = (path: string) => (isAbsolute(path) ? path : join(projectRoot, path));
   const dataDir = at(parsed.data.dataDir);

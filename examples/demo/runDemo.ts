@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { EXAMPLE_WORKFLOWS, exampleEnvironment } from '../exampleProject';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
-import { OperatorConsole, WritPlugin, createWritClient, loadConfig, startDevServer, type DevServer, type PendingApproval } from 'writ-governance';
-import { toConnectionOptions } from '../../core/server/temporalTarget';
+import { OperatorConsole, WritPlugin, createWritClient, loadConfig, loadTemporalTarget, startDevServer, toConnectionOptions, type DevServer, type PendingApproval } from 'writ-governance';
 import { startGovernedWorker } from '../worker/startExampleWorker';
 import { DEMO_PRINCIPALS, DEMO_SCENARIOS } from './scenarios';
 import { describeSteps } from './describeSteps';
@@ -25,33 +24,38 @@ export interface DevOptions {
 }
 
 /**
- * The main job: start the embedded Temporal server (unless configuration names another)
- * and a governed worker, run the example workflows, and print every governed step.
+ * The main job: start the embedded Temporal server (unless Temporal's client configuration
+ * names one: TEMPORAL_ADDRESS, a temporal.toml profile) and a governed worker, run the
+ * example workflows, and print every governed step.
  */
 export async function runDev(options: DevOptions): Promise<number> {
   const config = loadConfig({ env: exampleEnvironment(), ...(options.dataDir === undefined ? {} : { overrides: { dataDir: options.dataDir } }) });
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  const target = loadTemporalTarget();
   // Every denial is logged by the SDK as a failed activity; the demo prints its own account.
   Runtime.install({ logger: new DefaultLogger(options.verbose ? 'INFO' : 'ERROR') });
   let server: DevServer | undefined;
-  if (config.temporal.mode === 'embedded') {
+  if (target.kind === 'embedded') {
     say(`starting the Temporal dev server (data in ${join(config.dataDir, 'temporal')}) ...`);
     server = await startDevServer({
       dataDir: join(config.dataDir, 'temporal'),
+      namespace: target.namespace,
       searchAttributes: { WritStatus: 'Keyword', WritPrincipal: 'Keyword' },
     });
     say(`Temporal server at ${server.address}, Web UI at ${server.uiUrl ?? '(headless)'}`);
+  } else {
+    say(`connecting to Temporal at ${target.connectOptions.address} (namespace ${target.namespace}) ...`);
   }
   try {
     say('bundling workflows and starting a governed worker ...');
     const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
     const bundle = await bundleWorkflowCode({ workflowsPath: EXAMPLE_WORKFLOWS, plugins: [new WritPlugin()], logger: quiet });
-    const started = await startGovernedWorker(config, { ...(server ? { address: server.address } : {}), bundle });
+    const started = await startGovernedWorker(config, { target, ...(server ? { address: server.address } : {}), bundle });
     started.stores.ledger.seedDemo();
     started.stores.workspace.seedDemo();
     const idp = started.governance.devIdentityProvider;
     if (idp === undefined) throw new Error('the demo mints demo identities and needs the local identity provider (remove `identity` from writ.config.json)');
-    const connection = await Connection.connect(toConnectionOptions(config.temporal, server?.address));
+    const connection = await Connection.connect(toConnectionOptions(target, server?.address));
     const tokens = {
       alice: await idp.mintToken({ principal: 'alice', groups: [...DEMO_PRINCIPALS.alice] }),
       'support-agent': await idp.mintToken({ principal: 'support-agent', groups: [...DEMO_PRINCIPALS['support-agent']] }),

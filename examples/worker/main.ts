@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // A governed worker process for the example workflows. It connects to the server named
-// by configuration (WRIT_TEMPORAL_ADDRESS / writ.config.json) and runs until SIGTERM.
+// by Temporal's client configuration (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, ..., or a
+// temporal.toml profile) and runs until SIGTERM.
 import { loadConfig } from 'writ-governance';
 import { startGovernedWorker } from './startExampleWorker';
 import { exampleEnvironment } from '../exampleProject';

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { WritPlugin, openGovernance, type Governance, type WritConfig } from 'writ-governance';
-import { toConnectionOptions, targetNamespace } from '../../core/server/temporalTarget';
+import { WritPlugin, loadTemporalTarget, openGovernance, toConnectionOptions, type Governance, type TemporalTarget, type WritConfig } from 'writ-governance';
 import { openExampleStores, type ExampleStores } from '../exampleStores';
 import { createExampleActions } from '../exampleActions';
 import { EXAMPLE_WORKFLOWS } from '../exampleProject';
@@ -17,17 +16,18 @@ export interface StartedWorker {
 }
 
 /**
- * Connects to the configured Temporal server (`address` is the embedded server's when
- * the target is embedded) and starts a worker for the example workflows with one
+ * Connects to the Temporal target (`target`, else the one Temporal's client configuration
+ * names; `address` is the embedded server's when the target is embedded) and starts a worker for the example workflows with one
  * WritPlugin: it bundles the workflows with Writ's interceptors (or takes a bundle made
  * with the plugin), registers the governed actions and enforces every one.
  */
 export async function startGovernedWorker(
   config: WritConfig,
-  options: { address?: string; bundle?: WorkflowBundleOption } = {},
+  options: { target?: TemporalTarget; address?: string; bundle?: WorkflowBundleOption } = {},
 ): Promise<StartedWorker> {
-  const connection = await NativeConnection.connect(toConnectionOptions(config.temporal, options.address));
-  const namespace = targetNamespace(config.temporal);
+  const target = options.target ?? loadTemporalTarget();
+  const connection = await NativeConnection.connect(toConnectionOptions(target, options.address));
+  const namespace = target.namespace;
   const governance = await openGovernance(config);
   const stores = openExampleStores(join(config.dataDir, 'examples'));
   const writ = new WritPlugin({

@@ -30,7 +30,7 @@ describe('when the worker process dies between authorize and execute', () => {
     await idp.ensureKey();
     const stores = openExampleStores(join(dataDir, 'examples'));
     stores.ledger.seedDemo();
-    const env = { WRIT_DATA_DIR: dataDir, WRIT_TEMPORAL_ADDRESS: address, WRIT_NAMESPACE: namespace, WRIT_TASK_QUEUE: taskQueue };
+    const env = { WRIT_DATA_DIR: dataDir, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, WRIT_TASK_QUEUE: taskQueue };
 
     const first = await startWorkerProcess(env);
     workers.push(first);

@@ -88,8 +88,8 @@ export async function createFaultFixture(address: string, namespace: string): Pr
   const workers: FaultWorkerProcess[] = [];
   const baseEnv = {
     WRIT_DATA_DIR: dataDir,
-    WRIT_TEMPORAL_ADDRESS: address,
-    WRIT_NAMESPACE: namespace,
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: namespace,
     WRIT_TASK_QUEUE: taskQueue,
     WRIT_POLICIES_DIR: policiesDir,
     [FAULT_ENV.latchDir]: latch.dir,

@@ -12,7 +12,7 @@ import { loadConfig } from '../../core/config/writConfig';
 import { sha256Digest } from '../../core/canonical/digest';
 import { WritError } from '../../core/errors/writError';
 import { openGovernance } from '../../core/runtime/openGovernance';
-import { toConnectionOptions, targetNamespace } from '../../core/server/temporalTarget';
+import { loadTemporalTarget, toConnectionOptions } from '../../core/server/temporalTarget';
 import { openExampleStores } from '../../examples/exampleStores';
 import { createExampleActions } from '../../examples/exampleActions';
 import { createGovernedWorker } from '../../worker/createGovernedWorker';
@@ -110,10 +110,11 @@ async function main(): Promise<void> {
           const code = readFileSync(bundleFile, 'utf8');
           return { bundle: { code }, codeDigest: sha256Digest(code) };
         })();
-  const connection = await NativeConnection.connect(toConnectionOptions(config.temporal));
+  const target = loadTemporalTarget();
+  const connection = await NativeConnection.connect(toConnectionOptions(target));
   const worker = await createGovernedWorker({
     connection,
-    namespace: targetNamespace(config.temporal),
+    namespace: target.namespace,
     taskQueue: config.taskQueue,
     workflows,
     actions: faultActions,

@@ -12,6 +12,7 @@ import { TEST_ENV, TEST_SERVER_HANDLE, type TestServerHandle } from './testServe
  */
 export default async function globalSetup(_globalConfig: unknown, projectConfig: { rootDir: string }): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-test-'));
+  isolateFromTemporalConfiguration(dataDir);
   const started = Date.now();
   let server: DevServer;
   try {
@@ -35,4 +36,19 @@ export default async function globalSetup(_globalConfig: unknown, projectConfig:
   const handle: TestServerHandle = { server, dataDir };
   (globalThis as Record<string, unknown>)[TEST_SERVER_HANDLE] = handle;
   process.stdout.write(`\nwrit: Temporal dev server ready at ${server.address} (namespace ${server.namespace}) in ${Date.now() - started} ms\n`);
+}
+
+/**
+ * Every process of the run (jest's workers and the CLIs and workers they spawn) connects
+ * where its test says, never where the developer's own Temporal client configuration points:
+ * their TEMPORAL_* variables are dropped and temporal.toml is one without profiles, instead
+ * of the one in their configuration directory.
+ */
+function isolateFromTemporalConfiguration(dataDir: string): void {
+  for (const name of Object.keys(process.env)) {
+    if (name.startsWith('TEMPORAL_')) delete process.env[name];
+  }
+  const temporalToml = path.join(dataDir, 'temporal.toml');
+  fs.writeFileSync(temporalToml, '# The test run: no profiles, so each test names its server.\nprofile = {}\n');
+  process.env['TEMPORAL_CONFIG_FILE'] = temporalToml;
 }

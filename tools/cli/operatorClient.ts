@@ -4,8 +4,7 @@ import { loadConfig } from '../../core/config/writConfig';
 import { createWritClient } from '../../core/client/createWritClient';
 import { DevIdentityProvider } from '../../core/identity/devIdentityProvider';
 import { OperatorConsole, type Operator } from '../../core/operators/operatorConsole';
-import { targetNamespace, toConnectionOptions } from '../../core/server/temporalTarget';
-import { WritError } from '../../core/errors/writError';
+import { loadTemporalTarget, toConnectionOptions } from '../../core/server/temporalTarget';
 
 /** Options every operator command takes. */
 export interface OperatorCommandOptions {
@@ -19,17 +18,15 @@ export interface OperatorCommandOptions {
 /**
  * Connects as the operator: a client whose starts carry the operator's identity token and
  * a console that signs their statements, both through the local development identity
- * provider. The server is the configured one, or `--address` (what `npm start --
- * --keep-serving` or `writ server` printed) for the embedded default.
+ * provider. The server is the one Temporal's client configuration names (TEMPORAL_ADDRESS,
+ * a temporal.toml profile), with `--address` and `--namespace` over it; with the embedded
+ * default, `--address` is what `npm start -- --keep-serving` or `writ server` printed.
  */
 export async function openOperatorConsole(options: OperatorCommandOptions): Promise<{ console: OperatorConsole; operator: Operator; close(): Promise<void> }> {
   const config = loadConfig();
-  const address = options.address ?? (config.temporal.mode === 'external' ? config.temporal.address : undefined);
-  if (address === undefined) {
-    throw new WritError('CONFIG_INVALID', 'which server? pass --address host:port (printed by `npm start -- --keep-serving` or `writ server`), or set WRIT_TEMPORAL_ADDRESS');
-  }
-  const namespace = options.namespace ?? targetNamespace(config.temporal);
-  const connection = await Connection.connect(toConnectionOptions(config.temporal, address));
+  const target = loadTemporalTarget({ address: options.address, namespace: options.namespace });
+  const namespace = target.namespace;
+  const connection = await Connection.connect(toConnectionOptions(target));
   const idp = DevIdentityProvider.open(join(config.dataDir, 'idp'));
   await idp.ensureKey();
   const operator = { principal: options.as, groups: options.group };

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection, WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import { clientConfigToToml } from '@temporalio/envconfig';
 import { createWritClient } from '../../core/client/createWritClient';
 import { WRIT_ERROR_CODES } from '../../core/errors/writError';
 import { KeyStore } from '../../core/keys/keyStore';
@@ -71,10 +72,17 @@ export async function runSoak(options: SoakOptions, command: string, progress: (
       searchAttributes: { WritStatus: 'Keyword', WritPrincipal: 'Keyword' },
     });
     const taskQueue = `writ-soak-${options.seed}`;
+    // The workers find the soak's server as any Temporal tool would: a temporal.toml profile.
+    // Inherited TEMPORAL_* variables are blanked (empty counts as unset), so a shell pointed
+    // at some cluster cannot redirect them.
+    const temporalToml = path.join(dataDir, 'temporal.toml');
+    fs.writeFileSync(temporalToml, clientConfigToToml({ profiles: { soak: { address: server.address, namespace: server.namespace } } }));
+    const inheritedTemporal = Object.keys(process.env).filter((name) => name.startsWith('TEMPORAL_'));
     const env = {
+      ...Object.fromEntries(inheritedTemporal.map((name) => [name, ''])),
+      TEMPORAL_CONFIG_FILE: temporalToml,
+      TEMPORAL_PROFILE: 'soak',
       WRIT_DATA_DIR: dataDir,
-      WRIT_TEMPORAL_ADDRESS: server.address,
-      WRIT_NAMESPACE: server.namespace,
       WRIT_TASK_QUEUE: taskQueue,
       WRIT_POLICIES_DIR: POLICIES_DIR,
       [SOAK_BUNDLE_ENV]: bundleFile,

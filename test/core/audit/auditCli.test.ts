@@ -45,7 +45,7 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 // Offline runs are pointed at an address where nothing listens: they must not need it.
-const NO_SERVER = { WRIT_TEMPORAL_ADDRESS: '127.0.0.1:1' };
+const NO_SERVER = { TEMPORAL_ADDRESS: '127.0.0.1:1' };
 
 describe('writ audit verify --bundle (offline, no server)', () => {
   it('exits 0 on a clean bundle, replaying it against the example workflows', async () => {

@@ -39,7 +39,6 @@ describe('loadConfig', () => {
         dataDir: path.join(root, '.writ'),
         keysDir: path.join(root, '.writ', 'keys'),
         policiesDir: path.join(root, 'policies'),
-        temporal: { mode: 'embedded' },
         taskQueue: 'writ-governed',
         artifacts: { ttlSeconds: 60, clockSkewSeconds: 5, maxLifetimeSeconds: 900 },
         exemptActivities: [],
@@ -79,11 +78,34 @@ describe('loadConfig', () => {
       expect(error.issues.map((issue) => issue.path).sort()).toEqual(['', 'artifacts']);
     });
 
-    it('refuses an unknown key in the temporal target as CONFIG_INVALID', () => {
-      const root = project({ temporal: { mode: 'embedded', port: 7233 } });
-      const error = configError({ projectRoot: root, env: {} });
+  });
+
+  describe('when it still names the Temporal server, which Temporal\'s client configuration does now', () => {
+    it.each<[string, unknown]>([
+      ['an external target', { mode: 'external', address: 'temporal.internal:7233', namespace: 'prod' }],
+      ['a Temporal Cloud target', { mode: 'external', address: 'ns.tmprl.cloud:7233', namespace: 'ns', tls: true, apiKeyEnv: 'TEMPORAL_API_KEY' }],
+      ['an mTLS target', { mode: 'external', address: 'a:7233', namespace: 'n', tls: { clientCertPath: 'c.pem', clientKeyPath: 'c.key' } }],
+      ['the embedded target', { mode: 'embedded' }],
+    ])('refuses %s in writ.config.json as CONFIG_INVALID', (_kind, temporal) => {
+      const error = configError({ projectRoot: project({ temporal }), env: {} });
       expect(error.code).toBe('CONFIG_INVALID');
       expect(error.issues.map((issue) => issue.path)).toEqual(['temporal']);
+    });
+
+    it('lists the legacy key with every other problem', () => {
+      const error = configError({ projectRoot: project({ temporal: { mode: 'embedded' }, taskQueue: '' }), env: {} });
+      expect(error.issues.map((issue) => issue.path).sort()).toEqual(['taskQueue', 'temporal']);
+    });
+
+    it.each(['WRIT_TEMPORAL_ADDRESS', 'WRIT_NAMESPACE'])('refuses the %s override as CONFIG_INVALID', (name) => {
+      const error = configError({ projectRoot: project(), env: { [name]: 'temporal.internal:7233' } });
+      expect(error.code).toBe('CONFIG_INVALID');
+      expect(error.issues.map((issue) => issue.path)).toEqual([name]);
+    });
+
+    it('leaves the TEMPORAL_* variables to the Temporal target', () => {
+      const config = loadConfig({ projectRoot: project(), env: { TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_NAMESPACE: 'payments' } });
+      expect(config).not.toHaveProperty('temporal');
     });
   });
 
@@ -104,20 +126,6 @@ describe('loadConfig', () => {
     it('ignores an override set to the empty string', () => {
       const root = project({ dataDir: 'from-file' });
       expect(loadConfig({ projectRoot: root, env: { WRIT_DATA_DIR: '' } }).dataDir).toBe(path.join(root, 'from-file'));
-    });
-
-    it('switches to an external Temporal target with WRIT_TEMPORAL_ADDRESS, in namespace writ by default', () => {
-      const root = project();
-      const config = loadConfig({ projectRoot: root, env: { WRIT_TEMPORAL_ADDRESS: 'temporal.internal:7233' } });
-      expect(config.temporal).toEqual({ mode: 'external', address: 'temporal.internal:7233', namespace: 'writ' });
-    });
-
-    // Known bug: config/writConfig.ts reads WRIT_NAMESPACE from process.env instead of the
-    // `env` passed in, so an explicit env's namespace is ignored. Remove `.failing` once fixed.
-    it('takes the namespace from WRIT_NAMESPACE of the env it is given', () => {
-      const root = project();
-      const config = loadConfig({ projectRoot: root, env: { WRIT_TEMPORAL_ADDRESS: 'temporal.internal:7233', WRIT_NAMESPACE: 'payments' } });
-      expect(config.temporal).toEqual({ mode: 'external', address: 'temporal.internal:7233', namespace: 'payments' });
     });
   });
 

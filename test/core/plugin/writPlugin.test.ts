@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { WritPlugin, defineAction } from 'writ-governance';
+import { WritPlugin, defineAction, type WritGovernance } from 'writ-governance';
 import { z } from 'zod';
 import { KeyStore } from '../../../core/keys/keyStore';
 import { TrustedKeySet } from '../../../core/keys/trustedKeySet';
@@ -37,7 +37,7 @@ const actions = {
   }),
 };
 
-let governance: ConstructorParameters<typeof WritPlugin>[0]['governance'];
+let governance: WritGovernance;
 let idp: DevIdentityProvider;
 let nativeConnection: NativeConnection;
 let connection: Connection;
@@ -138,7 +138,7 @@ describe('when the plugin is constructed', () => {
   });
 
   it('refuses governance that is not trust material, an exempt name that is governed, and a window longer than its cap', () => {
-    expect(codeOf(() => new WritPlugin({ actions, governance: { ...governance!, trustedKeys: {} as never } }))).toBe('CONFIG_INVALID');
+    expect(codeOf(() => new WritPlugin({ actions, governance: { ...governance, trustedKeys: {} as never } }))).toBe('CONFIG_INVALID');
     expect(codeOf(() => new WritPlugin({ actions, governance, exemptActivities: ['deployService'] }))).toBe('CONFIG_INVALID');
     expect(codeOf(() => new WritPlugin({ actions, governance, exemptActivities: ['writ.authorize'] }))).toBe('CONFIG_INVALID');
     expect(codeOf(() => new WritPlugin({ actions, governance, artifacts: { ttlSeconds: 600, maxLifetimeSeconds: 300 } }))).toBe('CONFIG_INVALID');

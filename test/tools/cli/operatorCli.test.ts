@@ -18,7 +18,7 @@ afterAll(async () => env?.close());
 /** Runs `writ ...` as an operator against the test server, sharing the env's identity provider. */
 async function writ(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const { address, namespace } = testTemporal();
-  const processEnv = { ...process.env, WRIT_DATA_DIR: env.dir, WRIT_TASK_QUEUE: env.taskQueue, WRIT_TEMPORAL_ADDRESS: address, WRIT_NAMESPACE: namespace };
+  const processEnv = { ...process.env, WRIT_DATA_DIR: env.dir, WRIT_TASK_QUEUE: env.taskQueue, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace };
   try {
     const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: processEnv });
     return { code: 0, stdout, stderr };

@@ -166,4 +166,20 @@ describe('writ CLI', () => {
       expect(run.stderr).toMatch(/^writ: INPUT_INVALID: /);
     });
   });
+
+  describe('when an operator command finds no Temporal server to talk to', () => {
+    it('prints "writ: CONFIG_INVALID:" when nothing is configured and no --address is given', () => {
+      const run = writ('pending', '--as', 'olivia', '-g', 'operators');
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toMatch(/^writ: CONFIG_INVALID: /);
+    });
+
+    it('prints "writ: CONFIG_INVALID:" for a writ.config.json that still names the server', () => {
+      writeFileSync(join(root, 'writ.config.json'), JSON.stringify({ temporal: { mode: 'external', address: '127.0.0.1:1', namespace: 'writ' } }));
+      const run = writ('pending', '--as', 'olivia', '-g', 'operators');
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toMatch(/^writ: CONFIG_INVALID: /);
+      expect(run.stderr).toMatch(/^ {2}- temporal: /m);
+    });
+  });
 });

@@ -66,8 +66,8 @@ export function addSourceOptions(command: Command): Command {
   return command
     .option('--workflow-id <id...>', 'the latest run of each of these workflows')
     .option('--query <query>', 'every run a visibility query matches')
-    .option('--address <host:port>', 'Temporal server address (for the embedded default: the dev server writ started)')
-    .option('--namespace <namespace>', 'namespace (default: from configuration)')
+    .option('--address <host:port>', 'Temporal server (default: TEMPORAL_ADDRESS or the temporal.toml profile; for the embedded default, the dev server writ started)')
+    .option('--namespace <namespace>', 'namespace (default: TEMPORAL_NAMESPACE, the profile\'s, or writ)')
     .option('--no-related', "do not also fetch the runs' parents, children and continued runs")
     .option('--policies <dir...>', 'policy set directories artifacts may cite (default: the configured policies directory)');
 }

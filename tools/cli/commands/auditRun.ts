@@ -8,7 +8,7 @@ import { loadConfig, type WritConfig } from '../../../core/config/writConfig';
 import { DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../../../core/identity/devIdentityProvider';
 import { KeyStore } from '../../../core/keys/keyStore';
 import { loadPolicySet } from '../../../core/policy/policySet';
-import { targetNamespace, toConnectionOptions } from '../../../core/server/temporalTarget';
+import { loadTemporalTarget, toConnectionOptions } from '../../../core/server/temporalTarget';
 import {
   AuditError,
   AuditKeySet,
@@ -33,7 +33,7 @@ import { AUDIT_EXIT, type ExportCliOptions, type SourceOptions, type VerifyCliOp
 export async function exportEvidence(opts: ExportCliOptions): Promise<number> {
   const config = loadConfig();
   const selection = selectionOf(opts);
-  const { client, namespace, close } = await connect(config, opts);
+  const { client, namespace, close } = await connect(opts);
   try {
     const identity = await configuredIdentity(config);
     const bundle = await exportBundle(client, selection, {
@@ -89,7 +89,7 @@ async function verify(opts: VerifyCliOptions): Promise<AuditVerdict> {
   }
   const config = loadConfig();
   const selection = selectionOf(opts);
-  const { client, namespace, close } = await connect(config, opts);
+  const { client, namespace, close } = await connect(opts);
   try {
     const configured = await configuredIdentity(config);
     const identity = opts.identityKeys === undefined ? configured : identityFromFile(opts.identityKeys, configured);
@@ -116,12 +116,14 @@ function selectionOf(opts: SourceOptions): RunSelection {
   return { ...(opts.workflowId === undefined ? {} : { workflowIds: opts.workflowId }), ...(opts.query === undefined ? {} : { query: opts.query }), related: opts.related };
 }
 
-async function connect(config: WritConfig, opts: SourceOptions): Promise<{ client: Client; namespace: string; close: () => Promise<void> }> {
-  const base = toConnectionOptions(config.temporal, opts.address);
-  const connection = await Connection.connect(opts.address === undefined ? base : { ...base, address: opts.address }).catch((cause: unknown) => {
-    throw new AuditError('AUDIT_SOURCE_UNAVAILABLE', `cannot connect to Temporal at ${opts.address ?? base.address}: ${(cause as Error).message}`, { cause });
+/** The server Temporal's client configuration names, with `--address` and `--namespace` over it. */
+async function connect(opts: SourceOptions): Promise<{ client: Client; namespace: string; close: () => Promise<void> }> {
+  const target = loadTemporalTarget({ address: opts.address, namespace: opts.namespace });
+  const options = toConnectionOptions(target);
+  const connection = await Connection.connect(options).catch((cause: unknown) => {
+    throw new AuditError('AUDIT_SOURCE_UNAVAILABLE', `cannot connect to Temporal at ${options.address}: ${(cause as Error).message}`, { cause });
   });
-  const namespace = opts.namespace ?? targetNamespace(config.temporal);
+  const namespace = target.namespace;
   return { client: new Client({ connection, namespace }), namespace, close: () => connection.close() };
 }
 

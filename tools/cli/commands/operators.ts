@@ -7,16 +7,15 @@ function withOperatorOptions(command: Command): Command {
   return command
     .requiredOption('--as <principal>', 'the operator acting (their identity signs the statement)')
     .option('-g, --group <group...>', "the operator's groups", [])
-    .option('--address <host:port>', 'Temporal server (default: configuration / WRIT_TEMPORAL_ADDRESS)')
-    .option('--namespace <namespace>', 'namespace (default: configuration)')
+    .option('--address <host:port>', 'Temporal server (default: TEMPORAL_ADDRESS or the temporal.toml profile)')
+    .option('--namespace <namespace>', 'namespace (default: TEMPORAL_NAMESPACE, the profile\'s, or writ)')
     .option('--json', 'print JSON');
 }
 
 async function run(options: OperatorCommandOptions, act: (console: Awaited<ReturnType<OperatorClientModule['openOperatorConsole']>>) => Promise<{ json: unknown; text: string }>): Promise<void> {
   // Loaded on use: the Temporal client is only needed when an operator command runs.
   const { openOperatorConsole } = require('../operatorClient') as OperatorClientModule;
-  const address = options.address ?? process.env['WRIT_TEMPORAL_ADDRESS'];
-  const opened = await openOperatorConsole({ ...options, ...(address === undefined ? {} : { address }) });
+  const opened = await openOperatorConsole(options);
   try {
     const { json, text } = await act(opened);
     process.stdout.write(options.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);

@@ -20,7 +20,7 @@ export function registerServeCommands(program: Command): void {
         ...(opts.port === undefined ? {} : { port: Number(opts.port) }),
       });
       process.stdout.write(`Temporal dev server at ${server.address} (namespace ${server.namespace}); Web UI ${server.uiUrl ?? '-'}\n`);
-      process.stdout.write(`workers and clients: WRIT_TEMPORAL_ADDRESS=${server.address}\n`);
+      process.stdout.write(`workers and clients: TEMPORAL_ADDRESS=${server.address} TEMPORAL_NAMESPACE=${server.namespace}\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

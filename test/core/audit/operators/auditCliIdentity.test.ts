@@ -67,7 +67,7 @@ describe('when an approved transfer is exported with the development identity pr
     expect(exported.stdout).toContain('with identity provider writ-dev-idp (1 key(s))');
     expect(readBundle(out).identity).toEqual({ issuer: 'writ-dev-idp', audience: 'writ', jwks: env.idp.publicJwks() });
 
-    const offline = { WRIT_TEMPORAL_ADDRESS: '127.0.0.1:1' };
+    const offline = { TEMPORAL_ADDRESS: '127.0.0.1:1' };
     const verified = await writ(['audit', 'verify', '--bundle', out, '--no-replay'], offline);
     expect({ status: verified.status, stderr: verified.stderr }).toEqual({ status: 0, stderr: '' });
 
