@@ -1,4 +1,4 @@
-import type { Statement } from 'better-sqlite3';
+import type { StatementSync } from 'node:sqlite';
 import { openDatabase, type StoreDatabase } from '../stores/openDatabase';
 import { WritError } from '../errors/writError';
 
@@ -52,10 +52,10 @@ export interface KillSwitchState {
  */
 export class GovernanceStore {
   // Prepared once: the standing check runs before every authorization and execution.
-  private readonly insertRevocation: Statement;
-  private readonly selectRevocation: Statement;
-  private readonly insertKillSwitchEvent: Statement;
-  private readonly selectKillSwitch: Statement;
+  private readonly insertRevocation: StatementSync;
+  private readonly selectRevocation: StatementSync;
+  private readonly insertKillSwitchEvent: StatementSync;
+  private readonly selectKillSwitch: StatementSync;
 
   private constructor(private readonly db: StoreDatabase) {
     this.insertRevocation = db.prepare(

@@ -110,23 +110,10 @@ say "Node $(node --version) at $(command -v node), npm ${NPM_VERSION}"
 # --- npm dependencies ------------------------------------------------------------------
 # npm ci wipes node_modules, so it runs only when package.json, the lockfile or the Node
 # version changed since the last successful install (recorded in a stamp file).
-sqlite_loads() { node -e "require('better-sqlite3')(':memory:').close()" >/dev/null 2>&1; }
-
 install_stamp() {
   { cat package.json; cat package-lock.json 2>/dev/null || true; node --version; } | sha256sum | cut -d' ' -f1
 }
 STAMP_FILE="node_modules/.writ-setup-stamp"
-
-# better-sqlite3 compiles from source when no prebuilt binary can be fetched; node-gyp then
-# needs Node's headers, which it would otherwise try to download. Point it at the headers
-# installed with node itself when npm has not been told where they are, or when node is
-# the one set-up installed (a nodedir configured for the machine's node has that node's
-# headers, and a module built against them does not load in another Node).
-NODE_PREFIX="$(dirname "$(dirname "$(node -p 'process.execPath')")")"
-if [[ -z "${npm_config_nodedir:-}" && -f "$NODE_PREFIX/include/node/node.h" ]] \
-    && [[ "$NODE_PREFIX" -ef "$TOOLS_NODE" || "$(npm config get nodedir 2>/dev/null)" =~ ^(undefined|null|)$ ]]; then
-  export npm_config_nodedir="$NODE_PREFIX"
-fi
 
 if [[ "$FORCE" != "1" && -f "$STAMP_FILE" && "$(cat "$STAMP_FILE")" == "$(install_stamp)" ]]; then
   say "npm dependencies up to date"
@@ -140,14 +127,6 @@ else
   fi
   install_stamp > "$STAMP_FILE"
   say "npm dependencies installed"
-fi
-# npm 11 skips install scripts that package.json's allowScripts does not approve, and a
-# failed native build leaves the package in place; either way better-sqlite3 would only fail
-# at run time, so check that it loads and build it explicitly when it does not.
-if ! sqlite_loads; then
-  say "better-sqlite3 native module does not load; rebuilding it"
-  npm rebuild better-sqlite3
-  sqlite_loads || fail "better-sqlite3 does not load after rebuild (building it needs python3, make and a C++ compiler)"
 fi
 
 # --- Temporal CLI ----------------------------------------------------------------------
