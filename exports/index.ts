@@ -83,5 +83,5 @@ export { startDevServer } from '../core/server/devServer';
 export type { DevServer, DevServerOptions } from '../core/server/devServer';
 
 // SQLite files for side-effect stores, opened the way Writ opens its own.
-export { openDatabase as openStoreDatabase } from '../core/storage/openDatabase';
-export type { StoreDatabase, StoreSchema } from '../core/storage/openDatabase';
+export { immediateTransaction, openDatabase as openStoreDatabase } from '../core/storage/openDatabase';
+export type { StoreDatabase, StoreRow, StoreSchema } from '../core/storage/openDatabase';

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fresh-machine set-up for Writ: npm dependencies, the pinned Temporal CLI, the build.
+# Fresh-machine set-up for Writ: Node.js when the machine's is too old, npm dependencies,
+# the pinned Temporal CLI, the build.
 # Idempotent: a second run skips what is already in place, so test.sh and start.sh can call
 # it every time. Set WRIT_SETUP_FORCE=1 to reinstall everything.
 set -euo pipefail
@@ -10,38 +11,109 @@ set -euo pipefail
 # Go module proxy, so neither `go install` nor a build of the downloaded source works.
 TEMPORAL_CLI_VERSION="1.9.1"
 
+# The one place the Node.js version set-up installs is pinned: a Node 24 LTS, from the npm
+# registry's node-<platform>-<arch> package, which ships the official binary. It is
+# installed under .tools/node only when the machine's node does not meet package.json's
+# engines.node; once installed it is the one the scripts run (they put .tools/node/bin
+# first on PATH), and it is kept at this version.
+NODE_VERSION="24.22.3"
+
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
 TOOLS_BIN="$ROOT/.tools/bin"
 TEMPORAL="$TOOLS_BIN/temporal"
+TOOLS_NODE="$ROOT/.tools/node"
 FORCE="${WRIT_SETUP_FORCE:-0}"
 
 say() { printf 'setup: %s\n' "$*"; }
 fail() { printf 'setup: ERROR: %s\n' "$*" >&2; exit 1; }
 
-command -v node >/dev/null || fail "node is not installed (Writ needs Node 20 or newer)"
+# --- Node.js ---------------------------------------------------------------------------
+# The machine's own node and npm, before .tools/node goes first on PATH: npm fetches the
+# pinned Node, so it must run on a node that works whatever state .tools/node is in.
+SYSTEM_PATH="$PATH"
+export PATH="$TOOLS_NODE/bin:$PATH"
+command -v node >/dev/null || fail "node is not installed (set-up needs node and npm to install Node ${NODE_VERSION} from the npm registry)"
 command -v npm >/dev/null || fail "npm is not installed"
-node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' \
-  || fail "Node $(node --version) is too old; Writ needs Node 20 or newer"
+NODE_ENGINES="$(node -p 'require("./package.json").engines.node' 2>/dev/null \
+  || PATH="$SYSTEM_PATH" node -p 'require("./package.json").engines.node')"
+
+# True when the node first on PATH satisfies engines.node, which set-up reads as >=X.Y[.Z].
+node_meets_engines() {
+  node -e '
+    const wanted = /^>=(\d+)\.(\d+)(?:\.(\d+))?$/.exec(process.argv[1]);
+    if (!wanted) { console.error(`setup reads engines.node only as >=X.Y[.Z], not ${process.argv[1]}`); process.exit(2); }
+    const have = process.versions.node.split(".").map(Number);
+    const need = [Number(wanted[1]), Number(wanted[2]), Number(wanted[3] ?? 0)];
+    const diff = have.map((part, i) => part - need[i]).find((d) => d !== 0) ?? 0;
+    process.exit(diff >= 0 ? 0 : 1);
+  ' "$NODE_ENGINES"
+}
+
+node_is_pinned() {
+  [[ -x "$TOOLS_NODE/bin/node" ]] && [[ "$("$TOOLS_NODE/bin/node" --version 2>/dev/null)" == "v${NODE_VERSION}" ]]
+}
+
+node_package() {
+  local os arch
+  case "$(uname -s)" in
+    Linux) os=linux ;;
+    Darwin) os=darwin ;;
+    *) return 1 ;;
+  esac
+  case "$(uname -m)" in
+    x86_64 | amd64) arch=x64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) return 1 ;;
+  esac
+  printf 'node-%s-%s' "$os" "$arch"
+}
+
+# Runs in a subshell so its EXIT trap cleans up whichever way it ends; unpacks into
+# .tools/node.partial and renames it into place only once its node reports the pinned
+# version, so a failed install never leaves a .tools/node that looks installed. npm pack
+# checks the tarball against the registry's integrity hash.
+install_node_from_npm() (
+  package="$(node_package)" || { echo "no Node package for $(uname -s) $(uname -m)" >&2; exit 1; }
+  tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp" "$TOOLS_NODE.partial"' EXIT
+  (cd "$tmp" && PATH="$SYSTEM_PATH" npm pack --silent "${package}@${NODE_VERSION}" >/dev/null) || exit 1
+  rm -rf "$TOOLS_NODE.partial" && mkdir -p "$TOOLS_NODE.partial"
+  tar -xzf "$tmp/${package}-${NODE_VERSION}.tgz" -C "$TOOLS_NODE.partial" --strip-components=1 || exit 1
+  [[ "$("$TOOLS_NODE.partial/bin/node" --version)" == "v${NODE_VERSION}" ]] || exit 1
+  rm -rf "$TOOLS_NODE" && mv "$TOOLS_NODE.partial" "$TOOLS_NODE"
+)
+
+if [[ -e "$TOOLS_NODE" ]]; then
+  # Installed by an earlier set-up: kept at the pinned version (reinstalled if the pin moved).
+  need_node=1
+  [[ "$FORCE" != "1" ]] && node_is_pinned && need_node=0
+elif node_meets_engines; then
+  need_node=0
+else
+  say "Node $(node --version) at $(command -v node) does not meet package.json engines.node ${NODE_ENGINES}"
+  need_node=1
+fi
+if [[ "$need_node" == "1" ]]; then
+  say "installing Node ${NODE_VERSION} into .tools/node (npm pack $(node_package || echo node-?)@${NODE_VERSION})"
+  install_node_from_npm || fail "could not install Node ${NODE_VERSION}: \`npm pack $(node_package || echo 'node-<os>-<arch>')@${NODE_VERSION}\` \
+failed (see above). Check that npm reaches its registry, or install Node ${NODE_ENGINES#>=} or newer by hand."
+  hash -r
+fi
+node_meets_engines || fail "Node $(node --version) at $(command -v node) does not meet package.json engines.node ${NODE_ENGINES}"
+# npm is the machine's, its JavaScript run by the node first on PATH; check that it works there.
+NPM_VERSION="$(npm --version)" || fail "npm does not run on Node $(node --version)"
+NPM_NODE="$(npm exec --offline --call 'printf %s "$npm_node_execpath"')" || fail "npm does not run on Node $(node --version)"
+[[ "$NPM_NODE" -ef "$(command -v node)" ]] || fail "npm runs on $NPM_NODE, not on $(command -v node)"
+say "Node $(node --version) at $(command -v node), npm ${NPM_VERSION}"
 
 # --- npm dependencies ------------------------------------------------------------------
 # npm ci wipes node_modules, so it runs only when package.json, the lockfile or the Node
 # version changed since the last successful install (recorded in a stamp file).
-sqlite_loads() { node -e "require('better-sqlite3')(':memory:').close()" >/dev/null 2>&1; }
-
 install_stamp() {
   { cat package.json; cat package-lock.json 2>/dev/null || true; node --version; } | sha256sum | cut -d' ' -f1
 }
 STAMP_FILE="node_modules/.writ-setup-stamp"
-
-# better-sqlite3 compiles from source when no prebuilt binary can be fetched; node-gyp then
-# needs Node's headers, which it would otherwise try to download. Point it at the headers
-# installed with node itself when npm has not been told where they are.
-NODE_PREFIX="$(dirname "$(dirname "$(node -p 'process.execPath')")")"
-if [[ -z "${npm_config_nodedir:-}" && "$(npm config get nodedir 2>/dev/null)" =~ ^(undefined|null|)$ \
-      && -f "$NODE_PREFIX/include/node/node.h" ]]; then
-  export npm_config_nodedir="$NODE_PREFIX"
-fi
 
 if [[ "$FORCE" != "1" && -f "$STAMP_FILE" && "$(cat "$STAMP_FILE")" == "$(install_stamp)" ]]; then
   say "npm dependencies up to date"
@@ -55,14 +127,6 @@ else
   fi
   install_stamp > "$STAMP_FILE"
   say "npm dependencies installed"
-fi
-# npm 11 skips install scripts that package.json's allowScripts does not approve, and a
-# failed native build leaves the package in place; either way better-sqlite3 would only fail
-# at run time, so check that it loads and build it explicitly when it does not.
-if ! sqlite_loads; then
-  say "better-sqlite3 native module does not load; rebuilding it"
-  npm rebuild better-sqlite3
-  sqlite_loads || fail "better-sqlite3 does not load after rebuild (building it needs python3, make and a C++ compiler)"
 fi
 
 # --- Temporal CLI ----------------------------------------------------------------------

@@ -3,5 +3,7 @@
 # making sure the machine is set up. Extra arguments go to `writ dev`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# The Node set-up installs when the machine's is too old (see setup.sh).
+export PATH="$PWD/.tools/node/bin:$PATH"
 bash scripts/setup.sh
 exec node dist/examples/demo/main.js "$@"

@@ -3,5 +3,7 @@
 # whose global set-up starts the one Temporal dev server the tests share.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# The Node set-up installs when the machine's is too old; npm, jest and every node they spawn run on it.
+export PATH="$PWD/.tools/node/bin:$PATH"
 bash scripts/setup.sh
 npm test

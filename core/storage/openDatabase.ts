@@ -1,10 +1,49 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type { DatabaseSync as SqliteDatabase, SQLOutputValue } from 'node:sqlite';
 import { WritError } from '../errors/writError';
 
-/** The SQLite handle type the example stores share. */
-export type StoreDatabase = Database.Database;
+/** The SQLite handle type the example stores and the governance store share (`node:sqlite`). */
+export type StoreDatabase = SqliteDatabase;
+
+/**
+ * A row as node:sqlite returns it: a null-prototype object of column values, INTEGER as
+ * number (a value outside the safe-integer range throws rather than losing precision).
+ * The stores' row types extend it with the columns they select.
+ */
+export type StoreRow = Record<string, SQLOutputValue>;
+
+/**
+ * Node 22 (and Node 24 before 24.15) emits this ExperimentalWarning once, when `node:sqlite`
+ * is first loaded. Writ depends on the module knowingly, so that one warning, and no other,
+ * is dropped while the module loads; on a Node that no longer emits it nothing is dropped.
+ */
+const SQLITE_EXPERIMENTAL_WARNING = 'SQLite is an experimental feature';
+
+function isSqliteExperimentalWarning(warning: string | Error, typeOrOptions: unknown): boolean {
+  const message = typeof warning === 'string' ? warning : warning.message;
+  const type =
+    typeof warning !== 'string' ? warning.name
+    : typeof typeOrOptions === 'string' ? typeOrOptions
+    : (typeOrOptions as { type?: unknown } | undefined)?.type;
+  return type === 'ExperimentalWarning' && message.startsWith(SQLITE_EXPERIMENTAL_WARNING);
+}
+
+function loadSqlite(): typeof import('node:sqlite') {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]): void {
+    if (isSqliteExperimentalWarning(warning, rest[0])) return;
+    (emitWarning as (...args: unknown[]) => void).call(this, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return require('node:sqlite') as typeof import('node:sqlite');
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
+/** `node:sqlite`'s database class, loaded without its experimental warning (see above). */
+export const { DatabaseSync } = loadSqlite();
 
 /** What a store needs created in a fresh file, and how it recognises its own files. */
 export interface StoreSchema {
@@ -31,6 +70,26 @@ const META_DDL = `
   ) STRICT;
 `;
 
+/** SQLite's primary result code for "database is locked". */
+const SQLITE_BUSY = 5;
+
+/**
+ * Whether `error` is SQLite's SQLITE_BUSY. node:sqlite throws `ERR_SQLITE_ERROR` with the
+ * extended result code in `errcode` (SQLITE_BUSY_RECOVERY is 261, for one), so the primary
+ * code is its low byte.
+ */
+export function isSqliteBusy(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, errcode } = error as { code?: unknown; errcode?: unknown };
+  return code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' && (errcode & 0xff) === SQLITE_BUSY;
+}
+
+/** The value of a one-column PRAGMA, as SQLite reports it. */
+export function pragmaValue(db: StoreDatabase, pragma: string): unknown {
+  const row = db.prepare(`PRAGMA ${pragma}`).get();
+  return row === undefined ? undefined : Object.values(row)[0];
+}
+
 /**
  * Switching a fresh file to WAL needs a moment of exclusive access, and SQLite answers
  * SQLITE_BUSY at once (the busy timeout does not apply) when another process is opening
@@ -40,12 +99,39 @@ function switchToWal(db: StoreDatabase): unknown {
   const deadline = Date.now() + STORE_BUSY_TIMEOUT_MS;
   for (;;) {
     try {
-      return db.pragma('journal_mode = WAL', { simple: true });
+      return pragmaValue(db, 'journal_mode = WAL');
     } catch (error) {
-      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      if (!isSqliteBusy(error) || Date.now() >= deadline) throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
     }
   }
+}
+
+/**
+ * Runs `fn` inside a BEGIN IMMEDIATE transaction and commits, or rolls back and rethrows
+ * when it throws. IMMEDIATE takes the write lock (waiting through the busy timeout) before
+ * `fn` reads anything, so a read-then-write in `fn` cannot race another process's. `fn`
+ * must be synchronous; transactions do not nest.
+ */
+export function immediateTransaction<T>(db: StoreDatabase, fn: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  let result: T;
+  try {
+    result = fn();
+    db.exec('COMMIT');
+  } catch (error) {
+    // SQLite has already rolled back after some errors (a full disk, for one); rolling back
+    // what is left must not hide the error that stopped the transaction.
+    if (db.isTransaction) {
+      try {
+        db.exec('ROLLBACK');
+      } catch {
+        // the original error is the one to report
+      }
+    }
+    throw error;
+  }
+  return result;
 }
 
 /**
@@ -61,15 +147,15 @@ export function openDatabase(file: string, schema: StoreSchema): StoreDatabase {
   mkdirSync(dirname(file), { recursive: true });
   let db: StoreDatabase | undefined;
   try {
-    db = new Database(file, { timeout: STORE_BUSY_TIMEOUT_MS });
+    db = new DatabaseSync(file, { timeout: STORE_BUSY_TIMEOUT_MS });
     const journalMode = switchToWal(db);
     if (journalMode !== 'wal') {
       // An in-memory or read-only database cannot be shared between processes, so the
       // exactly-once guarantees the stores promise would not hold.
       throw new WritError('CONFIG_INVALID', `store ${file} cannot use WAL journaling (got ${String(journalMode)})`);
     }
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
+    db.exec('PRAGMA synchronous = FULL');
+    db.exec('PRAGMA foreign_keys = ON');
     initialise(db, file, schema);
     return db;
   } catch (error) {
@@ -83,7 +169,7 @@ export function openDatabase(file: string, schema: StoreSchema): StoreDatabase {
 
 /** Creates the schema in an empty file, or checks that a used file is this store's. */
 function initialise(db: StoreDatabase, file: string, schema: StoreSchema): void {
-  db.transaction(() => {
+  immediateTransaction(db, () => {
     db.exec(META_DDL);
     const meta = db.prepare('SELECT kind, version FROM writ_store WHERE singleton = 1').get() as
       | { kind: string; version: number }
@@ -106,7 +192,7 @@ function initialise(db: StoreDatabase, file: string, schema: StoreSchema): void 
         `${file} holds a Writ ${meta.kind} store v${meta.version}, not a ${schema.kind} store v${schema.version}`,
       );
     }
-  }).immediate();
+  });
 }
 
 function describe(error: unknown): string {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { WritError } from 'writ-governance';
-import { openStoreDatabase as openDatabase, type StoreDatabase, type StoreSchema } from 'writ-governance';
+import { openStoreDatabase as openDatabase, type StoreDatabase, type StoreRow, type StoreSchema } from 'writ-governance';
 import { parseStoreInput } from '../shared/parseStoreInput';
 
 /** A change window: changes to `environment` are allowed from `startsAt` until `endsAt`. */
@@ -58,7 +58,7 @@ const newWindowSchema = z
   })
   .refine((w) => w.endsAt.getTime() > w.startsAt.getTime(), { path: ['endsAt'], message: 'must be after startsAt' });
 
-interface WindowRow {
+interface WindowRow extends StoreRow {
   window_id: string;
   environment: string;
   starts_at_ms: number;

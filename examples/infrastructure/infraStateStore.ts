@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { openStoreDatabase as openDatabase, type StoreDatabase, type StoreSchema } from 'writ-governance';
+import { immediateTransaction, openStoreDatabase as openDatabase, type StoreDatabase, type StoreRow, type StoreSchema } from 'writ-governance';
 import { idempotencyKeySchema, parseStoreInput } from '../shared/parseStoreInput';
 import { assertSameRequest, requestDigest } from '../shared/requestDigest';
 
@@ -63,7 +63,7 @@ const changeSchema = z.strictObject({
   idempotencyKey: idempotencyKeySchema,
 });
 
-interface ChangeRow {
+interface ChangeRow extends StoreRow {
   change_id: string;
   idempotency_key: string;
   request_digest: string;
@@ -99,33 +99,31 @@ export class InfraStateStore {
     const input = parseStoreInput(changeSchema, request, 'applyChange');
     const digest = requestDigest('applyChange', [input.environment, input.service, input.change]);
     // IMMEDIATE: hold the write lock across lookup and insert (see LedgerStore.transfer).
-    return this.db
-      .transaction((): InfraChangeResult => {
-        const recorded = this.db
-          .prepare('SELECT change_id, request_digest FROM changes WHERE idempotency_key = ?')
-          .get(input.idempotencyKey) as Pick<ChangeRow, 'change_id' | 'request_digest'> | undefined;
-        if (recorded !== undefined) {
-          assertSameRequest(input.idempotencyKey, recorded.request_digest, digest);
-          return { changeId: recorded.change_id, replayed: true };
-        }
-        const changeId = `chg_${randomUUID()}`;
-        this.db
-          .prepare(
-            `INSERT INTO changes (change_id, idempotency_key, request_digest, environment, service, change, applied_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            changeId,
-            input.idempotencyKey,
-            digest,
-            input.environment,
-            input.service,
-            input.change,
-            this.clock().toISOString(),
-          );
-        return { changeId, replayed: false };
-      })
-      .immediate();
+    return immediateTransaction(this.db, (): InfraChangeResult => {
+      const recorded = this.db
+        .prepare('SELECT change_id, request_digest FROM changes WHERE idempotency_key = ?')
+        .get(input.idempotencyKey) as Pick<ChangeRow, 'change_id' | 'request_digest'> | undefined;
+      if (recorded !== undefined) {
+        assertSameRequest(input.idempotencyKey, recorded.request_digest, digest);
+        return { changeId: recorded.change_id, replayed: true };
+      }
+      const changeId = `chg_${randomUUID()}`;
+      this.db
+        .prepare(
+          `INSERT INTO changes (change_id, idempotency_key, request_digest, environment, service, change, applied_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          changeId,
+          input.idempotencyKey,
+          digest,
+          input.environment,
+          input.service,
+          input.change,
+          this.clock().toISOString(),
+        );
+      return { changeId, replayed: false };
+    });
   }
 
   /** Every applied change, oldest first. */

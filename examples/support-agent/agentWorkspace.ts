@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { openStoreDatabase as openDatabase, type StoreDatabase, type StoreSchema } from 'writ-governance';
+import { immediateTransaction, openStoreDatabase as openDatabase, type StoreDatabase, type StoreRow, type StoreSchema } from 'writ-governance';
 import { idempotencyKeySchema, parseStoreInput, positiveCentsSchema } from '../shared/parseStoreInput';
 import { assertSameRequest, requestDigest } from '../shared/requestDigest';
 import { AGENT_DEMO_DOCS } from './agentDemoDocs';
@@ -131,7 +131,7 @@ const searchSchema = z.strictObject({ query: z.string().max(1024), limit: z.int(
 
 type EffectTable = 'notes' | 'outbox' | 'refunds';
 
-interface EffectRow {
+interface EffectRow extends StoreRow {
   idempotency_key: string;
   request_digest: string;
   recorded_at: string;
@@ -331,14 +331,12 @@ export class AgentWorkspace {
   seedDemo(): void {
     const insertDoc = this.db.prepare('INSERT INTO docs (doc_id, title, body) VALUES (?, ?, ?) ON CONFLICT (doc_id) DO NOTHING');
     const indexDoc = this.db.prepare('INSERT INTO docs_fts (rowid, title, body) VALUES (?, ?, ?)');
-    this.db
-      .transaction(() => {
-        for (const doc of AGENT_DEMO_DOCS) {
-          const inserted = insertDoc.run(doc.docId, doc.title, doc.body);
-          if (inserted.changes === 1) indexDoc.run(inserted.lastInsertRowid, doc.title, doc.body);
-        }
-      })
-      .immediate();
+    immediateTransaction(this.db, () => {
+      for (const doc of AGENT_DEMO_DOCS) {
+        const inserted = insertDoc.run(doc.docId, doc.title, doc.body);
+        if (inserted.changes === 1) indexDoc.run(inserted.lastInsertRowid, doc.title, doc.body);
+      }
+    });
   }
 
   /** Closes the database; the workspace cannot be used afterwards. */
@@ -357,15 +355,13 @@ export class AgentWorkspace {
     digest: string,
     act: (recorded: Row | undefined) => R,
   ): R {
-    return this.db
-      .transaction((): R => {
-        const recorded = this.db.prepare(`SELECT * FROM ${table} WHERE idempotency_key = ?`).get(idempotencyKey) as
-          | Row
-          | undefined;
-        if (recorded !== undefined) assertSameRequest(idempotencyKey, recorded.request_digest, digest);
-        return act(recorded);
-      })
-      .immediate();
+    return immediateTransaction(this.db, (): R => {
+      const recorded = this.db.prepare(`SELECT * FROM ${table} WHERE idempotency_key = ?`).get(idempotencyKey) as
+        | Row
+        | undefined;
+      if (recorded !== undefined) assertSameRequest(idempotencyKey, recorded.request_digest, digest);
+      return act(recorded);
+    });
   }
 
   private countByKey(table: EffectTable, idempotencyKey: string): number {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { WritError } from 'writ-governance';
-import { openStoreDatabase as openDatabase, type StoreDatabase, type StoreSchema } from 'writ-governance';
+import { immediateTransaction, openStoreDatabase as openDatabase, type StoreDatabase, type StoreRow, type StoreSchema } from 'writ-governance';
 import { idempotencyKeySchema, parseStoreInput, positiveCentsSchema } from '../shared/parseStoreInput';
 import { assertSameRequest, requestDigest } from '../shared/requestDigest';
 
@@ -107,14 +107,14 @@ const transferSchema = z
   })
   .refine((t) => t.from !== t.to, { path: ['to'], message: 'must differ from the source account' });
 
-interface AccountRow {
+interface AccountRow extends StoreRow {
   id: string;
   owner: string;
   balance_cents: number;
   frozen: number;
 }
 
-interface TransferRow {
+interface TransferRow extends StoreRow {
   transfer_id: string;
   idempotency_key: string;
   request_digest: string;
@@ -197,60 +197,58 @@ export class LedgerStore {
     const digest = requestDigest('transfer', [input.from, input.to, input.amountCents, input.memo ?? null]);
     // IMMEDIATE takes the write lock before the key lookup: in WAL mode a deferred
     // transaction that read first could not upgrade, and two processes could both miss.
-    return this.db
-      .transaction((): TransferResult => {
-        const recorded = this.db
-          .prepare('SELECT * FROM transfers WHERE idempotency_key = ?')
-          .get(input.idempotencyKey) as TransferRow | undefined;
-        if (recorded !== undefined) {
-          assertSameRequest(input.idempotencyKey, recorded.request_digest, digest);
-          return {
-            transferId: recorded.transfer_id,
-            fromBalanceCents: recorded.from_balance_cents,
-            toBalanceCents: recorded.to_balance_cents,
-            replayed: true,
-          };
-        }
-        const from = this.requireAccount(input.from);
-        const to = this.requireAccount(input.to);
-        if (from.balanceCents < input.amountCents) {
-          throw new WritError(
-            'LEDGER_INSUFFICIENT_FUNDS',
-            `account ${from.id} holds ${from.balanceCents} cents, transfer needs ${input.amountCents}`,
-          );
-        }
-        const fromBalanceCents = from.balanceCents - input.amountCents;
-        const toBalanceCents = to.balanceCents + input.amountCents;
-        if (!Number.isSafeInteger(toBalanceCents)) {
-          throw new WritError('INPUT_INVALID', `transfer: account ${to.id} balance would overflow`, {
-            issues: [{ path: 'amountCents', message: 'credit would overflow the destination balance' }],
-          });
-        }
-        const setBalance = this.db.prepare('UPDATE accounts SET balance_cents = ? WHERE id = ?');
-        setBalance.run(fromBalanceCents, from.id);
-        setBalance.run(toBalanceCents, to.id);
-        const transferId = `tr_${randomUUID()}`;
-        this.db
-          .prepare(
-            `INSERT INTO transfers (transfer_id, idempotency_key, request_digest, from_account, to_account,
-               amount_cents, memo, from_balance_cents, to_balance_cents, recorded_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            transferId,
-            input.idempotencyKey,
-            digest,
-            from.id,
-            to.id,
-            input.amountCents,
-            input.memo ?? null,
-            fromBalanceCents,
-            toBalanceCents,
-            this.now(),
-          );
-        return { transferId, fromBalanceCents, toBalanceCents, replayed: false };
-      })
-      .immediate();
+    return immediateTransaction(this.db, (): TransferResult => {
+      const recorded = this.db
+        .prepare('SELECT * FROM transfers WHERE idempotency_key = ?')
+        .get(input.idempotencyKey) as TransferRow | undefined;
+      if (recorded !== undefined) {
+        assertSameRequest(input.idempotencyKey, recorded.request_digest, digest);
+        return {
+          transferId: recorded.transfer_id,
+          fromBalanceCents: recorded.from_balance_cents,
+          toBalanceCents: recorded.to_balance_cents,
+          replayed: true,
+        };
+      }
+      const from = this.requireAccount(input.from);
+      const to = this.requireAccount(input.to);
+      if (from.balanceCents < input.amountCents) {
+        throw new WritError(
+          'LEDGER_INSUFFICIENT_FUNDS',
+          `account ${from.id} holds ${from.balanceCents} cents, transfer needs ${input.amountCents}`,
+        );
+      }
+      const fromBalanceCents = from.balanceCents - input.amountCents;
+      const toBalanceCents = to.balanceCents + input.amountCents;
+      if (!Number.isSafeInteger(toBalanceCents)) {
+        throw new WritError('INPUT_INVALID', `transfer: account ${to.id} balance would overflow`, {
+          issues: [{ path: 'amountCents', message: 'credit would overflow the destination balance' }],
+        });
+      }
+      const setBalance = this.db.prepare('UPDATE accounts SET balance_cents = ? WHERE id = ?');
+      setBalance.run(fromBalanceCents, from.id);
+      setBalance.run(toBalanceCents, to.id);
+      const transferId = `tr_${randomUUID()}`;
+      this.db
+        .prepare(
+          `INSERT INTO transfers (transfer_id, idempotency_key, request_digest, from_account, to_account,
+             amount_cents, memo, from_balance_cents, to_balance_cents, recorded_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          transferId,
+          input.idempotencyKey,
+          digest,
+          from.id,
+          to.id,
+          input.amountCents,
+          input.memo ?? null,
+          fromBalanceCents,
+          toBalanceCents,
+          this.now(),
+        );
+      return { transferId, fromBalanceCents, toBalanceCents, replayed: false };
+    });
   }
 
   /** Every recorded transfer, oldest first. */
@@ -287,13 +285,11 @@ export class LedgerStore {
        ON CONFLICT (id) DO NOTHING`,
     );
     const now = this.now();
-    this.db
-      .transaction(() => {
-        for (const account of DEMO_ACCOUNTS) {
-          insert.run(account.id, account.owner, account.balanceCents, account.frozen ? 1 : 0, now);
-        }
-      })
-      .immediate();
+    immediateTransaction(this.db, () => {
+      for (const account of DEMO_ACCOUNTS) {
+        insert.run(account.id, account.owner, account.balanceCents, account.frozen ? 1 : 0, now);
+      }
+    });
     return DEMO_ACCOUNTS.map((account) => this.requireAccount(account.id));
   }
 

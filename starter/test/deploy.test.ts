@@ -5,7 +5,7 @@ import { WritTestEnvironment } from 'writ-governance/testing';
 import { createActivities } from '../src/activities';
 import type { deploy } from '../src/workflows';
 
-const ROOT = join(__dirname, '../..');
+const ROOT = join(__dirname, '..');
 const deployed: string[] = [];
 let env: WritTestEnvironment;
 
@@ -40,7 +40,7 @@ test('a deployer deploys to staging: the action runs once and the history audits
   expect(deployed).toEqual(['api@1.4.2:staging']);
   const verdict = await env.audit([workflowId]);
   expect(verdict.passed).toBe(true);
-  // The evidence `npx writ audit verify --bundle evidence.json --workflows dist/src/workflows.js` checks offline.
+  // The evidence `npx writ audit verify --bundle evidence.json --workflows src/workflows.ts` checks offline.
   await env.exportEvidence([workflowId], join(ROOT, 'evidence.json'));
 });
 

@@ -32,7 +32,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
   try {
     let micro: Section<MicroReport> = { status: 'skipped', reason: '--only e2e' };
     if (options.only !== 'e2e') {
-      micro = { status: 'measured', ...(await runMicro(governance, options, progress)) };
+      micro = { status: 'measured', ...(await runMicro(governance, path.join(dataDir, 'micro'), options, progress)) };
     }
     let e2e: Section<E2eReport> = { status: 'skipped', reason: '--only micro' };
     let audit: AuditReport = { status: 'skipped', reason: options.only === 'micro' ? '--only micro' : '--audit-steps 0' };

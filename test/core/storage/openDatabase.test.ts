@@ -1,10 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { join, resolve } from 'node:path';
 import { InfraStateStore } from '../../../examples/infrastructure/infraStateStore';
 import { LedgerStore } from '../../../examples/treasury/ledgerStore';
-import { openDatabase, STORE_BUSY_TIMEOUT_MS } from '../../../core/storage/openDatabase';
+import {
+  DatabaseSync,
+  immediateTransaction,
+  isSqliteBusy,
+  openDatabase,
+  pragmaValue,
+  STORE_BUSY_TIMEOUT_MS,
+} from '../../../core/storage/openDatabase';
 import { expectWritError } from '../../examples/stores/expectWritError';
 
 const SCHEMA = { kind: 'probe', version: 1, ddl: 'CREATE TABLE things (id INTEGER PRIMARY KEY) STRICT;' };
@@ -23,10 +30,10 @@ describe('openDatabase', () => {
   it('opens in WAL mode with a busy timeout, full sync and foreign keys, creating folders', () => {
     const db = openDatabase(join(dir, 'nested', 'deeper', 'probe.sqlite'), SCHEMA);
     try {
-      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('busy_timeout', { simple: true })).toBe(STORE_BUSY_TIMEOUT_MS);
-      expect(db.pragma('synchronous', { simple: true })).toBe(2);
-      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(pragmaValue(db, 'journal_mode')).toBe('wal');
+      expect(pragmaValue(db, 'busy_timeout')).toBe(STORE_BUSY_TIMEOUT_MS);
+      expect(pragmaValue(db, 'synchronous')).toBe(2);
+      expect(pragmaValue(db, 'foreign_keys')).toBe(1);
     } finally {
       db.close();
     }
@@ -57,13 +64,13 @@ describe('openDatabase', () => {
   describe('when the file is some other SQLite database', () => {
     it('refuses with CONFIG_INVALID and adds no tables', () => {
       const file = join(dir, 'theirs.sqlite');
-      const theirs = new Database(file);
+      const theirs = new DatabaseSync(file);
       theirs.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY)');
       theirs.close();
       expectWritError(() => LedgerStore.open(file), 'CONFIG_INVALID');
-      const check = new Database(file);
+      const check = new DatabaseSync(file);
       try {
-        expect(check.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all()).toEqual(['customers']);
+        expect(check.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all().map((row) => row['name'])).toEqual(['customers']);
       } finally {
         check.close();
       }
@@ -84,5 +91,125 @@ describe('openDatabase', () => {
     it('refuses with CONFIG_INVALID, since no other process could share it', () => {
       expectWritError(() => openDatabase(':memory:', SCHEMA), 'CONFIG_INVALID');
     });
+  });
+
+  describe('when node:sqlite is loaded', () => {
+    const OPEN_DATABASE = resolve(__dirname, '../../../dist/core/storage/openDatabase.js');
+
+    it('prints no SQLite experimental warning, and other warnings still reach stderr', () => {
+      // dist/: the compiled module exactly as the CLI and workers load it (npm test builds it).
+      expect(existsSync(OPEN_DATABASE)).toBe(true);
+      const run = spawnSync(
+        process.execPath,
+        ['-e', `require(${JSON.stringify(OPEN_DATABASE)}); process.emitWarning('another feature', 'ExperimentalWarning');`],
+        { encoding: 'utf8' },
+      );
+      expect(run.status).toBe(0);
+      expect(run.stderr).not.toContain('SQLite is an experimental feature');
+      expect(run.stderr).toContain('ExperimentalWarning: another feature');
+    });
+  });
+});
+
+describe('immediateTransaction', () => {
+  let dir: string;
+  let db: InstanceType<typeof DatabaseSync>;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'writ-transaction-'));
+    db = openDatabase(join(dir, 'probe.sqlite'), SCHEMA);
+  });
+
+  afterEach(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const ids = () => db.prepare('SELECT id FROM things ORDER BY id').all().map((row) => row['id']);
+
+  it("commits and returns the function's result", () => {
+    expect(immediateTransaction(db, () => db.prepare('INSERT INTO things (id) VALUES (1)').run().changes)).toBe(1);
+    expect(db.isTransaction).toBe(false);
+    expect(ids()).toEqual([1]);
+  });
+
+  it('rolls everything back and rethrows the same error when the function throws', () => {
+    const failure = new Error('stop here');
+    expect(() =>
+      immediateTransaction(db, () => {
+        db.prepare('INSERT INTO things (id) VALUES (1)').run();
+        throw failure;
+      }),
+    ).toThrow(failure);
+    expect(db.isTransaction).toBe(false);
+    expect(ids()).toEqual([]);
+  });
+
+  it("rolls back after SQLite's own error, leaving the connection usable", () => {
+    db.prepare('INSERT INTO things (id) VALUES (1)').run();
+    expect(() =>
+      immediateTransaction(db, () => {
+        db.prepare('INSERT INTO things (id) VALUES (2)').run();
+        db.prepare('INSERT INTO things (id) VALUES (1)').run();
+      }),
+    ).toThrow(/UNIQUE constraint failed/);
+    expect(db.isTransaction).toBe(false);
+    immediateTransaction(db, () => db.prepare('INSERT INTO things (id) VALUES (3)').run());
+    expect(ids()).toEqual([1, 3]);
+  });
+
+  it('holds the write lock from the start: another connection cannot write inside it', () => {
+    const other = new DatabaseSync(join(dir, 'probe.sqlite'), { timeout: 0 });
+    try {
+      let seen: unknown;
+      immediateTransaction(db, () => {
+        try {
+          other.exec('BEGIN IMMEDIATE');
+        } catch (error) {
+          seen = error;
+        }
+      });
+      expect(isSqliteBusy(seen)).toBe(true);
+      other.exec('BEGIN IMMEDIATE');
+      other.exec('ROLLBACK');
+    } finally {
+      other.close();
+    }
+  });
+});
+
+describe('isSqliteBusy', () => {
+  it('tells SQLITE_BUSY from any other node:sqlite error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'writ-busy-'));
+    const first = new DatabaseSync(join(dir, 'busy.sqlite'), { timeout: 0 });
+    const second = new DatabaseSync(join(dir, 'busy.sqlite'), { timeout: 0 });
+    try {
+      first.exec('CREATE TABLE t (x INTEGER UNIQUE); BEGIN IMMEDIATE');
+      const busy = (() => {
+        try {
+          second.exec('BEGIN IMMEDIATE');
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(busy).toMatchObject({ code: 'ERR_SQLITE_ERROR', errcode: 5 });
+      expect(isSqliteBusy(busy)).toBe(true);
+      first.exec('INSERT INTO t VALUES (1)');
+      const constraint = (() => {
+        try {
+          first.exec('INSERT INTO t VALUES (1)');
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(constraint).toMatchObject({ code: 'ERR_SQLITE_ERROR' });
+      expect(isSqliteBusy(constraint)).toBe(false);
+      expect(isSqliteBusy(new Error('database is locked'))).toBe(false);
+      expect(isSqliteBusy(undefined)).toBe(false);
+    } finally {
+      first.close();
+      second.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

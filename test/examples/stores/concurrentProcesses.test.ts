@@ -110,8 +110,8 @@ describe('stores shared by several processes', () => {
       // the state a SIGKILL between the debit and the commit leaves behind.
       const doomed = child(
         `
-          const Database = require('better-sqlite3');
-          const db = new Database(input.file, { timeout: 10000 });
+          const { DatabaseSync } = require('node:sqlite');
+          const db = new DatabaseSync(input.file, { timeout: 10000 });
           db.exec('BEGIN IMMEDIATE');
           db.prepare("UPDATE accounts SET balance_cents = balance_cents - 12345 WHERE id = 'acct-alice'").run();
           console.log('debited');
@@ -145,8 +145,8 @@ describe('stores shared by several processes', () => {
       setup.close();
       const holder = child(
         `
-          const Database = require('better-sqlite3');
-          const db = new Database(input.file, { timeout: 10000 });
+          const { DatabaseSync } = require('node:sqlite');
+          const db = new DatabaseSync(input.file, { timeout: 10000 });
           db.exec('BEGIN IMMEDIATE');
           console.log('locked');
           Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 750);
@@ -162,6 +162,36 @@ describe('stores shared by several processes', () => {
       try {
         const result = ledger.transfer({ from: 'acct-bob', to: 'acct-alice', amountCents: 1, idempotencyKey: 'k' });
         expect(result.replayed).toBe(false);
+      } finally {
+        ledger.close();
+      }
+      await finished;
+    });
+  });
+
+  describe('when another process holds the write lock of a fresh file being opened', () => {
+    it('retries the switch to WAL, which SQLite refuses at once, until the lock is released', async () => {
+      const file = join(dir, 'ledger.sqlite');
+      // A fresh file in SQLite's default rollback journal, its write lock held: the state a
+      // second process meets while the first is still opening the file.
+      const holder = child(
+        `
+          const { DatabaseSync } = require('node:sqlite');
+          const db = new DatabaseSync(input.file);
+          db.exec('BEGIN IMMEDIATE');
+          console.log('locked');
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 750);
+          db.exec('COMMIT');
+          db.close();
+        `,
+        { file },
+      );
+      const finished = outputOf(holder);
+      expect(await firstLine(holder)).toBe('locked');
+
+      const ledger = LedgerStore.open(file);
+      try {
+        expect(ledger.seedDemo()).toHaveLength(4);
       } finally {
         ledger.close();
       }

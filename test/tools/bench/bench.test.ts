@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 const BENCH = resolve(__dirname, '../../../dist/tools/bench/main.js');
 
 /** The micro-benchmarks the README documents, in the order they are reported. */
-const MICRO_NAMES = ['validate+decide', 'mint', 'authorize', 'verify', 'digest-small', 'digest-64KiB', 'identity-verify', 'standing-check', 'receipt-mint'];
+const MICRO_NAMES = ['validate+decide', 'mint', 'authorize', 'verify', 'digest-small', 'digest-64KiB', 'identity-verify', 'standing-check', 'receipt-mint', 'store-transfer', 'store-revoke'];
 const VARIANTS = ['ungoverned', 'two-activity', 'two-activity-same-bytes', 'governed'];
 
 interface BenchRun {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { decideAuthorization, type PermittedRequest } from '../../../activities/decideAuthorization';
 import { mintAuthorization, type AuthorizingRun } from '../../../activities/mintAuthorization';
 import { intentDigest } from '../../../core/artifact/intentDigest';
@@ -6,7 +7,9 @@ import type { ExecutionFacts } from '../../../core/artifact/verify/executionFact
 import { verifyArtifact } from '../../../core/artifact/verifyArtifact';
 import { sha256Digest } from '../../../core/canonical/digest';
 import type { AuthorizeRequest } from '../../../core/protocol/authorizeContract';
+import { GovernanceStore } from '../../../core/operators/governanceStore';
 import { mintReceipt } from '../../../core/receipt/mintReceipt';
+import { LedgerStore } from '../../../examples/treasury/ledgerStore';
 import { BENCH_ACTION } from '../benchActions';
 import type { BenchGovernance } from '../benchGovernance';
 import { argumentOfSize, SMALL_ARGUMENT } from './sampleArguments';
@@ -20,6 +23,8 @@ export interface MicroSuite {
   readonly cases: readonly MicroCase[];
   /** Canonical JSON size of the small and the large argument, in bytes. */
   readonly argumentBytes: { readonly small: number; readonly large: number };
+  /** Closes the store files the store cases write to. */
+  close(): void;
 }
 
 /**
@@ -27,9 +32,12 @@ export interface MicroSuite {
  * halves of `writ.authorize`, the enforcement point's `verifyArtifact`, the receipt
  * signer) with real keys, a real identity token and the bench policy set. The first six
  * are the issue's list; `identity-verify`, `standing-check` and `receipt-mint` are the other per-step costs
- * a governed step pays, reported so the end-to-end figures can be explained.
+ * a governed step pays, reported so the end-to-end figures can be explained. `store-transfer` and
+ * `store-revoke` time the SQLite stores' writes (the example ledger's transfer, the
+ * governance store's revocation) on files of their own in `storeDir`, so the standing
+ * check's store stays empty.
  */
-export async function buildMicroSuite(governance: BenchGovernance): Promise<MicroSuite> {
+export async function buildMicroSuite(governance: BenchGovernance, storeDir: string): Promise<MicroSuite> {
   // A fixed clock: the artifact verified below stays inside its window however long the run.
   const now = new Date();
   const deps = { ...governance.deps({ codeDigest: sha256Digest('writ-bench-micro') }), clock: () => now };
@@ -62,6 +70,12 @@ export async function buildMicroSuite(governance: BenchGovernance): Promise<Micr
     activePolicyDigest: deps.policies.current().policySet.digest,
   });
   const resultDigest = sha256Digest('benchmark result');
+  // The stores as a worker opens them (WAL, full fsync on commit), on the bench's disk.
+  const ledger = LedgerStore.open(path.join(storeDir, 'ledger.sqlite'));
+  const revocations = GovernanceStore.open(path.join(storeDir, 'revocations.sqlite'));
+  ledger.seedDemo();
+  let transfers = 0;
+  let revoked = 0;
 
   const cases: MicroCase[] = [
     {
@@ -114,6 +128,38 @@ export async function buildMicroSuite(governance: BenchGovernance): Promise<Micr
           now,
         ),
     },
+    {
+      name: 'store-transfer',
+      description: 'example ledger transfer under a fresh idempotency key: one IMMEDIATE transaction, fsync on commit',
+      run: () => {
+        // One cent back and forth, so the balances never run out however many iterations.
+        transfers += 1;
+        const [from, to] = transfers % 2 === 0 ? ['acct-alice', 'acct-bob'] : ['acct-bob', 'acct-alice'];
+        return ledger.transfer({ from, to, amountCents: 1, idempotencyKey: `bench-micro/${run.runId}/${transfers}` });
+      },
+    },
+    {
+      name: 'store-revoke',
+      description: 'governance store revocation of a fresh run, as `writ revoke` records it, and its read-back',
+      run: () => {
+        revoked += 1;
+        return revocations.revoke({
+          workflowId: 'bench-micro',
+          runId: `${run.runId}-${revoked}`,
+          revokedAt: now.toISOString(),
+          revokedBy: 'bench',
+          reason: 'micro-benchmark',
+          statementDigest: resultDigest,
+        });
+      },
+    },
   ];
-  return { cases, argumentBytes: { small: Buffer.byteLength(JSON.stringify(SMALL_ARGUMENT)), large: large.canonicalBytes } };
+  return {
+    cases,
+    argumentBytes: { small: Buffer.byteLength(JSON.stringify(SMALL_ARGUMENT)), large: large.canonicalBytes },
+    close: () => {
+      ledger.close();
+      revocations.close();
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { round, summarize } from '../stats';
 import type { BenchGovernance } from '../benchGovernance';
-import { buildMicroSuite } from './microCases';
+import { buildMicroSuite, type MicroSuite } from './microCases';
 import { timeIterations, type IterationPlan } from './timeIterations';
 
 /** One micro-benchmark's figures, in microseconds. */
@@ -33,9 +33,18 @@ const PASSES = 5;
  * Runs every micro-benchmark in this process: each warmed up, then timed in PASSES
  * interleaved passes (each after a short warm-up of its own), and reports nearest-rank
  * p50 / p99 and the mean of the pooled wall-clock sample, with the CPU time per iteration.
+ * The store cases write to files in `storeDir`.
  */
-export async function runMicro(governance: BenchGovernance, plan: IterationPlan, progress: (line: string) => void): Promise<MicroReport> {
-  const suite = await buildMicroSuite(governance);
+export async function runMicro(governance: BenchGovernance, storeDir: string, plan: IterationPlan, progress: (line: string) => void): Promise<MicroReport> {
+  const suite = await buildMicroSuite(governance, storeDir);
+  try {
+    return await timeSuite(suite, plan, progress);
+  } finally {
+    suite.close();
+  }
+}
+
+async function timeSuite(suite: MicroSuite, plan: IterationPlan, progress: (line: string) => void): Promise<MicroReport> {
   const passes = Math.min(PASSES, plan.iterations);
   const samples = suite.cases.map(() => ({ wall: [] as number[], cpuMicros: 0 }));
   // The full warm-up once per operation (Cedar's WebAssembly needs a few thousand calls to
