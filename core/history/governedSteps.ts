@@ -3,7 +3,6 @@ import type { temporal } from '@temporalio/proto';
 import { AUTHORIZE_ACTIVITY, type ActionOutcome, type ApprovalRequired, type AuthorizeOutcome, type AuthorizeRequest, type AuthorizeResult } from '../protocol/authorizeContract';
 import { ARTIFACT_HEADER } from '../protocol/headers';
 
-type History = temporal.api.history.v1.IHistory;
 type Failure = temporal.api.failure.v1.IFailure | null | undefined;
 
 /** How an activity ended, as the history records it. */
@@ -42,7 +41,7 @@ interface Scheduled {
  * the activity id it authorized. This is a reader, not a verdict: it trusts nothing and
  * checks nothing (the auditor's checker does).
  */
-export function governedStepsFromHistory(history: History): GovernedStepRecord[] {
+export function governedStepsFromHistory(history: temporal.api.history.v1.IHistory): GovernedStepRecord[] {
   const scheduled = new Map<number, Scheduled>();
   const ends = new Map<number, ActivityEnd>();
   for (const event of history.events ?? []) {

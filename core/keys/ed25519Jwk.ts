@@ -60,7 +60,7 @@ export interface PublicSigningJwk {
   readonly crv: 'Ed25519';
   readonly x: string;
   readonly kid: string;
-  readonly alg: typeof WRIT_SIGNING_ALG;
+  readonly alg: 'EdDSA';
   readonly use: 'sig';
 }
 

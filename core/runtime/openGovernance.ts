@@ -8,12 +8,13 @@ import { IdentityVerifier } from '../identity/identityVerifier';
 import { PolicySource } from '../policy/policySource';
 import { GovernanceStore } from '../operators/governanceStore';
 import type { Signer } from '../artifact/mintArtifact';
+import type { KeyResolver } from '../artifact/verify/checkSignature';
 
 /** The trust material a governed worker runs with, opened from configuration. */
 export interface Governance {
   readonly keyStore: KeyStore;
   /** Follows the key store: rotation needs no restart; old keys verify only what they signed while active. */
-  readonly trustedKeys: KeyStoreTrust;
+  readonly trustedKeys: KeyResolver;
   readonly signer: () => Promise<Signer>;
   readonly identity: IdentityVerifier;
   readonly policies: PolicySource;
