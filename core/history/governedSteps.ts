@@ -14,10 +14,15 @@ export type ActivityEnd =
 
 /** One governed step read back from history: its authorization and its execution. */
 export interface GovernedStepRecord {
+  /** The governed step's id, stable across its re-authorizations. */
   readonly stepId: string;
+  /** The governed action's name, as the authorization request names it. */
   readonly action: string;
+  /** The activity id the action is scheduled with, which pairs it with its authorization. */
   readonly activityId: string;
+  /** The `writ.authorize` activity: where it was scheduled, what it was asked and how it ended. */
   readonly authorization: { readonly scheduledEventId: number; readonly request: AuthorizeRequest; readonly end: ActivityEnd };
+  /** The action activity, when one was scheduled: its arguments, the artifact header it carried and how it ended. */
   readonly execution?: {
     readonly scheduledEventId: number;
     readonly activityType: string;
