@@ -4,13 +4,15 @@ import type { KeyResolver } from '../core/artifact/verify/checkSignature';
 import type { PolicySource } from '../core/policy/policySource';
 import type { GovernanceStore } from '../core/operators/governanceStore';
 import type { StatementVerifier } from '../core/operators/verifyStatement';
+import type { VerifiedIdentity } from '../core/identity/identityVerifier';
 
 /**
  * Verifies identity tokens and operators' signed statements; the identity module's
  * IdentityVerifier implements it.
  */
 export interface IdentityCheck extends StatementVerifier {
-  verify(token: string | undefined): Promise<{ principal: string; groups: string[]; issuer: string; expiresAt: number; tokenDigest: string }>;
+  /** Verifies an initiator's identity token; a refusal is a WritError with an `IDENTITY_*` code. */
+  verify(token: string | undefined): Promise<VerifiedIdentity>;
 }
 
 /** Limits on artifact windows. Validated once, when the worker is configured. */

@@ -11,7 +11,7 @@
 export { defineAction } from '../core/actions/defineAction';
 export type { ActionDeclaration } from '../core/actions/defineAction';
 export type { ActionContext, GovernedAction, GovernedActions, GovernedProxy, ResourceView } from '../core/actions/types';
-export type { CedarEntity } from '../core/policy/policyEngine';
+export type { CedarEntity, CedarValueJson } from '../core/policy/policyEngine';
 
 // Errors: every refusal carries a stable code.
 export { WritError, isWritError, WRIT_ERROR_CODES } from '../core/errors/writError';
@@ -20,6 +20,10 @@ export type { WritErrorCode, WritIssue } from '../core/errors/writError';
 // The plugin, and the client sugar over it.
 export { WritPlugin, WRIT_PLUGIN_NAME } from '../core/plugin/writPlugin';
 export type { WritGovernance, WritPluginOptions } from '../core/plugin/writPluginOptions';
+export type { ArtifactWindowSettings, IdentityCheck } from '../activities/governanceDeps';
+export type { Signer } from '../core/artifact/mintArtifact';
+export type { KeyResolver } from '../core/artifact/verify/checkSignature';
+export type { StatementVerifier } from '../core/operators/verifyStatement';
 export { createWritClient } from '../core/client/createWritClient';
 
 // Configuration and the trust material a worker runs with.
@@ -30,42 +34,58 @@ export type { Governance } from '../core/runtime/openGovernance';
 
 // Keys.
 export { KeyStore } from '../core/keys/keyStore';
-export type { KeyInfo, PublicJwks } from '../core/keys/keyStore';
+export type { KeyInfo, KeyRecord, KeyStoreOptions, PublicJwks, SigningKey } from '../core/keys/keyStore';
+export type { KeyStatus } from '../core/keys/keyStoreManifest';
+export type { PublicSigningJwk } from '../core/keys/ed25519Jwk';
 export { TrustedKeySet } from '../core/keys/trustedKeySet';
 
 // Identity.
 export { IdentityVerifier } from '../core/identity/identityVerifier';
-export type { IdentityVerifierConfig } from '../core/identity/identityVerifier';
+export type {
+  IdentityAlgorithm,
+  IdentityVerifierConfig,
+  IdentityVerifierOptions,
+  ResolvedIdentityVerifierConfig,
+  VerifiedIdentity,
+  VerifiedStatement,
+} from '../core/identity/identityVerifier';
 export { DevIdentityProvider, DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../core/identity/devIdentityProvider';
-export type { MintTokenRequest } from '../core/identity/devIdentityProvider';
+export type { DevIdentityProviderOptions, MintTokenRequest } from '../core/identity/devIdentityProvider';
 
 // Policy.
 export { PolicySource } from '../core/policy/policySource';
 export { loadPolicySet } from '../core/policy/policySet';
-export type { PolicySet } from '../core/policy/policySet';
+export type { NamedPolicy, PolicySet } from '../core/policy/policySet';
+export type { PolicyDecision, PolicyEngine, PolicyRequest } from '../core/policy/policyEngine';
 
 // Fleet-wide governance state and operators.
 export { GovernanceStore } from '../core/operators/governanceStore';
 export type { KillSwitchState, Revocation } from '../core/operators/governanceStore';
 export { OperatorConsole } from '../core/operators/operatorConsole';
 export type { Operator, PendingRun, StatementSigner } from '../core/operators/operatorConsole';
-export type { ApprovalAnswer, OperatorActReceipt, PendingApproval } from '../core/protocol/operatorContract';
+export type { ApprovalAnswer, ApprovalRequest, OperatorActReceipt, PendingApproval } from '../core/protocol/operatorContract';
 
 // Reading governed steps back from a history.
 export { actionOutcome, approvalRequired, authorizationResult, governedStepsFromHistory } from '../core/history/governedSteps';
-export type { GovernedStepRecord } from '../core/history/governedSteps';
+export type { ActivityEnd, GovernedStepRecord } from '../core/history/governedSteps';
+export type { ActionOutcome, ApprovalRequired, AuthorizeRequest, AuthorizeResult, LineageLink } from '../core/protocol/authorizeContract';
 
 // The auditor as a library: the checks `writ audit verify` runs.
 export { verifyHistories } from '../core/audit/verifyHistories';
 export { verifyBundle, verifyLive } from '../core/audit/verifyBundle';
 export type { VerifyBundleOptions, VerifyLiveOptions } from '../core/audit/verifyBundle';
 export type { ReplaySource, VerifyOptions } from '../core/audit/verifyOptions';
+export type { AuditRun } from '../core/audit/checks/runContext';
+export type { GovernedBundle } from '../worker/bundleGovernedWorkflows';
 export { buildBundle, exportBundle, writeBundle } from '../core/audit/evidence/exportBundle';
+export type { BundleContents } from '../core/audit/evidence/exportBundle';
 export { readBundle } from '../core/audit/evidence/readBundle';
-export type { EvidenceBundle } from '../core/audit/evidence/evidenceBundle';
+export type { EvidenceBundle, EvidenceRun } from '../core/audit/evidence/evidenceBundle';
+export type { IdentityEvidence } from '../core/audit/evidence/identityEvidence';
 export { policySetEvidence } from '../core/audit/evidence/policySetEvidence';
 export type { PolicySetEvidence } from '../core/audit/evidence/policySetEvidence';
 export { AuditKeySet } from '../core/audit/keys/auditKeySet';
+export type { EvidenceKey, EvidenceKeySet, KeyTimeJudgement, KeyValidity } from '../core/audit/keys/auditKeySet';
 export { fetchRuns } from '../core/audit/live/fetchRuns';
 export type { RunSelection } from '../core/audit/live/fetchRuns';
 export { formatVerdict } from '../core/audit/format/formatVerdict';
@@ -80,7 +100,7 @@ export type { LoadTemporalTargetOptions, TemporalConnectionOptions, TemporalTarg
 
 // The embedded Temporal dev server.
 export { startDevServer } from '../core/server/devServer';
-export type { DevServer, DevServerOptions } from '../core/server/devServer';
+export type { DevServer, DevServerOptions, SearchAttributeType } from '../core/server/devServer';
 
 // SQLite files for side-effect stores, opened the way Writ opens its own.
 export { immediateTransaction, openDatabase as openStoreDatabase } from '../core/storage/openDatabase';

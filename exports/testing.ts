@@ -14,3 +14,7 @@
  */
 export { WritTestEnvironment } from '../core/testing/writTestEnvironment';
 export type { WritTestEnvironmentOptions } from '../core/testing/writTestEnvironment';
+export type { ActionContext, GovernedAction, GovernedActions, ResourceView } from '../core/actions/types';
+export type { CedarEntity, CedarValueJson } from '../core/policy/policyEngine';
+export { FINDING_CODES } from '../core/audit/types';
+export type { AuditedStep, AuditVerdict, Finding, FindingCode, RunVerdict } from '../core/audit/types';

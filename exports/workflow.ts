@@ -14,5 +14,6 @@
  */
 export { proxyGoverned } from '../workflows/proxyGoverned';
 export type { GovernedOptions } from '../workflows/proxyGoverned';
-export type { GovernedActions, GovernedProxy } from '../core/actions/types';
+export type { ActionContext, GovernedAction, GovernedActions, GovernedProxy, ResourceView } from '../core/actions/types';
+export type { CedarEntity, CedarValueJson } from '../core/policy/policyEngine';
 export { writControl } from '../workflows/control';

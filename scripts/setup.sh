@@ -17,12 +17,16 @@ TEMPORAL_CLI_VERSION="1.9.1"
 # engines.node; once installed it is the one the scripts run (they put .tools/node/bin
 # first on PATH), and it is kept at this version.
 NODE_VERSION="24.22.3"
+# The oldest release line Writ supports, for the consumer test alone (test/consumer runs
+# the scaffolded project's tests on it too): the newest Node 22 LTS, into .tools/node22.
+NODE22_VERSION="22.23.5"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
 TOOLS_BIN="$ROOT/.tools/bin"
 TEMPORAL="$TOOLS_BIN/temporal"
 TOOLS_NODE="$ROOT/.tools/node"
+TOOLS_NODE22="$ROOT/.tools/node22"
 FORCE="${WRIT_SETUP_FORCE:-0}"
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -50,8 +54,10 @@ node_meets_engines() {
   ' "$NODE_ENGINES"
 }
 
+# node_is_pinned [DIR VERSION]: the node in DIR (default .tools/node) reports VERSION.
 node_is_pinned() {
-  [[ -x "$TOOLS_NODE/bin/node" ]] && [[ "$("$TOOLS_NODE/bin/node" --version 2>/dev/null)" == "v${NODE_VERSION}" ]]
+  local dir="${1:-$TOOLS_NODE}" version="${2:-$NODE_VERSION}"
+  [[ -x "$dir/bin/node" ]] && [[ "$("$dir/bin/node" --version 2>/dev/null)" == "v${version}" ]]
 }
 
 node_package() {
@@ -69,19 +75,22 @@ node_package() {
   printf 'node-%s-%s' "$os" "$arch"
 }
 
-# Runs in a subshell so its EXIT trap cleans up whichever way it ends; unpacks into
-# .tools/node.partial and renames it into place only once its node reports the pinned
-# version, so a failed install never leaves a .tools/node that looks installed. npm pack
-# checks the tarball against the registry's integrity hash.
+# install_node_from_npm [DIR VERSION] (default .tools/node, the pinned Node 24). Runs in a
+# subshell so its EXIT trap cleans up whichever way it ends; unpacks into DIR.partial and
+# renames it into place only once its node reports VERSION, so a failed install never
+# leaves a DIR that looks installed. npm pack checks the tarball against the registry's
+# integrity hash.
 install_node_from_npm() (
+  dir="${1:-$TOOLS_NODE}"
+  version="${2:-$NODE_VERSION}"
   package="$(node_package)" || { echo "no Node package for $(uname -s) $(uname -m)" >&2; exit 1; }
   tmp="$(mktemp -d)"
-  trap 'rm -rf "$tmp" "$TOOLS_NODE.partial"' EXIT
-  (cd "$tmp" && PATH="$SYSTEM_PATH" npm pack --silent "${package}@${NODE_VERSION}" >/dev/null) || exit 1
-  rm -rf "$TOOLS_NODE.partial" && mkdir -p "$TOOLS_NODE.partial"
-  tar -xzf "$tmp/${package}-${NODE_VERSION}.tgz" -C "$TOOLS_NODE.partial" --strip-components=1 || exit 1
-  [[ "$("$TOOLS_NODE.partial/bin/node" --version)" == "v${NODE_VERSION}" ]] || exit 1
-  rm -rf "$TOOLS_NODE" && mv "$TOOLS_NODE.partial" "$TOOLS_NODE"
+  trap 'rm -rf "$tmp" "$dir.partial"' EXIT
+  (cd "$tmp" && PATH="$SYSTEM_PATH" npm pack --silent "${package}@${version}" >/dev/null) || exit 1
+  rm -rf "$dir.partial" && mkdir -p "$dir.partial"
+  tar -xzf "$tmp/${package}-${version}.tgz" -C "$dir.partial" --strip-components=1 || exit 1
+  [[ "$("$dir.partial/bin/node" --version)" == "v${version}" ]] || exit 1
+  rm -rf "$dir" && mv "$dir.partial" "$dir"
 )
 
 if [[ -e "$TOOLS_NODE" ]]; then
@@ -106,6 +115,14 @@ NPM_VERSION="$(npm --version)" || fail "npm does not run on Node $(node --versio
 NPM_NODE="$(npm exec --offline --call 'printf %s "$npm_node_execpath"')" || fail "npm does not run on Node $(node --version)"
 [[ "$NPM_NODE" -ef "$(command -v node)" ]] || fail "npm runs on $NPM_NODE, not on $(command -v node)"
 say "Node $(node --version) at $(command -v node), npm ${NPM_VERSION}"
+
+# Node 22 for the consumer test (the project writ init makes runs its tests on 22 and 24).
+if [[ "$FORCE" != "1" ]] && node_is_pinned "$TOOLS_NODE22" "$NODE22_VERSION"; then
+  say "Node ${NODE22_VERSION} (consumer test) already at .tools/node22"
+else
+  say "installing Node ${NODE22_VERSION} into .tools/node22 for the consumer test"
+  install_node_from_npm "$TOOLS_NODE22" "$NODE22_VERSION" || fail "could not install Node ${NODE22_VERSION} into .tools/node22 (npm pack $(node_package || echo 'node-<os>-<arch>')@${NODE22_VERSION} failed, see above)"
+fi
 
 # --- npm dependencies ------------------------------------------------------------------
 # npm ci wipes node_modules, so it runs only when package.json, the lockfile or the Node

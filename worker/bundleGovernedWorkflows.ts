@@ -5,7 +5,9 @@ import { quietBundlerLogger } from './quietBundlerLogger';
 
 /** A workflow bundle with Writ's interceptors in it, and the digest artifacts cite. */
 export interface GovernedBundle {
+  /** The bundle, as `Worker.create({ workflowBundle })` and `Worker.runReplayHistories` take it. */
   readonly bundle: WorkflowBundleOption;
+  /** `sha256:<hex>` of the bundle's code, which artifacts cite as the code that ran. */
   readonly codeDigest: string;
 }
 

@@ -90,7 +90,6 @@ class GovernedOutbound implements WorkflowOutboundCallsInterceptor {
   }
 }
 
-/** Registered through the worker's `workflowModules` / bundle interceptor modules. */
 /**
  * Marks every bundle that holds this module (WritPlugin checks a prebuilt bundle for it,
  * as WORKFLOW_INTERCEPTORS_MARK): a bundle without it would run governed steps with no
@@ -98,6 +97,13 @@ class GovernedOutbound implements WorkflowOutboundCallsInterceptor {
  */
 export const WRIT_WORKFLOW_INTERCEPTORS = 'writ:workflow-interceptors/1';
 
+/**
+ * Writ's workflow interceptors, as Temporal loads them from an interceptor module: at start
+ * they verify the initiator's identity and register the operators' query and updates; they
+ * carry identity and lineage into child and continued runs, and put each artifact on the
+ * activity it authorizes. `WritPlugin` adds the module to every bundle it makes; name it
+ * yourself only for a bundle made without the plugin.
+ */
 export const interceptors: WorkflowInterceptorsFactory = () => ({
   inbound: [new GovernedInbound()],
   outbound: [new GovernedOutbound()],

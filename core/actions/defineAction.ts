@@ -3,10 +3,15 @@ import type { ActionContext, GovernedAction, ResourceView } from './types';
 
 /** What an author writes to govern an action: the rest is Writ's job. */
 export interface ActionDeclaration<Input extends z.ZodObject, Result> {
+  /** The input schema: a strict zod object (`z.strictObject`), so no unreviewed argument rides along. */
   readonly input: Input;
+  /** How the policy sees an input: the Cedar resource it touches, and the context it may read. */
   readonly resource: (input: z.output<Input>) => ResourceView | Promise<ResourceView>;
+  /** The action itself. It runs only on a worker, after its artifact has been verified. */
   readonly execute: (input: z.output<Input>, context: ActionContext) => Promise<Result>;
+  /** How many attempts one artifact authorizes: 1 to 10 (default 3). */
   readonly maxAttempts?: number;
+  /** What the action does, for people reading the code; Writ does not use it. */
   readonly description?: string;
 }
 

@@ -15,12 +15,15 @@ export interface ActionContext {
 
 /** The Cedar resource an input touches, and any context the policy reads. */
 export interface ResourceView {
+  /** The entity the policy's `resource` is. */
   readonly resource: CedarEntity;
+  /** Members of the action's Cedar context, beside the `approvalCount` Writ adds. */
   readonly context?: Record<string, unknown>;
 }
 
 /** A governed action as its author declares it, once. */
 export interface GovernedAction<Input extends z.ZodObject = z.ZodObject, Result = unknown> {
+  /** Marks a value made by `defineAction`. */
   readonly kind: 'writ.governed-action';
   /** Strict zod object schema: unknown keys are rejected. */
   readonly input: Input;
@@ -30,6 +33,7 @@ export interface GovernedAction<Input extends z.ZodObject = z.ZodObject, Result 
   readonly execute: (input: z.output<Input>, context: ActionContext) => Promise<Result>;
   /** How many attempts one artifact authorizes (default 3). */
   readonly maxAttempts: number;
+  /** What the action does, for people reading the code; Writ does not use it (empty when none was given). */
   readonly description: string;
 }
 

@@ -5,7 +5,9 @@ import { signCompactJws } from './signCompactJws';
 
 /** The active signing key: never logged, never written to history. */
 export interface Signer {
+  /** The key's id, put in every artifact's header so verifiers find the public key. */
   readonly kid: string;
+  /** The Ed25519 private key. */
   readonly key: KeyObject;
 }
 

@@ -20,10 +20,14 @@ export type AuditErrorCode = (typeof AUDIT_ERROR_CODES)[number];
 
 /** An audit that could not run: a stable code and, for invalid evidence, every issue. */
 export class AuditError extends Error {
+  /** Always `AuditError`, as stack traces and logs print it. */
   override readonly name = 'AuditError';
+  /** Why the audit could not run: stable, unlike the message. */
   readonly code: AuditErrorCode;
+  /** Every problem found in the evidence or options, when there were several. */
   readonly issues: readonly WritIssue[];
 
+  /** `issues` lists each problem of invalid input; `cause` keeps the underlying error. */
   constructor(code: AuditErrorCode, message: string, options: { issues?: readonly WritIssue[]; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;

@@ -67,44 +67,74 @@ export type FindingCode = (typeof FINDING_CODES)[number];
 
 /** One thing wrong, named precisely: where, what was expected, what was found. */
 export interface Finding {
+  /** What is wrong, as a stable code to match on. */
   readonly code: FindingCode;
+  /** The run's workflow id. */
   readonly workflowId: string;
+  /** The run the finding is in. */
   readonly runId: string;
   /** The history event the finding is about, when there is one. */
   readonly eventId: number | null;
+  /** What a sound history has here. */
   readonly expected: string;
+  /** What this history has instead. */
   readonly found: string;
+  /** What it means, in a sentence. */
   readonly message: string;
 }
 
 /** A governed step as the auditor established it. */
 export interface AuditedStep {
+  /** The governed step's id, stable across its re-authorizations. */
   readonly stepId: string;
+  /** The governed action's name. */
   readonly action: string;
+  /** The activity id the action was (or would have been) scheduled with. */
   readonly activityId: string;
+  /** What authorization answered; `pending` while it runs or awaits approval. */
   readonly decision: 'permit' | 'deny' | 'pending';
+  /** Why a denied step was denied (its failure code), or null. */
   readonly denialCode: string | null;
+  /**
+   * Who the action ran for: from the verified artifact when there is one, else as the
+   * history records it (a denial mints no artifact, so its facts are unsigned).
+   */
   readonly principal: string | null;
+  /** The policy set the decision was made under, sourced as `principal` is. */
   readonly policySetId: string | null;
+  /** That policy set's version, sourced as `principal` is. */
   readonly policyVersion: string | null;
+  /** The `jti` of the authorizing artifact, or null when none was minted. */
   readonly artifactId: string | null;
+  /** `sha256:<hex>` of the permit's artifact: the link the next step's lineage names. */
   readonly artifactDigest: string | null;
+  /** Approvers whose approvals the artifact cites (empty when none were needed). */
   readonly approvers: readonly string[];
+  /** How the action ended: `refused` by the enforcement point, `not-scheduled` after a denial. */
   readonly outcome: 'completed' | 'failed' | 'refused' | 'not-scheduled' | 'pending';
+  /** The step's place in the run's hash chain, or null when the history does not show it. */
   readonly lineage: { readonly sequence: number; readonly previous: string | null; readonly parent: string | null } | null;
-  /** History event ids: the authorize scheduled event and the action scheduled event. */
+  /** The history event that scheduled the `writ.authorize` activity. */
   readonly authorizeEventId: number;
+  /** The history event that scheduled the action, or null when it never was. */
   readonly actionEventId: number | null;
 }
 
 /** The verdict on one workflow run. */
 export interface RunVerdict {
+  /** The run's workflow id. */
   readonly workflowId: string;
+  /** The run's id. */
   readonly runId: string;
+  /** The run's workflow type. */
   readonly workflowType: string;
+  /** The parent run, when this run is a child workflow. */
   readonly parent: { readonly workflowId: string; readonly runId: string } | null;
+  /** Every governed step of the run, in history order. */
   readonly steps: readonly AuditedStep[];
+  /** Everything found wrong in the run, in event order; empty when it passed. */
   readonly findings: readonly Finding[];
+  /** Whether the history replayed against the workflow code; `skipped` with `replay: false`. */
   readonly replay: 'passed' | 'failed' | 'skipped';
   /** The run this one continues (continue-as-new), when it does. */
   readonly continuedFrom?: string | null;
@@ -114,9 +144,13 @@ export interface RunVerdict {
 
 /** The verdict on a whole audit: passed only when no run has any finding. */
 export interface AuditVerdict {
+  /** True only when no run has any finding. */
   readonly passed: boolean;
+  /** The verdict on each run audited. */
   readonly runs: readonly RunVerdict[];
+  /** Artifacts whose signature and shape verified; later checks of them may still find something. */
   readonly artifactsVerified: number;
+  /** How many findings the runs have in all. */
   readonly findings: number;
   /** Receipts whose signature and bindings verified. */
   readonly receiptsVerified?: number;

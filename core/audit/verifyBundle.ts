@@ -50,7 +50,9 @@ export async function verifyBundle(bundle: EvidenceBundle, options: VerifyBundle
 
 /** Options of `verifyLive`: the server, the runs, and what `verifyHistories` needs. */
 export interface VerifyLiveOptions extends VerifyOptions {
+  /** A client of the namespace the runs ran in. */
   readonly client: Client;
+  /** Which runs to fetch and verify. */
   readonly selection: RunSelection;
 }
 

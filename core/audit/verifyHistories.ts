@@ -18,8 +18,8 @@ import { validateVerifyOptions, type ValidatedOptions, type VerifyOptions } from
  * Verifies workflow runs as an auditor: each history through the checker (shape,
  * authorization before every action, each artifact, each execution, each receipt, the
  * lineage chain, operator events), the chain across parent, child and continued runs, and
- * replay against the workflow code. Trusts nothing but the key set and policy sets given.
- * Returns the verdict; `passed` only when no run has any finding.
+ * replay against the workflow code. Trusts nothing but the keys, policy sets and identity
+ * provider given. Returns the verdict; `passed` only when no run has any finding.
  */
 export async function verifyHistories(runs: readonly AuditRun[], options: VerifyOptions): Promise<AuditVerdict> {
   const validated = validateVerifyOptions(options);

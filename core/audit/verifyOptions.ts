@@ -20,10 +20,17 @@ export interface VerifyOptions {
   readonly policySets: readonly PolicySetEvidence[];
   /** The namespace the runs ran in (artifacts bind it). */
   readonly namespace: string;
-  /** Replay against workflow code (default true: the example workflows); false skips it. */
+  /**
+   * The workflow code to replay the histories against, or `false` to skip replay. There is
+   * no default: left out, verification refuses to start (AUDIT_OPTIONS_INVALID), because
+   * replay proves determinism only against the code the runs ran.
+   */
   readonly replay?: ReplaySource;
+  /** Tolerated clock difference, as at the enforcement point (default 5 s, at most 300). */
   readonly clockSkewSeconds?: number;
+  /** The longest artifact lifetime accepted, as at the enforcement point (default 900 s, at most 86400). */
   readonly maxLifetimeSeconds?: number;
+  /** How long after a rotation a worker may still sign with the previous key (default 5 s, its signer cache; at most 3600). */
   readonly keyRotationGraceSeconds?: number;
   /** Ungoverned activities allowed by configuration (not required to be authorized). */
   readonly exemptActivities?: readonly string[];

@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { WritError, type WritIssue } from '../errors/writError';
-import { IdentityVerifierConfigSchema } from '../identity/identityVerifier';
+import { IdentityVerifierConfigSchema, type ResolvedIdentityVerifierConfig } from '../identity/identityVerifier';
+import type { Assert, SameType } from '../types/sameType';
+import type { ArtifactWindowSettings } from '../../activities/governanceDeps';
 import { ArtifactWindowSchema } from '../../worker/windowSettings';
 
 /** The configuration file Writ reads from the project directory, when present. */
@@ -32,8 +34,31 @@ export const WritConfigSchema = z.strictObject({
   workerBuildId: z.string().min(1).default('writ-dev'),
 });
 
-/** Validated configuration with every path made absolute. */
-export type WritConfig = z.infer<typeof WritConfigSchema> & { readonly projectRoot: string; readonly keysDir: string };
+/**
+ * Validated configuration with every path made absolute, as `loadConfig` returns it. (The
+ * type `WritConfigSchema` checks, written out, with `projectRoot` added and `keysDir` resolved.)
+ */
+export interface WritConfig {
+  /** The project directory `writ.config.json` was looked for in. */
+  readonly projectRoot: string;
+  /** Where the embedded server's SQLite file, keys and example stores live (default `.writ`). */
+  dataDir: string;
+  /** The task queue governed workers poll (default `writ-governed`). */
+  taskQueue: string;
+  /** The policy set directory (default `policies`). */
+  policiesDir: string;
+  /** Writ's signing key directory (default `<dataDir>/keys`). */
+  readonly keysDir: string;
+  /** The identity provider to trust; absent, the local development provider is trusted. */
+  identity?: ResolvedIdentityVerifierConfig | undefined;
+  /** Artifact window limits (defaults: 60 s lifetime, 5 s skew, at most 900 s). */
+  artifacts: ArtifactWindowSettings;
+  /** Ungoverned activities allowed on a governed worker, by name (default none). */
+  exemptActivities: string[];
+  /** Recorded in every artifact's environment claims (default `writ-dev`). */
+  workerBuildId: string;
+}
+type _WritConfigIsTheSchemas = Assert<SameType<WritConfig, z.output<typeof WritConfigSchema> & { readonly projectRoot: string; readonly keysDir: string }>>;
 
 /** Environment variables that override single settings (handy in CI and scripts). */
 const ENV_OVERRIDES: Record<string, (raw: Record<string, unknown>, value: string) => void> = {

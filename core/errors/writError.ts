@@ -79,11 +79,14 @@ export const WRIT_ERROR_CODES = [
   'IDEMPOTENCY_KEY_CONFLICT',
 ] as const;
 
+/** One of `WRIT_ERROR_CODES`. */
 export type WritErrorCode = (typeof WRIT_ERROR_CODES)[number];
 
 /** One problem found in an input, zod-style: where it is and what is wrong. */
 export interface WritIssue {
+  /** Where in the input, e.g. `artifacts.ttlSeconds` or `$.keys[0]`; `(root)` for the whole. */
   readonly path: string;
+  /** What is wrong there. */
   readonly message: string;
 }
 
@@ -92,12 +95,16 @@ export interface WritIssue {
  * problem when there were several (invalid input), so a caller can print them all.
  */
 export class WritError extends Error {
+  /** Always `WritError`, as stack traces and logs print it. */
   override readonly name = 'WritError';
+  /** What failed: stable API, unlike the message. */
   readonly code: WritErrorCode;
+  /** Every problem found, when there were several (invalid input); otherwise empty. */
   readonly issues: readonly WritIssue[];
   /** Plain-JSON facts about the failure worth recording (e.g. the policy version of a denial). */
   readonly facts: Readonly<Record<string, unknown>>;
 
+  /** `facts` are recorded with the failure at the Temporal boundary; `cause` keeps the underlying error. */
   constructor(
     code: WritErrorCode,
     message: string,

@@ -3,7 +3,6 @@ import type { temporal } from '@temporalio/proto';
 import { AUTHORIZE_ACTIVITY, type ActionOutcome, type ApprovalRequired, type AuthorizeOutcome, type AuthorizeRequest, type AuthorizeResult } from '../protocol/authorizeContract';
 import { ARTIFACT_HEADER } from '../protocol/headers';
 
-type History = temporal.api.history.v1.IHistory;
 type Failure = temporal.api.failure.v1.IFailure | null | undefined;
 
 /** How an activity ended, as the history records it. */
@@ -15,10 +14,15 @@ export type ActivityEnd =
 
 /** One governed step read back from history: its authorization and its execution. */
 export interface GovernedStepRecord {
+  /** The governed step's id, stable across its re-authorizations. */
   readonly stepId: string;
+  /** The governed action's name, as the authorization request names it. */
   readonly action: string;
+  /** The activity id the action is scheduled with, which pairs it with its authorization. */
   readonly activityId: string;
+  /** The `writ.authorize` activity: where it was scheduled, what it was asked and how it ended. */
   readonly authorization: { readonly scheduledEventId: number; readonly request: AuthorizeRequest; readonly end: ActivityEnd };
+  /** The action activity, when one was scheduled: its arguments, the artifact header it carried and how it ended. */
   readonly execution?: {
     readonly scheduledEventId: number;
     readonly activityType: string;
@@ -42,7 +46,7 @@ interface Scheduled {
  * the activity id it authorized. This is a reader, not a verdict: it trusts nothing and
  * checks nothing (the auditor's checker does).
  */
-export function governedStepsFromHistory(history: History): GovernedStepRecord[] {
+export function governedStepsFromHistory(history: temporal.api.history.v1.IHistory): GovernedStepRecord[] {
   const scheduled = new Map<number, Scheduled>();
   const ends = new Map<number, ActivityEnd>();
   for (const event of history.events ?? []) {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { jsonPathOf } from '../canonical/jsonPath';
 import { WritError } from '../errors/writError';
 import { KeyStore, type PublicJwks } from '../keys/keyStore';
+import type { Assert, SameType } from '../types/sameType';
 
 /** The `iss` of tokens minted by the development identity provider. */
 export const DEV_IDENTITY_ISSUER = 'writ-dev-idp';
@@ -34,8 +35,16 @@ export const MintTokenRequestSchema = z.strictObject({
   ttlSeconds: z.number().int().min(1).max(MAX_DEV_TOKEN_TTL_SECONDS).optional(),
 });
 
-/** A request to `mintToken`. */
-export type MintTokenRequest = z.input<typeof MintTokenRequestSchema>;
+/** A request to `mintToken`. (The input type `MintTokenRequestSchema` checks, written out.) */
+export interface MintTokenRequest {
+  /** The token's `sub`: who the holder is (1 to 256 characters). */
+  principal: string;
+  /** The token's `groups` claim (at most 100; default none). */
+  groups?: string[] | undefined;
+  /** Lifetime in seconds (default one hour, at most one day). */
+  ttlSeconds?: number | undefined;
+}
+type _MintTokenRequestIsTheSchemasInput = Assert<SameType<MintTokenRequest, z.input<typeof MintTokenRequestSchema>>>;
 
 /**
  * A local identity provider for development and tests: it mints signed identity tokens

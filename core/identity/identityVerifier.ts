@@ -6,13 +6,17 @@ import { jsonPathOf } from '../canonical/jsonPath';
 import { parseStrictJson } from '../canonical/parseStrictJson';
 import { WritError, type WritErrorCode, type WritIssue } from '../errors/writError';
 import { hasPrivateJwkMember } from '../keys/ed25519Jwk';
+import type { Assert, SameType } from '../types/sameType';
 import { VerifiedTokenCache } from './verifiedTokenCache';
 
 /**
- * The JWS algorithms an identity token may use: asymmetric only. A shared-secret (HS*)
- * token could be forged by anyone holding the verifier's configuration, and `none` by
- * anyone at all, so neither can be configured.
+ * A JWS algorithm an identity token may use: asymmetric only. A shared-secret (HS*) token
+ * could be forged by anyone holding the verifier's configuration, and `none` by anyone at
+ * all, so neither can be configured.
  */
+export type IdentityAlgorithm = 'EdDSA' | 'Ed25519' | 'ES256' | 'ES384' | 'ES512' | 'PS256' | 'PS384' | 'PS512' | 'RS256' | 'RS384' | 'RS512';
+
+/** Every `IdentityAlgorithm`, for the schemas that read one. */
 export const IDENTITY_ALGORITHMS = [
   'EdDSA',
   'Ed25519',
@@ -25,7 +29,8 @@ export const IDENTITY_ALGORITHMS = [
   'RS256',
   'RS384',
   'RS512',
-] as const;
+] as const satisfies readonly IdentityAlgorithm[];
+type _EveryAlgorithmListed = Assert<SameType<IdentityAlgorithm, (typeof IDENTITY_ALGORITHMS)[number]>>;
 
 /** The longest identity token accepted, in characters; real ones are far shorter. */
 export const MAX_IDENTITY_TOKEN_LENGTH = 16_384;
@@ -59,11 +64,40 @@ export const IdentityVerifierConfigSchema = z
     }
   });
 
-/** Configuration as a caller writes it (defaults may be left out). */
-export type IdentityVerifierConfig = z.input<typeof IdentityVerifierConfigSchema>;
+/**
+ * Configuration of an `IdentityVerifier` as a caller writes it, defaults left out: the
+ * trusted issuer, the audience, and where the issuer's public keys are (exactly one of
+ * `jwksPath` and `jwksUrl`). Unknown members are refused. (The input type
+ * `IdentityVerifierConfigSchema` checks, written out.)
+ */
+export interface IdentityVerifierConfig {
+  /** The `iss` trusted tokens carry. */
+  issuer: string;
+  /** The `aud` identity tokens must carry (Writ's development set-up uses `writ`). */
+  audience: string;
+  /** A JWKS file holding the issuer's public keys, read when the verifier is created. */
+  jwksPath?: string | undefined;
+  /** The issuer's JWKS endpoint: https, or plain http to a loopback address only. */
+  jwksUrl?: string | undefined;
+  /** The algorithms a token may be signed with (default `['EdDSA']`). */
+  algorithms?: IdentityAlgorithm[] | undefined;
+  /** Clock tolerance for `exp` and `nbf`, in seconds (default 30, at most 300). */
+  clockToleranceSeconds?: number | undefined;
+  /** How long a fully verified token is answered from the cache, in seconds (default 60, at most 300; 0 turns it off). */
+  verifiedTokenCacheSeconds?: number | undefined;
+}
+type _ConfigIsTheSchemasInput = Assert<SameType<IdentityVerifierConfig, z.input<typeof IdentityVerifierConfigSchema>>>;
 
-/** Configuration with defaults applied. */
-export type ResolvedIdentityVerifierConfig = z.output<typeof IdentityVerifierConfigSchema>;
+/** Configuration with defaults applied, as `loadConfig` returns it. */
+export interface ResolvedIdentityVerifierConfig extends IdentityVerifierConfig {
+  /** The algorithms a token may be signed with. */
+  algorithms: IdentityAlgorithm[];
+  /** Clock tolerance for `exp` and `nbf`, in seconds. */
+  clockToleranceSeconds: number;
+  /** How long a fully verified token is answered from the cache, in seconds (0: never). */
+  verifiedTokenCacheSeconds: number;
+}
+type _ResolvedConfigIsTheSchemasOutput = Assert<SameType<ResolvedIdentityVerifierConfig, z.output<typeof IdentityVerifierConfigSchema>>>;
 
 /** Options of `IdentityVerifier.create`. */
 export interface IdentityVerifierOptions {
@@ -87,8 +121,11 @@ export interface VerifiedIdentity {
 
 /** A verified operator statement: who signed it, when, and everything it says. */
 export interface VerifiedStatement extends VerifiedIdentity {
+  /** The statement's `iat`, in seconds since the epoch (0 when it has none). */
   readonly issuedAt: number;
+  /** The statement's `jti` (empty when it has none): a statement is accepted once per run. */
   readonly jti: string;
+  /** The full verified payload, for the caller's own schema (`writ_statement` holds the statement). */
   readonly payload: Readonly<Record<string, unknown>>;
 }
 

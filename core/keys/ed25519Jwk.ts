@@ -56,11 +56,17 @@ export type PublishedEd25519Jwk = z.infer<typeof PublishedEd25519JwkSchema>;
 
 /** The published form of a key store key: public members plus kid, alg and use. */
 export interface PublicSigningJwk {
+  /** Always `OKP`. */
   readonly kty: 'OKP';
+  /** Always `Ed25519`. */
   readonly crv: 'Ed25519';
+  /** The public key, 32 bytes in unpadded base64url. */
   readonly x: string;
+  /** The key's RFC 7638 thumbprint, which artifacts name in their header. */
   readonly kid: string;
-  readonly alg: typeof WRIT_SIGNING_ALG;
+  /** Always `EdDSA`, the only algorithm Writ signs with. */
+  readonly alg: 'EdDSA';
+  /** Always `sig`: the key signs, it never encrypts. */
   readonly use: 'sig';
 }
 

@@ -25,15 +25,19 @@ import { writeFileAtomicSync } from './writeFileAtomic';
 
 /** What the key store tells about a key: never any key material. */
 export interface KeyInfo {
+  /** The key's RFC 7638 thumbprint. */
   readonly kid: string;
   /** ISO 8601 instant from the store's clock. */
   readonly createdAt: string;
+  /** Whether the key signs, only verifies, or is retired. */
   readonly status: KeyStatus;
 }
 
-/** The active private key, ready for jose's `sign`. */
+/** The active private key, ready for jose's `sign`; also a `Signer`. */
 export interface SigningKey {
+  /** The key's RFC 7638 thumbprint. */
   readonly kid: string;
+  /** The Ed25519 private key. */
   readonly key: KeyObject;
 }
 
@@ -45,18 +49,23 @@ export interface KeyStoreOptions {
 
 /** A key as auditors need it: public half, status and signing period (see `exportKeyRecords`). */
 export interface KeyRecord {
+  /** The key's RFC 7638 thumbprint. */
   readonly kid: string;
+  /** ISO 8601 instant from the store's clock. */
   readonly createdAt: string;
+  /** Whether the key signs, only verifies, or is retired. */
   readonly status: KeyStatus;
   /** When the key became the active signer; null when it never was, or the manifest predates the field. */
   readonly activatedAt: string | null;
   /** When it stopped being the active signer; null while active (or never active). */
   readonly deactivatedAt: string | null;
+  /** The public key as published; kept after retirement, since old evidence may need it. */
   readonly publicJwk: PublicSigningJwk;
 }
 
 /** The public key set, as published in `jwks.json`. */
 export interface PublicJwks {
+  /** The active key first, then verify-only keys, newest first; never a retired key. */
   readonly keys: PublicSigningJwk[];
 }
 

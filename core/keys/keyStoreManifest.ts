@@ -6,6 +6,7 @@ import { parseStrictJson } from '../canonical/parseStrictJson';
 import { WritError } from '../errors/writError';
 import { Ed25519PublicJwkSchema, KidSchema } from './ed25519Jwk';
 import { errnoCode } from './errnoCode';
+import type { Assert, SameType } from '../types/sameType';
 
 /** The manifest's file name inside a key store directory. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -19,10 +20,11 @@ export const PRIVATE_KEY_SUFFIX = '.private.jwk.json';
  * longer signs but stays in the published key set so artifacts it signed still verify;
  * `retired` is gone from the published set and its private key is deleted.
  */
-export const KEY_STATUSES = ['active', 'verify-only', 'retired'] as const;
+export type KeyStatus = 'active' | 'verify-only' | 'retired';
 
-/** One of `KEY_STATUSES`. */
-export type KeyStatus = (typeof KEY_STATUSES)[number];
+/** Every `KeyStatus`, for the schemas that read one. */
+export const KEY_STATUSES = ['active', 'verify-only', 'retired'] as const satisfies readonly KeyStatus[];
+type _EveryKeyStatusListed = Assert<SameType<KeyStatus, (typeof KEY_STATUSES)[number]>>;
 
 /**
  * One key in the manifest. The public JWK stays after retirement: it is public, and old

@@ -28,19 +28,29 @@ const SCHEMA = {
 
 /** A recorded revocation of one run's authority. */
 export interface Revocation {
+  /** The revoked run's workflow id. */
   readonly workflowId: string;
+  /** The revoked run: revocation is per run, so a new run of the workflow id is not revoked. */
   readonly runId: string;
+  /** When it was revoked (ISO 8601). */
   readonly revokedAt: string;
+  /** The operator who signed the revocation. */
   readonly revokedBy: string;
+  /** Why, as the operator stated it. */
   readonly reason: string;
+  /** `sha256:<hex>` of the signed statement, which the run's history holds. */
   readonly statementDigest: string;
 }
 
 /** The kill switch of a namespace: engaged or not, and the last change. */
 export interface KillSwitchState {
+  /** While true, nothing in the namespace is authorized or executed. */
   readonly engaged: boolean;
+  /** When the last change was made (ISO 8601), or null when the switch was never used. */
   readonly since: string | null;
+  /** The operator who made the last change, or null. */
   readonly by: string | null;
+  /** Why, as that operator stated it, or null. */
   readonly reason: string | null;
 }
 

@@ -15,17 +15,24 @@ import { APPROVAL_AUDIENCE, KILL_SWITCH_AUDIENCE, REVOCATION_AUDIENCE } from './
 
 /** Signs operator statements for a named principal (the development identity provider does). */
 export interface StatementSigner {
+  /**
+   * Signs `statement` as a JWT for `audience` (each kind of statement has its own), with
+   * `principal` as its subject. Workers accept it only from the identity provider they trust.
+   */
   mintStatement(request: { principal: string; groups?: string[]; audience: string; statement: Record<string, unknown>; ttlSeconds?: number }): Promise<string>;
 }
 
 /** Who is acting: a principal and the groups their identity carries. */
 export interface Operator {
+  /** The operator's principal, the signed statement's subject. */
   readonly principal: string;
+  /** The groups the operator's identity carries; the policy set's operator rules read them. */
   readonly groups: readonly string[];
 }
 
 /** A run awaiting approval, as `writ pending` lists it. */
 export interface PendingRun extends PendingApproval {
+  /** The run's workflow type. */
   readonly workflowType: string;
 }
 
@@ -36,6 +43,7 @@ export interface PendingRun extends PendingApproval {
  * or refused with its code) comes back and the act is recorded in history.
  */
 export class OperatorConsole {
+  /** `namespace` is the one the kill switch applies to; `controlTaskQueue`, where its control workflow runs. */
   constructor(
     private readonly client: Client,
     private readonly signer: StatementSigner,

@@ -5,6 +5,7 @@ import type { VerifiedStatement } from '../identity/identityVerifier';
 
 /** What verifies operator statements: the identity provider's verifier. */
 export interface StatementVerifier {
+  /** Verifies a signed statement for `audience`; a refusal is a WritError with an `IDENTITY_*` code. */
   verifyStatement(token: string | undefined, audience: string): Promise<VerifiedStatement>;
 }
 

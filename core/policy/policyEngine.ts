@@ -7,25 +7,51 @@ import { readWritSchema, requireBareGroups } from './writSchema';
 /** The Cedar namespace Writ's principals, groups and actions live in. */
 export const CEDAR_NAMESPACE = 'Writ';
 
+/**
+ * An attribute or context value in Cedar's JSON format: a boolean, number, string, set
+ * (array), record, entity reference (`__entity`) or extension value (`__extn`, e.g. an
+ * IP address or decimal). Written out here, the same type as Cedar's own, so the public API
+ * does not name the WebAssembly build's module.
+ */
+export type CedarValueJson =
+  | { __entity: { type: string; id: string } }
+  | { __extn: { fn: string; arg: CedarValueJson } | { fn: string; args: CedarValueJson[] } }
+  | boolean
+  | number
+  | string
+  | CedarValueJson[]
+  | { [key: string]: CedarValueJson }
+  | null;
+
 /** A Cedar entity as the policy sees it (Cedar's JSON entity format). */
 export interface CedarEntity {
+  /** The entity's type (namespaced, e.g. `Writ::Service`) and id. */
   readonly uid: { readonly type: string; readonly id: string };
-  readonly attrs: Record<string, cedar.CedarValueJson>;
+  /** The attributes policies read, as the schema declares them. */
+  readonly attrs: Record<string, CedarValueJson>;
+  /** The entities this one is `in`, by type and id. */
   readonly parents: readonly { readonly type: string; readonly id: string }[];
 }
 
 /** Everything a decision reads. Its canonical digest is bound into the artifact. */
 export interface PolicyRequest {
+  /** The verified principal and the groups its identity carries (`principal in Group::"g"`). */
   readonly principal: { readonly id: string; readonly groups: readonly string[] };
+  /** The action's name, as the schema's `Writ::Action` declares it. */
   readonly action: string;
+  /** The resource the action's input touches. */
   readonly resource: CedarEntity;
-  readonly context: Record<string, cedar.CedarValueJson>;
+  /** The context the policy may read, validated against the action's context type. */
+  readonly context: Record<string, CedarValueJson>;
 }
 
 /** Cedar's answer: allowed or not, the policies that determined it, and any errors. */
 export interface PolicyDecision {
+  /** True only for Cedar's `allow`. */
   readonly allowed: boolean;
+  /** The `@id`s of the policies that determined the decision, sorted so it always reads the same. */
   readonly determiningPolicies: readonly string[];
+  /** Policies that could not be evaluated for this request; Cedar skips them. */
   readonly errors: readonly { readonly policyId: string; readonly message: string }[];
 }
 
@@ -38,6 +64,7 @@ export interface PolicyDecision {
  * not grow with the policies written for other actions.
  */
 export class PolicyEngine {
+  /** The set this engine decides under. */
   readonly policySet: PolicySet;
   private readonly cacheKey: string;
   /** Preparsed policy set id by action name; an action not listed uses the whole set. */

@@ -12,8 +12,11 @@ const PolicySetManifestSchema = z.strictObject({
 
 /** One policy of the set, named by its required `@id("...")` annotation. */
 export interface NamedPolicy {
+  /** The policy's `@id`, unique in the set: decisions name their determining policies by it. */
   readonly id: string;
+  /** The `.cedar` file it came from, for messages and evidence. */
   readonly file: string;
+  /** The policy's Cedar text. */
   readonly text: string;
   /** Set on a `forbid` that an approval lifts: `@approvalsRequired("n")`. */
   readonly approval?: { readonly required: number; readonly timeoutSeconds: number };
@@ -28,10 +31,15 @@ export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 3600;
  * so an artifact that names it names exactly the rules it was decided under.
  */
 export interface PolicySet {
+  /** The set's id, from `policy-set.json`. */
   readonly id: string;
+  /** The set's version, from `policy-set.json`. */
   readonly version: string;
+  /** `sha256:<hex>` of the canonical id, version, schema and policies: what artifacts cite. */
   readonly digest: string;
+  /** The text of the `.cedarschema` file. */
   readonly schemaText: string;
+  /** Every policy of the `.cedar` files, taken in file-name order. */
   readonly policies: readonly NamedPolicy[];
 }
 

@@ -10,6 +10,7 @@ import { loadPolicySet } from './policySet';
  * source fails closed: every later `current()` throws until a valid set is back.
  */
 export class PolicySource {
+  /** The policy set directory this source reads. */
   readonly dir: string;
   private engine: PolicyEngine | undefined;
   private failure: WritError | undefined;

@@ -20,13 +20,17 @@ export interface LineageLink {
 
 /** Input of `writ.authorize`. */
 export interface AuthorizeRequest {
+  /** The governed action's name. */
   readonly action: string;
+  /** The action's arguments, exactly as the action will be scheduled with them. */
   readonly args: readonly unknown[];
   /** The governed step (stable across re-authorizations); seeds the idempotency key. */
   readonly stepId: string;
   /** The activity id the action will be scheduled with. */
   readonly activityId: string;
+  /** The initiator's identity token, verified again for every authorization. */
   readonly identityToken: string;
+  /** Where this authorization sits in the run's hash chain. */
   readonly lineage: LineageLink;
   /** Signed approval statements collected for this step, presented as evidence. */
   readonly approvals?: readonly string[];
@@ -37,21 +41,36 @@ export type AuthorizeOutcome = AuthorizeResult | ApprovalRequired;
 
 /** Policy permits the action only with approvals: the step waits for them. */
 export interface ApprovalRequired {
+  /** Tells this answer from a permit. */
   readonly decision: 'approval-required';
+  /** What approvers are asked to approve. */
   readonly request: ApprovalRequest;
 }
 
-/** A permit: the artifact and a readable summary of the decision. */
+/**
+ * A permit: the artifact and a readable summary of the decision. Only the artifact is
+ * signed; the auditor checks that the summary agrees with it (AUTHORIZATION_RESULT_MISMATCH).
+ */
 export interface AuthorizeResult {
+  /** Tells this answer from a request for approval. */
   readonly decision: 'permit';
+  /** The authorization artifact: a compact JWS the enforcement point verifies before the action runs. */
   readonly artifact: string;
+  /** `sha256:<hex>` of the artifact: the link the run's next authorization names as `previous`. */
   readonly artifactDigest: string;
+  /** The artifact's `jti`. */
   readonly artifactId: string;
+  /** The verified principal the action is authorized for. */
   readonly principal: string;
+  /** The policy set the decision was made under. */
   readonly policySetId: string;
+  /** That policy set's version. */
   readonly policyVersion: string;
+  /** The `@id`s of the policies that permitted the action. */
   readonly determiningPolicies: readonly string[];
+  /** When the artifact expires (ISO 8601): the enforcement point refuses it after, and the step authorizes again. */
   readonly expiresAt: string;
+  /** How many attempts of the action the artifact authorizes. */
   readonly maxAttempts: number;
   /** Approvers whose verified approvals this permit rests on (empty when none were needed). */
   readonly approvers: readonly string[];
@@ -70,7 +89,9 @@ export interface VerifiedPrincipal {
 
 /** What a governed action activity returns: its result plus the signed receipt. */
 export interface ActionOutcome<Result = unknown> {
+  /** What the action's `execute` returned. */
   readonly result: Result;
+  /** A signed receipt binding the result's digest to the artifact that authorized it (compact JWS). */
   readonly writReceipt: string;
 }
 

@@ -26,25 +26,41 @@ export const APPLY_KILL_SWITCH_ACTIVITY = 'writ.applyKillSwitch';
 export interface ApprovalRequest {
   /** sha256 of the canonical `{ workflowId, runId, stepId, action, argsDigest, policyDigest }`. */
   readonly requestDigest: string;
+  /** The waiting run's workflow id. */
   readonly workflowId: string;
+  /** The waiting run: an approval is bound to it and counts for no other run. */
   readonly runId: string;
+  /** The governed step that waits. */
   readonly stepId: string;
+  /** The action to approve. */
   readonly action: string;
+  /** Its arguments, for the approver to read. */
   readonly args: readonly unknown[];
+  /** Canonical digest of `{ action, args }`: what the approval binds, so other arguments need another approval. */
   readonly argsDigest: string;
+  /** The policy set that asked for approval. */
   readonly policySetId: string;
+  /** That policy set's version. */
   readonly policyVersion: string;
+  /** That policy set's digest. */
   readonly policyDigest: string;
+  /** The run's verified initiator, who may not approve their own request. */
   readonly initiator: string;
+  /** How many distinct approvers must approve. */
   readonly required: number;
+  /** The `@id`s of the policies that asked for approval. */
   readonly requiredBy: readonly string[];
+  /** How long the policy lets the step wait, in seconds. */
   readonly timeoutSeconds: number;
 }
 
 /** The pending state a run reports through `writ.pending`. */
 export interface PendingApproval extends ApprovalRequest {
+  /** When the step began to wait (ISO 8601, workflow time). */
   readonly requestedAt: string;
+  /** When the wait ends, after which the step fails with APPROVAL_TIMEOUT. */
   readonly expiresAt: string;
+  /** Approvers whose approvals have been accepted so far. */
   readonly approvers: readonly string[];
 }
 
@@ -70,10 +86,15 @@ export interface VerifiedApproval {
 
 /** What an operator gets back from `writ.approve`. */
 export interface ApprovalAnswer {
+  /** Always true: a refused statement fails the update with its code instead. */
   readonly accepted: true;
+  /** What the statement decided. */
   readonly decision: 'approve' | 'deny';
+  /** Who signed it. */
   readonly approver: string;
+  /** Approvals accepted so far, this one included when it approves. */
   readonly approvals: number;
+  /** How many the request needs. */
   readonly required: number;
 }
 
@@ -84,8 +105,12 @@ export interface OperatorStatementRequest {
 
 /** What a revocation or kill-switch change returns once verified and recorded. */
 export interface OperatorActReceipt {
+  /** The operator who signed the statement. */
   readonly by: string;
+  /** When it was recorded (ISO 8601). */
   readonly at: string;
+  /** `sha256:<hex>` of the signed statement, which the history holds. */
   readonly statementDigest: string;
+  /** Why, as the operator stated it. */
   readonly reason: string;
 }

@@ -8,19 +8,25 @@ import { IdentityVerifier } from '../identity/identityVerifier';
 import { PolicySource } from '../policy/policySource';
 import { GovernanceStore } from '../operators/governanceStore';
 import type { Signer } from '../artifact/mintArtifact';
+import type { KeyResolver } from '../artifact/verify/checkSignature';
 
 /** The trust material a governed worker runs with, opened from configuration. */
 export interface Governance {
+  /** Writ's signing keys (`keysDir`). */
   readonly keyStore: KeyStore;
   /** Follows the key store: rotation needs no restart; old keys verify only what they signed while active. */
-  readonly trustedKeys: KeyStoreTrust;
+  readonly trustedKeys: KeyResolver;
+  /** The active signing key, re-read from the key store every few seconds so a rotation takes effect. */
   readonly signer: () => Promise<Signer>;
+  /** Verifies identity tokens and operator statements from the configured (or development) provider. */
   readonly identity: IdentityVerifier;
+  /** The policy set of `policiesDir`, reloaded when its files change. */
   readonly policies: PolicySource;
   /** Revocations and the kill switch (`<dataDir>/governance.sqlite`). */
   readonly store: GovernanceStore;
   /** Present when the local development identity provider is the trusted one. */
   readonly devIdentityProvider: DevIdentityProvider | undefined;
+  /** Stops watching the policy directory and closes the governance store. */
   close(): void;
 }
 

@@ -17,7 +17,7 @@ export interface DevServerOptions {
   readonly dataDir: string;
   /** Namespace created at start; defaults to `writ`. */
   readonly namespace?: string;
-  /** Temporal CLI binary; resolved with `findTemporalCli` when absent. */
+  /** Temporal CLI binary; when absent, `WRIT_TEMPORAL_CLI`, then Writ's pinned install, then `temporal` on PATH. */
   readonly cliPath?: string;
   /** Address the front end binds; defaults to 127.0.0.1 so nothing listens beyond this host. */
   readonly ip?: string;
@@ -39,15 +39,19 @@ export interface DevServerOptions {
 export interface DevServer {
   /** `host:port` for `Connection.connect` / `NativeConnection.connect`. */
   readonly address: string;
+  /** The namespace created at start. */
   readonly namespace: string;
   /** Web UI URL, or undefined when headless. */
   readonly uiUrl: string | undefined;
   /** The SQLite file holding every history; reuse the dataDir to keep them. */
   readonly dbFile: string;
+  /** The server process's id. */
   readonly pid: number;
   /** The gRPC port, so a restart can come back on the same address. */
   readonly port: number;
+  /** Where the server's output goes, for diagnosing a server that misbehaves. */
   readonly logFile: string;
+  /** Stops the server (and waits for it to exit); calling it again does nothing. */
   stop(): Promise<void>;
 }
 

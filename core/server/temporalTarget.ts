@@ -13,9 +13,13 @@ export const WRIT_DEFAULT_NAMESPACE = 'writ';
  * accept, so one value configures every connection Writ opens.
  */
 export interface TemporalConnectionOptions {
+  /** `host:port` of the frontend. */
   readonly address: string;
+  /** TLS settings, with certificates already read; `true` for TLS with the system's roots. */
   readonly tls?: TLSConfig | boolean;
+  /** An API key (Temporal Cloud), sent as a bearer token. */
   readonly apiKey?: string;
+  /** gRPC metadata sent with every call. */
   readonly metadata?: Record<string, string>;
 }
 

@@ -13,6 +13,8 @@ import { join, resolve } from 'node:path';
 import { findTemporalCli } from '../../core/server/findTemporalCli';
 
 const REPO = resolve(__dirname, '../..');
+// The oldest release line Writ supports, installed by set-up for this test alone.
+const NODE22_BIN = join(REPO, '.tools/node22/bin');
 const TEN_MINUTES = 600_000;
 
 /** Runs a command to completion; its output (stdout then stderr: jest reports on stderr), or a failure with all of it. */
@@ -29,7 +31,7 @@ describe('when a team installs the packed package into a project writ init made'
     if (work !== undefined && process.env['WRIT_KEEP_CONSUMER'] === undefined) rmSync(work, { recursive: true, force: true });
   });
 
-  it('compiles strictly, its tests pass against a dev server, and writ audit verify passes on their evidence', () => {
+  it('compiles strictly, its tests pass against a dev server on Node 24 and 22, and writ audit verify passes on their evidence', () => {
     work = mkdtempSync(join(tmpdir(), 'writ-consumer-'));
     run('npm', ['pack', '--silent', '--pack-destination', work], REPO);
     const tarball = readdirSync(work).find((file) => file.endsWith('.tgz'));
@@ -41,9 +43,14 @@ describe('when a team installs the packed package into a project writ init made'
     run('npm', ['install', '--no-audit', '--no-fund', join(work, tarball!)], project);
     run('npm', ['install', '--no-audit', '--no-fund'], project);
     run('npx', ['tsc', '-p', '.', '--noEmit'], project);
-    const tested = run('npm', ['test'], project, { WRIT_TEMPORAL_CLI: findTemporalCli({ projectRoot: REPO }), CI: '1' });
-    process.stdout.write(`consumer project: writ init to green tests in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    const testEnv = { WRIT_TEMPORAL_CLI: findTemporalCli({ projectRoot: REPO }), CI: '1' };
+    const tested = run('npm', ['test'], project, testEnv);
+    process.stdout.write(`consumer project: writ init to green tests in ${((Date.now() - started) / 1000).toFixed(1)} s on Node ${process.versions.node}\n`);
     expect(tested).toMatch(/Tests:\s+2 passed, 2 total/);
+    // The same project, as installed, on Node 22: engines.node promises it.
+    expect(run(join(NODE22_BIN, 'node'), ['--version'], project)).toMatch(/^v22\./);
+    const onNode22 = run('npm', ['test'], project, { ...testEnv, PATH: `${NODE22_BIN}:${process.env['PATH'] ?? ''}` });
+    expect(onNode22).toMatch(/Tests:\s+2 passed, 2 total/);
     const verified = run('npx', ['writ', 'audit', 'verify', '--bundle', 'evidence.json', '--workflows', 'src/workflows.ts'], project);
     expect(verified).toMatch(/^PASSED/m);
   }, TEN_MINUTES);

@@ -5,6 +5,7 @@ import { verifyEd25519Jws } from './verifyEd25519Jws';
 
 /** Resolves a `kid` to a trusted public key, or throws ARTIFACT_KEY_UNKNOWN. */
 export interface KeyResolver {
+  /** The trusted public key for `kid`; throws ARTIFACT_KEY_UNKNOWN for any other kid. */
   get(kid: string): KeyObject;
   /**
    * When the resolver knows signing periods: throws ARTIFACT_KEY_NOT_ACTIVE unless `kid`

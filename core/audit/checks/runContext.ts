@@ -6,9 +6,13 @@ import type { Finding, FindingCode } from '../types';
 
 /** One run to audit: its identity as the source names it, and its history. */
 export interface AuditRun {
+  /** The run's workflow id. */
   readonly workflowId: string;
+  /** The run's id. */
   readonly runId: string;
+  /** The run's workflow type, which replay looks up in the workflow code. */
   readonly workflowType: string;
+  /** The run's full history, as Temporal's client returns it. */
   readonly history: temporal.api.history.v1.IHistory;
 }
 

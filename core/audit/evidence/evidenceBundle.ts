@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { EvidenceKeySetSchema } from '../keys/auditKeySet';
-import { IdentityEvidenceSchema } from './identityEvidence';
-import { PolicySetEvidenceSchema } from './policySetEvidence';
+import type { Assert, SameType } from '../../types/sameType';
+import { EvidenceKeySetSchema, type EvidenceKeySet } from '../keys/auditKeySet';
+import { IdentityEvidenceSchema, type IdentityEvidence } from './identityEvidence';
+import { PolicySetEvidenceSchema, type PolicySetEvidence } from './policySetEvidence';
 
 /** The `format` member of every evidence bundle. */
 export const EVIDENCE_FORMAT = 'writ-evidence';
@@ -38,8 +39,42 @@ export const EvidenceBundleSchema = z.strictObject({
   runs: z.array(EvidenceRunSchema).min(1),
 });
 
-/** An evidence bundle. */
-export type EvidenceBundle = z.infer<typeof EvidenceBundleSchema>;
+/**
+ * An evidence bundle: the runs' histories with the keys, policy sets and identity provider
+ * keys to verify them by, and no server needed. `readBundle` checks a file against
+ * `EvidenceBundleSchema`; this is that type written out.
+ */
+export interface EvidenceBundle {
+  /** Always `writ-evidence`. */
+  format: 'writ-evidence';
+  /** The format's version: 1. */
+  version: 1;
+  /** When the bundle was exported (ISO 8601). */
+  exportedAt: string;
+  /** The namespace the runs ran in; artifacts bind it. */
+  namespace: string;
+  /** The public keys, with the period in which each signed. */
+  keys: EvidenceKeySet;
+  /** The policy sets the artifacts may cite. */
+  policySets: PolicySetEvidence[];
+  /** The identity provider that signed identity tokens and operator statements. */
+  identity?: IdentityEvidence | undefined;
+  /** Ungoverned activities the configuration allowed when the runs were exported. */
+  exemptActivities?: string[] | undefined;
+  /** At least one run. */
+  runs: EvidenceRun[];
+}
+type _EvidenceBundleIsTheSchemas = Assert<SameType<EvidenceBundle, z.output<typeof EvidenceBundleSchema>>>;
 
-/** One run of a bundle. */
-export type EvidenceRun = z.infer<typeof EvidenceRunSchema>;
+/** One run of a bundle: who it is, and its history as Temporal's standard history JSON. */
+export interface EvidenceRun {
+  /** The run's workflow id. */
+  workflowId: string;
+  /** The run's id. */
+  runId: string;
+  /** The run's workflow type. */
+  workflowType: string;
+  /** `{ events: [...] }` as `temporal workflow show --output json` and the Web UI write it. */
+  history: { events: Record<string, unknown>[] };
+}
+type _EvidenceRunIsTheSchemas = Assert<SameType<EvidenceRun, z.output<typeof EvidenceRunSchema>>>;

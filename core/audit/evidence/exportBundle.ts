@@ -12,11 +12,13 @@ import type { PolicySetEvidence } from './policySetEvidence';
 
 /** What goes into a bundle besides the runs. */
 export interface BundleContents {
+  /** The namespace the runs ran in; artifacts bind it, so the auditor checks it. */
   readonly namespace: string;
   /** The public keys with their signing periods (a key store's records, or evidence). */
   readonly keys: AuditKeySet;
   /** The policy sets the artifacts may cite: the current set and any earlier ones kept. */
   readonly policySets: readonly PolicySetEvidence[];
+  /** Ungoverned activities the configuration allows, so the auditor does not count them as unauthorized. */
   readonly exemptActivities?: readonly string[];
   /** The identity provider's issuer and public keys, so operator statements verify offline. */
   readonly identity?: IdentityEvidence;

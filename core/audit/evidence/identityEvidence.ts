@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { jsonPathOf } from '../../canonical/jsonPath';
 import { parseStrictJson } from '../../canonical/parseStrictJson';
-import { IDENTITY_ALGORITHMS } from '../../identity/identityVerifier';
+import { IDENTITY_ALGORITHMS, type IdentityAlgorithm } from '../../identity/identityVerifier';
 import { hasPrivateJwkMember } from '../../keys/ed25519Jwk';
+import type { Assert, SameType } from '../../types/sameType';
 import { AuditError } from '../auditError';
 
 /** The largest identity provider key set read from a file or URL, in bytes. */
@@ -35,14 +36,30 @@ export const IdentityEvidenceSchema = z.strictObject({
   jwks: z.strictObject({ keys: z.array(PublicJwkSchema).min(1, 'the identity key set has no keys') }),
 });
 
-/** The identity provider's public material in evidence. */
-export type IdentityEvidence = z.infer<typeof IdentityEvidenceSchema>;
+/**
+ * The identity provider's public material in evidence: with it an auditor verifies operator
+ * statements and identity tokens offline; without it those stay unverified (a finding).
+ * (The type `IdentityEvidenceSchema` checks, written out.)
+ */
+export interface IdentityEvidence {
+  /** The `iss` of the provider's tokens and statements. */
+  issuer: string;
+  /** The `aud` of identity tokens (start headers); without it the tokens are not re-verified. */
+  audience?: string | undefined;
+  /** Accepted JWS algorithms (default EdDSA), as in the identity verifier's configuration. */
+  algorithms?: IdentityAlgorithm[] | undefined;
+  /** Clock tolerance in seconds (default 30), as in the identity verifier's configuration. */
+  clockToleranceSeconds?: number | undefined;
+  /** The provider's public key set, each key as published (no private members). */
+  jwks: { keys: { [member: string]: unknown; kty: string; kid?: string | undefined }[] };
+}
+type _IdentityEvidenceIsTheSchemas = Assert<SameType<IdentityEvidence, z.output<typeof IdentityEvidenceSchema>>>;
 
 /** Where an identity provider's keys come from when evidence is exported: a file or a URL. */
 export interface IdentitySource {
   readonly issuer: string;
   readonly audience?: string;
-  readonly algorithms?: readonly (typeof IDENTITY_ALGORITHMS)[number][];
+  readonly algorithms?: readonly IdentityAlgorithm[];
   readonly clockToleranceSeconds?: number;
   readonly jwksPath?: string;
   readonly jwksUrl?: string;

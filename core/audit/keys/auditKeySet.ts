@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { jsonPathOf } from '../../canonical/jsonPath';
 import { hasPrivateJwkMember } from '../../keys/ed25519Jwk';
 import type { KeyRecord } from '../../keys/keyStore';
-import { KEY_STATUSES } from '../../keys/keyStoreManifest';
+import { KEY_STATUSES, type KeyStatus } from '../../keys/keyStoreManifest';
 import { TrustedKeySet } from '../../keys/trustedKeySet';
 import { isWritError } from '../../errors/writError';
 import type { KeyResolver } from '../../artifact/verify/checkSignature';
+import type { Assert, SameType } from '../../types/sameType';
 import { AuditError } from '../auditError';
 
 const instant = z.iso.datetime();
@@ -41,13 +42,50 @@ export const EvidenceKeySchema = z.strictObject({
 /** The evidence key set: a JWKS (other tools read it as one) whose keys carry `writ` validity. */
 export const EvidenceKeySetSchema = z.strictObject({ keys: z.array(EvidenceKeySchema).min(1, 'the key set has no keys') });
 
-/** The evidence key set as JSON. */
-export type EvidenceKeySet = z.infer<typeof EvidenceKeySetSchema>;
+/**
+ * The evidence key set as JSON: a JWKS, so other tools read it as one, whose keys carry
+ * their signing periods under `writ`. (The type `EvidenceKeySetSchema` checks, written out.)
+ */
+export interface EvidenceKeySet {
+  /** At least one key. */
+  keys: EvidenceKey[];
+}
 
-/** A key's validity in the evidence. */
-export type KeyValidity = z.infer<typeof KeyValiditySchema>;
+/** One public Ed25519 key of the evidence key set, with its signing period. */
+export interface EvidenceKey {
+  /** Always `OKP`: Writ signs with Ed25519 only. */
+  kty: 'OKP';
+  /** Always `Ed25519`. */
+  crv: 'Ed25519';
+  /** The public key, 32 bytes in unpadded base64url. */
+  x: string;
+  /** The key id artifacts and receipts name in their header. */
+  kid: string;
+  /** `EdDSA` when present. */
+  alg?: 'EdDSA' | undefined;
+  /** `sig` when present. */
+  use?: 'sig' | undefined;
+  /** When the key was the active signer, as the key store recorded it. */
+  writ: KeyValidity;
+}
 
-/** Whether a signature's issue time lies inside its key's signing period, and if not, why. */
+/** What Writ adds to each key in evidence: its status and when it was the active signer. */
+export interface KeyValidity {
+  /** When the key was created (ISO 8601). */
+  createdAt: string;
+  /** The key's status when the evidence was written. */
+  status: KeyStatus;
+  /** When the key became the active signer; null when it never signed. */
+  activeFrom: string | null;
+  /** When it stopped; null while it is still the active signer. */
+  activeUntil: string | null;
+}
+type _EvidenceKeySetIsTheSchemas = Assert<SameType<EvidenceKeySet, z.output<typeof EvidenceKeySetSchema>>>;
+
+/**
+ * Whether a signature's issue time lies inside its key's signing period, and if not, what
+ * was expected and found, in the words a finding reports.
+ */
 export type KeyTimeJudgement = { readonly valid: true } | { readonly valid: false; readonly expected: string; readonly found: string };
 
 /**

@@ -3,9 +3,11 @@ import { readRunRecord } from '../history/runRecord';
 import { AuditError } from '../auditError';
 import type { AuditRun } from '../checks/runContext';
 
-/** Which runs to fetch: workflow ids (their latest run) or a visibility query. */
+/** Which runs to fetch: workflow ids (their latest run) or a visibility query, exactly one of them. */
 export interface RunSelection {
+  /** Workflow ids; the latest run of each is fetched. */
   readonly workflowIds?: readonly string[];
+  /** A visibility query (e.g. `WorkflowType = 'deploy'`); every run it matches is fetched. */
   readonly query?: string;
   /** Also fetch each run's parent, children and the run it continues (default true). */
   readonly related?: boolean;
