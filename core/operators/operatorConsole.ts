@@ -11,6 +11,7 @@ import {
   type OperatorActReceipt,
   type PendingApproval,
 } from '../protocol/operatorContract';
+import { WritError } from '../errors/writError';
 import { APPROVAL_AUDIENCE, KILL_SWITCH_AUDIENCE, REVOCATION_AUDIENCE } from './statements';
 
 /** Signs operator statements for a named principal (the development identity provider does). */
@@ -70,7 +71,7 @@ export class OperatorConsole {
   /** Approves (or denies) what `workflowId` awaits, as `operator`. */
   async decide(workflowId: string, operator: Operator, decision: 'approve' | 'deny', reason?: string): Promise<ApprovalAnswer> {
     const pending = await this.pendingOf(workflowId);
-    if (pending === undefined) throw new Error(`${workflowId} awaits no approval`);
+    if (pending === undefined) throw new WritError('APPROVAL_NOT_PENDING', `${workflowId} awaits no approval`);
     const { requestDigest, runId, stepId, action, argsDigest, policyVersion } = pending;
     const statement = await this.signer.mintStatement({
       principal: operator.principal,

@@ -68,7 +68,7 @@ const hasMethods = (...names: string[]) => (value: unknown) =>
 // Loose: openGovernance's result (keyStore, close, ...) is given as it is; only these are used.
 const GovernanceSchema = z.looseObject({
   signer: z.custom<() => Promise<Signer>>(isFunction, 'must be a function returning the signing key'),
-  trustedKeys: z.custom<KeyResolver>(hasMethods('get'), 'must be a trusted key set (TrustedKeySet, KeyStoreTrust)'),
+  trustedKeys: z.custom<KeyResolver>(hasMethods('get'), 'must be a trusted key set (TrustedKeySet, or the trustedKeys openGovernance returns)'),
   identity: z.custom<IdentityCheck>(hasMethods('verify', 'verifyStatement'), 'must be an identity verifier (IdentityVerifier)'),
   policies: z.custom<PolicySource>(hasMethods('current'), 'must be a policy source (PolicySource)'),
   store: z.custom<GovernanceStore>(hasMethods('requireStanding'), 'must be a governance store (GovernanceStore)'),

@@ -55,6 +55,11 @@ describe('writ pending / approve / deny', () => {
     expect(JSON.parse(second.stdout)).toMatchObject({ accepted: true, approver: 'carol', approvals: 2, required: 2 });
     await handle.result();
     expect(env.stores.ledger.listTransfers()).toHaveLength(1);
+
+    // The run has finished: there is nothing left to approve.
+    const late = await writ('approve', handle.workflowId, '--as', 'bob', '-g', 'treasury-approvers');
+    expect(late.code).toBe(1);
+    expect(late.stderr).toMatch(/^writ: APPROVAL_NOT_PENDING: /m);
   });
 });
 
