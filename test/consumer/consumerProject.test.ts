@@ -15,11 +15,13 @@ import { findTemporalCli } from '../../core/server/findTemporalCli';
 const REPO = resolve(__dirname, '../..');
 // The oldest release line Writ supports, installed by set-up for this test alone.
 const NODE22_BIN = join(REPO, '.tools/node22/bin');
-const TEN_MINUTES = 600_000;
+// Generous: on a new machine npm's cache is cold, and every package comes from the registry.
+const COMMAND_TIMEOUT_MS = 15 * 60_000;
+const TEST_TIMEOUT_MS = 30 * 60_000;
 
 /** Runs a command to completion; its output (stdout then stderr: jest reports on stderr), or a failure with all of it. */
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
-  const result = spawnSync(command, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: TEN_MINUTES });
+  const result = spawnSync(command, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd} (${result.error?.message ?? `exit ${result.status}`}):\n${output}`);
   return output;
@@ -53,5 +55,5 @@ describe('when a team installs the packed package into a project writ init made'
     expect(onNode22).toMatch(/Tests:\s+2 passed, 2 total/);
     const verified = run('npx', ['writ', 'audit', 'verify', '--bundle', 'evidence.json', '--workflows', 'src/workflows.ts'], project);
     expect(verified).toMatch(/^PASSED/m);
-  }, TEN_MINUTES);
+  }, TEST_TIMEOUT_MS);
 });
