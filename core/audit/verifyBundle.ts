@@ -28,7 +28,7 @@ export interface VerifyBundleOptions extends Omit<VerifyOptions, 'keys' | 'polic
  * sets and identity provider keys unless the auditor gives their own (a bundle can only vouch for itself as far
  * as its keys are the ones the auditor trusts; the verdict lists the kids it relied on).
  */
-export async function verifyBundle(bundle: EvidenceBundle, options: VerifyBundleOptions = {}): Promise<AuditVerdict> {
+export async function verifyBundle(bundle: EvidenceBundle, options: VerifyBundleOptions): Promise<AuditVerdict> {
   const runs: AuditRun[] = bundle.runs.map((run, index) => {
     try {
       return { workflowId: run.workflowId, runId: run.runId, workflowType: run.workflowType, history: historyFromJSON(run.history) };

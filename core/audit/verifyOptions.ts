@@ -22,10 +22,11 @@ export interface VerifyOptions {
   readonly namespace: string;
   /**
    * The workflow code to replay the histories against, or `false` to skip replay. There is
-   * no default: left out, verification refuses to start (AUDIT_OPTIONS_INVALID), because
-   * replay proves determinism only against the code the runs ran.
+   * no default: the type requires it, and a JavaScript caller that leaves it out is refused
+   * (AUDIT_OPTIONS_INVALID), because replay proves determinism only against the code the
+   * runs ran.
    */
-  readonly replay?: ReplaySource;
+  readonly replay: ReplaySource;
   /** Tolerated clock difference, as at the enforcement point (default 5 s, at most 300). */
   readonly clockSkewSeconds?: number;
   /** The longest artifact lifetime accepted, as at the enforcement point (default 900 s, at most 86400). */

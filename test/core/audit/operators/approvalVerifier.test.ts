@@ -22,7 +22,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const TWO_APPROVALS = 'clean-transfer-two-approvals';
 
-function verify(bundle: EvidenceBundle, options: Parameters<typeof verifyBundle>[1] = {}) {
+function verify(bundle: EvidenceBundle, options: Partial<Parameters<typeof verifyBundle>[1]> = {}) {
   return verifyBundle(bundle, { replay: false, ...options });
 }
 

@@ -7,7 +7,7 @@ import { bundleOf, edit, findingsOf, historyOf, idsOf } from './operatorFixtures
 
 const KILL_SWITCH = 'clean-kill-switch';
 
-function verify(bundle: EvidenceBundle, options: Parameters<typeof verifyBundle>[1] = {}) {
+function verify(bundle: EvidenceBundle, options: Partial<Parameters<typeof verifyBundle>[1]> = {}) {
   return verifyBundle(bundle, { replay: false, ...options });
 }
 

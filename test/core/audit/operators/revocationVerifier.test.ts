@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function verify(bundle: EvidenceBundle, options: Parameters<typeof verifyBundle>[1] = {}) {
+function verify(bundle: EvidenceBundle, options: Partial<Parameters<typeof verifyBundle>[1]> = {}) {
   return verifyBundle(bundle, { replay: false, ...options });
 }
 
