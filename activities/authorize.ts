@@ -4,6 +4,7 @@ import { toApplicationFailure } from '../core/errors/toApplicationFailure';
 import { intentDigest } from '../core/artifact/intentDigest';
 import { approvalRequestDigest } from '../core/operators/approvalRequestDigest';
 import { verifyApproval } from '../core/operators/verifyApproval';
+import { requireBoundedInput } from '../core/protocol/inputBounds';
 import type { PolicyEngine } from '../core/policy/policyEngine';
 import type { AuthorizeOutcome, AuthorizeRequest } from '../core/protocol/authorizeContract';
 import type { ApprovalRequest, VerifiedApproval } from '../core/protocol/operatorContract';
@@ -33,6 +34,8 @@ export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeReques
         workflowType: info.workflowType,
       };
       deps.governance.requireStanding(run.namespace, run.runId);
+      // Before anything digests the args: a workflow that skipped proxyGoverned is bounded too.
+      requireBoundedInput(request.action, request.args);
       const identity = await deps.identity.verify(request.identityToken);
       const engine = deps.policies.current();
       const presented = request.approvals ?? [];

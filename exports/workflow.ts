@@ -14,6 +14,7 @@
  */
 export { proxyGoverned } from '../workflows/proxyGoverned';
 export type { GovernedOptions } from '../workflows/proxyGoverned';
+export { DEFAULT_MAX_INPUT_BYTES, MAX_INPUT_BYTES_CEILING } from '../core/protocol/inputBounds';
 export type { ActionContext, GovernedAction, GovernedActions, GovernedProxy, ResourceView } from '../core/actions/types';
 export type { CedarEntity, CedarValueJson } from '../core/policy/policyEngine';
 export { writControl } from '../workflows/control';

@@ -9,6 +9,7 @@ import type { ArtifactClaims } from '../core/artifact/claims';
 import type { ExecutionFacts } from '../core/artifact/verify/executionFacts';
 import { WRIT_ACTIVITY_PREFIX } from '../core/actions/actionRegistry';
 import { ARTIFACT_HEADER } from '../core/protocol/headers';
+import { requireBoundedInput } from '../core/protocol/inputBounds';
 import type { ActionOutcome } from '../core/protocol/authorizeContract';
 import { mintReceipt } from '../core/receipt/mintReceipt';
 import { actionContextStore } from '../activities/actionContextStore';
@@ -53,6 +54,8 @@ export class EnforcementInterceptor implements ActivityInboundCallsInterceptor {
     try {
       // Standing first: a revoked run or an engaged kill switch stops even a valid artifact.
       this.deps.governance.requireStanding(facts.namespace, facts.runId);
+      // Before the args are digested to compare with the artifact's.
+      requireBoundedInput(type, facts.args);
       claims = await verifyArtifact(token, facts, {
         keys: this.deps.trustedKeys,
         now: this.deps.clock(),

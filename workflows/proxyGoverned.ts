@@ -14,7 +14,9 @@ import {
   type AuthorizeRequest,
 } from '../core/protocol/authorizeContract';
 import { awaitApprovals } from './awaitApprovals';
-import { WRIT_ERROR_CODES } from '../core/errors/writError';
+import { WRIT_ERROR_CODES, type WritErrorCode } from '../core/errors/writError';
+import { toApplicationFailure } from '../core/errors/toApplicationFailure';
+import { requireBoundedInput, resolveMaxInputBytes } from '../core/protocol/inputBounds';
 import { runState } from './runState';
 
 /**
@@ -27,6 +29,12 @@ const MAX_AUTHORIZATION_ROUNDS = 4;
 export type GovernedOptions = ActivityOptions & {
   /** Overrides the policy's `@approvalTimeoutSeconds` for steps that need approval. */
   readonly approvalTimeout?: Duration;
+  /**
+   * The largest argument a step may take, in bytes as the payload converter encodes it
+   * (default `DEFAULT_MAX_INPUT_BYTES`, 256 KiB; at most `MAX_INPUT_BYTES_CEILING`, 1 MiB).
+   * A larger argument fails the step with INPUT_TOO_LARGE before anything is scheduled.
+   */
+  readonly maxInputBytes?: number;
 };
 
 type AnyActivity = (...args: unknown[]) => Promise<unknown>;
@@ -38,20 +46,36 @@ type AnyActivity = (...args: unknown[]) => Promise<unknown>;
  * receipt, which the enforcement point signs and returns with the result.
  */
 export function proxyGoverned<T extends GovernedActions>(governedOptions: GovernedOptions): GovernedProxy<T> {
-  const { approvalTimeout, ...options } = governedOptions;
+  const { approvalTimeout, maxInputBytes, ...options } = governedOptions;
+  // Validated at each step, not here: proxies are often made at module scope, where a throw
+  // would fail every workflow task instead of failing the run with its code.
+  const bound = () => asFailure(() => resolveMaxInputBytes(maxInputBytes), 'CONFIG_INVALID');
   return new Proxy({} as GovernedProxy<T>, {
     get(_target, name) {
       if (typeof name !== 'string') return undefined;
-      return (input: unknown) => governedStep(name, input, options, approvalTimeout);
+      return (input: unknown) => governedStep(name, input, options, approvalTimeout, bound);
     },
   });
 }
 
-async function governedStep(action: string, input: unknown, options: ActivityOptions, approvalTimeout: Duration | undefined): Promise<unknown> {
+/** Runs a check of Writ's, its WritError becoming a non-retryable failure typed by its code. */
+function asFailure<R>(check: () => R, fallbackCode: WritErrorCode): R {
+  try {
+    return check();
+  } catch (error) {
+    throw toApplicationFailure(error, fallbackCode);
+  }
+}
+
+async function governedStep(action: string, input: unknown, options: ActivityOptions, approvalTimeout: Duration | undefined, maxInputBytes: () => number): Promise<unknown> {
   const state = runState();
   if (state.identityToken === undefined) {
     throw ApplicationFailure.create({ type: 'IDENTITY_MISSING', message: 'governed step without an identity', nonRetryable: true });
   }
+  // Before anything is scheduled: an argument over the bound would fail the workflow task
+  // on Temporal's payload limit again and again; refused here, the run fails with a reason.
+  const bound = maxInputBytes();
+  asFailure(() => requireBoundedInput(action, [input], bound), 'INPUT_INVALID');
   state.steps += 1;
   const stepId = `writ-step-${state.steps}`;
   const authorizeOn = proxyActivities<Record<string, (request: AuthorizeRequest) => Promise<AuthorizeOutcome>>>({

@@ -1,14 +1,14 @@
 import { WritError } from '../errors/writError';
 import type { PolicyEngine } from '../policy/policyEngine';
-import type { VerifiedApproval, VerifyApprovalRequest } from '../protocol/operatorContract';
+import type { ApprovalRequest, VerifiedApproval, VerifyApprovalRequest } from '../protocol/operatorContract';
 import { approvalRequestDigest } from './approvalRequestDigest';
-import { ApprovalStatementSchema, APPROVAL_AUDIENCE } from './statements';
+import { ApprovalStatementSchema, APPROVAL_AUDIENCE, type ApprovalStatement } from './statements';
 import { verifyOperatorStatement, type StatementVerifier } from './verifyStatement';
 
 /**
  * Verifies one approval or denial of a pending request, step by step, each throwing its
  * code: the statement's signature and window (APPROVAL_INVALID / APPROVAL_EXPIRED); its
- * binding to this request's digest (APPROVAL_MISMATCH); that it was not presented before
+ * binding to this request's digest and every field it names (APPROVAL_MISMATCH); that it was not presented before
  * (APPROVAL_REPLAYED); separation of duties (APPROVAL_SELF, APPROVAL_DUPLICATE_APPROVER);
  * and the approver's authority as a Cedar decision (APPROVER_NOT_AUTHORIZED).
  */
@@ -24,6 +24,7 @@ export async function verifyApproval(input: VerifyApprovalRequest, deps: { verif
   if (request.requestDigest !== expected || verified.statement.requestDigest !== expected) {
     throw new WritError('APPROVAL_MISMATCH', `approval is bound to ${verified.statement.requestDigest}, the pending request is ${expected}`);
   }
+  requireBoundFields(verified.statement, request);
   if (input.seenStatementIds.includes(verified.statementId)) {
     throw new WritError('APPROVAL_REPLAYED', `approval ${verified.statementId} was already presented`);
   }
@@ -50,4 +51,20 @@ export async function verifyApproval(input: VerifyApprovalRequest, deps: { verif
     issuedAt: verified.issuedAt,
     reason: verified.statement.reason ?? null,
   };
+}
+
+/** The fields of an approval statement that bind it, besides its digest. */
+export const APPROVAL_BINDING_FIELDS = ['workflowId', 'runId', 'stepId', 'action', 'argsDigest', 'policyVersion'] as const;
+
+/**
+ * Every binding field the statement carries must be the pending request's: a statement with
+ * the right digest and another run, step, action, argument set or policy version says two
+ * things, and is refused (APPROVAL_MISMATCH, naming the first field that differs).
+ */
+function requireBoundFields(statement: ApprovalStatement, request: ApprovalRequest): void {
+  for (const field of APPROVAL_BINDING_FIELDS) {
+    if (statement[field] !== request[field]) {
+      throw new WritError('APPROVAL_MISMATCH', `approval names ${field} ${statement[field]}, the pending request has ${request[field]}`, { facts: { field } });
+    }
+  }
 }

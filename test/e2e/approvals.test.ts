@@ -104,6 +104,20 @@ describe('when an approval is not acceptable', () => {
     expect(await refusalCode(approve(handle, statement))).toBe('APPROVAL_MISMATCH');
   });
 
+  it.each([
+    ['argsDigest', intentDigest('transferFunds', [{ ...bigTransfer, amountCents: 100_001 }])],
+    ['runId', 'another-run'],
+    ['workflowId', 'another-workflow'],
+    ['stepId', 'writ-step-9'],
+    ['action', 'refundPayment'],
+    ['policyVersion', 'v0-forged'],
+  ])('refuses a statement with the right request digest but another %s (APPROVAL_MISMATCH)', async (field, value) => {
+    // Signed by the trusted identity provider, for an authorized approver: only the field lies.
+    const statement = await approvalStatement(env.idp, 'bob', OPERATORS.bob, { ...pending, [field]: value });
+    expect(await refusalCode(approve(handle, statement))).toBe('APPROVAL_MISMATCH');
+    expect((await handle.query<PendingApproval | null>(PENDING_QUERY))?.approvers).toEqual([]);
+  });
+
   it('refuses an expired approval (APPROVAL_EXPIRED)', async () => {
     const past = DevIdentityProvider.open(`${env.dir}/idp`, { clock: () => new Date(Date.now() - 3_600_000) });
     const statement = await approvalStatement(past, 'bob', OPERATORS.bob, pending, 'approve', 60);

@@ -30,6 +30,8 @@ export interface PendingRequest {
   readonly request: z.infer<typeof RecordedApprovalRequestSchema>;
   /** The digest recomputed from this run, the step's request and the policy set it names. */
   readonly digest: string;
+  /** The fields an approval names, recomputed from the run (the policy version as recorded). */
+  readonly bound: { readonly workflowId: string; readonly runId: string; readonly stepId: string; readonly action: string; readonly argsDigest: string; readonly policyVersion: string };
 }
 
 /**
@@ -69,7 +71,7 @@ export function pendingRequests(check: OperatorEventCheck, initiator: string | n
       const [field, expected, found] = wrong;
       check.report('AUTHORIZATION_RESULT_MISMATCH', at, `${field} ${expected} (recomputed from the run)`, `${field} ${found}`, 'the approval request the authorization recorded is not the request this step made');
     }
-    requests.push({ step, recordedAt: at, request: recorded, digest });
+    requests.push({ step, recordedAt: at, request: recorded, digest, bound: { workflowId, runId, stepId, action, argsDigest, policyVersion: recorded.policyVersion } });
   }
   return requests;
 }

@@ -1,6 +1,7 @@
 import { sha256Digest } from '../../canonical/digest';
 import { isWritError } from '../../errors/writError';
 import { ApprovalStatementSchema, APPROVAL_AUDIENCE, type ApprovalStatement } from '../../operators/statements';
+import { APPROVAL_BINDING_FIELDS } from '../../operators/verifyApproval';
 import { VERIFY_APPROVAL_ACTIVITY } from '../../protocol/operatorContract';
 import type { OperatorEventCheck } from '../checks/checkOperatorEvents';
 import type { ActivityRecord, OperatorEventRecord } from '../history/runRecord';
@@ -35,7 +36,8 @@ export interface ApprovalContext {
 /**
  * Step: every `writ.approve` update. Its statement is verified with the identity provider's
  * keys at the moment the update was accepted (audience `writ-approval`) and must bind the
- * request then pending (digest recomputed from the run). An update the run accepted must
+ * request then pending (digest recomputed from the run), and every field it names must be that
+ * request's (APPROVAL_UNVERIFIED). An update the run accepted must
  * also: have its verification recorded (`writ.verifyApproval` completed for that statement,
  * naming its signer and digest) and answer for that signer, decision and count
  * (APPROVAL_OUTCOME_MISMATCH); not come from the initiator (APPROVAL_SELF); count each
@@ -95,6 +97,11 @@ async function verifyBound(
   if (request === undefined) return unverified('an approval request recorded before the update', 'none', 'the run accepted an approval while nothing awaited approval');
   if (statement.statement.requestDigest !== request.digest) {
     return unverified(`requestDigest ${request.digest} (recomputed for the request recorded at event ${request.recordedAt})`, `requestDigest ${statement.statement.requestDigest}`, 'the run accepted an approval of another request, run, step, argument set or policy set');
+  }
+  // As the enforcing side (verifyApproval): every binding field the statement names, not only its digest.
+  const field = APPROVAL_BINDING_FIELDS.find((name) => statement.statement[name] !== request.bound[name]);
+  if (field !== undefined) {
+    return unverified(`${field} ${request.bound[field]} (recomputed for the request recorded at event ${request.recordedAt})`, `${field} ${statement.statement[field]}`, 'the run accepted an approval whose fields name another request than its digest');
   }
   return { statement, request };
 }
