@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { Connection } from '@temporalio/client';
 import { loadConfig } from '../../core/config/writConfig';
 import { createWritClient } from '../../core/client/createWritClient';
 import { DevIdentityProvider } from '../../core/identity/devIdentityProvider';
 import { OperatorConsole, type Operator } from '../../core/operators/operatorConsole';
 import { loadTemporalTarget, toConnectionOptions } from '../../core/server/temporalTarget';
+import { connectTemporal } from './temporalConnection';
 
 /** Options every operator command takes. */
 export interface OperatorCommandOptions {
@@ -26,7 +26,8 @@ export async function openOperatorConsole(options: OperatorCommandOptions): Prom
   const config = loadConfig();
   const target = loadTemporalTarget({ address: options.address, namespace: options.namespace });
   const namespace = target.namespace;
-  const connection = await Connection.connect(toConnectionOptions(target));
+  const connectOptions = toConnectionOptions(target);
+  const connection = await connectTemporal(connectOptions);
   const idp = DevIdentityProvider.open(join(config.dataDir, 'idp'));
   await idp.ensureKey();
   const operator = { principal: options.as, groups: options.group };
