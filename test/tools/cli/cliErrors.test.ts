@@ -101,4 +101,24 @@ describe('CLI errors: one line with a code, no stack trace', () => {
       expect(existsSync(join(run.dir, 'bundle.json'))).toBe(false);
     }, 60_000);
   });
+
+  describe('when there are no keys to export', () => {
+    it('writ keys export refuses an empty key directory with KEY_NOT_FOUND, exit 1, printing no key set', async () => {
+      const run = await writ(['keys', 'export']);
+      const line = expectOneLine(run, 'KEY_NOT_FOUND', 1);
+      expect(line).toContain(join(run.dir, 'data', 'keys'));
+      expect(line).toContain('writ keys create');
+    });
+
+    it('writ keys export --out writes no file for a key directory that does not exist', async () => {
+      const run = await writ(['keys', '--dir', 'no-such-keys', 'export', '--out', 'jwks.json']);
+      expectOneLine(run, 'KEY_NOT_FOUND', 1);
+      expect(existsSync(join(run.dir, 'jwks.json'))).toBe(false);
+    });
+
+    it('writ keys list still answers "no keys" and exits 0: an empty store is a state, not a mistake', async () => {
+      const run = await writ(['keys', 'list']);
+      expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: 'no keys\n', stderr: '' });
+    });
+  });
 });
