@@ -121,4 +121,26 @@ describe('CLI errors: one line with a code, no stack trace', () => {
       expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: 'no keys\n', stderr: '' });
     });
   });
+
+  describe('when the server does not know what the operator names', () => {
+    const onTestServer = (): Record<string, string> => ({ TEMPORAL_ADDRESS: testTemporal().address, TEMPORAL_NAMESPACE: testTemporal().namespace });
+
+    it.each([
+      ['approve', ['approve', 'no-such-workflow']],
+      ['deny', ['deny', 'no-such-workflow']],
+      ['revoke', ['revoke', 'no-such-workflow', '--reason', 'drill']],
+    ])('writ %s of an unknown workflow id prints WORKFLOW_NOT_FOUND naming it, exit 1', async (_name, args) => {
+      const run = await writ([...args, '--as', 'olivia', '-g', 'operators'], onTestServer());
+      const line = expectOneLine(run, 'WORKFLOW_NOT_FOUND', 1);
+      expect(line).toContain('"no-such-workflow"');
+      expect(line).toContain(testTemporal().namespace);
+    });
+
+    it('writ pending in a namespace the server lacks prints NAMESPACE_NOT_FOUND naming it, exit 1', async () => {
+      const run = await writ(['pending', '--as', 'olivia', '-g', 'operators', '--namespace', 'no-such-namespace'], onTestServer());
+      const line = expectOneLine(run, 'NAMESPACE_NOT_FOUND', 1);
+      expect(line).toContain('"no-such-namespace"');
+      expect(line).toContain('--namespace');
+    });
+  });
 });
