@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { Runtime } from '@temporalio/worker';
 import { installRuntimeLogging } from '../../../worker/runtimeLogging';
 import { parseStrictJson } from '../../../core/canonical/parseStrictJson';
@@ -27,6 +27,7 @@ import {
 } from '../../../core/audit';
 import { loadIdentityEvidence, parseIdentityEvidence, type IdentityEvidence } from '../../../core/audit/evidence/identityEvidence';
 
+import { connectTemporal } from '../temporalConnection';
 import { AUDIT_EXIT, type ExportCliOptions, type SourceOptions, type VerifyCliOptions } from './audit';
 
 /** `writ audit export`: the selected runs and everything an auditor needs, in one bundle. */
@@ -120,8 +121,9 @@ function selectionOf(opts: SourceOptions): RunSelection {
 async function connect(opts: SourceOptions): Promise<{ client: Client; namespace: string; close: () => Promise<void> }> {
   const target = loadTemporalTarget({ address: opts.address, namespace: opts.namespace });
   const options = toConnectionOptions(target);
-  const connection = await Connection.connect(options).catch((cause: unknown) => {
-    throw new AuditError('AUDIT_SOURCE_UNAVAILABLE', `cannot connect to Temporal at ${options.address}: ${(cause as Error).message}`, { cause });
+  // Unreachable is "could not audit" (exit 2), in the audit's own code, with the same one line.
+  const connection = await connectTemporal(options).catch((cause: unknown) => {
+    throw new AuditError('AUDIT_SOURCE_UNAVAILABLE', (cause as Error).message, { cause });
   });
   const namespace = target.namespace;
   return { client: new Client({ connection, namespace }), namespace, close: () => connection.close() };

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../../../core/config/writConfig';
+import { WritError } from '../../../core/errors/writError';
 import { KeyStore } from '../../../core/keys/keyStore';
 
 function store(dir: string | undefined): KeyStore {
@@ -29,7 +30,19 @@ export function registerKeysCommands(program: Command): void {
     });
   keys.command('export').description('print (or write) the public key set (JWKS) auditors and workers trust').option('--out <file>', 'write to a file')
     .action((opts: { out?: string }, cmd: Command) => {
-      const jwks = JSON.stringify(store(dirOf(cmd)).exportPublicJwks(), null, 2);
+      const keyStore = store(dirOf(cmd));
+      const published = keyStore.exportPublicJwks();
+      // An empty key set would make every verifier that trusts it refuse every artifact.
+      if (published.keys.length === 0) {
+        const held = keyStore.list().length;
+        throw new WritError(
+          'KEY_NOT_FOUND',
+          held === 0
+            ? `no keys in ${keyStore.directory}: nothing to export; create one with \`writ keys create\` (or pass --dir to name the key directory)`
+            : `every key in ${keyStore.directory} is retired: nothing to export; create a new one with \`writ keys create\``,
+        );
+      }
+      const jwks = JSON.stringify(published, null, 2);
       if (opts.out) writeFileSync(opts.out, `${jwks}\n`);
       else process.stdout.write(`${jwks}\n`);
     });

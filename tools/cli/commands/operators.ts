@@ -14,10 +14,12 @@ function withOperatorOptions(command: Command): Command {
 
 async function run(options: OperatorCommandOptions, act: (console: Awaited<ReturnType<OperatorClientModule['openOperatorConsole']>>) => Promise<{ json: unknown; text: string }>): Promise<void> {
   // Loaded on use: the Temporal client is only needed when an operator command runs.
-  const { openOperatorConsole } = require('../operatorClient') as OperatorClientModule;
+  const { openOperatorConsole, explainOperatorFailure } = require('../operatorClient') as OperatorClientModule;
   const opened = await openOperatorConsole(options);
   try {
-    const { json, text } = await act(opened);
+    const { json, text } = await act(opened).catch((error: unknown) => {
+      throw explainOperatorFailure(error, opened);
+    });
     process.stdout.write(options.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
   } finally {
     await opened.close();
