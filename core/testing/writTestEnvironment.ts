@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import type { GovernedActions } from '../actions/types';
 import { sha256Digest } from '../canonical/digest';
 import { AuditKeySet } from '../audit/keys/auditKeySet';
@@ -23,6 +23,7 @@ import { PolicySource } from '../policy/policySource';
 import { WritPlugin } from '../plugin/writPlugin';
 import { startDevServer, type DevServer } from '../server/devServer';
 import { quietBundlerLogger } from '../../worker/quietBundlerLogger';
+import { installRuntimeLogging } from '../../worker/runtimeLogging';
 
 /** What a test environment runs: the project's governed actions, workflows and policy set. */
 export interface WritTestEnvironmentOptions {
@@ -65,7 +66,8 @@ export class WritTestEnvironment {
 
   /** Starts the dev server and the governed worker; `close()` stops both and removes the directory. */
   static async start(options: WritTestEnvironmentOptions): Promise<WritTestEnvironment> {
-    installErrorOnlyLogging();
+    // The SDK logs every denial as a failed activity with a stack; a test wants errors only.
+    installRuntimeLogging('ERROR');
     const dir = mkdtempSync(join(tmpdir(), 'writ-testenv-'));
     const server = await startDevServer({
       dataDir: join(dir, 'temporal'),
@@ -171,14 +173,5 @@ export class WritTestEnvironment {
 
   private identityEvidence() {
     return loadIdentityEvidence({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: this.idp.jwksPath });
-  }
-}
-
-/** The SDK logs every denial as a failed activity with a stack; a test wants errors only. */
-function installErrorOnlyLogging(): void {
-  try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-  } catch {
-    // A runtime is installed already (another environment in this process): keep it.
   }
 }
