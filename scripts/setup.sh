@@ -132,6 +132,14 @@ install_stamp() {
 }
 STAMP_FILE="node_modules/.writ-setup-stamp"
 
+# pkcs11js (the PKCS#11 signer's binding) compiles at install with node-gyp, which would
+# download Node's headers; the Node set-up installs them beside the binary, so node-gyp is
+# pointed there and needs nothing from outside the package registry.
+NODE_PREFIX="$(dirname "$(dirname "$(command -v node)")")"
+if [[ -f "$NODE_PREFIX/include/node/node.h" ]]; then
+  export npm_config_nodedir="$NODE_PREFIX"
+fi
+
 if [[ "$FORCE" != "1" && -f "$STAMP_FILE" && "$(cat "$STAMP_FILE")" == "$(install_stamp)" ]]; then
   say "npm dependencies up to date"
 else
