@@ -9,6 +9,7 @@ import type { PolicyEngine } from '../core/policy/policyEngine';
 import type { AuthorizeOutcome, AuthorizeRequest } from '../core/protocol/authorizeContract';
 import type { ApprovalRequest, VerifiedApproval } from '../core/protocol/operatorContract';
 import { decideAuthorization } from './decideAuthorization';
+import { useApproval } from './operatorActivities';
 import type { GovernanceDeps } from './governanceDeps';
 import { mintAuthorization, type AuthorizingRun } from './mintAuthorization';
 
@@ -33,7 +34,7 @@ export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeReques
         runId: info.workflowExecution.runId,
         workflowType: info.workflowType,
       };
-      deps.governance.requireStanding(run.namespace, run.runId);
+      await deps.governance.requireStanding(run.namespace, run.runId);
       // Before anything digests the args: a workflow that skipped proxyGoverned is bounded too.
       requireBoundedInput(request.action, request.args);
       const identity = await deps.identity.verify(request.identityToken);
@@ -112,6 +113,7 @@ async function verifyPresentedApprovals(
       { verifier: deps.identity, engine },
     );
     if (approval.decision === 'deny') throw new WritError('APPROVAL_DENIED', `${approval.approver} denied the request${approval.reason ? `: ${approval.reason}` : ''}`);
+    await useApproval(deps, request, approval);
     verified.push(approval);
   }
   return verified;

@@ -2,7 +2,7 @@ import type { ActionRegistry } from '../core/actions/actionRegistry';
 import type { Signer } from '../core/artifact/mintArtifact';
 import type { KeyResolver } from '../core/artifact/verify/checkSignature';
 import type { PolicySource } from '../core/policy/policySource';
-import type { GovernanceStore } from '../core/operators/governanceStore';
+import type { GovernanceStore } from '../core/governance/governanceStore';
 import type { StatementVerifier } from '../core/operators/verifyStatement';
 import type { VerifiedIdentity } from '../core/identity/identityVerifier';
 

@@ -26,12 +26,33 @@ export function createVerifyApproval(deps: GovernanceDeps): (request: VerifyAppr
       if (request.request.runId !== info.workflowExecution?.runId || request.request.workflowId !== info.workflowExecution.workflowId) {
         throw new WritError('APPROVAL_MISMATCH', 'the approval request is not for this run');
       }
-      deps.governance.requireStanding(info.activityNamespace, request.request.runId);
-      return await verifyApproval(request, { verifier: deps.identity, engine: deps.policies.current() });
+      await deps.governance.requireStanding(info.activityNamespace, request.request.runId);
+      const approval = await verifyApproval(request, { verifier: deps.identity, engine: deps.policies.current() });
+      await useApproval(deps, request.request, approval);
+      return approval;
     } catch (error) {
       throw toApplicationFailure(error, 'APPROVAL_INVALID');
     }
   };
+}
+
+/**
+ * Records an approval or denial as used by this step, fleet-wide: the same statement
+ * presented for any other run or step is STATEMENT_REPLAYED (its request digest already
+ * binds run and step; the registry holds even for a statement that binds nothing else).
+ */
+export async function useApproval(
+  deps: GovernanceDeps,
+  request: { readonly workflowId: string; readonly runId: string; readonly stepId: string },
+  approval: VerifiedApproval,
+): Promise<void> {
+  await deps.governance.useStatement({
+    statementId: approval.statementId,
+    kind: 'approval',
+    consumer: `${request.workflowId}/${request.runId}/${request.stepId}`,
+    statementDigest: approval.statementDigest,
+    usedAt: deps.clock().toISOString(),
+  });
 }
 
 /** The activity info an operator act reads its target from. */
@@ -49,7 +70,8 @@ interface OperatorAct<S extends z.ZodType<{ readonly reason: string }>> {
   readonly requireTarget: (statement: z.infer<S>, info: ActInfo) => void;
   readonly cedarAction: string;
   readonly resource: (info: ActInfo) => CedarEntity;
-  readonly record: (verified: VerifiedOperatorStatement<z.infer<S>>, at: string, info: ActInfo) => void;
+  readonly kind: 'revocation' | 'kill-switch';
+  readonly record: (verified: VerifiedOperatorStatement<z.infer<S>>, at: string, info: ActInfo) => Promise<unknown>;
 }
 
 /**
@@ -72,7 +94,16 @@ function createOperatorAct<S extends z.ZodType<{ readonly reason: string }>>(
       act.requireTarget(verified.statement, info);
       requireAuthority(deps.policies.current(), verified.signer, verified.groups, act.cedarAction, act.resource(info));
       const at = deps.clock().toISOString();
-      act.record(verified, at, info);
+      // Once, fleet-wide: a statement copied from a history cannot be sent again, to this
+      // workflow or any other. A retry of this very activity is the same use.
+      await deps.governance.useStatement({
+        statementId: verified.statementId,
+        kind: act.kind,
+        consumer: `${info.workflowExecution?.workflowId ?? '-'}/${info.workflowExecution?.runId ?? '-'}/${info.activityId}`,
+        statementDigest: verified.statementDigest,
+        usedAt: at,
+      });
+      await act.record(verified, at, info);
       return { by: verified.signer, at, statementDigest: verified.statementDigest, reason: verified.statement.reason };
     } catch (error) {
       throw toApplicationFailure(error, 'STATEMENT_INVALID');
@@ -96,6 +127,7 @@ export function createApplyRevocation(deps: GovernanceDeps): (request: OperatorS
       }
     },
     cedarAction: 'revokeWorkflow',
+    kind: 'revocation',
     resource: (info) => ({ uid: { type: 'Writ::Workflow', id: info.workflowExecution?.workflowId ?? '' }, attrs: { workflowType: info.workflowType ?? '' }, parents: [] }),
     record: (verified, at) =>
       deps.governance.revoke({
@@ -124,6 +156,7 @@ export function createApplyKillSwitch(deps: GovernanceDeps): (request: OperatorS
       }
     },
     cedarAction: 'operateKillSwitch',
+    kind: 'kill-switch',
     resource: (info) => ({ uid: { type: 'Writ::Namespace', id: info.activityNamespace }, attrs: {}, parents: [] }),
     record: (verified, at, info) =>
       deps.governance.setKillSwitch({

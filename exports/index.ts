@@ -59,8 +59,19 @@ export type { NamedPolicy, PolicySet } from '../core/policy/policySet';
 export type { PolicyDecision, PolicyEngine, PolicyRequest } from '../core/policy/policyEngine';
 
 // Fleet-wide governance state and operators.
-export { GovernanceStore } from '../core/operators/governanceStore';
-export type { KillSwitchState, Revocation } from '../core/operators/governanceStore';
+export { openGovernanceStore } from '../core/governance/openGovernanceStore';
+export { SqliteGovernanceStore } from '../core/governance/sqliteGovernanceStore';
+export type {
+  ArtifactExecution,
+  GovernanceStore,
+  GovernanceStoreBackend,
+  KillSwitchChange,
+  KillSwitchState,
+  Revocation,
+  StatementKind,
+  StatementUse,
+} from '../core/governance/governanceStore';
+export type { GovernanceStoreConfig, PostgresGovernanceStoreConfig, SqliteGovernanceStoreConfig } from '../core/governance/governanceStoreConfig';
 export { OperatorConsole } from '../core/operators/operatorConsole';
 export type { Operator, PendingRun, StatementSigner } from '../core/operators/operatorConsole';
 export type { ApprovalAnswer, ApprovalRequest, OperatorActReceipt, PendingApproval } from '../core/protocol/operatorContract';

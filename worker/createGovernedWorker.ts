@@ -1,5 +1,5 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
-import type { GovernanceStore } from '../core/operators/governanceStore';
+import type { GovernanceStore } from '../core/governance/governanceStore';
 import type { GovernedActions } from '../core/actions/types';
 import type { Signer } from '../core/artifact/mintArtifact';
 import type { KeyResolver } from '../core/artifact/verify/checkSignature';

@@ -53,7 +53,7 @@ export class EnforcementInterceptor implements ActivityInboundCallsInterceptor {
     let claims: ArtifactClaims;
     try {
       // Standing first: a revoked run or an engaged kill switch stops even a valid artifact.
-      this.deps.governance.requireStanding(facts.namespace, facts.runId);
+      await this.deps.governance.requireStanding(facts.namespace, facts.runId);
       // Before the args are digested to compare with the artifact's.
       requireBoundedInput(type, facts.args);
       claims = await verifyArtifact(token, facts, {
@@ -62,6 +62,13 @@ export class EnforcementInterceptor implements ActivityInboundCallsInterceptor {
         clockSkewSeconds: this.deps.window.clockSkewSeconds,
         maxLifetimeSeconds: this.deps.window.maxLifetimeSeconds,
         activePolicyDigest: this.deps.policies.current().policySet.digest,
+      });
+      // Fleet-wide, after verification: an artifact authorizes at most maxAttempts
+      // executions however many workers see it (a reused activity id starts at attempt 1).
+      await this.deps.governance.countExecution({
+        artifactId: claims.jti,
+        maxAttempts: claims.writ.runtime.maxAttempts,
+        expiresAt: new Date(claims.exp * 1000).toISOString(),
       });
     } catch (error) {
       throw toApplicationFailure(error, 'ARTIFACT_MALFORMED');

@@ -6,6 +6,7 @@ import { IdentityVerifierConfigSchema, type ResolvedIdentityVerifierConfig } fro
 import type { Assert, SameType } from '../types/sameType';
 import type { ArtifactWindowSettings } from '../../activities/governanceDeps';
 import { ArtifactWindowSchema } from '../../worker/windowSettings';
+import { GovernanceStoreConfigSchema, DEFAULT_GOVERNANCE_STORE, type GovernanceStoreConfig } from '../governance/governanceStoreConfig';
 
 /** The configuration file Writ reads from the project directory, when present. */
 export const CONFIG_FILE = 'writ.config.json';
@@ -25,6 +26,8 @@ export const WritConfigSchema = z.strictObject({
   keysDir: z.string().min(1).optional(),
   /** The identity provider to trust (default: the local development provider). */
   identity: IdentityVerifierConfigSchema.optional(),
+  /** Where revocations, the kill switch and single-use state live (default: SQLite under dataDir). */
+  governanceStore: GovernanceStoreConfigSchema.default(DEFAULT_GOVERNANCE_STORE),
   artifacts: ArtifactWindowSchema.default({ ttlSeconds: 60, clockSkewSeconds: 5, maxLifetimeSeconds: 900 }).refine(
     (window) => window.ttlSeconds <= window.maxLifetimeSeconds,
     { message: 'ttlSeconds must not exceed maxLifetimeSeconds', path: ['ttlSeconds'] },
@@ -51,6 +54,8 @@ export interface WritConfig {
   readonly keysDir: string;
   /** The identity provider to trust; absent, the local development provider is trusted. */
   identity?: ResolvedIdentityVerifierConfig | undefined;
+  /** Where fleet-wide governance state lives (default: `<dataDir>/governance.sqlite`; PostgreSQL for many hosts). */
+  governanceStore: GovernanceStoreConfig;
   /** Artifact window limits (defaults: 60 s lifetime, 5 s skew, at most 900 s). */
   artifacts: ArtifactWindowSettings;
   /** Ungoverned activities allowed on a governed worker, by name (default none). */
@@ -66,6 +71,8 @@ const ENV_OVERRIDES: Record<string, (raw: Record<string, unknown>, value: string
   WRIT_TASK_QUEUE: (raw, value) => (raw['taskQueue'] = value),
   WRIT_POLICIES_DIR: (raw, value) => (raw['policiesDir'] = value),
   WRIT_KEYS_DIR: (raw, value) => (raw['keysDir'] = value),
+  // A connection URL from the environment selects PostgreSQL (a deployment's usual way).
+  WRIT_GOVERNANCE_STORE_URL: (raw, value) => (raw['governanceStore'] = { kind: 'postgres', url: value }),
 };
 
 const TEMPORAL_MIGRATION =
@@ -125,10 +132,12 @@ export function loadConfig(options: { projectRoot?: string; file?: string; env?:
   }
   const at = (path: string) => (isAbsolute(path) ? path : join(projectRoot, path));
   const dataDir = at(parsed.data.dataDir);
+  const store = parsed.data.governanceStore;
   return {
     ...parsed.data,
     projectRoot,
     dataDir,
+    governanceStore: store.kind === 'sqlite' && store.file !== undefined ? { ...store, file: at(store.file) } : store,
     policiesDir: at(parsed.data.policiesDir),
     keysDir: parsed.data.keysDir === undefined ? join(dataDir, 'keys') : at(parsed.data.keysDir),
   };

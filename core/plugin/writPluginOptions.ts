@@ -4,7 +4,7 @@ import type { GovernedActions } from '../actions/types';
 import type { Signer } from '../artifact/mintArtifact';
 import type { KeyResolver } from '../artifact/verify/checkSignature';
 import { WritError, type WritIssue } from '../errors/writError';
-import type { GovernanceStore } from '../operators/governanceStore';
+import type { GovernanceStore } from '../governance/governanceStore';
 import type { PolicySource } from '../policy/policySource';
 import type { ArtifactWindowSettings, IdentityCheck } from '../../activities/governanceDeps';
 import { ArtifactWindowSchema } from '../../worker/windowSettings';

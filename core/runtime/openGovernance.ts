@@ -6,7 +6,8 @@ import { KeyStoreTrust } from '../keys/keyStoreTrust';
 import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../identity/devIdentityProvider';
 import { IdentityVerifier } from '../identity/identityVerifier';
 import { PolicySource } from '../policy/policySource';
-import { GovernanceStore } from '../operators/governanceStore';
+import type { GovernanceStore } from '../governance/governanceStore';
+import { openGovernanceStore } from '../governance/openGovernanceStore';
 import type { Signer } from '../artifact/mintArtifact';
 import type { KeyResolver } from '../artifact/verify/checkSignature';
 
@@ -22,12 +23,12 @@ export interface Governance {
   readonly identity: IdentityVerifier;
   /** The policy set of `policiesDir`, reloaded when its files change. */
   readonly policies: PolicySource;
-  /** Revocations and the kill switch (`<dataDir>/governance.sqlite`). */
+  /** Fleet-wide governance state (`governanceStore` in configuration; default `<dataDir>/governance.sqlite`). */
   readonly store: GovernanceStore;
   /** Present when the local development identity provider is the trusted one. */
   readonly devIdentityProvider: DevIdentityProvider | undefined;
   /** Stops watching the policy directory and closes the governance store. */
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** How long a loaded signing key is reused before the key directory is read again. */
@@ -55,7 +56,7 @@ export async function openGovernance(config: WritConfig, options: { clock?: () =
   }
 
   const policies = PolicySource.load(config.policiesDir).watch();
-  const store = GovernanceStore.open(join(config.dataDir, 'governance.sqlite'));
+  const store = await openGovernanceStore(config.governanceStore, { dataDir: config.dataDir });
   let cached: { signer: Promise<Signer>; at: number } | undefined;
   const signer = () => {
     const now = Date.now();
@@ -75,9 +76,9 @@ export async function openGovernance(config: WritConfig, options: { clock?: () =
     policies,
     devIdentityProvider,
     store,
-    close: () => {
+    close: async () => {
       policies.close();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -45,14 +45,16 @@ function loadSqlite(): typeof import('node:sqlite') {
 /** `node:sqlite`'s database class, loaded without its experimental warning (see above). */
 export const { DatabaseSync } = loadSqlite();
 
-/** What a store needs created in a fresh file, and how it recognises its own files. */
+/**
+ * A store's schema as the migrations that build it: `migrations[i]` takes a file from
+ * version i to version i + 1, so a fresh file runs them all and an older one the rest.
+ * Migrations are only ever appended; one already released is never edited.
+ */
 export interface StoreSchema {
   /** Names the kind of store; a file made by one kind is refused by every other. */
   readonly kind: string;
-  /** Bumped when `ddl` changes incompatibly; a file of another version is refused. */
-  readonly version: number;
-  /** Statements that create the store's tables in an empty file. */
-  readonly ddl: string;
+  /** The statements of each version, oldest first; the store's version is their count. */
+  readonly migrations: readonly string[];
 }
 
 /**
@@ -167,13 +169,19 @@ export function openDatabase(file: string, schema: StoreSchema): StoreDatabase {
   }
 }
 
-/** Creates the schema in an empty file, or checks that a used file is this store's. */
+/**
+ * Creates the schema in an empty file, or brings a file of this store at an older version
+ * up to date; a file of another kind, or of a newer version than this code knows, is
+ * refused, never written into.
+ */
 function initialise(db: StoreDatabase, file: string, schema: StoreSchema): void {
+  const target = schema.migrations.length;
   immediateTransaction(db, () => {
     db.exec(META_DDL);
     const meta = db.prepare('SELECT kind, version FROM writ_store WHERE singleton = 1').get() as
       | { kind: string; version: number }
       | undefined;
+    let from = 0;
     if (meta === undefined) {
       const others = db
         .prepare("SELECT COUNT(*) AS n FROM sqlite_schema WHERE type = 'table' AND name <> 'writ_store'")
@@ -182,16 +190,22 @@ function initialise(db: StoreDatabase, file: string, schema: StoreSchema): void 
         // Someone else's database: adding our tables to it would mix two stores' state.
         throw new WritError('CONFIG_INVALID', `${file} is a SQLite file that is not a Writ ${schema.kind} store`);
       }
-      db.exec(schema.ddl);
-      db.prepare('INSERT INTO writ_store (singleton, kind, version) VALUES (1, ?, ?)').run(schema.kind, schema.version);
-      return;
+      db.prepare('INSERT INTO writ_store (singleton, kind, version) VALUES (1, ?, 0)').run(schema.kind);
+    } else {
+      if (meta.kind !== schema.kind) {
+        throw new WritError('CONFIG_INVALID', `${file} holds a Writ ${meta.kind} store, not a ${schema.kind} store`);
+      }
+      if (meta.version > target) {
+        throw new WritError(
+          'STORE_SCHEMA_NEWER',
+          `${file} holds a ${schema.kind} store at schema version ${meta.version}, newer than this Writ knows (${target}): upgrade Writ, or point it at another store`,
+        );
+      }
+      from = meta.version;
     }
-    if (meta.kind !== schema.kind || meta.version !== schema.version) {
-      throw new WritError(
-        'CONFIG_INVALID',
-        `${file} holds a Writ ${meta.kind} store v${meta.version}, not a ${schema.kind} store v${schema.version}`,
-      );
-    }
+    // Inside the same IMMEDIATE transaction: processes racing to open an old file migrate it once.
+    for (let version = from; version < target; version++) db.exec(schema.migrations[version]!);
+    if (from < target) db.prepare('UPDATE writ_store SET version = ? WHERE singleton = 1').run(target);
   });
 }
 

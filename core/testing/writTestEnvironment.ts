@@ -17,7 +17,8 @@ import { DEV_IDENTITY_ISSUER, DevIdentityProvider, WRIT_IDENTITY_AUDIENCE } from
 import { IdentityVerifier } from '../identity/identityVerifier';
 import { KeyStore } from '../keys/keyStore';
 import { TrustedKeySet } from '../keys/trustedKeySet';
-import { GovernanceStore } from '../operators/governanceStore';
+import type { GovernanceStore } from '../governance/governanceStore';
+import { SqliteGovernanceStore } from '../governance/sqliteGovernanceStore';
 import { loadPolicySet } from '../policy/policySet';
 import { PolicySource } from '../policy/policySource';
 import { WritPlugin } from '../plugin/writPlugin';
@@ -81,7 +82,7 @@ export class WritTestEnvironment {
       const idp = DevIdentityProvider.open(join(dir, 'idp'));
       await idp.ensureKey();
       const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath });
-      const store = GovernanceStore.open(join(dir, 'governance.sqlite'));
+      const store = SqliteGovernanceStore.open(join(dir, 'governance.sqlite'));
       const signer = await keyStore.loadSigningKey();
       const writ = new WritPlugin({
         actions: options.actions,
@@ -166,7 +167,7 @@ export class WritTestEnvironment {
     await this.running;
     await this.nativeConnection.close();
     await this.connection.close();
-    this.store.close();
+    await this.store.close();
     await this.server.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -31,8 +31,8 @@ export interface ChangeCalendarOptions {
 
 const SCHEMA: StoreSchema = {
   kind: 'change-calendar',
-  version: 1,
-  ddl: `
+  migrations: [
+    `
     CREATE TABLE windows (
       seq INTEGER PRIMARY KEY,
       window_id TEXT NOT NULL UNIQUE,
@@ -44,6 +44,7 @@ const SCHEMA: StoreSchema = {
     ) STRICT;
     CREATE INDEX windows_by_environment ON windows (environment, starts_at_ms);
   `,
+  ],
 };
 
 // zod's date type already refuses an Invalid Date.

@@ -41,8 +41,8 @@ export interface InfraStateStoreOptions {
 
 const SCHEMA: StoreSchema = {
   kind: 'infra-state',
-  version: 1,
-  ddl: `
+  migrations: [
+    `
     CREATE TABLE changes (
       seq INTEGER PRIMARY KEY,
       change_id TEXT NOT NULL UNIQUE,
@@ -54,6 +54,7 @@ const SCHEMA: StoreSchema = {
       applied_at TEXT NOT NULL
     ) STRICT;
   `,
+  ],
 };
 
 const changeSchema = z.strictObject({

@@ -75,8 +75,8 @@ export interface AgentWorkspaceOptions {
 
 const SCHEMA: StoreSchema = {
   kind: 'agent-workspace',
-  version: 1,
-  ddl: `
+  migrations: [
+    `
     CREATE TABLE docs (doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL) STRICT;
     CREATE VIRTUAL TABLE docs_fts USING fts5 (title, body);
     CREATE TABLE notes (
@@ -109,6 +109,7 @@ const SCHEMA: StoreSchema = {
       recorded_at TEXT NOT NULL
     ) STRICT;
   `,
+  ],
 };
 
 const noteSchema = z.strictObject({

@@ -63,8 +63,8 @@ export interface LedgerStoreOptions {
 
 const SCHEMA: StoreSchema = {
   kind: 'ledger',
-  version: 1,
-  ddl: `
+  migrations: [
+    `
     CREATE TABLE accounts (
       id TEXT PRIMARY KEY,
       owner TEXT NOT NULL,
@@ -86,6 +86,7 @@ const SCHEMA: StoreSchema = {
       recorded_at TEXT NOT NULL
     ) STRICT;
   `,
+  ],
 };
 
 const accountIdSchema = z.string().min(1).max(128);

@@ -51,7 +51,7 @@ export async function startGovernedWorker(
     connection,
     namespace,
     async close() {
-      governance.close();
+      await governance.close();
       stores.close();
       await connection.close();
     },

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   try {
     await worker.run();
   } finally {
-    governance.close();
+    await governance.close();
     await connection.close();
   }
 }

@@ -12,7 +12,7 @@ import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../../core/identity/de
 import { IdentityVerifier } from '../../core/identity/identityVerifier';
 import { KeyStore } from '../../core/keys/keyStore';
 import { TrustedKeySet } from '../../core/keys/trustedKeySet';
-import { GovernanceStore } from '../../core/operators/governanceStore';
+import { SqliteGovernanceStore } from '../../core/governance/sqliteGovernanceStore';
 import { PolicySource } from '../../core/policy/policySource';
 import { openExampleStores, type ExampleStores } from '../../examples/exampleStores';
 import { governanceDeps } from '../../worker/createGovernedWorker';
@@ -59,7 +59,7 @@ export async function openRealGovernance(
     signer: options.signer ?? (async () => signer),
     trustedKeys: TrustedKeySet.fromJwks(keyStore.exportPublicJwks()),
     identity,
-    governance: GovernanceStore.open(join(dir, 'governance.sqlite')),
+    governance: SqliteGovernanceStore.open(join(dir, 'governance.sqlite')),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   return {

@@ -48,7 +48,7 @@ describe('when an operator revokes a run awaiting approval', () => {
     expect(receipt.by).toBe('olivia');
     expect(await failureCode(handle.result())).toBe('AUTHORITY_REVOKED');
     expect(transfersNow()).toBe(before);
-    expect(env.governance.revocation(handle.firstExecutionRunId)?.revokedBy).toBe('olivia');
+    expect((await env.governance.revocation(handle.firstExecutionRunId))?.revokedBy).toBe('olivia');
   });
 
   it('refuses a revocation signed by someone without authority (OPERATOR_NOT_AUTHORIZED)', async () => {
@@ -57,7 +57,7 @@ describe('when an operator revokes a run awaiting approval', () => {
     while (pending === null) pending = await handle.query<PendingApproval | null>(PENDING_QUERY);
     const statement = await revocationBy(env.idp, 'dave', { workflowId: handle.workflowId, runId: handle.firstExecutionRunId });
     expect(await failureCode(revoke(handle, statement))).toBe('OPERATOR_NOT_AUTHORIZED');
-    expect(env.governance.revocation(handle.firstExecutionRunId)).toBeUndefined();
+    await expect(env.governance.revocation(handle.firstExecutionRunId)).resolves.toBeUndefined();
     await handle.terminate('test over');
   });
 
@@ -101,7 +101,7 @@ describe('when the kill switch is engaged', () => {
 
   it('refuses a kill-switch statement from someone without authority', async () => {
     expect(await failureCode(flip(true, 'dave'))).toBe('OPERATOR_NOT_AUTHORIZED');
-    expect(env.governance.killSwitch(env.namespace).engaged).toBe(false);
+    expect((await env.governance.killSwitch(env.namespace)).engaged).toBe(false);
   });
 
   it('denies every authorization across workflows until lifted, then lets new ones through', async () => {
@@ -116,5 +116,36 @@ describe('when the kill switch is engaged', () => {
     const after = await start('transferFunds', [small]);
     await after.result();
     expect(transfersNow()).toBe(before + 1);
+  });
+});
+
+describe('when a signed statement is sent a second time', () => {
+  async function control(): Promise<WorkflowHandle> {
+    const client = await env.clientAs('olivia', ['operators']);
+    return client.workflow.start('writControl', { taskQueue: env.taskQueue, workflowId: `${CONTROL_WORKFLOW_ID}-${env.taskQueue}`, workflowIdConflictPolicy: 'USE_EXISTING', args: [] });
+  }
+  const send = async (statement: string) => (await control()).executeUpdate<OperatorActReceipt, [string]>(KILL_SWITCH_UPDATE, { args: [statement] });
+
+  afterAll(async () => {
+    await send(await killSwitchBy(env.idp, 'olivia', env.namespace, false)).catch(() => undefined);
+  });
+
+  it('a resume statement copied from history cannot lift a later kill switch (STATEMENT_REPLAYED), and nothing runs', async () => {
+    const engage = await killSwitchBy(env.idp, 'olivia', env.namespace, true);
+    const resume = await killSwitchBy(env.idp, 'olivia', env.namespace, false);
+    await send(engage);
+    await send(resume);
+    // The attacker has read the history (where `resume` is recorded) and waits for the next halt.
+    await send(await killSwitchBy(env.idp, 'olivia', env.namespace, true));
+    expect(await failureCode(send(resume))).toBe('STATEMENT_REPLAYED');
+    expect(await failureCode(send(engage))).toBe('STATEMENT_REPLAYED');
+    expect((await env.governance.killSwitch(env.namespace)).engaged).toBe(true);
+    const before = transfersNow();
+    const blocked = await start('transferFunds', [small]);
+    expect(await failureCode(blocked.result())).toBe('KILL_SWITCH_ENGAGED');
+    expect(transfersNow()).toBe(before);
+    // A fresh statement of the same operator lifts it.
+    expect((await send(await killSwitchBy(env.idp, 'olivia', env.namespace, false))).by).toBe('olivia');
+    expect((await env.governance.killSwitch(env.namespace)).engaged).toBe(false);
   });
 });

@@ -134,7 +134,7 @@ async function main(): Promise<void> {
   try {
     await worker.run();
   } finally {
-    governance.close();
+    await governance.close();
     stores.close();
     await connection.close();
   }

@@ -11,7 +11,7 @@ import { TrustedKeySet } from '../../core/keys/trustedKeySet';
 import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../../core/identity/devIdentityProvider';
 import { IdentityVerifier } from '../../core/identity/identityVerifier';
 import { PolicySource } from '../../core/policy/policySource';
-import { GovernanceStore } from '../../core/operators/governanceStore';
+import { SqliteGovernanceStore } from '../../core/governance/sqliteGovernanceStore';
 import { openExampleStores, type ExampleStores } from '../../examples/exampleStores';
 import { createExampleActions } from '../../examples/exampleActions';
 import { createGovernedWorker } from '../../worker/createGovernedWorker';
@@ -25,7 +25,7 @@ export interface GovernedTestEnv {
   readonly namespace: string;
   readonly taskQueue: string;
   readonly stores: ExampleStores;
-  readonly governance: GovernanceStore;
+  readonly governance: SqliteGovernanceStore;
   readonly keyStore: KeyStore;
   readonly idp: DevIdentityProvider;
   readonly signer: Signer;
@@ -64,7 +64,7 @@ export async function createGovernedTestEnv(options: { policiesDir?: string; pol
   stores.workspace.seedDemo();
   const signer = await keyStore.loadSigningKey();
   const trustedKeys = TrustedKeySet.fromJwks(keyStore.exportPublicJwks());
-  const governance = GovernanceStore.open(join(dir, 'governance.sqlite'));
+  const governance = SqliteGovernanceStore.open(join(dir, 'governance.sqlite'));
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const taskQueue = `writ-test-${randomUUID()}`;

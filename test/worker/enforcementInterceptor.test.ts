@@ -179,4 +179,23 @@ describe('EnforcementInterceptor', () => {
       expect(governance.stores.ledger.listTransfers()).toEqual([]);
     });
   });
+
+  describe('when one artifact is presented for more executions than it authorizes', () => {
+    // Another worker, or a workflow reusing a completed activity id, sees attempt 1 again:
+    // the count is the governance store's, not the attempt number Temporal reports.
+    it('runs the first maxAttempts executions and refuses the next with ARTIFACT_ATTEMPTS_EXCEEDED, body not reached', async () => {
+      const authorized = await authorizeTransfer('transfer-1');
+      const claims = JSON.parse(Buffer.from(authorized.artifact.split('.')[1]!, 'base64url').toString('utf8')) as { writ: { runtime: { maxAttempts: number } } };
+      const allowed = claims.writ.runtime.maxAttempts;
+      for (let execution = 1; execution <= allowed; execution++) {
+        const env = environment({ activityType: 'transferFunds', activityId: 'transfer-1', attempt: 1 }, [artifactHeader(authorized.artifact), enforcement()]);
+        await env.run(spyActivity({ ok: execution }).fn, TRANSFER);
+      }
+      const surplus = spiedTransferFunds();
+      const env = environment({ activityType: 'transferFunds', activityId: 'transfer-1', attempt: 1 }, [artifactHeader(authorized.artifact), enforcement()]);
+      await expectFailure(() => env.run(surplus.fn, TRANSFER), 'ARTIFACT_ATTEMPTS_EXCEEDED');
+      expect(surplus.ran()).toBe(false);
+      expect(governance.stores.ledger.listTransfers()).toEqual([]);
+    });
+  });
 });

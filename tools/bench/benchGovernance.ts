@@ -4,7 +4,7 @@ import type { Signer } from '../../core/artifact/mintArtifact';
 import { DevIdentityProvider, DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../../core/identity/devIdentityProvider';
 import { IdentityVerifier } from '../../core/identity/identityVerifier';
 import { KeyStore, type KeyRecord } from '../../core/keys/keyStore';
-import { GovernanceStore } from '../../core/operators/governanceStore';
+import { SqliteGovernanceStore } from '../../core/governance/sqliteGovernanceStore';
 import { TrustedKeySet } from '../../core/keys/trustedKeySet';
 import { PolicySource } from '../../core/policy/policySource';
 import type { GovernedBundle } from '../../worker/bundleGovernedWorkflows';
@@ -26,14 +26,14 @@ export interface BenchGovernance {
   readonly identity: IdentityVerifier;
   readonly policies: PolicySource;
   /** Revocations and the kill switch (empty: nothing is revoked), consulted every step. */
-  readonly governance: GovernanceStore;
+  readonly governance: SqliteGovernanceStore;
   /** A verified-identity token for the bench principal. */
   readonly identityToken: string;
   /** The signing keys with their signing periods, as an auditor receives them. */
   keyRecords(): KeyRecord[];
   /** The deps a governed worker builds, over the given bundle's digest. */
   deps(workflows: Pick<GovernedBundle, 'codeDigest'>): GovernanceDeps;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -50,7 +50,7 @@ export async function openBenchGovernance(dataDir: string): Promise<BenchGoverna
   const signer = await keyStore.loadSigningKey();
   const trustedKeys = TrustedKeySet.fromJwks(keyStore.exportPublicJwks());
   const policies = PolicySource.load(BENCH_POLICIES_DIR);
-  const governance = GovernanceStore.open(path.join(dataDir, 'governance.sqlite'));
+  const governance = SqliteGovernanceStore.open(path.join(dataDir, 'governance.sqlite'));
   const identityToken = await idp.mintToken({ principal: BENCH_PRINCIPAL.principal, groups: [...BENCH_PRINCIPAL.groups], ttlSeconds: TOKEN_TTL_SECONDS });
   const actions = createBenchActions();
   return {
@@ -73,9 +73,9 @@ export async function openBenchGovernance(dataDir: string): Promise<BenchGoverna
         governance,
         workerBuildId: 'writ-bench',
       }),
-    close: () => {
+    close: async () => {
       policies.close();
-      governance.close();
+      await governance.close();
     },
   };
 }

@@ -74,7 +74,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     };
   } finally {
     await server?.stop();
-    governance.close();
+    await governance.close();
     if (options.dataDir === undefined && !options.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

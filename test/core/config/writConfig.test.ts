@@ -43,6 +43,7 @@ describe('loadConfig', () => {
         artifacts: { ttlSeconds: 60, clockSkewSeconds: 5, maxLifetimeSeconds: 900 },
         exemptActivities: [],
         workerBuildId: 'writ-dev',
+        governanceStore: { kind: 'sqlite' },
       });
       expect(path.isAbsolute(config.dataDir)).toBe(true);
     });
@@ -126,6 +127,42 @@ describe('loadConfig', () => {
     it('ignores an override set to the empty string', () => {
       const root = project({ dataDir: 'from-file' });
       expect(loadConfig({ projectRoot: root, env: { WRIT_DATA_DIR: '' } }).dataDir).toBe(path.join(root, 'from-file'));
+    });
+  });
+
+  describe('when the governance store is configured', () => {
+    it('reads PostgreSQL by URL or by the environment variable holding it, with pool defaults', () => {
+      expect(loadConfig({ projectRoot: project({ governanceStore: { kind: 'postgres', url: 'postgres://writ@db.internal:5432/writ' } }), env: {} }).governanceStore).toEqual({
+        kind: 'postgres',
+        url: 'postgres://writ@db.internal:5432/writ',
+        poolSize: 4,
+        queryTimeoutMs: 5_000,
+      });
+      expect(loadConfig({ projectRoot: project({ governanceStore: { kind: 'postgres', urlEnv: 'WRIT_DB_URL', poolSize: 8 } }), env: {} }).governanceStore).toEqual({
+        kind: 'postgres',
+        urlEnv: 'WRIT_DB_URL',
+        poolSize: 8,
+        queryTimeoutMs: 5_000,
+      });
+    });
+
+    it('takes WRIT_GOVERNANCE_STORE_URL from the environment as a PostgreSQL URL', () => {
+      const config = loadConfig({ projectRoot: project(), env: { WRIT_GOVERNANCE_STORE_URL: 'postgresql://writ@127.0.0.1:6543/writ' } });
+      expect(config.governanceStore).toMatchObject({ kind: 'postgres', url: 'postgresql://writ@127.0.0.1:6543/writ' });
+    });
+
+    it('resolves a SQLite file from the project directory', () => {
+      const root = project({ governanceStore: { kind: 'sqlite', file: 'state/governance.sqlite' } });
+      expect(loadConfig({ projectRoot: root, env: {} }).governanceStore).toEqual({ kind: 'sqlite', file: path.join(root, 'state', 'governance.sqlite') });
+    });
+
+    it('refuses both or neither of url and urlEnv, a URL of another scheme and an unknown kind, naming each', () => {
+      const both = configError({ projectRoot: project({ governanceStore: { kind: 'postgres', url: 'postgres://h/db', urlEnv: 'X' } }), env: {} });
+      expect(both.code).toBe('CONFIG_INVALID');
+      expect(both.issues).toEqual([{ path: 'governanceStore.url', message: 'give exactly one of url or urlEnv' }]);
+      expect(configError({ projectRoot: project({ governanceStore: { kind: 'postgres' } }), env: {} }).issues.map((i) => i.path)).toEqual(['governanceStore.url']);
+      expect(configError({ projectRoot: project({ governanceStore: { kind: 'postgres', url: 'mysql://h/db' } }), env: {} }).issues.map((i) => i.path)).toEqual(['governanceStore.url']);
+      expect(configError({ projectRoot: project({ governanceStore: { kind: 'redis' } }), env: {} }).issues.map((i) => i.path)).toEqual(['governanceStore.kind']);
     });
   });
 

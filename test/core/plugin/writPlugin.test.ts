@@ -15,7 +15,7 @@ import { TrustedKeySet } from '../../../core/keys/trustedKeySet';
 import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../../../core/identity/devIdentityProvider';
 import { IdentityVerifier } from '../../../core/identity/identityVerifier';
 import { PolicySource } from '../../../core/policy/policySource';
-import { GovernanceStore } from '../../../core/operators/governanceStore';
+import { SqliteGovernanceStore } from '../../../core/governance/sqliteGovernanceStore';
 import { installRuntimeLogging } from '../../../worker/runtimeLogging';
 import { WORKFLOW_INTERCEPTORS_MARK } from '../../../worker/workflowSide';
 import { WRIT_WORKFLOW_INTERCEPTORS } from '../../../workflows/interceptors';
@@ -41,7 +41,7 @@ let governance: WritGovernance;
 let idp: DevIdentityProvider;
 let nativeConnection: NativeConnection;
 let connection: Connection;
-let store: GovernanceStore;
+let store: SqliteGovernanceStore;
 
 beforeAll(async () => {
   installRuntimeLogging('ERROR');
@@ -51,7 +51,7 @@ beforeAll(async () => {
   idp = DevIdentityProvider.open(join(dir, 'idp'));
   await idp.ensureKey();
   const signer = await keyStore.loadSigningKey();
-  store = GovernanceStore.open(join(dir, 'governance.sqlite'));
+  store = SqliteGovernanceStore.open(join(dir, 'governance.sqlite'));
   governance = {
     signer: async () => signer,
     trustedKeys: TrustedKeySet.fromJwks(keyStore.exportPublicJwks()),

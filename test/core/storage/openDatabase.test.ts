@@ -14,7 +14,7 @@ import {
 } from '../../../core/storage/openDatabase';
 import { expectWritError } from '../../examples/stores/expectWritError';
 
-const SCHEMA = { kind: 'probe', version: 1, ddl: 'CREATE TABLE things (id INTEGER PRIMARY KEY) STRICT;' };
+const SCHEMA = { kind: 'probe', migrations: ['CREATE TABLE things (id INTEGER PRIMARY KEY) STRICT;'] };
 
 describe('openDatabase', () => {
   let dir: string;
@@ -57,7 +57,40 @@ describe('openDatabase', () => {
       const file = join(dir, 'ledger.sqlite');
       LedgerStore.open(file).close();
       expectWritError(() => InfraStateStore.open(file), 'CONFIG_INVALID');
-      expectWritError(() => openDatabase(file, { ...SCHEMA, kind: 'ledger', version: 2 }), 'CONFIG_INVALID');
+      expectWritError(() => openDatabase(file, { ...SCHEMA, kind: 'probe' }), 'CONFIG_INVALID');
+    });
+  });
+
+  describe('when the file was made by an older version of the store', () => {
+    it('applies the missing migrations once, keeping what the file held', () => {
+      const file = join(dir, 'probe.sqlite');
+      const first = openDatabase(file, SCHEMA);
+      first.prepare('INSERT INTO things (id) VALUES (7)').run();
+      first.close();
+      const upgraded = { kind: 'probe', migrations: [...SCHEMA.migrations, 'ALTER TABLE things ADD COLUMN label TEXT;'] };
+      const second = openDatabase(file, upgraded);
+      const third = openDatabase(file, upgraded);
+      try {
+        expect(second.prepare('SELECT id, label FROM things').all().map((row) => ({ ...row }))).toEqual([{ id: 7, label: null }]);
+        expect({ ...third.prepare('SELECT version FROM writ_store').get() }).toEqual({ version: 2 });
+      } finally {
+        second.close();
+        third.close();
+      }
+    });
+  });
+
+  describe('when the file was made by a newer version of the store', () => {
+    it('refuses with STORE_SCHEMA_NEWER and leaves the file at its version', () => {
+      const file = join(dir, 'probe.sqlite');
+      openDatabase(file, { kind: 'probe', migrations: [...SCHEMA.migrations, 'ALTER TABLE things ADD COLUMN label TEXT;'] }).close();
+      expectWritError(() => openDatabase(file, SCHEMA), 'STORE_SCHEMA_NEWER');
+      const check = new DatabaseSync(file);
+      try {
+        expect({ ...check.prepare('SELECT version FROM writ_store').get() }).toEqual({ version: 2 });
+      } finally {
+        check.close();
+      }
     });
   });
 

@@ -67,10 +67,10 @@ describe('writ halt / resume / revoke', () => {
   it('engages and lifts the kill switch, and revokes a run', async () => {
     const halted = await writ('halt', '--as', 'olivia', '-g', 'operators', '--reason', 'incident drill');
     expect(halted.stdout).toContain('kill switch engaged by olivia');
-    expect(env.governance.killSwitch(env.namespace).engaged).toBe(true);
+    expect((await env.governance.killSwitch(env.namespace)).engaged).toBe(true);
     const resumed = await writ('resume', '--as', 'olivia', '-g', 'operators', '--reason', 'drill over', '--json');
     expect(JSON.parse(resumed.stdout)).toMatchObject({ by: 'olivia', reason: 'drill over' });
-    expect(env.governance.killSwitch(env.namespace).engaged).toBe(false);
+    expect((await env.governance.killSwitch(env.namespace)).engaged).toBe(false);
 
     const client = await env.clientAs(TREASURER.principal, TREASURER.groups);
     const handle = await client.workflow.start('transferFunds', {

@@ -7,7 +7,7 @@ import type { ExecutionFacts } from '../../../core/artifact/verify/executionFact
 import { verifyArtifact } from '../../../core/artifact/verifyArtifact';
 import { sha256Digest } from '../../../core/canonical/digest';
 import type { AuthorizeRequest } from '../../../core/protocol/authorizeContract';
-import { GovernanceStore } from '../../../core/operators/governanceStore';
+import { SqliteGovernanceStore } from '../../../core/governance/sqliteGovernanceStore';
 import { mintReceipt } from '../../../core/receipt/mintReceipt';
 import { LedgerStore } from '../../../examples/treasury/ledgerStore';
 import { BENCH_ACTION } from '../benchActions';
@@ -72,7 +72,7 @@ export async function buildMicroSuite(governance: BenchGovernance, storeDir: str
   const resultDigest = sha256Digest('benchmark result');
   // The stores as a worker opens them (WAL, full fsync on commit), on the bench's disk.
   const ledger = LedgerStore.open(path.join(storeDir, 'ledger.sqlite'));
-  const revocations = GovernanceStore.open(path.join(storeDir, 'revocations.sqlite'));
+  const revocations = SqliteGovernanceStore.open(path.join(storeDir, 'revocations.sqlite'));
   ledger.seedDemo();
   let transfers = 0;
   let revoked = 0;

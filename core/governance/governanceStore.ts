@@ -1,0 +1,130 @@
+/** A recorded revocation of one run's authority. */
+export interface Revocation {
+  /** The revoked run's workflow id. */
+  readonly workflowId: string;
+  /** The revoked run: revocation is per run, so a new run of the workflow id is not revoked. */
+  readonly runId: string;
+  /** When it was revoked (ISO 8601). */
+  readonly revokedAt: string;
+  /** The operator who signed the revocation. */
+  readonly revokedBy: string;
+  /** Why, as the operator stated it. */
+  readonly reason: string;
+  /** `sha256:<hex>` of the signed statement, which the run's history holds. */
+  readonly statementDigest: string;
+}
+
+/** One change of a namespace's kill switch, as recorded. */
+export interface KillSwitchChange {
+  /** The namespace whose switch changes. */
+  readonly namespace: string;
+  /** Engaged (true) or lifted (false). */
+  readonly engaged: boolean;
+  /** When it was made (ISO 8601). */
+  readonly at: string;
+  /** The operator who signed it. */
+  readonly by: string;
+  /** Why, as that operator stated it. */
+  readonly reason: string;
+  /** `sha256:<hex>` of the signed statement. */
+  readonly statementDigest: string;
+}
+
+/** The kill switch of a namespace: engaged or not, and the last change. */
+export interface KillSwitchState {
+  /** While true, nothing in the namespace is authorized or executed. */
+  readonly engaged: boolean;
+  /** When the last change was made (ISO 8601), or null when the switch was never used. */
+  readonly since: string | null;
+  /** The operator who made the last change, or null. */
+  readonly by: string | null;
+  /** Why, as that operator stated it, or null. */
+  readonly reason: string | null;
+}
+
+/** The kinds of signed operator statement the single-use registry holds. */
+export type StatementKind = 'approval' | 'revocation' | 'kill-switch';
+
+/** One use of a signed statement: which statement, and where it was used. */
+export interface StatementUse {
+  /** The statement's `jti`, unique per statement its issuer signs. */
+  readonly statementId: string;
+  /** What the statement does. */
+  readonly kind: StatementKind;
+  /**
+   * Where the statement takes effect, e.g. `<workflowId>/<runId>/<stepId>` for an approval.
+   * The same consumer presenting it again (an activity retried, an authorization
+   * re-run) is the same use; any other consumer is a replay.
+   */
+  readonly consumer: string;
+  /** `sha256:<hex>` of the signed statement. */
+  readonly statementDigest: string;
+  /** When it was first used (ISO 8601). */
+  readonly usedAt: string;
+}
+
+/** One execution of a governed action under an artifact, as the enforcement point saw it. */
+export interface ArtifactExecution {
+  /** The artifact's `jti`. */
+  readonly artifactId: string;
+  /** The most executions the artifact authorizes (its `maxAttempts` claim). */
+  readonly maxAttempts: number;
+  /** When the artifact expires (ISO 8601): after that its count is no longer needed. */
+  readonly expiresAt: string;
+}
+
+/** Which backend holds the state. */
+export type GovernanceStoreBackend = 'sqlite' | 'postgres';
+
+/**
+ * Fleet-wide governance state: revocations, the kill switch, the single-use registry of
+ * signed statements and the executions counted against each artifact. Every worker of a
+ * fleet reads the same store (a SQLite file on one host, PostgreSQL across hosts).
+ * Authorization and the enforcement point consult it before every decision and every
+ * execution; when it cannot answer, each method rejects with
+ * GOVERNANCE_STORE_UNAVAILABLE, so the caller denies, never assumes "not revoked".
+ */
+export interface GovernanceStore {
+  /** Which backend holds the state. */
+  readonly backend: GovernanceStoreBackend;
+
+  /** Records a revocation; revoking twice keeps the first, which is returned. */
+  revoke(revocation: Revocation): Promise<Revocation>;
+  /** The revocation of `runId`, if any. */
+  revocation(runId: string): Promise<Revocation | undefined>;
+
+  /** Appends a kill-switch change; the latest change is the state, which is returned. */
+  setKillSwitch(change: KillSwitchChange): Promise<KillSwitchState>;
+  /** The kill switch of `namespace`. */
+  killSwitch(namespace: string): Promise<KillSwitchState>;
+
+  /**
+   * Rejects with KILL_SWITCH_ENGAGED or AUTHORITY_REVOKED when work in `namespace` for
+   * `runId` must stop. Called before every authorization and every governed execution.
+   */
+  requireStanding(namespace: string, runId: string): Promise<void>;
+
+  /**
+   * Records the use of a signed statement, atomically across the fleet. Rejects with
+   * STATEMENT_REPLAYED when the statement was already used by another consumer; the same
+   * consumer presenting it again succeeds and changes nothing.
+   */
+  useStatement(use: StatementUse): Promise<void>;
+
+  /**
+   * Counts one more execution of a governed action under an artifact, atomically across
+   * the fleet, and returns the count including this one. Rejects with
+   * ARTIFACT_ATTEMPTS_EXCEEDED, counting nothing, when the artifact's `maxAttempts`
+   * executions have all been made.
+   */
+  countExecution(execution: ArtifactExecution): Promise<number>;
+
+  /**
+   * Forgets execution counts of artifacts that expired before `before` (an expired
+   * artifact is refused on its window alone); returns how many were removed.
+   */
+  pruneExpired(before: Date): Promise<number>;
+
+  /** Closes the store's connections. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import { WritError } from '../errors/writError';
+import type { GovernanceStore } from './governanceStore';
+import type { GovernanceStoreConfig } from './governanceStoreConfig';
+import { SqliteGovernanceStore } from './sqliteGovernanceStore';
+
+/** The SQLite file of the embedded default, under the data directory. */
+export const GOVERNANCE_SQLITE_FILE = 'governance.sqlite';
+
+/**
+ * Opens the configured governance store, applying its migrations. A store whose schema is
+ * newer than this code is refused (STORE_SCHEMA_NEWER); a PostgreSQL URL that cannot be
+ * had (its environment variable unset) is CONFIG_INVALID; a server that cannot be reached
+ * is GOVERNANCE_STORE_UNAVAILABLE.
+ */
+export async function openGovernanceStore(
+  config: GovernanceStoreConfig,
+  where: { dataDir: string; env?: NodeJS.ProcessEnv },
+): Promise<GovernanceStore> {
+  if (config.kind === 'sqlite') {
+    return SqliteGovernanceStore.open(config.file ?? join(where.dataDir, GOVERNANCE_SQLITE_FILE));
+  }
+  const env = where.env ?? process.env;
+  const url = config.url ?? env[config.urlEnv!];
+  if (url === undefined || url === '') {
+    throw new WritError('CONFIG_INVALID', `governanceStore.urlEnv names ${config.urlEnv}, which is not set: set it to the PostgreSQL connection URL`);
+  }
+  // Loaded only when configured: a project on the embedded default never loads the client.
+  const { PostgresGovernanceStore } = require('./postgresGovernanceStore') as typeof import('./postgresGovernanceStore');
+  return PostgresGovernanceStore.connect({ url, poolSize: config.poolSize, queryTimeoutMs: config.queryTimeoutMs });
+}

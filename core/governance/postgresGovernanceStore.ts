@@ -1,0 +1,237 @@
+import { Pool, type PoolClient } from 'pg';
+import { WritError } from '../errors/writError';
+import type { ArtifactExecution, GovernanceStore, KillSwitchChange, KillSwitchState, Revocation, StatementUse } from './governanceStore';
+import { POSTGRES_GOVERNANCE_MIGRATIONS } from './postgresMigrations';
+import { refuseReplay, refuseStanding, refuseSurplusExecution } from './storeRefusals';
+
+/** How a PostgreSQL governance store connects. */
+export interface PostgresStoreOptions {
+  /** A `postgres://` connection URL; its password is never printed. */
+  readonly url: string;
+  /** Connections this process keeps open. */
+  readonly poolSize: number;
+  /** A query (or a connection attempt) taking longer fails as GOVERNANCE_STORE_UNAVAILABLE. */
+  readonly queryTimeoutMs: number;
+}
+
+const STORE_KIND = 'writ-governance';
+// Serialises migrations of one database across processes starting together.
+const MIGRATION_LOCK = 'SELECT pg_advisory_xact_lock(hashtext($1))';
+
+const META_DDL = `
+  CREATE TABLE IF NOT EXISTS writ_store (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    kind TEXT NOT NULL,
+    version INTEGER NOT NULL
+  )`;
+
+// One round trip per standing check: the namespace's latest kill-switch change and the run's revocation.
+const STANDING_QUERY = `
+  SELECT k.engaged, k.at, k.by, k.reason,
+         r.run_id, r.workflow_id, r.revoked_at, r.revoked_by, r.reason AS revoked_reason, r.statement_digest
+  FROM (SELECT 1) AS one
+  LEFT JOIN LATERAL (
+    SELECT engaged, at, by, reason FROM kill_switch_events WHERE namespace = $1 ORDER BY seq DESC LIMIT 1
+  ) AS k ON TRUE
+  LEFT JOIN revocations AS r ON r.run_id = $2`;
+
+type Row = Record<string, unknown>;
+
+/**
+ * The governance store in PostgreSQL, shared by every host of a fleet. Migrations run
+ * when it connects, under an advisory lock; single use and execution counts are single
+ * atomic statements (INSERT ... ON CONFLICT), so two hosts cannot both win a race. A
+ * server that cannot be reached, or a query past `queryTimeoutMs`, is
+ * GOVERNANCE_STORE_UNAVAILABLE; the pool reconnects by itself once the server is back.
+ */
+export class PostgresGovernanceStore implements GovernanceStore {
+  /** Always `postgres`. */
+  readonly backend = 'postgres' as const;
+
+  private constructor(
+    private readonly pool: Pool,
+    private readonly where: string,
+  ) {}
+
+  /** Connects, applies any migrations this database lacks, and refuses a newer schema (STORE_SCHEMA_NEWER). */
+  static async connect(options: PostgresStoreOptions): Promise<PostgresGovernanceStore> {
+    const where = describeTarget(options.url);
+    const pool = new Pool({
+      connectionString: options.url,
+      max: options.poolSize,
+      connectionTimeoutMillis: options.queryTimeoutMs,
+      query_timeout: options.queryTimeoutMs,
+      statement_timeout: options.queryTimeoutMs,
+      application_name: 'writ',
+    });
+    // An idle connection the server drops (a restart, a failover) must not crash the
+    // process; the next query reconnects or fails as GOVERNANCE_STORE_UNAVAILABLE.
+    pool.on('error', () => undefined);
+    const store = new PostgresGovernanceStore(pool, where);
+    try {
+      await store.migrate();
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+    return store;
+  }
+
+  /** {@inheritDoc GovernanceStore.revoke} */
+  async revoke(revocation: Revocation): Promise<Revocation> {
+    await this.query(
+      `INSERT INTO revocations (run_id, workflow_id, revoked_at, revoked_by, reason, statement_digest)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (run_id) DO NOTHING`,
+      [revocation.runId, revocation.workflowId, revocation.revokedAt, revocation.revokedBy, revocation.reason, revocation.statementDigest],
+    );
+    return (await this.revocation(revocation.runId))!;
+  }
+
+  /** {@inheritDoc GovernanceStore.revocation} */
+  async revocation(runId: string): Promise<Revocation | undefined> {
+    const [row] = await this.query('SELECT run_id, workflow_id, revoked_at, revoked_by, reason AS revoked_reason, statement_digest FROM revocations WHERE run_id = $1', [runId]);
+    return row === undefined ? undefined : revocationOf(row);
+  }
+
+  /** {@inheritDoc GovernanceStore.setKillSwitch} */
+  async setKillSwitch(change: KillSwitchChange): Promise<KillSwitchState> {
+    await this.query('INSERT INTO kill_switch_events (namespace, engaged, at, by, reason, statement_digest) VALUES ($1, $2, $3, $4, $5, $6)', [
+      change.namespace,
+      change.engaged,
+      change.at,
+      change.by,
+      change.reason,
+      change.statementDigest,
+    ]);
+    return this.killSwitch(change.namespace);
+  }
+
+  /** {@inheritDoc GovernanceStore.killSwitch} */
+  async killSwitch(namespace: string): Promise<KillSwitchState> {
+    const [row] = await this.query('SELECT engaged, at, by, reason FROM kill_switch_events WHERE namespace = $1 ORDER BY seq DESC LIMIT 1', [namespace]);
+    return killSwitchOf(row);
+  }
+
+  /** {@inheritDoc GovernanceStore.requireStanding} */
+  async requireStanding(namespace: string, runId: string): Promise<void> {
+    const [row] = await this.query(STANDING_QUERY, [namespace, runId]);
+    refuseStanding(namespace, runId, killSwitchOf(row?.['engaged'] === null ? undefined : row), row?.['run_id'] === null ? undefined : revocationOf(row!));
+  }
+
+  /** {@inheritDoc GovernanceStore.useStatement} */
+  async useStatement(use: StatementUse): Promise<void> {
+    await this.query(
+      `INSERT INTO statement_uses (statement_id, kind, consumer, statement_digest, used_at)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (statement_id) DO NOTHING`,
+      [use.statementId, use.kind, use.consumer, use.statementDigest, use.usedAt],
+    );
+    // A separate statement: under READ COMMITTED it sees a row a racing host committed
+    // while the insert waited on it, which the insert's own snapshot would not.
+    const [first] = await this.query('SELECT consumer, used_at FROM statement_uses WHERE statement_id = $1', [use.statementId]);
+    refuseReplay(use, { consumer: String(first!['consumer']), usedAt: isoOf(first!['used_at']) });
+  }
+
+  /** {@inheritDoc GovernanceStore.countExecution} */
+  async countExecution(execution: ArtifactExecution): Promise<number> {
+    // The conflict branch re-reads the locked row, so racing executions on two hosts
+    // count one after the other and never past maxAttempts.
+    const [row] = await this.query(
+      `INSERT INTO artifact_executions (artifact_id, executions, expires_at) VALUES ($1, 1, $3)
+       ON CONFLICT (artifact_id) DO UPDATE SET executions = artifact_executions.executions + 1
+       WHERE artifact_executions.executions < $2
+       RETURNING executions`,
+      [execution.artifactId, execution.maxAttempts, execution.expiresAt],
+    );
+    if (row === undefined) refuseSurplusExecution(execution, execution.maxAttempts);
+    return Number(row!['executions']);
+  }
+
+  /** {@inheritDoc GovernanceStore.pruneExpired} */
+  async pruneExpired(before: Date): Promise<number> {
+    const result = await this.guard(() => this.pool.query('DELETE FROM artifact_executions WHERE expires_at < $1', [before.toISOString()]));
+    return result.rowCount ?? 0;
+  }
+
+  /** {@inheritDoc GovernanceStore.close} */
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async migrate(): Promise<void> {
+    const target = POSTGRES_GOVERNANCE_MIGRATIONS.length;
+    const client: PoolClient = await this.guard(() => this.pool.connect());
+    try {
+      await this.guard(() => client.query('BEGIN'));
+      try {
+        await this.guard(() => client.query(MIGRATION_LOCK, [STORE_KIND]));
+        await this.guard(() => client.query(META_DDL));
+        const meta = (await this.guard(() => client.query('SELECT kind, version FROM writ_store WHERE singleton = 1'))).rows[0] as Row | undefined;
+        let from = 0;
+        if (meta === undefined) {
+          await this.guard(() => client.query('INSERT INTO writ_store (singleton, kind, version) VALUES (1, $1, 0)', [STORE_KIND]));
+        } else if (meta['kind'] !== STORE_KIND) {
+          throw new WritError('CONFIG_INVALID', `${this.where} holds a Writ ${String(meta['kind'])} store, not a governance store`);
+        } else if (Number(meta['version']) > target) {
+          throw new WritError(
+            'STORE_SCHEMA_NEWER',
+            `${this.where} holds a governance store at schema version ${String(meta['version'])}, newer than this Writ knows (${target}): upgrade Writ, or point it at another database`,
+          );
+        } else {
+          from = Number(meta['version']);
+        }
+        for (let version = from; version < target; version++) await this.guard(() => client.query(POSTGRES_GOVERNANCE_MIGRATIONS[version]!));
+        if (from < target) await this.guard(() => client.query('UPDATE writ_store SET version = $1 WHERE singleton = 1', [target]));
+        await this.guard(() => client.query('COMMIT'));
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  private async query(text: string, values: readonly unknown[]): Promise<Row[]> {
+    return (await this.guard(() => this.pool.query(text, values as unknown[]))).rows as Row[];
+  }
+
+  /** Any failure of the server or the connection is GOVERNANCE_STORE_UNAVAILABLE, naming host and database, never the password. */
+  private async guard<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof WritError) throw error;
+      throw new WritError('GOVERNANCE_STORE_UNAVAILABLE', `governance store ${this.where} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
+
+function isoOf(value: unknown): string {
+  return value instanceof Date ? value.toISOString() : String(value);
+}
+
+function killSwitchOf(row: Row | undefined): KillSwitchState {
+  if (row === undefined) return { engaged: false, since: null, by: null, reason: null };
+  return { engaged: row['engaged'] === true, since: isoOf(row['at']), by: String(row['by']), reason: String(row['reason']) };
+}
+
+function revocationOf(row: Row): Revocation {
+  return {
+    workflowId: String(row['workflow_id']),
+    runId: String(row['run_id']),
+    revokedAt: isoOf(row['revoked_at']),
+    revokedBy: String(row['revoked_by']),
+    reason: String(row['revoked_reason']),
+    statementDigest: String(row['statement_digest']),
+  };
+}
+
+/** `postgresql://host:port/database`, without user or password, for messages. */
+function describeTarget(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `postgresql://${parsed.host}${parsed.pathname}`;
+  } catch {
+    return 'postgresql://(unparsable URL)';
+  }
+}
