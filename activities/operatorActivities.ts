@@ -6,11 +6,12 @@ import { verifyApproval } from '../core/operators/verifyApproval';
 import { KillSwitchStatementSchema, KILL_SWITCH_AUDIENCE, RevocationStatementSchema, REVOCATION_AUDIENCE } from '../core/operators/statements';
 import { verifyOperatorStatement, type VerifiedOperatorStatement } from '../core/operators/verifyStatement';
 import type { CedarEntity, PolicyEngine } from '../core/policy/policyEngine';
-import type {
-  OperatorActReceipt,
-  OperatorStatementRequest,
-  VerifiedApproval,
-  VerifyApprovalRequest,
+import {
+  CONTROL_WORKFLOW_TYPE,
+  type OperatorActReceipt,
+  type OperatorStatementRequest,
+  type VerifiedApproval,
+  type VerifyApprovalRequest,
 } from '../core/protocol/operatorContract';
 import type { GovernanceDeps } from './governanceDeps';
 
@@ -151,6 +152,11 @@ export function createApplyKillSwitch(deps: GovernanceDeps): (request: OperatorS
     audience: KILL_SWITCH_AUDIENCE,
     schema: KillSwitchStatementSchema,
     requireTarget: (statement, info) => {
+      // Only as the control workflow's step: started on its own, or from any other
+      // workflow, the activity would change the switch with no record in the control history.
+      if (info.workflowType !== CONTROL_WORKFLOW_TYPE || info.workflowExecution === undefined) {
+        throw new WritError('STATEMENT_INVALID', `the kill switch changes only through the ${CONTROL_WORKFLOW_TYPE} workflow, not from ${info.workflowType ?? 'outside a workflow'}`);
+      }
       if (statement.namespace !== info.activityNamespace) {
         throw new WritError('STATEMENT_INVALID', `the kill-switch statement names namespace ${statement.namespace}`);
       }

@@ -14,8 +14,7 @@ const acts = proxyActivities<{ [APPLY_KILL_SWITCH_ACTIVITY]: (request: OperatorS
   retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...WRIT_ERROR_CODES] },
 });
 
-/** Workflow type of the control workflow. */
-export const CONTROL_WORKFLOW_TYPE = 'writControl';
+export { CONTROL_WORKFLOW_TYPE } from '../core/protocol/operatorContract';
 
 /**
  * The namespace's control workflow (id `writ-control`): every kill-switch change is an

@@ -12,6 +12,8 @@ export const PENDING_QUERY = 'writ.pending';
 export const KILL_SWITCH_UPDATE = 'writ.killSwitch';
 /** Workflow id of the control workflow, one per namespace. */
 export const CONTROL_WORKFLOW_ID = 'writ-control';
+/** Workflow type of the control workflow, the only workflow whose activity changes the kill switch. */
+export const CONTROL_WORKFLOW_TYPE = 'writControl';
 /** Search attribute and values that make waiting workflows findable across the namespace. */
 export const STATUS_SEARCH_ATTRIBUTE = 'WritStatus';
 export const AWAITING_APPROVAL = 'AwaitingApproval';

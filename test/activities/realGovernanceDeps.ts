@@ -73,6 +73,7 @@ export async function openRealGovernance(
     close() {
       policies.close();
       stores.close();
+      void deps.governance.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
