@@ -2,6 +2,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { calculateJwkThumbprint } from 'jose';
+import type { Signer } from '../artifact/mintArtifact';
 import { WritError } from '../errors/writError';
 import {
   KidSchema,
@@ -11,6 +12,7 @@ import {
   type PublicSigningJwk,
 } from './ed25519Jwk';
 import { errnoCode } from './errnoCode';
+import { localSigner } from './localSigner';
 import {
   JWKS_FILE,
   MANIFEST_FILE,
@@ -33,7 +35,7 @@ export interface KeyInfo {
   readonly status: KeyStatus;
 }
 
-/** The active private key, ready for jose's `sign`; also a `Signer`. */
+/** The active private key, ready for jose's `sign` (`loadSigner` gives a `Signer` over it). */
 export interface SigningKey {
   /** The key's RFC 7638 thumbprint. */
   readonly kid: string;
@@ -211,6 +213,12 @@ export class KeyStore {
     const active = this.findActive(this.readManifest());
     if (active === undefined) throw new WritError('SIGNER_UNAVAILABLE', 'the key store has no active signing key');
     return { kid: active.kid, key: await readPrivateSigningKey(this.privateKeyPath(active.kid), active) };
+  }
+
+  /** The active key as a `Signer` (see `loadSigningKey` for what is refused). */
+  async loadSigner(): Promise<Signer> {
+    const { kid, key } = await this.loadSigningKey();
+    return localSigner(kid, key);
   }
 
   private async generate(): Promise<GeneratedKey> {

@@ -60,7 +60,7 @@ export async function openGovernance(config: WritConfig, options: { clock?: () =
   const signer = () => {
     const now = Date.now();
     if (cached === undefined || now - cached.at > SIGNER_CACHE_MS) {
-      cached = { signer: keyStore.loadSigningKey(), at: now };
+      cached = { signer: keyStore.loadSigner(), at: now };
       // A failed load must not be cached: the next call reads the directory again.
       cached.signer.catch(() => (cached = undefined));
     }
