@@ -38,6 +38,9 @@ export type { KeyInfo, KeyRecord, KeyStoreOptions, PublicJwks, SigningKey } from
 export type { KeyStatus } from '../core/keys/keyStoreManifest';
 export type { PublicSigningJwk } from '../core/keys/ed25519Jwk';
 export { TrustedKeySet } from '../core/keys/trustedKeySet';
+export { Pkcs11Signer } from '../core/keys/pkcs11/pkcs11Signer';
+export type { Pkcs11SignerOptions } from '../core/keys/pkcs11/pkcs11Signer';
+export type { Pkcs11SignerConfig, Pkcs11SignerSettings } from '../core/keys/pkcs11/pkcs11SignerConfig';
 
 // Identity.
 export { IdentityVerifier } from '../core/identity/identityVerifier';
