@@ -41,6 +41,7 @@ export { TrustedKeySet } from '../core/keys/trustedKeySet';
 export { Pkcs11Signer } from '../core/keys/pkcs11/pkcs11Signer';
 export type { Pkcs11SignerOptions } from '../core/keys/pkcs11/pkcs11Signer';
 export type { Pkcs11SignerConfig, Pkcs11SignerSettings } from '../core/keys/pkcs11/pkcs11SignerConfig';
+export type { LocalSignerConfig, SignerConfig } from '../core/keys/signerConfig';
 
 // Identity.
 export { IdentityVerifier } from '../core/identity/identityVerifier';
