@@ -9,5 +9,5 @@ export function parsePkcs11SignerConfig(config: unknown): Pkcs11SignerConfig {
   const parsed = Pkcs11SignerConfigSchema.safeParse(config);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
-  throw new WritError('CONFIG_INVALID', `PKCS#11 signer configuration is invalid:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, { issues });
+  throw new WritError('CONFIG_INVALID', `PKCS#11 signer configuration is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
 }
