@@ -38,6 +38,10 @@ export type { KeyInfo, KeyRecord, KeyStoreOptions, PublicJwks, SigningKey } from
 export type { KeyStatus } from '../core/keys/keyStoreManifest';
 export type { PublicSigningJwk } from '../core/keys/ed25519Jwk';
 export { TrustedKeySet } from '../core/keys/trustedKeySet';
+export { Pkcs11Signer } from '../core/keys/pkcs11/pkcs11Signer';
+export type { Pkcs11SignerOptions } from '../core/keys/pkcs11/pkcs11Signer';
+export type { Pkcs11SignerConfig, Pkcs11SignerSettings } from '../core/keys/pkcs11/pkcs11SignerConfig';
+export type { LocalSignerConfig, SignerConfig } from '../core/keys/signerConfig';
 
 // Identity.
 export { IdentityVerifier } from '../core/identity/identityVerifier';

@@ -213,6 +213,24 @@ else
 as root run \`apt-get install chromium\`, or set WRIT_CHROMIUM to a Chromium binary."
 fi
 
+# --- SoftHSM2 (PKCS#11 signer tests) ---------------------------------------------------
+# The PKCS#11 signer is tested against a real token: Debian's softhsm2 package (the module
+# and softhsm2-util, which the tests use to make throw-away tokens). Installed when missing
+# and set-up runs as root with apt-get; otherwise set-up stops here, because the tests need it.
+SOFTHSM_MODULE="${WRIT_SOFTHSM_MODULE:-/usr/lib/softhsm/libsofthsm2.so}"
+if [[ -f "$SOFTHSM_MODULE" ]] && command -v softhsm2-util >/dev/null; then
+  say "SoftHSM2 already at $SOFTHSM_MODULE"
+elif [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null; then
+  say "installing SoftHSM2 (apt-get install softhsm2) for the PKCS#11 signer tests"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq softhsm2; } \
+    || fail "could not install SoftHSM2 with apt-get (see above). The PKCS#11 signer tests need it: install Debian's softhsm2 package, or set WRIT_SOFTHSM_MODULE to a SoftHSM2 module."
+  [[ -f "$SOFTHSM_MODULE" ]] || fail "the softhsm2 package is installed but $SOFTHSM_MODULE does not exist; set WRIT_SOFTHSM_MODULE to the SoftHSM2 module"
+  say "SoftHSM2 ready at $SOFTHSM_MODULE"
+else
+  fail "no SoftHSM2 at $SOFTHSM_MODULE (or no softhsm2-util), and set-up can install it only as root with apt-get. The PKCS#11 signer tests need it: \
+as root run \`apt-get install softhsm2\`, or set WRIT_SOFTHSM_MODULE to a SoftHSM2 module (with softhsm2-util on PATH)."
+fi
+
 # --- build -----------------------------------------------------------------------------
 say "npm run build"
 npm run build --silent

@@ -1,14 +1,22 @@
-import { randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { sha256Digest } from '../canonical/digest';
 import { ARTIFACT_AUDIENCE, ARTIFACT_ISSUER, ARTIFACT_TYP, ArtifactClaimsSchema, type ArtifactClaims } from './claims';
 import { signCompactJws } from './signCompactJws';
 
-/** The active signing key: never logged, never written to history. */
+/**
+ * What signs artifacts and receipts: a key id and a way to sign with the key, never the
+ * key itself, so the key can stay in a file Writ reads (`localSigner`) or in a token it
+ * never leaves (`Pkcs11Signer`).
+ */
 export interface Signer {
   /** The key's id, put in every artifact's header so verifiers find the public key. */
   readonly kid: string;
-  /** The Ed25519 private key. */
-  readonly key: KeyObject;
+  /**
+   * The 64-byte Ed25519 signature of `signingInput` (the JWS signing input's ASCII bytes).
+   * Synchronous for a key held in memory, so signing costs no extra turn of the event loop;
+   * a promise for a key held elsewhere.
+   */
+  sign(signingInput: Uint8Array): Uint8Array | Promise<Uint8Array>;
 }
 
 /** A minted artifact: the compact JWS, its digest (the lineage link) and its claims. */
@@ -33,8 +41,7 @@ export interface ArtifactContent {
  * Signs an authorization artifact valid from `now` for `ttlSeconds`. The claims are
  * checked against the same strict schema the enforcement point uses before signing, so
  * Writ never issues an artifact it would itself reject. A signing failure is
- * SIGNER_UNAVAILABLE, without key material in the message. (Async for callers whose
- * signer may one day be remote; signing itself is synchronous, see signCompactJws.)
+ * SIGNER_UNAVAILABLE, without key material in the message.
  */
 export async function mintArtifact(content: ArtifactContent, signer: Signer, now: Date, ttlSeconds: number): Promise<MintedArtifact> {
   const iat = Math.floor(now.getTime() / 1000);
@@ -48,6 +55,6 @@ export async function mintArtifact(content: ArtifactContent, signer: Signer, now
     exp: iat + ttlSeconds,
     writ: { v: 1, ...content },
   } satisfies ArtifactClaims);
-  const token = signCompactJws(ARTIFACT_TYP, JSON.stringify(claims), signer);
+  const token = await signCompactJws(ARTIFACT_TYP, JSON.stringify(claims), signer);
   return { token, digest: sha256Digest(token), claims };
 }

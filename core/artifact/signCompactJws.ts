@@ -1,5 +1,4 @@
-import { KeyObject, sign } from 'node:crypto';
-import { WritError } from '../errors/writError';
+import { WritError, isWritError } from '../errors/writError';
 import { ARTIFACT_ALG } from './claims';
 import type { Signer } from './mintArtifact';
 
@@ -8,30 +7,43 @@ import type { Signer } from './mintArtifact';
 const encodedHeaders = new Map<string, string>();
 const MAX_CACHED_HEADERS = 64;
 
+/** The length of every Ed25519 signature (RFC 8032). */
+const ED25519_SIGNATURE_BYTES = 64;
+
 /**
  * Signs `payloadJson` as a compact JWS (RFC 7515) with Ed25519: protected header exactly
  * `{ alg: "EdDSA", typ, kid }` in that member order, payload the UTF-8 bytes of the JSON
  * text, unpadded base64url throughout. The bytes are what jose's CompactSign produces for
  * the same header and payload, and any JWS library verifies them.
  *
- * Signs with node:crypto directly: jose 6 goes through WebCrypto, which turns the
- * KeyObject into a CryptoKey and awaits on every call, at over twice the cost. A key
- * that is not an Ed25519 private key, or any signing failure, is SIGNER_UNAVAILABLE,
- * with no key material in the message.
+ * The signer signs the signing input's bytes: with node:crypto directly for a key in
+ * memory (jose 6 goes through WebCrypto, which turns the KeyObject into a CryptoKey and
+ * awaits on every call, at over twice the cost), or inside a token. A synchronous signer
+ * is not awaited. Any signing failure, or anything but 64 bytes back, is
+ * SIGNER_UNAVAILABLE, with no key material in the message.
  */
-export function signCompactJws(typ: string, payloadJson: string, signer: Signer): string {
-  const { key, kid } = signer;
-  if (!(key instanceof KeyObject) || key.type !== 'private' || key.asymmetricKeyType !== 'ed25519') {
-    throw new WritError('SIGNER_UNAVAILABLE', `signing key ${kid} is not an Ed25519 private key`);
-  }
+export async function signCompactJws(typ: string, payloadJson: string, signer: Signer): Promise<string> {
+  const { kid } = signer;
   const signingInput = `${encodedHeader(typ, kid)}.${Buffer.from(payloadJson, 'utf8').toString('base64url')}`;
-  let signature: Buffer;
+  let signature: Uint8Array;
   try {
-    signature = sign(null, Buffer.from(signingInput, 'ascii'), key);
+    const produced = signer.sign(Buffer.from(signingInput, 'ascii'));
+    signature = produced instanceof Uint8Array ? produced : await produced;
   } catch (error) {
-    throw new WritError('SIGNER_UNAVAILABLE', `signing with key ${kid} failed: ${(error as Error).name}`);
+    throw signingFailed(kid, error);
   }
-  return `${signingInput}.${signature.toString('base64url')}`;
+  if (!(signature instanceof Uint8Array) || signature.length !== ED25519_SIGNATURE_BYTES) {
+    throw new WritError('SIGNER_UNAVAILABLE', `signing with key ${kid} did not give a ${ED25519_SIGNATURE_BYTES}-byte Ed25519 signature`);
+  }
+  const encoded = Buffer.isBuffer(signature) ? signature : Buffer.from(signature.buffer, signature.byteOffset, signature.length);
+  return `${signingInput}.${encoded.toString('base64url')}`;
+}
+
+// A signer's own refusal (a token's "check the PIN variable") is kept as it is worded.
+function signingFailed(kid: string, error: unknown): WritError {
+  if (isWritError(error) && error.code === 'SIGNER_UNAVAILABLE') return error;
+  const reason = isWritError(error) ? `${error.code}: ${error.message}` : (error as Error | undefined)?.name ?? 'unknown error';
+  return new WritError('SIGNER_UNAVAILABLE', `signing with key ${kid} failed: ${reason}`, { cause: error });
 }
 
 function encodedHeader(typ: string, kid: string): string {

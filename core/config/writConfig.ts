@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { WritError, type WritIssue } from '../errors/writError';
 import { IdentityVerifierConfigSchema, type ResolvedIdentityVerifierConfig } from '../identity/identityVerifier';
+import { SignerConfigSchema, type SignerConfig } from '../keys/signerConfig';
 import type { Assert, SameType } from '../types/sameType';
 import type { ArtifactWindowSettings } from '../../activities/governanceDeps';
 import { ArtifactWindowSchema } from '../../worker/windowSettings';
@@ -24,6 +25,8 @@ export const WritConfigSchema = z.strictObject({
   policiesDir: z.string().min(1).default('policies'),
   /** Writ's signing key directory (default `<dataDir>/keys`). */
   keysDir: z.string().min(1).optional(),
+  /** Where the authorization key is: the key directory (default) or a PKCS#11 token. */
+  signer: SignerConfigSchema.default({ kind: 'local' }),
   /** The identity provider to trust (default: the local development provider). */
   identity: IdentityVerifierConfigSchema.optional(),
   /** Where revocations, the kill switch and single-use state live (default: SQLite under dataDir). */
@@ -52,6 +55,8 @@ export interface WritConfig {
   policiesDir: string;
   /** Writ's signing key directory (default `<dataDir>/keys`). */
   readonly keysDir: string;
+  /** Where the authorization key is: `{ kind: 'local' }` (the key directory, default) or a PKCS#11 token. */
+  signer: SignerConfig;
   /** The identity provider to trust; absent, the local development provider is trusted. */
   identity?: ResolvedIdentityVerifierConfig | undefined;
   /** Where fleet-wide governance state lives (default: `<dataDir>/governance.sqlite`; PostgreSQL for many hosts). */

@@ -2,8 +2,10 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { calculateJwkThumbprint } from 'jose';
+import type { Signer } from '../artifact/mintArtifact';
 import { WritError } from '../errors/writError';
 import {
+  Ed25519PublicJwkSchema,
   KidSchema,
   toPublicSigningJwk,
   type Ed25519PrivateJwk,
@@ -11,6 +13,7 @@ import {
   type PublicSigningJwk,
 } from './ed25519Jwk';
 import { errnoCode } from './errnoCode';
+import { localSigner } from './localSigner';
 import {
   JWKS_FILE,
   MANIFEST_FILE,
@@ -31,9 +34,11 @@ export interface KeyInfo {
   readonly createdAt: string;
   /** Whether the key signs, only verifies, or is retired. */
   readonly status: KeyStatus;
+  /** Present when the private key is not in the directory but in a PKCS#11 token. */
+  readonly heldIn?: 'pkcs11';
 }
 
-/** The active private key, ready for jose's `sign`; also a `Signer`. */
+/** The active private key, ready for jose's `sign` (`loadSigner` gives a `Signer` over it). */
 export interface SigningKey {
   /** The key's RFC 7638 thumbprint. */
   readonly kid: string;
@@ -89,6 +94,9 @@ interface GeneratedKey {
  * `loadSigningKey`. Changes are safe against each other inside one process (each one reads,
  * modifies and writes the manifest without yielding); across processes, run one key
  * command at a time.
+ *
+ * A key can also be held in a PKCS#11 token (`activateTokenKey`): the manifest publishes
+ * it and records its signing period like any other, and no file holds its private half.
  */
 export class KeyStore {
   /** The store's directory, absolute. */
@@ -203,14 +211,56 @@ export class KeyStore {
   }
 
   /**
+   * Makes a key whose private half is in a PKCS#11 token the active signer, as `rotate`
+   * does for a new key here: the previous active key becomes verify-only, and this one is
+   * published with its signing period from now. Only the public JWK comes in; no file is
+   * written for the private key. Activating the active key again changes nothing; a key
+   * that has stopped signing never signs again (KEYSTORE_INVALID).
+   */
+  async activateTokenKey(publicJwk: Pick<PublicSigningJwk, 'kty' | 'crv' | 'x'>): Promise<KeyInfo> {
+    const parsed = Ed25519PublicJwkSchema.safeParse({ kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x });
+    if (!parsed.success) throw new WritError('KEYSTORE_INVALID', 'the key to activate is not an Ed25519 public JWK');
+    const kid = await calculateJwkThumbprint(parsed.data, 'sha256');
+    const manifest = this.readManifest();
+    const known = manifest.keys.find((entry) => entry.kid === kid);
+    if (known?.status === 'active') return toKeyInfo(known);
+    if (known !== undefined) {
+      throw new WritError('KEYSTORE_INVALID', `key ${kid} is ${known.status} in ${this.directory}: a key that stopped signing never signs again; create a new key in the token`);
+    }
+    const now = this.clock();
+    const entry: KeyStoreEntry = {
+      kid,
+      createdAt: now.toISOString(),
+      status: 'active',
+      publicJwk: parsed.data,
+      activatedAt: now.toISOString(),
+      heldIn: 'pkcs11',
+    };
+    const demoted = manifest.keys.map((other) => (other.status === 'active' ? { ...endSigningPeriod(other, now), status: 'verify-only' as const } : other));
+    this.write(() => fs.mkdirSync(this.directory, { recursive: true, mode: DIRECTORY_MODE }));
+    this.writeManifestAndJwks({ ...manifest, keys: [...demoted, entry] });
+    return toKeyInfo(entry);
+  }
+
+  /**
    * The active private key as a node:crypto KeyObject. Refused with `SIGNER_UNAVAILABLE`
-   * when there is no active key, or its file is missing, unreadable, readable by others,
-   * malformed, or holds a key other than the one the manifest publishes.
+   * when there is no active key, it is held in a token, or its file is missing,
+   * unreadable, readable by others, malformed, or holds a key other than the one the
+   * manifest publishes.
    */
   async loadSigningKey(): Promise<SigningKey> {
     const active = this.findActive(this.readManifest());
     if (active === undefined) throw new WritError('SIGNER_UNAVAILABLE', 'the key store has no active signing key');
+    if (active.heldIn !== undefined) {
+      throw new WritError('SIGNER_UNAVAILABLE', `the active signing key ${active.kid} is held in a PKCS#11 token, not in ${this.directory}: configure the pkcs11 signer ("signer" in writ.config.json)`);
+    }
     return { kid: active.kid, key: await readPrivateSigningKey(this.privateKeyPath(active.kid), active) };
+  }
+
+  /** The active key as a `Signer` (see `loadSigningKey` for what is refused). */
+  async loadSigner(): Promise<Signer> {
+    const { kid, key } = await this.loadSigningKey();
+    return localSigner(kid, key);
   }
 
   private async generate(): Promise<GeneratedKey> {
@@ -284,7 +334,7 @@ function endSigningPeriod(entry: KeyStoreEntry, now: Date): KeyStoreEntry {
 }
 
 function toKeyInfo(entry: KeyStoreEntry): KeyInfo {
-  return { kid: entry.kid, createdAt: entry.createdAt, status: entry.status };
+  return { kid: entry.kid, createdAt: entry.createdAt, status: entry.status, ...(entry.heldIn === undefined ? {} : { heldIn: entry.heldIn }) };
 }
 
 function publicJwksOf(manifest: KeyStoreManifest): PublicJwks {

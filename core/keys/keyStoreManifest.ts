@@ -30,7 +30,8 @@ type _EveryKeyStatusListed = Assert<SameType<KeyStatus, (typeof KEY_STATUSES)[nu
  * One key in the manifest. The public JWK stays after retirement: it is public, and old
  * evidence may need it. `activatedAt` / `deactivatedAt` bound the period in which the key
  * was the active signer, so an auditor can tell whether a signature's `iat` falls inside
- * it; manifests written before they existed simply lack them.
+ * it; manifests written before they existed simply lack them. `heldIn` marks a key whose
+ * private half is in a token (`writ keys pkcs11 activate`): the directory has no file for it.
  */
 export const KeyStoreEntrySchema = z
   .strictObject({
@@ -40,6 +41,8 @@ export const KeyStoreEntrySchema = z
     publicJwk: Ed25519PublicJwkSchema,
     activatedAt: z.iso.datetime().optional(),
     deactivatedAt: z.iso.datetime().optional(),
+    /** Where the private key is when it is not in this directory: a PKCS#11 token it never leaves. */
+    heldIn: z.literal('pkcs11').optional(),
   })
   .refine((entry) => entry.deactivatedAt === undefined || (entry.activatedAt !== undefined && Date.parse(entry.activatedAt) <= Date.parse(entry.deactivatedAt)), {
     message: 'deactivatedAt needs an earlier activatedAt',

@@ -10,6 +10,7 @@ import type { GovernanceStore } from '../governance/governanceStore';
 import { openGovernanceStore } from '../governance/openGovernanceStore';
 import type { Signer } from '../artifact/mintArtifact';
 import type { KeyResolver } from '../artifact/verify/checkSignature';
+import { openSigner, SIGNER_CACHE_MS, type SignerSource } from './openSigner';
 
 /** The trust material a governed worker runs with, opened from configuration. */
 export interface Governance {
@@ -17,7 +18,7 @@ export interface Governance {
   readonly keyStore: KeyStore;
   /** Follows the key store: rotation needs no restart; old keys verify only what they signed while active. */
   readonly trustedKeys: KeyResolver;
-  /** The active signing key, re-read from the key store every few seconds so a rotation takes effect. */
+  /** The active signer (`signer` in the configuration), re-checked against the key store every few seconds so a rotation takes effect. */
   readonly signer: () => Promise<Signer>;
   /** Verifies identity tokens and operator statements from the configured (or development) provider. */
   readonly identity: IdentityVerifier;
@@ -27,24 +28,32 @@ export interface Governance {
   readonly store: GovernanceStore;
   /** Present when the local development identity provider is the trusted one. */
   readonly devIdentityProvider: DevIdentityProvider | undefined;
-  /** Stops watching the policy directory and closes the governance store. */
+  /** Stops watching the policy directory and closes the governance store (and a token signer's session). */
   close(): Promise<void>;
 }
-
-/** How long a loaded signing key is reused before the key directory is read again. */
-const SIGNER_CACHE_MS = 5_000;
 
 /**
  * Opens keys, identity and policy for a worker. In development (no `identity` in the
  * configuration) the local identity provider and a first signing key are created on
  * demand; with a configured provider nothing is created and missing material fails.
+ * With a PKCS#11 `signer` the token key is opened here and must be the key store's
+ * active key; no key is ever created in the directory then.
  */
 export async function openGovernance(config: WritConfig, options: { clock?: () => Date; createKeys?: boolean } = {}): Promise<Governance> {
   const clockOption = options.clock === undefined ? {} : { clock: options.clock };
   mkdirSync(config.keysDir, { recursive: true });
   const keyStore = KeyStore.open(config.keysDir, clockOption);
-  if (options.createKeys ?? config.identity === undefined) await keyStore.ensureActive();
+  const signing = await openSigner(config.signer, keyStore, { createKeys: options.createKeys ?? config.identity === undefined });
+  try {
+    return await openTrustMaterial(config, keyStore, signing, clockOption);
+  } catch (error) {
+    await signing.close();
+    throw error;
+  }
+}
 
+/** The rest of `openGovernance`, once the signer is open (it closes the signer if this fails). */
+async function openTrustMaterial(config: WritConfig, keyStore: KeyStore, signing: SignerSource, clockOption: { clock?: () => Date }): Promise<Governance> {
   let devIdentityProvider: DevIdentityProvider | undefined;
   let identity: IdentityVerifier;
   if (config.identity === undefined) {
@@ -57,21 +66,11 @@ export async function openGovernance(config: WritConfig, options: { clock?: () =
 
   const policies = PolicySource.load(config.policiesDir).watch();
   const store = await openGovernanceStore(config.governanceStore, { dataDir: config.dataDir });
-  let cached: { signer: Promise<Signer>; at: number } | undefined;
-  const signer = () => {
-    const now = Date.now();
-    if (cached === undefined || now - cached.at > SIGNER_CACHE_MS) {
-      cached = { signer: keyStore.loadSigningKey(), at: now };
-      // A failed load must not be cached: the next call reads the directory again.
-      cached.signer.catch(() => (cached = undefined));
-    }
-    return cached.signer;
-  };
   return {
     keyStore,
     // Tolerance: the configured clock skew, plus (after a rotation) the signer's cache of the old key.
     trustedKeys: new KeyStoreTrust(keyStore, config.artifacts.clockSkewSeconds, SIGNER_CACHE_MS / 1000),
-    signer,
+    signer: signing.signer,
     identity,
     policies,
     devIdentityProvider,
@@ -79,6 +78,7 @@ export async function openGovernance(config: WritConfig, options: { clock?: () =
     close: async () => {
       policies.close();
       await store.close();
+      await signing.close();
     },
   };
 }

@@ -83,7 +83,7 @@ export class WritTestEnvironment {
       await idp.ensureKey();
       const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath });
       const store = SqliteGovernanceStore.open(join(dir, 'governance.sqlite'));
-      const signer = await keyStore.loadSigningKey();
+      const signer = await keyStore.loadSigner();
       const writ = new WritPlugin({
         actions: options.actions,
         governance: {

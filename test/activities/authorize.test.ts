@@ -10,6 +10,7 @@ import { intentDigest } from '../../core/artifact/intentDigest';
 import type { ArtifactClaims } from '../../core/artifact/claims';
 import { sha256Digest } from '../../core/canonical/digest';
 import { KeyStore } from '../../core/keys/keyStore';
+import { localSigner } from '../../core/keys/localSigner';
 import type { AuthorizeRequest, AuthorizeResult } from '../../core/protocol/authorizeContract';
 import { copyPolicies, expectFailure, openRealGovernance, quietMockOptions, type RealGovernance } from './realGovernanceDeps';
 
@@ -263,13 +264,23 @@ describe('writ.authorize', () => {
 
     it('fails SIGNER_UNAVAILABLE when the key store has no active key', async () => {
       const empty = await governanceWith();
-      const governance = await governanceWith({ signer: () => KeyStore.open(join(empty.dir, 'no-keys')).loadSigningKey() });
+      const governance = await governanceWith({ signer: () => KeyStore.open(join(empty.dir, 'no-keys')).loadSigner() });
       await expectFailure(() => authorizeIn(governance, transferRequest(governance, args)), 'SIGNER_UNAVAILABLE');
     });
 
-    it('fails SIGNER_UNAVAILABLE when the signer hands out a public key', async () => {
+    it('fails SIGNER_UNAVAILABLE when the signer is made from a public key', async () => {
       const { publicKey } = generateKeyPairSync('ed25519');
-      const governance = await governanceWith({ signer: async () => ({ kid: 'public-only', key: publicKey }) });
+      const governance = await governanceWith({ signer: async () => localSigner('public-only', publicKey) });
+      await expectFailure(() => authorizeIn(governance, transferRequest(governance, args)), 'SIGNER_UNAVAILABLE');
+    });
+
+    it('fails SIGNER_UNAVAILABLE when signing rejects (a token that went away)', async () => {
+      const governance = await governanceWith({ signer: async () => ({ kid: 'token-key', sign: () => Promise.reject(new Error('token removed')) }) });
+      await expectFailure(() => authorizeIn(governance, transferRequest(governance, args)), 'SIGNER_UNAVAILABLE');
+    });
+
+    it('fails SIGNER_UNAVAILABLE when the signer gives something other than a 64-byte signature', async () => {
+      const governance = await governanceWith({ signer: async () => ({ kid: 'short-signer', sign: () => new Uint8Array(32) }) });
       await expectFailure(() => authorizeIn(governance, transferRequest(governance, args)), 'SIGNER_UNAVAILABLE');
     });
 

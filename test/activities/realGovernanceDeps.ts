@@ -44,7 +44,7 @@ export async function openRealGovernance(
   const dir = mkdtempSync(join(tmpdir(), 'writ-governance-'));
   const keyStore = KeyStore.open(join(dir, 'keys'));
   await keyStore.ensureActive();
-  const signer = await keyStore.loadSigningKey();
+  const signer = await keyStore.loadSigner();
   const idp = DevIdentityProvider.open(join(dir, 'idp'));
   await idp.ensureKey();
   const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: idp.jwksPath });

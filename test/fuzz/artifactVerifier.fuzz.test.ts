@@ -5,11 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { ARTIFACT_TYP, ArtifactClaimsSchema, type ArtifactClaims } from '../../core/artifact/claims';
 import { intentDigest } from '../../core/artifact/intentDigest';
-import type { Signer } from '../../core/artifact/mintArtifact';
 import { verifyArtifact } from '../../core/artifact/verifyArtifact';
 import { canonicalJson } from '../../core/canonical/canonicalJson';
 import { WRIT_ERROR_CODES, WritError, type WritErrorCode } from '../../core/errors/writError';
-import { KeyStore } from '../../core/keys/keyStore';
+import { KeyStore, type SigningKey } from '../../core/keys/keyStore';
+import { localSigner } from '../../core/keys/localSigner';
 import { KeyStoreTrust } from '../../core/keys/keyStoreTrust';
 import { ACTIVE_POLICY_DIGEST, TARGET, factsFor, payloadOf, signCompactEd25519 } from '../core/artifact/artifactTestKit';
 import { forge, validContent } from '../support/forgeArtifact';
@@ -33,7 +33,8 @@ const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 let keyDir: string;
 /** The enforcement point's key trust, as a worker builds it: the key store's keys and their signing periods. */
 let trust: KeyStoreTrust;
-let signer: Signer;
+/** The store's active key as a KeyObject: the fuzzer signs what Writ's signer never would. */
+let signer: SigningKey;
 let trustedPublic: KeyObject;
 /** A genuine artifact for TARGET, minted at NOW for 60 s: the one token that must pass. */
 let genuine: string;
@@ -47,7 +48,7 @@ beforeAll(async () => {
   signer = await store.loadSigningKey();
   trust = new KeyStoreTrust(store, 5, 5);
   trustedPublic = createPublicKey(signer.key);
-  genuine = await forge(validContent(TARGET), signer, NOW, 60);
+  genuine = await forge(validContent(TARGET), localSigner(signer.kid, signer.key), NOW, 60);
   genuineClaims = payloadOf(genuine) as unknown as ArtifactClaims;
 });
 

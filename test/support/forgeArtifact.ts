@@ -3,6 +3,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { canonicalDigest } from '../../core/canonical/digest';
 import { intentDigest } from '../../core/artifact/intentDigest';
 import { mintArtifact, type ArtifactContent, type Signer } from '../../core/artifact/mintArtifact';
+import { localSigner } from '../../core/keys/localSigner';
 
 /** The execution an artifact is forged for. */
 export interface ForgeTarget {
@@ -49,5 +50,5 @@ export async function signRaw(header: Record<string, unknown>, payload: unknown,
 
 /** A fresh Ed25519 key nobody trusts. */
 export function foreignSigner(kid: string): Signer {
-  return { kid, key: generateKeyPairSync('ed25519').privateKey };
+  return localSigner(kid, generateKeyPairSync('ed25519').privateKey);
 }

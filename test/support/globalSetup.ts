@@ -30,12 +30,29 @@ export default async function globalSetup(_globalConfig: unknown, projectConfig:
     }
     throw error;
   }
+  configureSoftHsm(dataDir);
   process.env[TEST_ENV.address] = server.address;
   process.env[TEST_ENV.namespace] = server.namespace;
   process.env[TEST_ENV.dataDir] = dataDir;
   const handle: TestServerHandle = { server, dataDir };
   (globalThis as Record<string, unknown>)[TEST_SERVER_HANDLE] = handle;
   process.stdout.write(`\nwrit: Temporal dev server ready at ${server.address} (namespace ${server.namespace}) in ${Date.now() - started} ms\n`);
+}
+
+/**
+ * SoftHSM2 reads SOFTHSM2_CONF when the module is initialized, from the real environment
+ * of the process it is loaded into, which a test file cannot change (jest gives it a copy).
+ * So the run has one token directory, named here before the workers start; each test file
+ * makes its own tokens in it (test/support/softhsmToken.ts). Written even where SoftHSM2
+ * is not installed: it is one small file.
+ */
+function configureSoftHsm(dataDir: string): void {
+  const dir = path.join(dataDir, 'softhsm');
+  fs.mkdirSync(path.join(dir, 'tokens'), { recursive: true, mode: 0o700 });
+  const conf = path.join(dir, 'softhsm2.conf');
+  fs.writeFileSync(conf, `directories.tokendir = ${path.join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
+  process.env[TEST_ENV.softHsmConf] = conf;
+  process.env['SOFTHSM2_CONF'] = conf;
 }
 
 /**

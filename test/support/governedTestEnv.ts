@@ -62,7 +62,7 @@ export async function createGovernedTestEnv(options: { policiesDir?: string; pol
   const stores = openExampleStores(join(dir, 'stores'));
   stores.ledger.seedDemo();
   stores.workspace.seedDemo();
-  const signer = await keyStore.loadSigningKey();
+  const signer = await keyStore.loadSigner();
   const trustedKeys = TrustedKeySet.fromJwks(keyStore.exportPublicJwks());
   const governance = SqliteGovernanceStore.open(join(dir, 'governance.sqlite'));
   const nativeConnection = await NativeConnection.connect({ address });

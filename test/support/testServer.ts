@@ -5,6 +5,8 @@ export const TEST_ENV = {
   address: 'WRIT_TEST_TEMPORAL_ADDRESS',
   namespace: 'WRIT_TEST_NAMESPACE',
   dataDir: 'WRIT_TEST_DATA_DIR',
+  /** The run's SoftHSM2 configuration (its token directory), also set as SOFTHSM2_CONF. */
+  softHsmConf: 'WRIT_TEST_SOFTHSM2_CONF',
 } as const;
 
 /** What globalSetup leaves on `globalThis` for globalTeardown (both run in jest's parent). */

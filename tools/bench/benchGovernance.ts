@@ -47,7 +47,7 @@ export async function openBenchGovernance(dataDir: string): Promise<BenchGoverna
   const idp = DevIdentityProvider.open(path.join(dataDir, 'idp'));
   await idp.ensureKey();
   const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath });
-  const signer = await keyStore.loadSigningKey();
+  const signer = await keyStore.loadSigner();
   const trustedKeys = TrustedKeySet.fromJwks(keyStore.exportPublicJwks());
   const policies = PolicySource.load(BENCH_POLICIES_DIR);
   const governance = SqliteGovernanceStore.open(path.join(dataDir, 'governance.sqlite'));

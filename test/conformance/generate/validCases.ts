@@ -1,7 +1,7 @@
 import { mintArtifact } from '../../../core/artifact/mintArtifact';
 import { ARTIFACT_TYP, type ArtifactClaims } from '../../../core/artifact/claims';
 import { intentDigest } from '../../../core/artifact/intentDigest';
-import { approvalOf, at, baseClaims, changed, FACTS, ISSUED, NOW, OTHER_POLICY_DIGEST, pass, signerOf, TTL, withHeader, writSigned, type CaseSpec, type GeneratedKey, type KeyMaterial } from './vectorKit';
+import { approvalOf, at, baseClaims, changed, FACTS, ISSUED, NOW, OTHER_POLICY_DIGEST, pass, signedByWrit, signerOf, TTL, withHeader, writSigned, type CaseSpec, type GeneratedKey, type KeyMaterial } from './vectorKit';
 
 /** Cases every verifier must accept: the controls for every refusal. */
 export async function validCases(keys: KeyMaterial): Promise<CaseSpec[]> {
@@ -14,7 +14,7 @@ export async function validCases(keys: KeyMaterial): Promise<CaseSpec[]> {
       token: minted,
       expected: pass,
     },
-    { name: 'valid-at-nbf', why: 'judged exactly at nbf (= iat) with no clock skew: the window includes nbf.', token: writSigned(baseClaims({ iat: NOW }), a), now: NOW, clockSkewSeconds: 0, expected: pass },
+    { name: 'valid-at-nbf', why: 'judged exactly at nbf (= iat) with no clock skew: the window includes nbf.', token: await signedByWrit(baseClaims({ iat: NOW }), a), now: NOW, clockSkewSeconds: 0, expected: pass },
     { name: 'valid-one-second-before-exp', why: 'judged one second before exp with no clock skew.', token: writSigned(baseClaims({ iat: NOW - 59 }), a), now: NOW, clockSkewSeconds: 0, expected: pass },
     {
       name: 'valid-within-skew-before-nbf',

@@ -4,6 +4,7 @@ import { ARTIFACT_AUDIENCE, ARTIFACT_ISSUER, ARTIFACT_TYP, type ArtifactClaims }
 import { intentDigest } from '../../../core/artifact/intentDigest';
 import type { Signer } from '../../../core/artifact/mintArtifact';
 import { signCompactJws } from '../../../core/artifact/signCompactJws';
+import { localSigner } from '../../../core/keys/localSigner';
 import type { ExecutionFacts } from '../../../core/artifact/verify/executionFacts';
 import { canonicalDigest, sha256Digest } from '../../../core/canonical/digest';
 import type { WritErrorCode } from '../../../core/errors/writError';
@@ -159,13 +160,24 @@ export function b64(text: string | Buffer): string {
   return Buffer.from(text).toString('base64url');
 }
 
-/** Signs with Writ's own signer (what `mintArtifact` produces): pinned header, Ed25519. */
+/**
+ * Signs as Writ's own signer does (what `mintArtifact` produces): pinned header, Ed25519.
+ * Synchronous, so the cases stay plain lists; `signedByWrit` checks it gives the bytes
+ * `signCompactJws` gives (Ed25519 is deterministic).
+ */
 export function writSigned(claims: MutableClaims, key: GeneratedKey): string {
-  return signCompactJws(ARTIFACT_TYP, JSON.stringify(claims), signerOf(key));
+  return withHeader(pinnedHeader(key.kid), claims, key.privateKey);
+}
+
+/** Writ's signer over `claims`, held to `writSigned`: generation stops if they ever differ. */
+export async function signedByWrit(claims: MutableClaims, key: GeneratedKey): Promise<string> {
+  const token = await signCompactJws(ARTIFACT_TYP, JSON.stringify(claims), signerOf(key));
+  if (token !== writSigned(claims, key)) throw new Error('writSigned no longer gives the bytes signCompactJws gives');
+  return token;
 }
 
 export function signerOf(key: GeneratedKey): Signer {
-  return { kid: key.kid, key: key.privateKey };
+  return localSigner(key.kid, key.privateKey);
 }
 
 /** Ed25519 over the exact header and payload text given: any header, any payload bytes. */

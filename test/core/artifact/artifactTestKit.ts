@@ -7,7 +7,7 @@ import type { Signer } from '../../../core/artifact/mintArtifact';
 import type { ExecutionFacts } from '../../../core/artifact/verify/executionFacts';
 import type { VerificationContext } from '../../../core/artifact/verifyArtifact';
 import { isWritError } from '../../../core/errors/writError';
-import { KeyStore } from '../../../core/keys/keyStore';
+import { KeyStore, type SigningKey } from '../../../core/keys/keyStore';
 import { TrustedKeySet } from '../../../core/keys/trustedKeySet';
 import type { ForgeTarget } from '../../support/forgeArtifact';
 
@@ -17,6 +17,8 @@ import type { ForgeTarget } from '../../support/forgeArtifact';
  */
 export interface RealKeys {
   readonly signer: Signer;
+  /** The same key as a KeyObject, for tests that sign what Writ's signer never would. */
+  readonly signingKey: SigningKey;
   readonly trusted: TrustedKeySet;
   /** Removes the temporary directory. */
   readonly dispose: () => void;
@@ -27,9 +29,10 @@ export async function createRealKeys(): Promise<RealKeys> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-artifact-keys-'));
   const store = KeyStore.open(path.join(dir, 'keys'));
   await store.ensureActive();
-  const signer = await store.loadSigningKey();
+  const signer = await store.loadSigner();
+  const signingKey = await store.loadSigningKey();
   const trusted = TrustedKeySet.fromJwks(store.exportPublicJwks());
-  return { signer, trusted, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return { signer, signingKey, trusted, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** The policy digest the example artifacts are minted under. */

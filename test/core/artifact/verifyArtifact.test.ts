@@ -1,4 +1,4 @@
-import { createHmac, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import { createHmac, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { ZodError } from 'zod';
 import { ARTIFACT_TYP, type ArtifactClaims } from '../../../core/artifact/claims';
 import { mintArtifact, type ArtifactContent, type Signer } from '../../../core/artifact/mintArtifact';
@@ -7,6 +7,7 @@ import type { ExecutionFacts } from '../../../core/artifact/verify/executionFact
 import { verifyArtifact, type VerificationContext } from '../../../core/artifact/verifyArtifact';
 import { sha256Digest } from '../../../core/canonical/digest';
 import { WritError } from '../../../core/errors/writError';
+import { localSigner } from '../../../core/keys/localSigner';
 import { mintReceipt } from '../../../core/receipt/mintReceipt';
 import { foreignSigner, forge, signRaw, validContent } from '../../support/forgeArtifact';
 import {
@@ -31,6 +32,8 @@ const at = (offsetSeconds: number): Date => new Date((T + offsetSeconds) * 1000)
 
 let keys: RealKeys;
 let signer: Signer;
+/** The signer's key as a KeyObject, for tokens Writ's signer would never make. */
+let signingKey: KeyObject;
 /** A genuine artifact for TARGET, minted at NOW for 60 s. */
 let genuine: string;
 let genuineClaims: ArtifactClaims;
@@ -38,6 +41,7 @@ let genuineClaims: ArtifactClaims;
 beforeAll(async () => {
   keys = await createRealKeys();
   signer = keys.signer;
+  signingKey = keys.signingKey.key;
   genuine = await forge(validContent(TARGET), signer, NOW, 60);
   genuineClaims = payloadOf(genuine) as unknown as ArtifactClaims;
 });
@@ -55,7 +59,7 @@ function refusal(token: unknown, options: { facts?: ExecutionFacts; context?: Pa
 async function resignedClaims(change: (claims: ArtifactClaims) => void): Promise<string> {
   const claims = structuredClone(genuineClaims);
   change(claims);
-  return signRaw(header(), claims, signer.key);
+  return signRaw(header(), claims, signingKey);
 }
 
 describe('verifyArtifact', () => {
@@ -96,8 +100,8 @@ describe('verifyArtifact', () => {
       ['a header that is not JSON', () => `${Buffer.from('not json').toString('base64url')}.${genuine.split('.').slice(1).join('.')}`],
       ['a header that is a JSON array', () => `${encodeJson([header()])}.${genuine.split('.').slice(1).join('.')}`],
       ['a header that is JSON null', () => `${encodeJson(null)}.${genuine.split('.').slice(1).join('.')}`],
-      ['a header without kid', () => signCompactEd25519({ alg: 'EdDSA', typ: ARTIFACT_TYP }, genuineClaims, signer.key)],
-      ['an empty kid', () => signCompactEd25519(header({ kid: '' }), genuineClaims, signer.key)],
+      ['a header without kid', () => signCompactEd25519({ alg: 'EdDSA', typ: ARTIFACT_TYP }, genuineClaims, signingKey)],
+      ['an empty kid', () => signCompactEd25519(header({ kid: '' }), genuineClaims, signingKey)],
     ])('refuses %s with ARTIFACT_MALFORMED', async (_kind, token) => {
       expect(await refusal(token())).toBe('ARTIFACT_MALFORMED');
     });
@@ -113,7 +117,7 @@ describe('verifyArtifact', () => {
   });
 
   describe('when the header has members that could steer key selection or processing', () => {
-    const publicJwk = (): Record<string, unknown> => ({ ...createPublicKey(signer.key).export({ format: 'jwk' }) });
+    const publicJwk = (): Record<string, unknown> => ({ ...createPublicKey(signingKey).export({ format: 'jwk' }) });
     it.each<[string, () => Record<string, unknown>]>([
       ['an embedded jwk', () => ({ jwk: publicJwk() })],
       ['a jku', () => ({ jku: 'https://attacker.example/jwks.json' })],
@@ -123,7 +127,7 @@ describe('verifyArtifact', () => {
       ['b64: false with crit', () => ({ b64: false, crit: ['b64'] })],
       ['an unknown member', () => ({ cty: 'JWT' })],
     ])('refuses a genuinely signed header with %s as ARTIFACT_MALFORMED', async (_kind, extra) => {
-      expect(await refusal(signCompactEd25519(header(extra()), genuineClaims, signer.key))).toBe('ARTIFACT_MALFORMED');
+      expect(await refusal(signCompactEd25519(header(extra()), genuineClaims, signingKey))).toBe('ARTIFACT_MALFORMED');
     });
   });
 
@@ -135,7 +139,7 @@ describe('verifyArtifact', () => {
 
     it('refuses HS256 keyed with the trusted public key bytes as ARTIFACT_ALG_NOT_ALLOWED', async () => {
       // The classic key-confusion forgery: an HMAC whose secret is the verifier's public key.
-      const publicPem = createPublicKey(signer.key).export({ type: 'spki', format: 'pem' });
+      const publicPem = createPublicKey(signingKey).export({ type: 'spki', format: 'pem' });
       const signingInput = `${encodeJson(header({ alg: 'HS256' }))}.${encodeJson(genuineClaims)}`;
       const mac = createHmac('sha256', publicPem).update(signingInput).digest('base64url');
       expect(await refusal(`${signingInput}.${mac}`)).toBe('ARTIFACT_ALG_NOT_ALLOWED');
@@ -148,7 +152,7 @@ describe('verifyArtifact', () => {
     });
 
     it('refuses "eddsa" in the wrong case as ARTIFACT_ALG_NOT_ALLOWED', async () => {
-      expect(await refusal(signCompactEd25519(header({ alg: 'eddsa' }), genuineClaims, signer.key))).toBe('ARTIFACT_ALG_NOT_ALLOWED');
+      expect(await refusal(signCompactEd25519(header({ alg: 'eddsa' }), genuineClaims, signingKey))).toBe('ARTIFACT_ALG_NOT_ALLOWED');
     });
   });
 
@@ -158,7 +162,7 @@ describe('verifyArtifact', () => {
       ['JWT', () => header({ typ: 'JWT' })],
       ['the receipt type', () => header({ typ: 'writ-receipt+jwt' })],
     ])('refuses typ %s as ARTIFACT_TYP_INVALID', async (_kind, protectedHeader) => {
-      expect(await refusal(await signRaw(protectedHeader(), genuineClaims, signer.key))).toBe('ARTIFACT_TYP_INVALID');
+      expect(await refusal(await signRaw(protectedHeader(), genuineClaims, signingKey))).toBe('ARTIFACT_TYP_INVALID');
     });
 
     it('refuses a genuine receipt presented as an artifact as ARTIFACT_TYP_INVALID', async () => {
@@ -244,7 +248,7 @@ describe('verifyArtifact', () => {
 
     it('refuses a trusted signature over a payload that is not JSON as ARTIFACT_CLAIMS_INVALID', async () => {
       const signingInput = `${encodeJson(header())}.${Buffer.from('not json').toString('base64url')}`;
-      const token = `${signingInput}.${sign(null, Buffer.from(signingInput), signer.key).toString('base64url')}`;
+      const token = `${signingInput}.${sign(null, Buffer.from(signingInput), signingKey).toString('base64url')}`;
       expect(await refusal(token)).toBe('ARTIFACT_CLAIMS_INVALID');
     });
   });
@@ -380,21 +384,31 @@ describe('mintArtifact', () => {
     it('refuses a malformed digest with a zod error before it tries to sign', async () => {
       const content = validContent(TARGET);
       const spoiled: ArtifactContent = { ...content, policy: { ...content.policy, digest: 'sha256:not-hex' } };
-      // A signer that could not sign either: the schema error must win, so nothing reaches jose.
-      const unusable: Signer = { kid: signer.kid, key: createPublicKey(signer.key) };
-      const error = await rejectionOf(() => mintArtifact(spoiled, unusable, NOW, 60));
+      // The schema error must win: nothing reaches the signer.
+      const signed: Uint8Array[] = [];
+      const watched: Signer = { kid: signer.kid, sign: (input) => (signed.push(input), signer.sign(input)) };
+      const error = await rejectionOf(() => mintArtifact(spoiled, watched, NOW, 60));
       expect(error).toBeInstanceOf(ZodError);
       expect((error as ZodError).issues.map((issue) => issue.path.join('.'))).toEqual(['writ.policy.digest']);
+      expect(signed).toHaveLength(0);
     });
   });
 
   describe('when the signer key is not a private Ed25519 key', () => {
-    it.each<[string, () => Signer['key']]>([
-      ['the public half of the signing key', () => createPublicKey(signer.key)],
+    it.each<[string, () => KeyObject]>([
+      ['the public half of the signing key', () => createPublicKey(signingKey)],
       ['an RSA private key', () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey],
       ['a P-256 private key', () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey],
-    ])('refuses %s with SIGNER_UNAVAILABLE', async (_kind, key) => {
-      expect(await rejectionCode(() => mintArtifact(validContent(TARGET), { kid: signer.kid, key: key() }, NOW, 60))).toBe('SIGNER_UNAVAILABLE');
+    ])('refuses a local signer over %s with SIGNER_UNAVAILABLE', async (_kind, key) => {
+      expect(await rejectionCode(async () => mintArtifact(validContent(TARGET), localSigner(signer.kid, key()), NOW, 60))).toBe('SIGNER_UNAVAILABLE');
+    });
+  });
+
+  describe('when the signer is asynchronous (a key in a token)', () => {
+    it('mints an artifact the enforcement point verifies', async () => {
+      const tokenLike: Signer = { kid: signer.kid, sign: async (input) => signer.sign(input) };
+      const minted = await mintArtifact(validContent(TARGET), tokenLike, NOW, 60);
+      expect(await refusal(minted.token)).toBe('NO_ERROR');
     });
   });
 });

@@ -44,6 +44,7 @@ describe('loadConfig', () => {
         exemptActivities: [],
         workerBuildId: 'writ-dev',
         governanceStore: { kind: 'sqlite' },
+        signer: { kind: 'local' },
       });
       expect(path.isAbsolute(config.dataDir)).toBe(true);
     });
@@ -188,6 +189,43 @@ describe('loadConfig', () => {
     it('accepts ttlSeconds of exactly 900', () => {
       const root = project({ artifacts: { ttlSeconds: 900 } });
       expect(loadConfig({ projectRoot: root, env: {} }).artifacts).toEqual({ ttlSeconds: 900, clockSkewSeconds: 5, maxLifetimeSeconds: 900 });
+    });
+  });
+
+  describe('when the signer is a PKCS#11 token', () => {
+    const token = { kind: 'pkcs11', module: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'writ', keyLabel: 'writ-authz' };
+
+    it('reads it, with the PIN variable defaulting to WRIT_PKCS11_PIN', () => {
+      expect(loadConfig({ projectRoot: project({ signer: token }), env: {} }).signer).toEqual({ ...token, pinEnv: 'WRIT_PKCS11_PIN' });
+      expect(loadConfig({ projectRoot: project({ signer: { ...token, pinEnv: 'HSM_PIN' } }), env: {} }).signer).toMatchObject({ pinEnv: 'HSM_PIN' });
+    });
+
+    it('accepts the key named by CKA_ID alone', () => {
+      const { keyLabel: _label, ...byId } = token;
+      expect(loadConfig({ projectRoot: project({ signer: { ...byId, keyId: '0a1b' } }), env: {} }).signer).toMatchObject({ keyId: '0a1b' });
+    });
+
+    it('refuses a PIN written in the file, saying where it goes instead', () => {
+      const error = configError({ projectRoot: project({ signer: { ...token, pin: '1234' } }), env: {} });
+      expect(error.code).toBe('CONFIG_INVALID');
+      expect(error.issues).toEqual([{ path: 'signer', message: expect.stringContaining('the PIN is never written in configuration') }]);
+      expect(error.message).not.toContain('1234');
+    });
+
+    it('lists every problem at once with its path', () => {
+      const error = configError({ projectRoot: project({ signer: { kind: 'pkcs11', module: 'libsofthsm2.so', tokenLabel: 'x'.repeat(33), keyId: 'xyz', pinEnv: 'WRIT PIN' } }), env: {} });
+      expect(error.code).toBe('CONFIG_INVALID');
+      expect(error.issues.map((issue) => issue.path).sort()).toEqual(['signer.keyId', 'signer.module', 'signer.pinEnv', 'signer.tokenLabel']);
+    });
+
+    it('refuses a signer without a key name', () => {
+      const { keyLabel: _label, ...unnamed } = token;
+      expect(configError({ projectRoot: project({ signer: unnamed }), env: {} }).issues).toEqual([{ path: 'signer.keyLabel', message: expect.stringContaining('"keyId"') }]);
+    });
+
+    it('refuses a kind Writ does not know, and unknown keys of the local signer', () => {
+      expect(configError({ projectRoot: project({ signer: { kind: 'kms' } }), env: {} }).issues.map((issue) => issue.path)).toEqual(['signer.kind']);
+      expect(configError({ projectRoot: project({ signer: { kind: 'local', module: '/x.so' } }), env: {} }).code).toBe('CONFIG_INVALID');
     });
   });
 

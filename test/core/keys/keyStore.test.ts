@@ -279,6 +279,22 @@ describe('KeyStore', () => {
       expect(signer.key.type).toBe('private');
       expect(signer.key.asymmetricKeyType).toBe('ed25519');
     });
+
+    it('gives a Signer that signs for the published key and hands out no key material', async () => {
+      const { store, kid } = await storeWithActiveKey();
+      const signer = await store.loadSigner();
+      const message = Buffer.from('signing input');
+      const signature = signer.sign(message);
+      expect(signer.kid).toBe(kid);
+      expect(signature).toBeInstanceOf(Uint8Array);
+      expect(verify(null, message, TrustedKeySet.fromJwks(store.exportPublicJwks()).get(kid), signature as Uint8Array)).toBe(true);
+      expect(Object.keys(signer).sort()).toEqual(['kid', 'sign']);
+      expect(JSON.stringify(signer)).not.toMatch(/"d"|private/);
+    });
+
+    it('refuses a Signer as it refuses the key (SIGNER_UNAVAILABLE with no active key)', async () => {
+      expect(await codeOf(() => KeyStore.open(freshDirectory()).loadSigner())).toBe('SIGNER_UNAVAILABLE');
+    });
   });
 
   describe('when opened with a bad directory argument', () => {

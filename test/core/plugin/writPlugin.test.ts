@@ -50,7 +50,7 @@ beforeAll(async () => {
   await keyStore.ensureActive();
   idp = DevIdentityProvider.open(join(dir, 'idp'));
   await idp.ensureKey();
-  const signer = await keyStore.loadSigningKey();
+  const signer = await keyStore.loadSigner();
   store = SqliteGovernanceStore.open(join(dir, 'governance.sqlite'));
   governance = {
     signer: async () => signer,

@@ -54,7 +54,7 @@ describe('mintReceipt and verifyReceipt', () => {
 
     it('still verifies when the same claims are re-signed by the trusted key through signRaw', async () => {
       // The control for the claim and header tests below.
-      expect(await refusal(await signRaw(receiptHeader(), payloadOf(receipt), signer.key))).toBe('NO_ERROR');
+      expect(await refusal(await signRaw(receiptHeader(), payloadOf(receipt), keys.signingKey.key))).toBe('NO_ERROR');
     });
   });
 
@@ -76,7 +76,7 @@ describe('mintReceipt and verifyReceipt', () => {
       ['typ JWT', () => receiptHeader({ typ: 'JWT' })],
       ['the artifact typ', () => receiptHeader({ typ: 'writ-authz+jwt' })],
     ])('refuses a trusted signature with %s as RECEIPT_INVALID', async (_kind, header) => {
-      expect(await refusal(await signRaw(header(), payloadOf(receipt), signer.key))).toBe('RECEIPT_INVALID');
+      expect(await refusal(await signRaw(header(), payloadOf(receipt), keys.signingKey.key))).toBe('RECEIPT_INVALID');
     });
 
     it('refuses a genuine authorization artifact presented as a receipt as RECEIPT_INVALID', async () => {
@@ -109,7 +109,7 @@ describe('mintReceipt and verifyReceipt', () => {
     it('refuses claims outside the schema, even when signed by the trusted key, as RECEIPT_INVALID', async () => {
       const claims = payloadOf(receipt) as ReceiptClaims;
       Object.assign(claims.writ, { extra: true });
-      expect(await refusal(signCompactEd25519(receiptHeader(), claims, signer.key))).toBe('RECEIPT_INVALID');
+      expect(await refusal(signCompactEd25519(receiptHeader(), claims, keys.signingKey.key))).toBe('RECEIPT_INVALID');
     });
   });
 });

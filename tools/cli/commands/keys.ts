@@ -3,12 +3,13 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../../core/config/writConfig';
 import { WritError } from '../../../core/errors/writError';
 import { KeyStore } from '../../../core/keys/keyStore';
+import { registerPkcs11KeyCommands } from './keysPkcs11';
 
 function store(dir: string | undefined): KeyStore {
   return KeyStore.open(dir ?? loadConfig().keysDir);
 }
 
-/** `writ keys ...`: Writ's signing keys. Private keys never leave the key directory. */
+/** `writ keys ...`: Writ's signing keys. Private keys never leave the key directory, or the token that holds them. */
 export function registerKeysCommands(program: Command): void {
   const keys = program.command('keys').description("manage Writ's signing keys (Ed25519, by kid)").option('--dir <path>', 'key directory (default: <dataDir>/keys)');
   const dirOf = (cmd: Command) => (cmd.parent?.opts() as { dir?: string }).dir;
@@ -21,7 +22,7 @@ export function registerKeysCommands(program: Command): void {
   keys.command('list').description('list keys and their status').option('--json', 'print JSON')
     .action((opts: { json?: boolean }, cmd: Command) => {
       const list = store(dirOf(cmd)).list();
-      print(opts.json, list, list.length === 0 ? 'no keys' : list.map((k) => `${k.kid}  ${k.status.padEnd(11)}  created ${k.createdAt}`).join('\n'));
+      print(opts.json, list, list.length === 0 ? 'no keys' : list.map((k) => `${k.kid}  ${k.status.padEnd(11)}  created ${k.createdAt}${k.heldIn === undefined ? '' : '  (in a PKCS#11 token)'}`).join('\n'));
     });
   keys.command('rotate').description('create a new active key; the previous one stays trusted for verification').option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
@@ -46,6 +47,7 @@ export function registerKeysCommands(program: Command): void {
       if (opts.out) writeFileSync(opts.out, `${jwks}\n`);
       else process.stdout.write(`${jwks}\n`);
     });
+  registerPkcs11KeyCommands(keys, dirOf);
 }
 
 function print(json: boolean | undefined, value: unknown, text: string): void {
