@@ -36,6 +36,7 @@ export type { Governance } from '../core/runtime/openGovernance';
 export { KeyStore } from '../core/keys/keyStore';
 export type { KeyInfo, KeyRecord, KeyStoreOptions, PublicJwks, SigningKey } from '../core/keys/keyStore';
 export type { KeyStatus } from '../core/keys/keyStoreManifest';
+export type { KeyPurpose } from '../core/keys/keyPurpose';
 export type { PublicSigningJwk } from '../core/keys/ed25519Jwk';
 export { TrustedKeySet } from '../core/keys/trustedKeySet';
 

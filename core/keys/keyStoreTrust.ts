@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { WritError } from '../errors/writError';
 import type { KeyResolver } from '../artifact/verify/checkSignature';
 import type { KeyRecord, KeyStore } from './keyStore';
+import type { KeyPurpose } from './keyPurpose';
 import { TrustedKeySet } from './trustedKeySet';
 
 /** How long the trusted set is reused before the key directory is read again. */
@@ -37,6 +38,14 @@ export class KeyStoreTrust implements KeyResolver {
       throw new WritError('ARTIFACT_KEY_UNKNOWN', `key "${kid}" is not trusted`);
     }
     return this.trusted.get(kid);
+  }
+
+  /** What the key may sign, as the key store records it; ARTIFACT_KEY_UNKNOWN as in `get`. */
+  purposeOf(kid: string): KeyPurpose | undefined {
+    this.refresh(false);
+    const record = this.records.get(kid);
+    if (record === undefined || record.status === 'retired') throw new WritError('ARTIFACT_KEY_UNKNOWN', `key "${kid}" is not trusted`);
+    return record.publicJwk.writ_purpose;
   }
 
   /** Throws ARTIFACT_KEY_NOT_ACTIVE unless `kid` was the active signer at `issuedAt`. */

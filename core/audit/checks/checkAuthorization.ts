@@ -46,6 +46,10 @@ async function verifyAuthenticity(context: RunContext, token: string, at: number
     return claims;
   } catch (error) {
     if (!isWritError(error)) throw error;
+    if (error.code === 'ARTIFACT_KEY_PURPOSE_INVALID') {
+      report(context, 'ARTIFACT_KEY_PURPOSE_INVALID', at, 'an artifact signed by an authorization key', `${error.code}: ${error.message}`, 'the authorization artifact is signed by a receipt key');
+      return null;
+    }
     report(context, 'ARTIFACT_INVALID', at, 'an artifact that verifies with a key in the evidence key set', `${error.code}: ${error.message}`, 'the authorization artifact does not verify');
     return null;
   }

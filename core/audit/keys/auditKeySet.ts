@@ -4,6 +4,7 @@ import { jsonPathOf } from '../../canonical/jsonPath';
 import { hasPrivateJwkMember } from '../../keys/ed25519Jwk';
 import type { KeyRecord } from '../../keys/keyStore';
 import { KEY_STATUSES, type KeyStatus } from '../../keys/keyStoreManifest';
+import { KEY_PURPOSES, type KeyPurpose } from '../../keys/keyPurpose';
 import { TrustedKeySet } from '../../keys/trustedKeySet';
 import { isWritError } from '../../errors/writError';
 import type { KeyResolver } from '../../artifact/verify/checkSignature';
@@ -36,6 +37,7 @@ export const EvidenceKeySchema = z.strictObject({
   kid: z.string().min(1).max(256),
   alg: z.literal('EdDSA').optional(),
   use: z.literal('sig').optional(),
+  writ_purpose: z.enum(KEY_PURPOSES).optional(),
   writ: KeyValiditySchema,
 });
 
@@ -65,6 +67,8 @@ export interface EvidenceKey {
   alg?: 'EdDSA' | undefined;
   /** `sig` when present. */
   use?: 'sig' | undefined;
+  /** What the key may sign; absent on a key made before purposes, which signed artifacts and receipts alike. */
+  writ_purpose?: KeyPurpose | undefined;
   /** When the key was the active signer, as the key store recorded it. */
   writ: KeyValidity;
 }
@@ -132,6 +136,11 @@ export class AuditKeySet implements KeyResolver {
   /** The public key with this kid; an unknown kid is ARTIFACT_KEY_UNKNOWN, as at the enforcement point. */
   get(kid: string): KeyObject {
     return this.trusted.get(kid);
+  }
+
+  /** What the key may sign (undefined: made before purposes); an unknown kid is ARTIFACT_KEY_UNKNOWN. */
+  purposeOf(kid: string): KeyPurpose | undefined {
+    return this.trusted.purposeOf(kid);
   }
 
   /** The kids in the set. */
