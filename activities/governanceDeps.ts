@@ -35,7 +35,11 @@ export interface GovernanceDeps {
   readonly governance: GovernanceStore;
   readonly policies: PolicySource;
   readonly identity: IdentityCheck;
+  /** The authorization key artifacts are signed with (the authorizer's). */
   readonly signer: () => Promise<Signer>;
+  /** The receipt key receipts are signed with (the executor's own). */
+  readonly receiptSigner: () => Promise<Signer>;
+  /** The authorization keys artifacts must be signed by. */
   readonly trustedKeys: KeyResolver;
   readonly clock: () => Date;
   readonly window: ArtifactWindowSettings;

@@ -21,8 +21,10 @@ export const WritConfigSchema = z.strictObject({
   dataDir: z.string().min(1).default('.writ'),
   taskQueue: z.string().min(1).default('writ-governed'),
   policiesDir: z.string().min(1).default('policies'),
-  /** Writ's signing key directory (default `<dataDir>/keys`). */
+  /** The authorization key directory (default `<dataDir>/keys`). */
   keysDir: z.string().min(1).optional(),
+  /** An executor's receipt key directory (default `<dataDir>/receipt-keys`). */
+  receiptKeysDir: z.string().min(1).optional(),
   /** The identity provider to trust (default: the local development provider). */
   identity: IdentityVerifierConfigSchema.optional(),
   artifacts: ArtifactWindowSchema.default({ ttlSeconds: 60, clockSkewSeconds: 5, maxLifetimeSeconds: 900 }).refine(
@@ -36,7 +38,8 @@ export const WritConfigSchema = z.strictObject({
 
 /**
  * Validated configuration with every path made absolute, as `loadConfig` returns it. (The
- * type `WritConfigSchema` checks, written out, with `projectRoot` added and `keysDir` resolved.)
+ * type `WritConfigSchema` checks, written out, with `projectRoot` added and the key
+ * directories resolved.)
  */
 export interface WritConfig {
   /** The project directory `writ.config.json` was looked for in. */
@@ -47,8 +50,10 @@ export interface WritConfig {
   taskQueue: string;
   /** The policy set directory (default `policies`). */
   policiesDir: string;
-  /** Writ's signing key directory (default `<dataDir>/keys`). */
+  /** The authorization key directory: the keys artifacts are signed with (default `<dataDir>/keys`). */
   readonly keysDir: string;
+  /** The receipt key directory: the keys an executor signs receipts with (default `<dataDir>/receipt-keys`). */
+  readonly receiptKeysDir: string;
   /** The identity provider to trust; absent, the local development provider is trusted. */
   identity?: ResolvedIdentityVerifierConfig | undefined;
   /** Artifact window limits (defaults: 60 s lifetime, 5 s skew, at most 900 s). */
@@ -58,7 +63,7 @@ export interface WritConfig {
   /** Recorded in every artifact's environment claims (default `writ-dev`). */
   workerBuildId: string;
 }
-type _WritConfigIsTheSchemas = Assert<SameType<WritConfig, z.output<typeof WritConfigSchema> & { readonly projectRoot: string; readonly keysDir: string }>>;
+type _WritConfigIsTheSchemas = Assert<SameType<WritConfig, z.output<typeof WritConfigSchema> & { readonly projectRoot: string; readonly keysDir: string; readonly receiptKeysDir: string }>>;
 
 /** Environment variables that override single settings (handy in CI and scripts). */
 const ENV_OVERRIDES: Record<string, (raw: Record<string, unknown>, value: string) => void> = {
@@ -66,6 +71,7 @@ const ENV_OVERRIDES: Record<string, (raw: Record<string, unknown>, value: string
   WRIT_TASK_QUEUE: (raw, value) => (raw['taskQueue'] = value),
   WRIT_POLICIES_DIR: (raw, value) => (raw['policiesDir'] = value),
   WRIT_KEYS_DIR: (raw, value) => (raw['keysDir'] = value),
+  WRIT_RECEIPT_KEYS_DIR: (raw, value) => (raw['receiptKeysDir'] = value),
 };
 
 const TEMPORAL_MIGRATION =
@@ -131,5 +137,6 @@ export function loadConfig(options: { projectRoot?: string; file?: string; env?:
     dataDir,
     policiesDir: at(parsed.data.policiesDir),
     keysDir: parsed.data.keysDir === undefined ? join(dataDir, 'keys') : at(parsed.data.keysDir),
+    receiptKeysDir: parsed.data.receiptKeysDir === undefined ? join(dataDir, 'receipt-keys') : at(parsed.data.receiptKeysDir),
   };
 }

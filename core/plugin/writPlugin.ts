@@ -143,6 +143,7 @@ export function governanceDepsFrom(settings: WritWorkerSettings, codeDigest: str
     policies: settings.governance.policies,
     identity: settings.governance.identity,
     signer: settings.governance.signer,
+    receiptSigner: settings.governance.receiptSigner,
     trustedKeys: settings.governance.trustedKeys,
     clock: settings.clock,
     window: settings.artifacts,

@@ -10,13 +10,16 @@ import type { ArtifactWindowSettings, IdentityCheck } from '../../activities/gov
 import { ArtifactWindowSchema } from '../../worker/windowSettings';
 
 /**
- * The trust material a governed worker decides and enforces with: the signing key, the
- * trusted public keys, the identity provider, the policy set and the governance store.
- * `openGovernance(loadConfig())` opens all of it from `writ.config.json`.
+ * The trust material a governed worker decides and enforces with: the authorization
+ * signing key, the receipt signing key, the trusted public keys, the identity provider,
+ * the policy set and the governance store. `openGovernance(loadConfig())` opens all of it
+ * from `writ.config.json`.
  */
 export interface WritGovernance {
   /** The authorization signing key (re-read on rotation). */
   readonly signer: () => Promise<Signer>;
+  /** The receipt signing key, a receipt key distinct from every authorization key (re-read on rotation). */
+  readonly receiptSigner: () => Promise<Signer>;
   /** The public keys artifacts must be signed by. */
   readonly trustedKeys: KeyResolver;
   /** Verifies initiators' identity tokens and operators' signed statements. */
@@ -68,7 +71,8 @@ const hasMethods = (...names: string[]) => (value: unknown) =>
 // Loose: openGovernance's result (keyStore, close, ...) is given as it is; only these are used.
 const GovernanceSchema = z.looseObject({
   signer: z.custom<() => Promise<Signer>>(isFunction, 'must be a function returning the signing key'),
-  trustedKeys: z.custom<KeyResolver>(hasMethods('get'), 'must be a trusted key set (TrustedKeySet, or the trustedKeys openGovernance returns)'),
+  receiptSigner: z.custom<() => Promise<Signer>>(isFunction, 'must be a function returning the receipt signing key (openGovernance opens <dataDir>/receipt-keys)'),
+  trustedKeys: z.custom<KeyResolver>(hasMethods('get', 'purposeOf'), 'must be a trusted key set (TrustedKeySet, or the trustedKeys openGovernance returns)'),
   identity: z.custom<IdentityCheck>(hasMethods('verify', 'verifyStatement'), 'must be an identity verifier (IdentityVerifier)'),
   policies: z.custom<PolicySource>(hasMethods('current'), 'must be a policy source (PolicySource)'),
   store: z.custom<GovernanceStore>(hasMethods('requireStanding'), 'must be a governance store (GovernanceStore)'),
@@ -116,7 +120,7 @@ export function parseWritPluginOptions(options: WritPluginOptions): WritPluginSe
     identityToken: token,
     worker: {
       registry,
-      governance: { signer: governance.signer, trustedKeys: governance.trustedKeys, identity: governance.identity, policies: governance.policies, store: governance.store },
+      governance: { signer: governance.signer, receiptSigner: governance.receiptSigner, trustedKeys: governance.trustedKeys, identity: governance.identity, policies: governance.policies, store: governance.store },
       exemptActivities,
       artifacts: window,
       workerBuildId,

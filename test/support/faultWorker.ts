@@ -23,8 +23,8 @@ import { AUTHORIZE_ACTIVITY } from '../../core/protocol/authorizeContract';
 import { FaultLatch } from './faultLatch';
 
 /**
- * The points of a governed step the fault worker can stop at. Which activity is running
- * tells them apart (the signer serves both the authorize step and the receipt):
+ * The points of a governed step the fault worker can stop at, reached through what the
+ * worker is given (its identity check, its authorization and receipt signers, its actions):
  * - `authorize-start`: `writ.authorize` began, nothing decided (its identity check);
  * - `authorize-sign`: the decision is a permit, the artifact not yet signed;
  * - `action-body`: the artifact verified, the action body started, no side effect yet;
@@ -120,9 +120,12 @@ async function main(): Promise<void> {
     actions: faultActions,
     policies: governance.policies,
     signer: async () => {
-      const type = currentActivityType();
-      await at(type === AUTHORIZE_ACTIVITY ? 'authorize-sign' : 'receipt-sign');
+      await at('authorize-sign');
       return governance.signer();
+    },
+    receiptSigner: async () => {
+      await at('receipt-sign');
+      return governance.receiptSigner();
     },
     trustedKeys: governance.trustedKeys,
     identity: faultIdentity,

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { canonicalDigest } from '../../canonical/digest';
 import { jsonPathOf } from '../../canonical/jsonPath';
 import { hasPrivateJwkMember } from '../../keys/ed25519Jwk';
 import type { KeyRecord } from '../../keys/keyStore';
@@ -131,6 +132,26 @@ export class AuditKeySet implements KeyResolver {
   /** Builds the set from a key store's records (`KeyStore.exportKeyRecords()`), retired keys included. */
   static fromKeyRecords(records: readonly KeyRecord[]): AuditKeySet {
     return AuditKeySet.fromEvidence(keyRecordsToEvidence(records));
+  }
+
+  /**
+   * One key set holding every key of `sets`, as an auditor needs it: the authorizer's keys
+   * and each executor's receipt keys, exported on the hosts that hold them. A kid in more
+   * than one set must be the same key with the same purpose and period (it is kept once);
+   * otherwise the sets contradict each other and the merge is EVIDENCE_INVALID.
+   */
+  static merge(sets: readonly AuditKeySet[]): AuditKeySet {
+    const byKid = new Map<string, EvidenceKey>();
+    for (const set of sets) {
+      for (const key of set.evidence.keys) {
+        const seen = byKid.get(key.kid);
+        if (seen === undefined) byKid.set(key.kid, key);
+        else if (canonicalDigest(seen) !== canonicalDigest(key)) {
+          throw new AuditError('EVIDENCE_INVALID', `key ${key.kid} appears in two key sets with different material, purpose or signing period`);
+        }
+      }
+    }
+    return AuditKeySet.fromEvidence({ keys: [...byKid.values()] });
   }
 
   /** The public key with this kid; an unknown kid is ARTIFACT_KEY_UNKNOWN, as at the enforcement point. */

@@ -51,9 +51,13 @@ beforeAll(async () => {
   idp = DevIdentityProvider.open(join(dir, 'idp'));
   await idp.ensureKey();
   const signer = await keyStore.loadSigningKey();
+  const receiptKeyStore = KeyStore.open(join(dir, 'receipt-keys'), { purpose: 'receipt' });
+  await receiptKeyStore.ensureActive();
+  const receiptSigner = await receiptKeyStore.loadSigningKey();
   store = GovernanceStore.open(join(dir, 'governance.sqlite'));
   governance = {
     signer: async () => signer,
+    receiptSigner: async () => receiptSigner,
     trustedKeys: TrustedKeySet.fromJwks(keyStore.exportPublicJwks()),
     identity: await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: idp.jwksPath }),
     policies: PolicySource.load(STARTER_POLICIES),
