@@ -22,8 +22,9 @@ export class KeyStoreTrust implements KeyResolver {
   private trusted: TrustedKeySet | undefined;
   private readAt = 0;
 
+  /** `store` is a key store, or anything else that gives its records (an executor's trusted key file). */
   constructor(
-    private readonly store: KeyStore,
+    private readonly store: Pick<KeyStore, 'exportKeyRecords'>,
     private readonly skewSeconds: number,
     private readonly cacheSeconds: number,
     private readonly now: () => number = Date.now,

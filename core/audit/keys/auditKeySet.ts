@@ -4,7 +4,7 @@ import { canonicalDigest } from '../../canonical/digest';
 import { jsonPathOf } from '../../canonical/jsonPath';
 import { hasPrivateJwkMember } from '../../keys/ed25519Jwk';
 import type { KeyRecord } from '../../keys/keyStore';
-import { KEY_STATUSES, type KeyStatus } from '../../keys/keyStoreManifest';
+import { KeyValiditySchema, type KeyValidity } from '../../keys/keyValidity';
 import { KEY_PURPOSES, type KeyPurpose } from '../../keys/keyPurpose';
 import { TrustedKeySet } from '../../keys/trustedKeySet';
 import { isWritError } from '../../errors/writError';
@@ -12,23 +12,8 @@ import type { KeyResolver } from '../../artifact/verify/checkSignature';
 import type { Assert, SameType } from '../../types/sameType';
 import { AuditError } from '../auditError';
 
-const instant = z.iso.datetime();
-
-/** What Writ adds to each published JWK in evidence: when the key was the active signer. */
-export const KeyValiditySchema = z
-  .strictObject({
-    createdAt: instant,
-    status: z.enum(KEY_STATUSES),
-    /** When the key became the active signer; null when it never signed. */
-    activeFrom: instant.nullable(),
-    /** When it stopped; null while it is still the active signer. */
-    activeUntil: instant.nullable(),
-  })
-  .refine((v) => v.activeFrom !== null || v.activeUntil === null, { message: 'activeUntil without activeFrom', path: ['activeUntil'] })
-  .refine((v) => v.activeFrom === null || v.activeUntil === null || Date.parse(v.activeFrom) <= Date.parse(v.activeUntil), {
-    message: 'activeUntil before activeFrom',
-    path: ['activeUntil'],
-  });
+export { KeyValiditySchema } from '../../keys/keyValidity';
+export type { KeyValidity } from '../../keys/keyValidity';
 
 /** A public Ed25519 JWK with its signing period, as the evidence bundle carries it. */
 export const EvidenceKeySchema = z.strictObject({
@@ -74,17 +59,6 @@ export interface EvidenceKey {
   writ: KeyValidity;
 }
 
-/** What Writ adds to each key in evidence: its status and when it was the active signer. */
-export interface KeyValidity {
-  /** When the key was created (ISO 8601). */
-  createdAt: string;
-  /** The key's status when the evidence was written. */
-  status: KeyStatus;
-  /** When the key became the active signer; null when it never signed. */
-  activeFrom: string | null;
-  /** When it stopped; null while it is still the active signer. */
-  activeUntil: string | null;
-}
 type _EvidenceKeySetIsTheSchemas = Assert<SameType<EvidenceKeySet, z.output<typeof EvidenceKeySetSchema>>>;
 
 /**
