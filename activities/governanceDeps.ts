@@ -44,4 +44,10 @@ export interface GovernanceDeps {
   readonly clock: () => Date;
   readonly window: ArtifactWindowSettings;
   readonly environment: { readonly workerBuildId: string; readonly codeDigest: string };
+  /**
+   * Where the run's `writ.authorize` is to be scheduled when it is not this worker's own
+   * task queue (an executor's authorizer); told to the workflow in the result of its
+   * identity check, so the choice is recorded in history.
+   */
+  readonly authorizerTaskQueue?: string | undefined;
 }

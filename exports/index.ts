@@ -31,6 +31,9 @@ export { loadConfig, CONFIG_FILE } from '../core/config/writConfig';
 export type { WritConfig } from '../core/config/writConfig';
 export { openGovernance } from '../core/runtime/openGovernance';
 export type { Governance } from '../core/runtime/openGovernance';
+export type { WritRole } from '../core/config/writRole';
+export { startWritWorker } from '../worker/startWritWorker';
+export type { StartedWritWorker, StartWritWorkerOptions, WritWorkerDefinition } from '../worker/startWritWorker';
 
 // Keys.
 export { KeyStore } from '../core/keys/keyStore';
@@ -39,6 +42,7 @@ export type { KeyStatus } from '../core/keys/keyStoreManifest';
 export type { KeyPurpose } from '../core/keys/keyPurpose';
 export type { PublicSigningJwk } from '../core/keys/ed25519Jwk';
 export { TrustedKeySet } from '../core/keys/trustedKeySet';
+export { TrustedKeysFile } from '../core/keys/trustedKeysFile';
 
 // Identity.
 export { IdentityVerifier } from '../core/identity/identityVerifier';

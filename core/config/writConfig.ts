@@ -5,6 +5,8 @@ import { WritError, type WritIssue } from '../errors/writError';
 import { IdentityVerifierConfigSchema, type ResolvedIdentityVerifierConfig } from '../identity/identityVerifier';
 import type { Assert, SameType } from '../types/sameType';
 import type { ArtifactWindowSettings } from '../../activities/governanceDeps';
+import { JWKS_FILE } from '../keys/keyStoreManifest';
+import { WRIT_ROLES, type WritRole } from './writRole';
 import { ArtifactWindowSchema } from '../../worker/windowSettings';
 
 /** The configuration file Writ reads from the project directory, when present. */
@@ -20,11 +22,17 @@ export const WritConfigSchema = z.strictObject({
   /** Where the embedded server's SQLite file, keys and example stores live. */
   dataDir: z.string().min(1).default('.writ'),
   taskQueue: z.string().min(1).default('writ-governed'),
+  /** What this host's workers do: decide (authorizer), enforce and act (executor), or both (all). */
+  role: z.enum(WRIT_ROLES).default('all'),
+  /** The task queue `writ.authorize` is served on (default: `taskQueue`). */
+  authorizerTaskQueue: z.string().min(1).optional(),
   policiesDir: z.string().min(1).default('policies'),
   /** The authorization key directory (default `<dataDir>/keys`). */
   keysDir: z.string().min(1).optional(),
   /** An executor's receipt key directory (default `<dataDir>/receipt-keys`). */
   receiptKeysDir: z.string().min(1).optional(),
+  /** The authorization keys' published key set an executor trusts (default for role executor: `<keysDir>/jwks.json`). */
+  trustedKeysFile: z.string().min(1).optional(),
   /** The identity provider to trust (default: the local development provider). */
   identity: IdentityVerifierConfigSchema.optional(),
   artifacts: ArtifactWindowSchema.default({ ttlSeconds: 60, clockSkewSeconds: 5, maxLifetimeSeconds: 900 }).refine(
@@ -48,12 +56,21 @@ export interface WritConfig {
   dataDir: string;
   /** The task queue governed workers poll (default `writ-governed`). */
   taskQueue: string;
+  /** What this host's workers do (default `all`: authorize, enforce and act, as in development). */
+  role: WritRole;
+  /** The task queue `writ.authorize` is served on: the authorizer's (default `taskQueue`). */
+  readonly authorizerTaskQueue: string;
   /** The policy set directory (default `policies`). */
   policiesDir: string;
   /** The authorization key directory: the keys artifacts are signed with (default `<dataDir>/keys`). */
   readonly keysDir: string;
   /** The receipt key directory: the keys an executor signs receipts with (default `<dataDir>/receipt-keys`). */
   readonly receiptKeysDir: string;
+  /**
+   * The authorization keys' published key set the enforcement point trusts, instead of the
+   * key directory (default: none, except `<keysDir>/jwks.json` for role `executor`).
+   */
+  trustedKeysFile?: string | undefined;
   /** The identity provider to trust; absent, the local development provider is trusted. */
   identity?: ResolvedIdentityVerifierConfig | undefined;
   /** Artifact window limits (defaults: 60 s lifetime, 5 s skew, at most 900 s). */
@@ -63,7 +80,7 @@ export interface WritConfig {
   /** Recorded in every artifact's environment claims (default `writ-dev`). */
   workerBuildId: string;
 }
-type _WritConfigIsTheSchemas = Assert<SameType<WritConfig, z.output<typeof WritConfigSchema> & { readonly projectRoot: string; readonly keysDir: string; readonly receiptKeysDir: string }>>;
+type _WritConfigIsTheSchemas = Assert<SameType<WritConfig, z.output<typeof WritConfigSchema> & { readonly projectRoot: string; readonly keysDir: string; readonly receiptKeysDir: string; readonly authorizerTaskQueue: string }>>;
 
 /** Environment variables that override single settings (handy in CI and scripts). */
 const ENV_OVERRIDES: Record<string, (raw: Record<string, unknown>, value: string) => void> = {
@@ -72,6 +89,9 @@ const ENV_OVERRIDES: Record<string, (raw: Record<string, unknown>, value: string
   WRIT_POLICIES_DIR: (raw, value) => (raw['policiesDir'] = value),
   WRIT_KEYS_DIR: (raw, value) => (raw['keysDir'] = value),
   WRIT_RECEIPT_KEYS_DIR: (raw, value) => (raw['receiptKeysDir'] = value),
+  WRIT_ROLE: (raw, value) => (raw['role'] = value),
+  WRIT_AUTHORIZER_TASK_QUEUE: (raw, value) => (raw['authorizerTaskQueue'] = value),
+  WRIT_TRUSTED_KEYS_FILE: (raw, value) => (raw['trustedKeysFile'] = value),
 };
 
 const TEMPORAL_MIGRATION =
@@ -131,12 +151,33 @@ export function loadConfig(options: { projectRoot?: string; file?: string; env?:
   }
   const at = (path: string) => (isAbsolute(path) ? path : join(projectRoot, path));
   const dataDir = at(parsed.data.dataDir);
+  const keysDir = parsed.data.keysDir === undefined ? join(dataDir, 'keys') : at(parsed.data.keysDir);
+  const role = parsed.data.role;
+  const authorizerTaskQueue = parsed.data.authorizerTaskQueue ?? parsed.data.taskQueue;
+  const roleIssues = roleSettingsIssues(role, parsed.data.taskQueue, authorizerTaskQueue);
+  if (roleIssues.length > 0) {
+    throw new WritError('CONFIG_INVALID', `configuration is invalid:\n${roleIssues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, { issues: roleIssues });
+  }
+  const trustedKeysFile = parsed.data.trustedKeysFile === undefined ? (role === 'executor' ? join(keysDir, JWKS_FILE) : undefined) : at(parsed.data.trustedKeysFile);
   return {
     ...parsed.data,
     projectRoot,
     dataDir,
     policiesDir: at(parsed.data.policiesDir),
-    keysDir: parsed.data.keysDir === undefined ? join(dataDir, 'keys') : at(parsed.data.keysDir),
+    keysDir,
     receiptKeysDir: parsed.data.receiptKeysDir === undefined ? join(dataDir, 'receipt-keys') : at(parsed.data.receiptKeysDir),
+    authorizerTaskQueue,
+    ...(trustedKeysFile === undefined ? {} : { trustedKeysFile }),
   };
+}
+
+/**
+ * An executor and an authorizer cannot share a task queue: each would be handed the
+ * other's tasks, which it does not serve. (In role `all` one worker serves both.)
+ */
+function roleSettingsIssues(role: WritRole, taskQueue: string, authorizerTaskQueue: string): WritIssue[] {
+  if (role === 'executor' && authorizerTaskQueue === taskQueue) {
+    return [{ path: 'authorizerTaskQueue', message: `an executor sends authorization to the authorizer's own task queue: set authorizerTaskQueue (WRIT_AUTHORIZER_TASK_QUEUE) to a queue other than taskQueue "${taskQueue}"` }];
+  }
+  return [];
 }

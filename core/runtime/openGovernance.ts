@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import type { WritConfig } from '../config/writConfig';
 import { KeyStore, type KeyStoreOptions } from '../keys/keyStore';
 import { KeyStoreTrust } from '../keys/keyStoreTrust';
+import { TrustedKeysFile } from '../keys/trustedKeysFile';
+import type { WritRole } from '../config/writRole';
+import { WritError } from '../errors/writError';
 import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../identity/devIdentityProvider';
 import { IdentityVerifier } from '../identity/identityVerifier';
 import { PolicySource } from '../policy/policySource';
@@ -10,18 +13,29 @@ import { GovernanceStore } from '../operators/governanceStore';
 import type { Signer } from '../artifact/mintArtifact';
 import type { KeyResolver } from '../artifact/verify/checkSignature';
 
-/** The trust material a governed worker runs with, opened from configuration. */
+/**
+ * The trust material a governed worker runs with, opened from configuration for its role:
+ * an authorizer opens the authorization keys and no receipt key; an executor opens its
+ * receipt keys and trusts the authorization keys' published set, and never opens (or
+ * makes) an authorization key; role `all` opens both key stores.
+ */
 export interface Governance {
-  /** The authorization keys (`keysDir`). */
-  readonly keyStore: KeyStore;
-  /** The receipt keys (`receiptKeysDir`). */
-  readonly receiptKeyStore: KeyStore;
-  /** Follows the key store: rotation needs no restart; old keys verify only what they signed while active. */
+  /** The role it was opened for. */
+  readonly role: WritRole;
+  /** The authorization keys (`keysDir`); undefined for an executor. */
+  readonly keyStore: KeyStore | undefined;
+  /** The receipt keys (`receiptKeysDir`); undefined for an authorizer. */
+  readonly receiptKeyStore: KeyStore | undefined;
+  /**
+   * The authorization keys artifacts must be signed by: the published key set of
+   * `trustedKeysFile` when one is configured (always for an executor), re-read when it
+   * changes; otherwise the key store itself. Rotation needs no restart either way.
+   */
   readonly trustedKeys: KeyResolver;
-  /** The active authorization key, re-read from the key store every few seconds so a rotation takes effect. */
-  readonly signer: () => Promise<Signer>;
-  /** The active receipt key, re-read the same way. */
-  readonly receiptSigner: () => Promise<Signer>;
+  /** The active authorization key, re-read from the key store every few seconds so a rotation takes effect; undefined for an executor. */
+  readonly signer: (() => Promise<Signer>) | undefined;
+  /** The active receipt key, re-read the same way; undefined for an authorizer. */
+  readonly receiptSigner: (() => Promise<Signer>) | undefined;
   /** Verifies identity tokens and operator statements from the configured (or development) provider. */
   readonly identity: IdentityVerifier;
   /** The policy set of `policiesDir`, reloaded when its files change. */
@@ -38,16 +52,24 @@ export interface Governance {
 const SIGNER_CACHE_MS = 5_000;
 
 /**
- * Opens keys, identity and policy for a worker. In development (no `identity` in the
- * configuration) the local identity provider, a first authorization key and a first
- * receipt key are created on demand; with a configured provider nothing is created and
- * missing material fails.
+ * Opens keys, identity and policy for a worker of `config.role`. In development (no
+ * `identity` in the configuration) the local identity provider and a first key of each
+ * key store the role holds are created on demand; with a configured provider nothing is
+ * created and missing material fails.
  */
 export async function openGovernance(config: WritConfig, options: { clock?: () => Date; createKeys?: boolean } = {}): Promise<Governance> {
   const clockOption = options.clock === undefined ? {} : { clock: options.clock };
   const createKeys = options.createKeys ?? config.identity === undefined;
-  const keyStore = await openKeyStore(config.keysDir, { ...clockOption, purpose: 'authorization' }, createKeys);
-  const receiptKeyStore = await openKeyStore(config.receiptKeysDir, { ...clockOption, purpose: 'receipt' }, createKeys);
+  const role = config.role;
+  const keyStore = role === 'executor' ? undefined : await openKeyStore(config.keysDir, { ...clockOption, purpose: 'authorization' }, createKeys);
+  const receiptKeyStore = role === 'authorizer' ? undefined : await openKeyStore(config.receiptKeysDir, { ...clockOption, purpose: 'receipt' }, createKeys);
+  // Tolerance: the configured clock skew, plus (after a rotation) the signer's cache of the old key.
+  const skewSeconds = config.artifacts.clockSkewSeconds;
+  const cacheSeconds = SIGNER_CACHE_MS / 1000;
+  let trustedKeys: KeyResolver;
+  if (config.trustedKeysFile !== undefined) trustedKeys = TrustedKeysFile.open(config.trustedKeysFile, { skewSeconds, cacheSeconds });
+  else if (keyStore !== undefined) trustedKeys = new KeyStoreTrust(keyStore, skewSeconds, cacheSeconds);
+  else throw new WritError('CONFIG_INVALID', 'an executor trusts the authorization keys from their published key set: set trustedKeysFile');
 
   let devIdentityProvider: DevIdentityProvider | undefined;
   let identity: IdentityVerifier;
@@ -62,12 +84,12 @@ export async function openGovernance(config: WritConfig, options: { clock?: () =
   const policies = PolicySource.load(config.policiesDir).watch();
   const store = GovernanceStore.open(join(config.dataDir, 'governance.sqlite'));
   return {
+    role,
     keyStore,
     receiptKeyStore,
-    // Tolerance: the configured clock skew, plus (after a rotation) the signer's cache of the old key.
-    trustedKeys: new KeyStoreTrust(keyStore, config.artifacts.clockSkewSeconds, SIGNER_CACHE_MS / 1000),
-    signer: cachedSigner(keyStore),
-    receiptSigner: cachedSigner(receiptKeyStore),
+    trustedKeys,
+    signer: keyStore === undefined ? undefined : cachedSigner(keyStore),
+    receiptSigner: receiptKeyStore === undefined ? undefined : cachedSigner(receiptKeyStore),
     identity,
     policies,
     devIdentityProvider,

@@ -78,6 +78,8 @@ async function main(): Promise<void> {
   };
 
   const governance = await openGovernance(config);
+  const { signer, receiptSigner } = governance;
+  if (signer === undefined || receiptSigner === undefined) throw new Error('the fault worker authorizes and executes: run it in role all');
   const stores = openExampleStores(join(config.dataDir, 'examples'));
   const actions = createExampleActions(stores);
   const transfer = actions.transferFunds;
@@ -121,11 +123,11 @@ async function main(): Promise<void> {
     policies: governance.policies,
     signer: async () => {
       await at('authorize-sign');
-      return governance.signer();
+      return signer();
     },
     receiptSigner: async () => {
       await at('receipt-sign');
-      return governance.receiptSigner();
+      return receiptSigner();
     },
     trustedKeys: governance.trustedKeys,
     identity: faultIdentity,
