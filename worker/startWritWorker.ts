@@ -36,12 +36,17 @@ export interface StartWritWorkerOptions {
 
 /** A started governed worker and what it holds open. */
 export interface StartedWritWorker {
+  /** The Temporal worker, created and not yet running. */
   readonly worker: Worker;
+  /** The role it runs in, from the configuration. */
   readonly role: WritRole;
   /** The task queue it polls: the authorizer task queue for an authorizer, else `taskQueue`. */
   readonly taskQueue: string;
+  /** The namespace it serves. */
   readonly namespace: string;
+  /** The trust material opened for its role (see `openGovernance`). */
   readonly governance: Governance;
+  /** Its connection to Temporal. */
   readonly connection: NativeConnection;
   /** Runs the worker until it is shut down (SIGINT, SIGTERM or `worker.shutdown()`), then closes everything. */
   run(): Promise<void>;
