@@ -9,8 +9,9 @@ import { TrustedKeySet } from './trustedKeySet';
 const REFRESH_MS = 5_000;
 
 /**
- * The enforcement point's trust, read from the key store it shares with the signer: the
- * public keys that may verify, and when each was the active signer. It follows rotation
+ * The enforcement point's trust, read from the key store it shares with the signer (role
+ * `all`), or from an executor's published key set with signing periods (`TrustedKeysFile`):
+ * the public keys that may verify, what each may sign, and when each was the active signer. It follows rotation
  * without a restart (re-read at most every few seconds, and at once for an unknown kid),
  * and refuses an artifact its key signed outside that key's signing period
  * (ARTIFACT_KEY_NOT_ACTIVE). Clock skew is tolerated at both ends of the period; the

@@ -165,6 +165,12 @@ describe('writ worker', () => {
       const audited = writ(executor, 'audit', 'verify', '--workflow-id', workflowId, '--keys', join(root, 'audit-keys.json'), '--policies', POLICIES, '--workflows', EXAMPLE_WORKFLOWS_BUILT, '--json');
       expect({ status: audited.status, stderr: audited.stderr }).toEqual({ status: 0, stderr: '' });
       expect(JSON.parse(audited.stdout)).toMatchObject({ passed: true, artifactsVerified: 1, receiptsVerified: 1 });
+      // The evidence bundle carries the same merged key set, and verifies with no server.
+      const bundle = join(root, 'evidence.json');
+      writOk(executor, 'audit', 'export', '--workflow-id', workflowId, '--keys', join(root, 'audit-keys.json'), '--policies', POLICIES, '--out', bundle);
+      const offline = writ(root, 'audit', 'verify', '--bundle', bundle, '--workflows', EXAMPLE_WORKFLOWS_BUILT, '--json');
+      expect({ status: offline.status, stderr: offline.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(JSON.parse(offline.stdout)).toMatchObject({ passed: true, artifactsVerified: 1, receiptsVerified: 1 });
     }, 180_000);
   });
 });

@@ -39,7 +39,7 @@ export async function exportEvidence(opts: ExportCliOptions): Promise<number> {
     const identity = await configuredIdentity(config);
     const bundle = await exportBundle(client, selection, {
       namespace,
-      keys: keyStoreKeys(config),
+      keys: opts.keys === undefined ? keyStoreKeys(config) : keysFromFile(opts.keys),
       policySets: policySetsOf(opts.policies ?? [config.policiesDir]),
       exemptActivities: config.exemptActivities,
       ...(identity === undefined ? {} : { identity }),
