@@ -16,7 +16,8 @@ import { mintAuthorization, type AuthorizingRun } from './mintAuthorization';
 /**
  * Builds `writ.authorize`: check the run's standing (kill switch, revocation), verify the
  * initiator's identity and any approvals presented, validate the input, derive the
- * resource and decide under the active policy set. A permit mints the artifact; a denial
+ * resource and decide under the active policy set. A permit mints the artifact, bound to
+ * the task queue the request names for the action (see `actionTaskQueue`); a denial
  * that approvals can lift returns the approval request; every other refusal is a
  * non-retryable failure whose type is its stable code.
  */
@@ -29,7 +30,7 @@ export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeReques
       }
       const run: AuthorizingRun = {
         namespace: info.activityNamespace,
-        taskQueue: info.taskQueue,
+        taskQueue: actionTaskQueue(request, info.taskQueue),
         workflowId: info.workflowExecution.workflowId,
         runId: info.workflowExecution.runId,
         workflowType: info.workflowType,
@@ -69,6 +70,21 @@ export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeReques
       throw toApplicationFailure(error, 'AUTHORIZE_FAILED');
     }
   };
+}
+
+/**
+ * The task queue the artifact binds: the one the request says the action will be
+ * scheduled on, since authorization may run on a task queue of its own (the authorizer's);
+ * a request without one was made when authorize always ran on the action's task queue.
+ * The enforcement point compares it with the queue the action actually ran on.
+ */
+function actionTaskQueue(request: AuthorizeRequest, authorizeTaskQueue: string): string {
+  const named: unknown = (request as { taskQueue?: unknown }).taskQueue;
+  if (named === undefined) return authorizeTaskQueue;
+  if (typeof named !== 'string' || named.length === 0 || named.length > 256) {
+    throw new WritError('INPUT_INVALID', 'the authorization request names no valid task queue for the action', { issues: [{ path: 'taskQueue', message: 'must be a string of 1 to 256 characters' }] });
+  }
+  return named;
 }
 
 /** The approval request for this step under `engine`: what approvers sign. */

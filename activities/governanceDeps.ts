@@ -35,9 +35,19 @@ export interface GovernanceDeps {
   readonly governance: GovernanceStore;
   readonly policies: PolicySource;
   readonly identity: IdentityCheck;
+  /** The authorization key artifacts are signed with (the authorizer's). */
   readonly signer: () => Promise<Signer>;
+  /** The receipt key receipts are signed with (the executor's own). */
+  readonly receiptSigner: () => Promise<Signer>;
+  /** The authorization keys artifacts must be signed by. */
   readonly trustedKeys: KeyResolver;
   readonly clock: () => Date;
   readonly window: ArtifactWindowSettings;
   readonly environment: { readonly workerBuildId: string; readonly codeDigest: string };
+  /**
+   * Where the run's `writ.authorize` is to be scheduled when it is not this worker's own
+   * task queue (an executor's authorizer); told to the workflow in the result of its
+   * identity check, so the choice is recorded in history.
+   */
+  readonly authorizerTaskQueue?: string | undefined;
 }

@@ -7,17 +7,22 @@ import { createApplyKillSwitch, createApplyRevocation, createVerifyApproval } fr
 import { actionContextStore } from './actionContextStore';
 import { createAuthorize } from './authorize';
 import type { GovernanceDeps } from './governanceDeps';
+import type { WritRole } from '../core/config/writRole';
 import { createVerifyIdentity } from './verifyIdentity';
 import { validateInput } from './validateInput';
 
 /**
- * The activities a governed worker registers: Writ's own steps and one activity per
- * governed action. An action activity validates its input again and runs only inside the
- * context the enforcement interceptor establishes after verifying the artifact.
+ * The activities a governed worker of `role` registers: Writ's own steps and one activity
+ * per governed action. An authorizer registers `writ.authorize` alone; an executor
+ * everything else (identity, approval and operator checks, the actions), never
+ * `writ.authorize`; role `all` both. An action activity validates its input again and runs
+ * only inside the context the enforcement interceptor establishes after verifying the
+ * artifact.
  */
-export function createGovernedActivities(deps: GovernanceDeps): Record<string, (...args: unknown[]) => Promise<unknown>> {
+export function createGovernedActivities(deps: GovernanceDeps, role: WritRole = 'all'): Record<string, (...args: unknown[]) => Promise<unknown>> {
+  if (role === 'authorizer') return { [AUTHORIZE_ACTIVITY]: createAuthorize(deps) as never };
   const activities: Record<string, (...args: unknown[]) => Promise<unknown>> = {
-    [AUTHORIZE_ACTIVITY]: createAuthorize(deps) as never,
+    ...(role === 'all' ? { [AUTHORIZE_ACTIVITY]: createAuthorize(deps) as never } : {}),
     [VERIFY_IDENTITY_ACTIVITY]: createVerifyIdentity(deps) as never,
     [VERIFY_APPROVAL_ACTIVITY]: createVerifyApproval(deps) as never,
     [APPLY_REVOCATION_ACTIVITY]: createApplyRevocation(deps) as never,

@@ -31,17 +31,22 @@ export { loadConfig, CONFIG_FILE } from '../core/config/writConfig';
 export type { WritConfig } from '../core/config/writConfig';
 export { openGovernance } from '../core/runtime/openGovernance';
 export type { Governance } from '../core/runtime/openGovernance';
+export type { WritRole } from '../core/config/writRole';
+export { startWritWorker } from '../worker/startWritWorker';
+export type { StartedWritWorker, StartWritWorkerOptions, WritWorkerDefinition } from '../worker/startWritWorker';
 
 // Keys.
 export { KeyStore } from '../core/keys/keyStore';
 export type { KeyInfo, KeyRecord, KeyStoreOptions, PublicJwks, SigningKey } from '../core/keys/keyStore';
 export type { KeyStatus } from '../core/keys/keyStoreManifest';
+export type { KeyPurpose } from '../core/keys/keyPurpose';
 export type { PublicSigningJwk } from '../core/keys/ed25519Jwk';
 export { TrustedKeySet } from '../core/keys/trustedKeySet';
 export { Pkcs11Signer } from '../core/keys/pkcs11/pkcs11Signer';
 export type { Pkcs11SignerOptions } from '../core/keys/pkcs11/pkcs11Signer';
 export type { Pkcs11SignerConfig, Pkcs11SignerSettings } from '../core/keys/pkcs11/pkcs11SignerConfig';
 export type { LocalSignerConfig, SignerConfig } from '../core/keys/signerConfig';
+export { TrustedKeysFile } from '../core/keys/trustedKeysFile';
 
 // Identity.
 export { IdentityVerifier } from '../core/identity/identityVerifier';

@@ -17,7 +17,10 @@ export interface GovernedWorkerOptions {
   readonly workflows: GovernedBundle;
   readonly actions: GovernedActions;
   readonly policies: PolicySource;
+  /** The authorization signing key. */
   readonly signer: () => Promise<Signer>;
+  /** The receipt signing key: a receipt key, never an authorization key. */
+  readonly receiptSigner: () => Promise<Signer>;
   readonly trustedKeys: KeyResolver;
   readonly identity: IdentityCheck;
   /** Revocations and the kill switch, shared by every worker of the namespace. */
@@ -59,7 +62,7 @@ export function governanceDeps(options: Omit<GovernedWorkerOptions, 'connection'
 function pluginOptionsOf(options: Omit<GovernedWorkerOptions, 'connection' | 'namespace' | 'taskQueue'>): WritPluginOptions {
   return {
     actions: options.actions,
-    governance: { signer: options.signer, trustedKeys: options.trustedKeys, identity: options.identity, policies: options.policies, store: options.governance },
+    governance: { signer: options.signer, receiptSigner: options.receiptSigner, trustedKeys: options.trustedKeys, identity: options.identity, policies: options.policies, store: options.governance },
     ...(options.exemptActivityNames === undefined ? {} : { exemptActivities: options.exemptActivityNames }),
     ...(options.window === undefined ? {} : { artifacts: options.window }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),

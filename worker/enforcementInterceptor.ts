@@ -102,7 +102,7 @@ export class EnforcementInterceptor implements ActivityInboundCallsInterceptor {
     const receiptFor = async (outcome: 'completed' | 'failed', resultDigest: string) =>
       mintReceipt(
         { artifactId: claims.jti, artifactDigest, runId: facts.runId, activityId: facts.activityId, attempt: facts.attempt, outcome, resultDigest },
-        await this.deps.signer(),
+        await this.deps.receiptSigner(),
         this.deps.clock(),
       );
 

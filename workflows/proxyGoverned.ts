@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   proxyActivities,
+  workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { GovernedActions, GovernedProxy } from '../core/actions/types';
@@ -78,9 +79,13 @@ async function governedStep(action: string, input: unknown, options: ActivityOpt
   asFailure(() => requireBoundedInput(action, [input], bound), 'INPUT_INVALID');
   state.steps += 1;
   const stepId = `writ-step-${state.steps}`;
+  // The action's task queue, which the artifact binds; authorization runs where the run's
+  // identity check said the authorizer is (recorded in history), else beside the action.
+  const actionTaskQueue = options.taskQueue ?? workflowInfo().taskQueue;
+  const authorizeTaskQueue = state.principal?.authorizerTaskQueue ?? options.taskQueue;
   const authorizeOn = proxyActivities<Record<string, (request: AuthorizeRequest) => Promise<AuthorizeOutcome>>>({
     startToCloseTimeout: '15s',
-    ...(options.taskQueue === undefined ? {} : { taskQueue: options.taskQueue }),
+    ...(authorizeTaskQueue === undefined ? {} : { taskQueue: authorizeTaskQueue }),
     // Every decision is final: each failure authorize raises is non-retryable on its own
     // (toApplicationFailure), so only an attempt whose worker was lost before answering is
     // tried again. The codes are not repeated as nonRetryableErrorTypes: that list would
@@ -101,6 +106,7 @@ async function governedStep(action: string, input: unknown, options: ActivityOpt
         args,
         stepId,
         activityId,
+        taskQueue: actionTaskQueue,
         identityToken: state.identityToken!,
         lineage: state.lineage,
         ...(approvals.length === 0 ? {} : { approvals }),

@@ -60,6 +60,12 @@ export const FINDING_CODES = [
   'OPERATOR_NOT_AUTHORIZED',
   // A governed action of a run started (and was not refused) after a verified revocation.
   'ACTION_AFTER_REVOCATION',
+  // An artifact signed by a key the key set marks as a receipt key: an executor's key
+  // authorizes nothing.
+  'ARTIFACT_KEY_PURPOSE_INVALID',
+  // A receipt signed by a key the key set marks as an authorization key: only an
+  // executor's receipt key attests to an execution.
+  'RECEIPT_KEY_PURPOSE_INVALID',
 ] as const;
 
 /** One finding code. */

@@ -6,6 +6,8 @@ import { IdentityVerifierConfigSchema, type ResolvedIdentityVerifierConfig } fro
 import { SignerConfigSchema, type SignerConfig } from '../keys/signerConfig';
 import type { Assert, SameType } from '../types/sameType';
 import type { ArtifactWindowSettings } from '../../activities/governanceDeps';
+import { JWKS_FILE } from '../keys/keyStoreManifest';
+import { WRIT_ROLES, type WritRole } from './writRole';
 import { ArtifactWindowSchema } from '../../worker/windowSettings';
 import { GovernanceStoreConfigSchema, DEFAULT_GOVERNANCE_STORE, type GovernanceStoreConfig } from '../governance/governanceStoreConfig';
 
@@ -22,11 +24,19 @@ export const WritConfigSchema = z.strictObject({
   /** Where the embedded server's SQLite file, keys and example stores live. */
   dataDir: z.string().min(1).default('.writ'),
   taskQueue: z.string().min(1).default('writ-governed'),
+  /** What this host's workers do: decide (authorizer), enforce and act (executor), or both (all). */
+  role: z.enum(WRIT_ROLES).default('all'),
+  /** The task queue `writ.authorize` is served on (default: `taskQueue`). */
+  authorizerTaskQueue: z.string().min(1).optional(),
   policiesDir: z.string().min(1).default('policies'),
-  /** Writ's signing key directory (default `<dataDir>/keys`). */
+  /** The authorization key directory (default `<dataDir>/keys`). */
   keysDir: z.string().min(1).optional(),
   /** Where the authorization key is: the key directory (default) or a PKCS#11 token. */
   signer: SignerConfigSchema.default({ kind: 'local' }),
+  /** An executor's receipt key directory (default `<dataDir>/receipt-keys`). */
+  receiptKeysDir: z.string().min(1).optional(),
+  /** The authorization keys' published key set an executor trusts (default for role executor: `<keysDir>/jwks.json`). */
+  trustedKeysFile: z.string().min(1).optional(),
   /** The identity provider to trust (default: the local development provider). */
   identity: IdentityVerifierConfigSchema.optional(),
   /** Where revocations, the kill switch and single-use state live (default: SQLite under dataDir). */
@@ -42,7 +52,8 @@ export const WritConfigSchema = z.strictObject({
 
 /**
  * Validated configuration with every path made absolute, as `loadConfig` returns it. (The
- * type `WritConfigSchema` checks, written out, with `projectRoot` added and `keysDir` resolved.)
+ * type `WritConfigSchema` checks, written out, with `projectRoot` added and the key
+ * directories resolved.)
  */
 export interface WritConfig {
   /** The project directory `writ.config.json` was looked for in. */
@@ -51,12 +62,23 @@ export interface WritConfig {
   dataDir: string;
   /** The task queue governed workers poll (default `writ-governed`). */
   taskQueue: string;
+  /** What this host's workers do (default `all`: authorize, enforce and act, as in development). */
+  role: WritRole;
+  /** The task queue `writ.authorize` is served on: the authorizer's (default `taskQueue`). */
+  readonly authorizerTaskQueue: string;
   /** The policy set directory (default `policies`). */
   policiesDir: string;
-  /** Writ's signing key directory (default `<dataDir>/keys`). */
+  /** The authorization key directory: the keys artifacts are signed with (default `<dataDir>/keys`). */
   readonly keysDir: string;
   /** Where the authorization key is: `{ kind: 'local' }` (the key directory, default) or a PKCS#11 token. */
   signer: SignerConfig;
+  /** The receipt key directory: the keys an executor signs receipts with (default `<dataDir>/receipt-keys`). */
+  readonly receiptKeysDir: string;
+  /**
+   * The authorization keys' published key set the enforcement point trusts, instead of the
+   * key directory (default: none, except `<keysDir>/jwks.json` for role `executor`).
+   */
+  trustedKeysFile?: string | undefined;
   /** The identity provider to trust; absent, the local development provider is trusted. */
   identity?: ResolvedIdentityVerifierConfig | undefined;
   /** Where fleet-wide governance state lives (default: `<dataDir>/governance.sqlite`; PostgreSQL for many hosts). */
@@ -68,7 +90,7 @@ export interface WritConfig {
   /** Recorded in every artifact's environment claims (default `writ-dev`). */
   workerBuildId: string;
 }
-type _WritConfigIsTheSchemas = Assert<SameType<WritConfig, z.output<typeof WritConfigSchema> & { readonly projectRoot: string; readonly keysDir: string }>>;
+type _WritConfigIsTheSchemas = Assert<SameType<WritConfig, z.output<typeof WritConfigSchema> & { readonly projectRoot: string; readonly keysDir: string; readonly receiptKeysDir: string; readonly authorizerTaskQueue: string }>>;
 
 /** Environment variables that override single settings (handy in CI and scripts). */
 const ENV_OVERRIDES: Record<string, (raw: Record<string, unknown>, value: string) => void> = {
@@ -78,6 +100,10 @@ const ENV_OVERRIDES: Record<string, (raw: Record<string, unknown>, value: string
   WRIT_KEYS_DIR: (raw, value) => (raw['keysDir'] = value),
   // A connection URL from the environment selects PostgreSQL (a deployment's usual way).
   WRIT_GOVERNANCE_STORE_URL: (raw, value) => (raw['governanceStore'] = { kind: 'postgres', url: value }),
+  WRIT_RECEIPT_KEYS_DIR: (raw, value) => (raw['receiptKeysDir'] = value),
+  WRIT_ROLE: (raw, value) => (raw['role'] = value),
+  WRIT_AUTHORIZER_TASK_QUEUE: (raw, value) => (raw['authorizerTaskQueue'] = value),
+  WRIT_TRUSTED_KEYS_FILE: (raw, value) => (raw['trustedKeysFile'] = value),
 };
 
 const TEMPORAL_MIGRATION =
@@ -137,6 +163,14 @@ export function loadConfig(options: { projectRoot?: string; file?: string; env?:
   }
   const at = (path: string) => (isAbsolute(path) ? path : join(projectRoot, path));
   const dataDir = at(parsed.data.dataDir);
+  const keysDir = parsed.data.keysDir === undefined ? join(dataDir, 'keys') : at(parsed.data.keysDir);
+  const role = parsed.data.role;
+  const authorizerTaskQueue = parsed.data.authorizerTaskQueue ?? parsed.data.taskQueue;
+  const roleIssues = roleSettingsIssues(role, parsed.data.taskQueue, authorizerTaskQueue);
+  if (roleIssues.length > 0) {
+    throw new WritError('CONFIG_INVALID', `configuration is invalid:\n${roleIssues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, { issues: roleIssues });
+  }
+  const trustedKeysFile = parsed.data.trustedKeysFile === undefined ? (role === 'executor' ? join(keysDir, JWKS_FILE) : undefined) : at(parsed.data.trustedKeysFile);
   const store = parsed.data.governanceStore;
   return {
     ...parsed.data,
@@ -144,6 +178,20 @@ export function loadConfig(options: { projectRoot?: string; file?: string; env?:
     dataDir,
     governanceStore: store.kind === 'sqlite' && store.file !== undefined ? { ...store, file: at(store.file) } : store,
     policiesDir: at(parsed.data.policiesDir),
-    keysDir: parsed.data.keysDir === undefined ? join(dataDir, 'keys') : at(parsed.data.keysDir),
+    keysDir,
+    receiptKeysDir: parsed.data.receiptKeysDir === undefined ? join(dataDir, 'receipt-keys') : at(parsed.data.receiptKeysDir),
+    authorizerTaskQueue,
+    ...(trustedKeysFile === undefined ? {} : { trustedKeysFile }),
   };
+}
+
+/**
+ * An executor and an authorizer cannot share a task queue: each would be handed the
+ * other's tasks, which it does not serve. (In role `all` one worker serves both.)
+ */
+function roleSettingsIssues(role: WritRole, taskQueue: string, authorizerTaskQueue: string): WritIssue[] {
+  if (role === 'executor' && authorizerTaskQueue === taskQueue) {
+    return [{ path: 'authorizerTaskQueue', message: `an executor sends authorization to the authorizer's own task queue: set authorizerTaskQueue (WRIT_AUTHORIZER_TASK_QUEUE) to a queue other than taskQueue "${taskQueue}"` }];
+  }
+  return [];
 }

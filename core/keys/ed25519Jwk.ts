@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KEY_PURPOSES, type KeyPurpose } from './keyPurpose';
 
 /** The JWS algorithm of every Writ signing key. */
 export const WRIT_SIGNING_ALG = 'EdDSA';
@@ -49,6 +50,8 @@ export const PublishedEd25519JwkSchema = z.strictObject({
   alg: z.literal(WRIT_SIGNING_ALG).optional(),
   use: z.literal('sig').optional(),
   key_ops: z.array(z.literal('verify')).optional(),
+  /** What the key may sign (`KEY_PURPOSE_MEMBER`); absent on a key made before purposes. */
+  writ_purpose: z.enum(KEY_PURPOSES).optional(),
 });
 
 /** A published Ed25519 JWK, as `TrustedKeySet` accepts it. */
@@ -68,11 +71,19 @@ export interface PublicSigningJwk {
   readonly alg: 'EdDSA';
   /** Always `sig`: the key signs, it never encrypts. */
   readonly use: 'sig';
+  /**
+   * What the key may sign: authorization artifacts or execution receipts. Absent on a key
+   * made before keys had purposes, which signed both (see `KEY_PURPOSE_MEMBER`).
+   */
+  readonly writ_purpose?: KeyPurpose;
 }
 
-/** Builds the published JWK of a key from its kid and public coordinate; never has `d`. */
-export function toPublicSigningJwk(kid: string, publicJwk: Ed25519PublicJwk): PublicSigningJwk {
-  return { kty: 'OKP', crv: 'Ed25519', x: publicJwk.x, kid, alg: WRIT_SIGNING_ALG, use: 'sig' };
+/**
+ * Builds the published JWK of a key from its kid, public coordinate and purpose (none for a
+ * key made before purposes); never has `d`.
+ */
+export function toPublicSigningJwk(kid: string, publicJwk: Ed25519PublicJwk, purpose?: KeyPurpose): PublicSigningJwk {
+  return { kty: 'OKP', crv: 'Ed25519', x: publicJwk.x, kid, alg: WRIT_SIGNING_ALG, use: 'sig', ...(purpose === undefined ? {} : { writ_purpose: purpose }) };
 }
 
 /** True when `value` is an object holding any member that carries private key material. */

@@ -14,6 +14,7 @@ import {
 } from './ed25519Jwk';
 import { errnoCode } from './errnoCode';
 import { localSigner } from './localSigner';
+import type { KeyPurpose } from './keyPurpose';
 import {
   JWKS_FILE,
   MANIFEST_FILE,
@@ -36,6 +37,8 @@ export interface KeyInfo {
   readonly status: KeyStatus;
   /** Present when the private key is not in the directory but in a PKCS#11 token. */
   readonly heldIn?: 'pkcs11';
+  /** What the key signs: authorization artifacts or execution receipts. */
+  readonly purpose: KeyPurpose;
 }
 
 /** The active private key, ready for jose's `sign` (`loadSigner` gives a `Signer` over it). */
@@ -50,6 +53,13 @@ export interface SigningKey {
 export interface KeyStoreOptions {
   /** The clock for `createdAt`; tests inject one. */
   readonly clock?: () => Date;
+  /**
+   * What the store's keys sign (default `authorization`): an authorizer's key directory
+   * holds authorization keys, an executor's receipt keys. A directory holding keys of the
+   * other purpose is refused (`KEYSTORE_INVALID`), so a receipt key directory cannot be
+   * pointed at the authorization keys by mistake, nor the reverse.
+   */
+  readonly purpose?: KeyPurpose;
 }
 
 /** A key as auditors need it: public half, status and signing period (see `exportKeyRecords`). */
@@ -64,7 +74,7 @@ export interface KeyRecord {
   readonly activatedAt: string | null;
   /** When it stopped being the active signer; null while active (or never active). */
   readonly deactivatedAt: string | null;
-  /** The public key as published; kept after retirement, since old evidence may need it. */
+  /** The public key as published (with its purpose); kept after retirement, since old evidence may need it. */
   readonly publicJwk: PublicSigningJwk;
 }
 
@@ -88,6 +98,9 @@ interface GeneratedKey {
  * Writ's Ed25519 signing keys in one directory: `manifest.json` (the source of truth),
  * `<kid>.private.jwk.json` (mode 0600, one per key that is not retired) and `jwks.json`
  * (the public set, rewritten on every change). A kid is the key's RFC 7638 thumbprint.
+ * Every key of a store has the store's purpose (authorization or receipt), recorded in the
+ * manifest and published with the key; a manifest entry written before keys had purposes
+ * is an authorization key, published without a purpose since it also signed receipts.
  *
  * Every file is validated when read and written atomically. Private key material never
  * appears in an error, a log or a returned value, except the `KeyObject` of
@@ -101,10 +114,13 @@ interface GeneratedKey {
 export class KeyStore {
   /** The store's directory, absolute. */
   readonly directory: string;
+  /** What the store's keys sign. */
+  readonly purpose: KeyPurpose;
   private readonly clock: () => Date;
 
-  private constructor(directory: string, clock: () => Date) {
+  private constructor(directory: string, purpose: KeyPurpose, clock: () => Date) {
     this.directory = directory;
+    this.purpose = purpose;
     this.clock = clock;
   }
 
@@ -113,7 +129,9 @@ export class KeyStore {
     if (typeof dir !== 'string' || dir.trim() === '') {
       throw new WritError('CONFIG_INVALID', 'key store directory must be a non-empty path');
     }
-    return new KeyStore(path.resolve(dir), options.clock ?? (() => new Date()));
+    const purpose = options.purpose ?? 'authorization';
+    if (purpose !== 'authorization' && purpose !== 'receipt') throw new WritError('CONFIG_INVALID', 'key store purpose must be "authorization" or "receipt"');
+    return new KeyStore(path.resolve(dir), purpose, options.clock ?? (() => new Date()));
   }
 
   /** Where the public key set is published. */
@@ -201,7 +219,7 @@ export class KeyStore {
       status: entry.status,
       activatedAt: entry.activatedAt ?? null,
       deactivatedAt: entry.deactivatedAt ?? null,
-      publicJwk: toPublicSigningJwk(entry.kid, entry.publicJwk),
+      publicJwk: toPublicSigningJwk(entry.kid, entry.publicJwk, entry.purpose),
     }));
   }
 
@@ -234,6 +252,7 @@ export class KeyStore {
       status: 'active',
       publicJwk: parsed.data,
       activatedAt: now.toISOString(),
+      purpose: this.purpose,
       heldIn: 'pkcs11',
     };
     const demoted = manifest.keys.map((other) => (other.status === 'active' ? { ...endSigningPeriod(other, now), status: 'verify-only' as const } : other));
@@ -250,7 +269,7 @@ export class KeyStore {
    */
   async loadSigningKey(): Promise<SigningKey> {
     const active = this.findActive(this.readManifest());
-    if (active === undefined) throw new WritError('SIGNER_UNAVAILABLE', 'the key store has no active signing key');
+    if (active === undefined) throw new WritError('SIGNER_UNAVAILABLE', `the key store has no active ${this.purpose} key`);
     if (active.heldIn !== undefined) {
       throw new WritError('SIGNER_UNAVAILABLE', `the active signing key ${active.kid} is held in a PKCS#11 token, not in ${this.directory}: configure the pkcs11 signer ("signer" in writ.config.json)`);
     }
@@ -280,6 +299,7 @@ export class KeyStore {
       createdAt: now.toISOString(),
       status,
       publicJwk: generated.publicJwk,
+      purpose: this.purpose,
       // A key created verify-only never signs: nothing can activate an existing key later.
       ...(status === 'active' ? { activatedAt: now.toISOString() } : {}),
     };
@@ -311,7 +331,12 @@ export class KeyStore {
   }
 
   private readManifest(): KeyStoreManifest {
-    return readKeyStoreManifest(this.directory);
+    const manifest = readKeyStoreManifest(this.directory);
+    const foreign = manifest.keys.find((entry) => (entry.purpose ?? 'authorization') !== this.purpose);
+    if (foreign !== undefined) {
+      throw new WritError('KEYSTORE_INVALID', `${this.directory} holds ${foreign.purpose ?? 'authorization'} keys, not ${this.purpose} keys: name the ${this.purpose} key directory`);
+    }
+    return manifest;
   }
 
   private findActive(manifest: KeyStoreManifest): KeyStoreEntry | undefined {
@@ -334,7 +359,7 @@ function endSigningPeriod(entry: KeyStoreEntry, now: Date): KeyStoreEntry {
 }
 
 function toKeyInfo(entry: KeyStoreEntry): KeyInfo {
-  return { kid: entry.kid, createdAt: entry.createdAt, status: entry.status, ...(entry.heldIn === undefined ? {} : { heldIn: entry.heldIn }) };
+  return { kid: entry.kid, createdAt: entry.createdAt, status: entry.status, purpose: entry.purpose ?? 'authorization', ...(entry.heldIn === undefined ? {} : { heldIn: entry.heldIn }) };
 }
 
 function publicJwksOf(manifest: KeyStoreManifest): PublicJwks {
@@ -342,7 +367,7 @@ function publicJwksOf(manifest: KeyStoreManifest): PublicJwks {
   const published = manifest.keys
     .filter((entry) => entry.status !== 'retired')
     .sort((a, b) => rank(a) - rank(b) || compareText(b.createdAt, a.createdAt));
-  return { keys: published.map((entry) => toPublicSigningJwk(entry.kid, entry.publicJwk)) };
+  return { keys: published.map((entry) => toPublicSigningJwk(entry.kid, entry.publicJwk, entry.purpose)) };
 }
 
 // ISO 8601 instants in one format order correctly as plain text; no locale rules wanted.

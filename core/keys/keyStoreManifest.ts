@@ -6,6 +6,7 @@ import { parseStrictJson } from '../canonical/parseStrictJson';
 import { WritError } from '../errors/writError';
 import { Ed25519PublicJwkSchema, KidSchema } from './ed25519Jwk';
 import { errnoCode } from './errnoCode';
+import { KEY_PURPOSES } from './keyPurpose';
 import type { Assert, SameType } from '../types/sameType';
 
 /** The manifest's file name inside a key store directory. */
@@ -32,6 +33,8 @@ type _EveryKeyStatusListed = Assert<SameType<KeyStatus, (typeof KEY_STATUSES)[nu
  * was the active signer, so an auditor can tell whether a signature's `iat` falls inside
  * it; manifests written before they existed simply lack them. `heldIn` marks a key whose
  * private half is in a token (`writ keys pkcs11 activate`): the directory has no file for it.
+ * `purpose` says what the key signs; an entry written before keys had purposes lacks it and
+ * is an authorization key that also signed receipts.
  */
 export const KeyStoreEntrySchema = z
   .strictObject({
@@ -39,6 +42,7 @@ export const KeyStoreEntrySchema = z
     createdAt: z.iso.datetime(),
     status: z.enum(KEY_STATUSES),
     publicJwk: Ed25519PublicJwkSchema,
+    purpose: z.enum(KEY_PURPOSES).optional(),
     activatedAt: z.iso.datetime().optional(),
     deactivatedAt: z.iso.datetime().optional(),
     /** Where the private key is when it is not in this directory: a PKCS#11 token it never leaves. */

@@ -2,14 +2,16 @@ import type { KeyObject } from 'node:crypto';
 import { WritError } from '../errors/writError';
 import type { KeyResolver } from '../artifact/verify/checkSignature';
 import type { KeyRecord, KeyStore } from './keyStore';
+import type { KeyPurpose } from './keyPurpose';
 import { TrustedKeySet } from './trustedKeySet';
 
 /** How long the trusted set is reused before the key directory is read again. */
 const REFRESH_MS = 5_000;
 
 /**
- * The enforcement point's trust, read from the key store it shares with the signer: the
- * public keys that may verify, and when each was the active signer. It follows rotation
+ * The enforcement point's trust, read from the key store it shares with the signer (role
+ * `all`), or from an executor's published key set with signing periods (`TrustedKeysFile`):
+ * the public keys that may verify, what each may sign, and when each was the active signer. It follows rotation
  * without a restart (re-read at most every few seconds, and at once for an unknown kid),
  * and refuses an artifact its key signed outside that key's signing period
  * (ARTIFACT_KEY_NOT_ACTIVE). Clock skew is tolerated at both ends of the period; the
@@ -21,8 +23,9 @@ export class KeyStoreTrust implements KeyResolver {
   private trusted: TrustedKeySet | undefined;
   private readAt = 0;
 
+  /** `store` is a key store, or anything else that gives its records (an executor's trusted key file). */
   constructor(
-    private readonly store: KeyStore,
+    private readonly store: Pick<KeyStore, 'exportKeyRecords'>,
     private readonly skewSeconds: number,
     private readonly cacheSeconds: number,
     private readonly now: () => number = Date.now,
@@ -37,6 +40,14 @@ export class KeyStoreTrust implements KeyResolver {
       throw new WritError('ARTIFACT_KEY_UNKNOWN', `key "${kid}" is not trusted`);
     }
     return this.trusted.get(kid);
+  }
+
+  /** What the key may sign, as the key store records it; ARTIFACT_KEY_UNKNOWN as in `get`. */
+  purposeOf(kid: string): KeyPurpose | undefined {
+    this.refresh(false);
+    const record = this.records.get(kid);
+    if (record === undefined || record.status === 'retired') throw new WritError('ARTIFACT_KEY_UNKNOWN', `key "${kid}" is not trusted`);
+    return record.publicJwk.writ_purpose;
   }
 
   /** Throws ARTIFACT_KEY_NOT_ACTIVE unless `kid` was the active signer at `issuedAt`. */

@@ -25,7 +25,9 @@ export const WRIT_PLUGIN_NAME = 'writ';
  *   initiator's identity, carries lineage and attaches each artifact to its action.
  * - On a worker it registers Writ's activities (`writ.authorize`, the identity and
  *   operator checks) and one activity per governed action, and puts the enforcement
- *   interceptor in front of every activity. A worker given `workflowsPath` has its
+ *   interceptor in front of every activity. With `role: 'authorizer'` it registers only
+ *   `writ.authorize`; with `role: 'executor'` everything but, and the runs' authorizations
+ *   are sent to `authorizerTaskQueue`. A worker given `workflowsPath` has its
  *   workflows bundled here, with Writ's module in them; a prebuilt `workflowBundle` must
  *   have been bundled with this plugin (checked, `CONFIG_INVALID` otherwise). Any other
  *   activity the worker serves must be declared in `exemptActivities`.
@@ -73,15 +75,20 @@ export class WritPlugin implements ClientPlugin, BundlerPlugin, WorkerPlugin {
     return this.simple.configureReplayWorker(options);
   }
 
-  /** Adds Writ's activities and enforcement to a worker; bundles its workflows with Writ's module. */
+  /**
+   * Adds Writ's activities and enforcement to a worker of the plugin's role; bundles its
+   * workflows with Writ's module. An authorizer's worker takes no workflows and no other
+   * activities and must poll the authorizer task queue; an executor's must poll another.
+   */
   async configureWorker(options: WorkerOptions): Promise<WorkerOptions> {
     const settings = this.worker;
     if (settings === undefined) {
       throw new WritError('CONFIG_INVALID', 'this WritPlugin was made for clients: give it `actions` and `governance` to configure a worker');
     }
+    requireRoleTaskQueues(settings, options);
     const workflows = await this.workflowCode(options);
     const deps = governanceDepsFrom(settings, workflows === undefined ? NO_WORKFLOW_CODE : sha256Digest(workflows));
-    const governed = createGovernedActivities(deps);
+    const governed = createGovernedActivities(deps, settings.role);
     const exempt = new Set(settings.exemptActivities);
     for (const name of Object.keys((options.activities ?? {}) as object)) {
       if (name in governed) throw new WritError('CONFIG_INVALID', `activity "${name}" collides with a governed action or one of Writ's activities`);
@@ -130,6 +137,30 @@ export class WritPlugin implements ClientPlugin, BundlerPlugin, WorkerPlugin {
 }
 
 /**
+ * The task queues a role may run on: an authorizer's worker polls the authorizer task
+ * queue and runs no workflows and no other activities; an executor sends authorization to
+ * another queue than its own (sharing one, each would be handed the other's tasks); role
+ * `all` authorizes on its own queue. CONFIG_INVALID otherwise, before the worker starts.
+ */
+function requireRoleTaskQueues(settings: WritWorkerSettings, options: WorkerOptions): void {
+  const named = settings.authorizerTaskQueue;
+  const own = options.taskQueue;
+  if (settings.role === 'authorizer') {
+    if (options.workflowsPath !== undefined || options.workflowBundle !== undefined) {
+      throw new WritError('CONFIG_INVALID', "an authorizer runs no workflows: give workflowsPath or workflowBundle to the executors' workers");
+    }
+    if (Object.keys((options.activities ?? {}) as object).length > 0) throw new WritError('CONFIG_INVALID', 'an authorizer serves writ.authorize alone: run other activities on an executor');
+    if (named !== undefined && named !== own) throw new WritError('CONFIG_INVALID', `an authorizer polls the authorizer task queue "${named}", not "${own}"`);
+  } else if (settings.role === 'executor') {
+    if (named === undefined || named === own) {
+      throw new WritError('CONFIG_INVALID', `an executor sends authorization to its authorizer's task queue: give authorizerTaskQueue, another queue than its own "${own}"`);
+    }
+  } else if (named !== undefined && named !== own) {
+    throw new WritError('CONFIG_INVALID', `role all authorizes on its own task queue "${own}": to send authorization to "${named}", run the worker as an executor`);
+  }
+}
+
+/**
  * The code digest artifacts cite when the authorizing worker runs no workflow code (its
  * workflows run on other workers): the digest of nothing, never a made-up bundle's.
  */
@@ -143,9 +174,12 @@ export function governanceDepsFrom(settings: WritWorkerSettings, codeDigest: str
     policies: settings.governance.policies,
     identity: settings.governance.identity,
     signer: settings.governance.signer,
+    receiptSigner: settings.governance.receiptSigner,
     trustedKeys: settings.governance.trustedKeys,
     clock: settings.clock,
     window: settings.artifacts,
     environment: { workerBuildId: settings.workerBuildId, codeDigest },
+    // Only an executor's runs authorize elsewhere; role all keeps today's histories exactly.
+    ...(settings.role === 'executor' ? { authorizerTaskQueue: settings.authorizerTaskQueue } : {}),
   };
 }

@@ -8,17 +8,23 @@ import type { GovernanceStore } from '../governance/governanceStore';
 import type { PolicySource } from '../policy/policySource';
 import type { ArtifactWindowSettings, IdentityCheck } from '../../activities/governanceDeps';
 import { ArtifactWindowSchema } from '../../worker/windowSettings';
+import { WRIT_ROLES, type WritRole } from '../config/writRole';
 
 /**
- * The trust material a governed worker decides and enforces with: the signing key, the
- * trusted public keys, the identity provider, the policy set and the governance store.
- * `openGovernance(loadConfig())` opens all of it from `writ.config.json`.
+ * The trust material a governed worker decides and enforces with: the authorization
+ * signing key, the receipt signing key, the trusted public keys, the identity provider,
+ * the policy set and the governance store. Which keys it holds depends on the worker's
+ * role: an authorizer holds `signer` and no receipt key; an executor `receiptSigner` and
+ * `trustedKeys`, never `signer`; role `all` all three. `openGovernance(loadConfig())` opens
+ * what the configured role holds from `writ.config.json`.
  */
 export interface WritGovernance {
-  /** The authorization signing key (re-read on rotation). */
-  readonly signer: () => Promise<Signer>;
-  /** The public keys artifacts must be signed by. */
-  readonly trustedKeys: KeyResolver;
+  /** The authorization signing key (re-read on rotation): roles `all` and `authorizer`. */
+  readonly signer?: (() => Promise<Signer>) | undefined;
+  /** The receipt signing key, a receipt key distinct from every authorization key (re-read on rotation): roles `all` and `executor`. */
+  readonly receiptSigner?: (() => Promise<Signer>) | undefined;
+  /** The authorization keys artifacts must be signed by: roles `all` and `executor`. */
+  readonly trustedKeys?: KeyResolver | undefined;
   /** Verifies initiators' identity tokens and operators' signed statements. */
   readonly identity: IdentityCheck;
   /** The active Cedar policy set. */
@@ -43,12 +49,37 @@ export interface WritPluginOptions {
   readonly workerBuildId?: string;
   /** The clock Writ decides and enforces by (tests inject one). */
   readonly clock?: () => Date;
+  /**
+   * What the worker does (default `all`): `authorizer` serves only `writ.authorize` (no
+   * workflows, no action bodies) on the authorizer task queue; `executor` runs the
+   * workflows, the enforcement point, the action bodies and Writ's other activities, and
+   * sends authorization to `authorizerTaskQueue`; `all` does both on one task queue.
+   */
+  readonly role?: WritRole;
+  /**
+   * The task queue `writ.authorize` is served on (default: the worker's own). An executor
+   * must name its authorizer's, another queue than its own; an authorizer's worker polls it.
+   */
+  readonly authorizerTaskQueue?: string;
+}
+
+/** The keys a worker runs with, each present or standing in with a refusal. */
+export interface ResolvedGovernance {
+  readonly signer: () => Promise<Signer>;
+  readonly receiptSigner: () => Promise<Signer>;
+  readonly trustedKeys: KeyResolver;
+  readonly identity: IdentityCheck;
+  readonly policies: PolicySource;
+  readonly store: GovernanceStore;
 }
 
 /** The worker half of validated plugin settings. */
 export interface WritWorkerSettings {
+  readonly role: WritRole;
+  /** The authorizer task queue, when one was named. */
+  readonly authorizerTaskQueue: string | undefined;
   readonly registry: ActionRegistry;
-  readonly governance: WritGovernance;
+  readonly governance: ResolvedGovernance;
   readonly exemptActivities: readonly string[];
   readonly artifacts: ArtifactWindowSettings;
   readonly workerBuildId: string;
@@ -67,8 +98,9 @@ const hasMethods = (...names: string[]) => (value: unknown) =>
 
 // Loose: openGovernance's result (keyStore, close, ...) is given as it is; only these are used.
 const GovernanceSchema = z.looseObject({
-  signer: z.custom<() => Promise<Signer>>(isFunction, 'must be a function returning the signing key'),
-  trustedKeys: z.custom<KeyResolver>(hasMethods('get'), 'must be a trusted key set (TrustedKeySet, or the trustedKeys openGovernance returns)'),
+  signer: z.custom<() => Promise<Signer>>(isFunction, 'must be a function returning the signing key').optional(),
+  receiptSigner: z.custom<() => Promise<Signer>>(isFunction, 'must be a function returning the receipt signing key (openGovernance opens <dataDir>/receipt-keys)').optional(),
+  trustedKeys: z.custom<KeyResolver>(hasMethods('get', 'purposeOf'), 'must be a trusted key set (TrustedKeySet, or the trustedKeys openGovernance returns)').optional(),
   identity: z.custom<IdentityCheck>(hasMethods('verify', 'verifyStatement'), 'must be an identity verifier (IdentityVerifier)'),
   policies: z.custom<PolicySource>(hasMethods('current'), 'must be a policy source (PolicySource)'),
   store: z.custom<GovernanceStore>(hasMethods('requireStanding'), 'must be a governance store (GovernanceStore)'),
@@ -83,6 +115,8 @@ const OptionsSchema = z
     artifacts: ArtifactWindowSchema.partial().optional(),
     workerBuildId: z.string().min(1).optional(),
     clock: z.custom<() => Date>(isFunction, 'must be a function returning a Date').optional(),
+    role: z.enum(WRIT_ROLES).optional(),
+    authorizerTaskQueue: z.string().min(1).max(256).optional(),
   })
   .refine((options) => (options.actions === undefined) === (options.governance === undefined), {
     message: 'a worker needs both `actions` and `governance`; a client needs neither',
@@ -96,7 +130,7 @@ const OptionsSchema = z
 export function parseWritPluginOptions(options: WritPluginOptions): WritPluginSettings {
   const parsed = OptionsSchema.safeParse(options);
   if (!parsed.success) throw invalid(parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message })));
-  const { identityToken, actions, governance, exemptActivities = [], artifacts = {}, workerBuildId = 'writ-dev', clock } = options;
+  const { identityToken, actions, governance, exemptActivities = [], artifacts = {}, workerBuildId = 'writ-dev', clock, role = 'all', authorizerTaskQueue } = options;
   const token = identityToken === undefined ? undefined : typeof identityToken === 'string' ? () => identityToken : identityToken;
   if (actions === undefined || governance === undefined) return { identityToken: token, worker: undefined };
   const window = ArtifactWindowSchema.parse(artifacts);
@@ -105,6 +139,7 @@ export function parseWritPluginOptions(options: WritPluginOptions): WritPluginSe
   for (const name of exemptActivities) {
     if (name in actions || name.startsWith('writ.')) issues.push({ path: 'exemptActivities', message: `"${name}" is a governed action or one of Writ's activities` });
   }
+  issues.push(...roleIssues(role, governance, exemptActivities));
   let registry: ActionRegistry | undefined;
   try {
     registry = new ActionRegistry(actions);
@@ -115,8 +150,17 @@ export function parseWritPluginOptions(options: WritPluginOptions): WritPluginSe
   return {
     identityToken: token,
     worker: {
+      role,
+      authorizerTaskQueue,
       registry,
-      governance: { signer: governance.signer, trustedKeys: governance.trustedKeys, identity: governance.identity, policies: governance.policies, store: governance.store },
+      governance: {
+        signer: governance.signer ?? refusingSigner('an executor holds no authorization key: writ.authorize runs on the authorizer'),
+        receiptSigner: governance.receiptSigner ?? refusingSigner('an authorizer holds no receipt key: actions run on the executors'),
+        trustedKeys: governance.trustedKeys ?? NO_TRUSTED_KEYS,
+        identity: governance.identity,
+        policies: governance.policies,
+        store: governance.store,
+      },
       exemptActivities,
       artifacts: window,
       workerBuildId,
@@ -124,6 +168,39 @@ export function parseWritPluginOptions(options: WritPluginOptions): WritPluginSe
     },
   };
 }
+
+/**
+ * Which keys each role holds, and nothing more: an executor that held the authorization
+ * key could authorize its own actions, an authorizer that held a receipt key could attest
+ * to executions it never ran.
+ */
+function roleIssues(role: WritRole, governance: WritGovernance, exemptActivities: readonly string[]): WritIssue[] {
+  const issues: WritIssue[] = [];
+  const authorizes = role !== 'executor';
+  const executes = role !== 'authorizer';
+  if (authorizes && governance.signer === undefined) issues.push({ path: 'governance.signer', message: `role ${role} signs authorization artifacts: give the authorization signing key` });
+  if (!authorizes && governance.signer !== undefined) issues.push({ path: 'governance.signer', message: 'an executor holds no authorization key: open its governance for role executor (openGovernance with role "executor")' });
+  if (executes && governance.receiptSigner === undefined) issues.push({ path: 'governance.receiptSigner', message: `role ${role} signs receipts: give the receipt signing key (openGovernance opens <dataDir>/receipt-keys)` });
+  if (!executes && governance.receiptSigner !== undefined) issues.push({ path: 'governance.receiptSigner', message: 'an authorizer holds no receipt key: open its governance for role authorizer' });
+  if (executes && governance.trustedKeys === undefined) issues.push({ path: 'governance.trustedKeys', message: `role ${role} verifies artifacts: give the authorization keys' public set` });
+  if (!executes && exemptActivities.length > 0) issues.push({ path: 'exemptActivities', message: 'an authorizer serves writ.authorize alone: run other activities on an executor' });
+  return issues;
+}
+
+/** Stands in for a key the role does not hold: every use is refused, SIGNER_UNAVAILABLE. */
+function refusingSigner(reason: string): () => Promise<Signer> {
+  return () => Promise.reject(new WritError('SIGNER_UNAVAILABLE', reason));
+}
+
+/** An authorizer's trust: it verifies no artifact, so it trusts no key. */
+const NO_TRUSTED_KEYS: KeyResolver = {
+  get: (kid) => {
+    throw new WritError('ARTIFACT_KEY_UNKNOWN', `key "${kid}" is not trusted: an authorizer enforces nothing`);
+  },
+  purposeOf: (kid) => {
+    throw new WritError('ARTIFACT_KEY_UNKNOWN', `key "${kid}" is not trusted: an authorizer enforces nothing`);
+  },
+};
 
 function invalid(issues: WritIssue[]): WritError {
   return new WritError('CONFIG_INVALID', `WritPlugin settings are invalid:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, { issues });

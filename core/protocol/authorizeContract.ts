@@ -28,6 +28,12 @@ export interface AuthorizeRequest {
   readonly stepId: string;
   /** The activity id the action will be scheduled with. */
   readonly activityId: string;
+  /**
+   * The task queue the action will be scheduled on, which the artifact binds. Absent in
+   * requests recorded before authorization could run on a task queue of its own: the
+   * authorize activity's own task queue, which was then the action's.
+   */
+  readonly taskQueue?: string;
   /** The initiator's identity token, verified again for every authorization. */
   readonly identityToken: string;
   /** Where this authorization sits in the run's hash chain. */
@@ -85,6 +91,12 @@ export interface VerifiedPrincipal {
   readonly groups: readonly string[];
   readonly issuer: string;
   readonly expiresAt: number;
+  /**
+   * The task queue the run's `writ.authorize` steps are scheduled on, when an executor
+   * verified the identity and its authorizer serves another queue; absent, authorization
+   * runs on the action's own task queue, as one worker of role `all` serves both.
+   */
+  readonly authorizerTaskQueue?: string;
 }
 
 /** What a governed action activity returns: its result plus the signed receipt. */

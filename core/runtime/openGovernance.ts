@@ -1,8 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WritConfig } from '../config/writConfig';
-import { KeyStore } from '../keys/keyStore';
+import { KeyStore, type KeyStoreOptions } from '../keys/keyStore';
 import { KeyStoreTrust } from '../keys/keyStoreTrust';
+import { TrustedKeysFile } from '../keys/trustedKeysFile';
+import type { WritRole } from '../config/writRole';
+import { WritError } from '../errors/writError';
 import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../identity/devIdentityProvider';
 import { IdentityVerifier } from '../identity/identityVerifier';
 import { PolicySource } from '../policy/policySource';
@@ -12,14 +15,33 @@ import type { Signer } from '../artifact/mintArtifact';
 import type { KeyResolver } from '../artifact/verify/checkSignature';
 import { openSigner, SIGNER_CACHE_MS, type SignerSource } from './openSigner';
 
-/** The trust material a governed worker runs with, opened from configuration. */
+/**
+ * The trust material a governed worker runs with, opened from configuration for its role:
+ * an authorizer opens the authorization keys and no receipt key; an executor opens its
+ * receipt keys and trusts the authorization keys' published set, and never opens (or
+ * makes) an authorization key; role `all` opens both key stores.
+ */
 export interface Governance {
-  /** Writ's signing keys (`keysDir`). */
-  readonly keyStore: KeyStore;
-  /** Follows the key store: rotation needs no restart; old keys verify only what they signed while active. */
+  /** The role it was opened for. */
+  readonly role: WritRole;
+  /** The authorization keys (`keysDir`); undefined for an executor. */
+  readonly keyStore: KeyStore | undefined;
+  /** The receipt keys (`receiptKeysDir`); undefined for an authorizer. */
+  readonly receiptKeyStore: KeyStore | undefined;
+  /**
+   * The authorization keys artifacts must be signed by: the published key set of
+   * `trustedKeysFile` when one is configured (always for an executor), re-read when it
+   * changes; otherwise the key store itself. Rotation needs no restart either way.
+   */
   readonly trustedKeys: KeyResolver;
-  /** The active signer (`signer` in the configuration), re-checked against the key store every few seconds so a rotation takes effect. */
-  readonly signer: () => Promise<Signer>;
+  /**
+   * The active authorization signer (`signer` in the configuration: the key directory, or
+   * a PKCS#11 token), re-checked against the key store every few seconds so a rotation
+   * takes effect; undefined for an executor.
+   */
+  readonly signer: (() => Promise<Signer>) | undefined;
+  /** The active receipt key, re-read the same way; undefined for an authorizer. */
+  readonly receiptSigner: (() => Promise<Signer>) | undefined;
   /** Verifies identity tokens and operator statements from the configured (or development) provider. */
   readonly identity: IdentityVerifier;
   /** The policy set of `policiesDir`, reloaded when its files change. */
@@ -33,27 +55,44 @@ export interface Governance {
 }
 
 /**
- * Opens keys, identity and policy for a worker. In development (no `identity` in the
- * configuration) the local identity provider and a first signing key are created on
- * demand; with a configured provider nothing is created and missing material fails.
- * With a PKCS#11 `signer` the token key is opened here and must be the key store's
- * active key; no key is ever created in the directory then.
+ * Opens keys, identity and policy for a worker of `config.role`. In development (no
+ * `identity` in the configuration) the local identity provider and a first key of each
+ * key store the role holds are created on demand; with a configured provider nothing is
+ * created and missing material fails. With a PKCS#11 `signer` the token key is opened
+ * here and must be the key store's active key; no authorization key is ever created in
+ * the directory then.
  */
 export async function openGovernance(config: WritConfig, options: { clock?: () => Date; createKeys?: boolean } = {}): Promise<Governance> {
   const clockOption = options.clock === undefined ? {} : { clock: options.clock };
-  mkdirSync(config.keysDir, { recursive: true });
-  const keyStore = KeyStore.open(config.keysDir, clockOption);
-  const signing = await openSigner(config.signer, keyStore, { createKeys: options.createKeys ?? config.identity === undefined });
+  const createKeys = options.createKeys ?? config.identity === undefined;
+  const role = config.role;
+  const keyStore = role === 'executor' ? undefined : openKeyStore(config.keysDir, { ...clockOption, purpose: 'authorization' });
+  const signing = keyStore === undefined ? undefined : await openSigner(config.signer, keyStore, { createKeys });
   try {
-    return await openTrustMaterial(config, keyStore, signing, clockOption);
+    return await openTrustMaterial(config, { keyStore, signing, createKeys, clockOption });
   } catch (error) {
-    await signing.close();
+    await signing?.close();
     throw error;
   }
 }
 
-/** The rest of `openGovernance`, once the signer is open (it closes the signer if this fails). */
-async function openTrustMaterial(config: WritConfig, keyStore: KeyStore, signing: SignerSource, clockOption: { clock?: () => Date }): Promise<Governance> {
+/** The rest of `openGovernance`, once the authorization signer is open (it closes the signer if this fails). */
+async function openTrustMaterial(
+  config: WritConfig,
+  opened: { keyStore: KeyStore | undefined; signing: SignerSource | undefined; createKeys: boolean; clockOption: { clock?: () => Date } },
+): Promise<Governance> {
+  const { keyStore, signing, createKeys, clockOption } = opened;
+  const role = config.role;
+  const receiptKeyStore = role === 'authorizer' ? undefined : openKeyStore(config.receiptKeysDir, { ...clockOption, purpose: 'receipt' });
+  if (receiptKeyStore !== undefined && createKeys) await receiptKeyStore.ensureActive();
+  // Tolerance: the configured clock skew, plus (after a rotation) the signer's cache of the old key.
+  const skewSeconds = config.artifacts.clockSkewSeconds;
+  const cacheSeconds = SIGNER_CACHE_MS / 1000;
+  let trustedKeys: KeyResolver;
+  if (config.trustedKeysFile !== undefined) trustedKeys = TrustedKeysFile.open(config.trustedKeysFile, { skewSeconds, cacheSeconds });
+  else if (keyStore !== undefined) trustedKeys = new KeyStoreTrust(keyStore, skewSeconds, cacheSeconds);
+  else throw new WritError('CONFIG_INVALID', 'an executor trusts the authorization keys from their published key set: set trustedKeysFile');
+
   let devIdentityProvider: DevIdentityProvider | undefined;
   let identity: IdentityVerifier;
   if (config.identity === undefined) {
@@ -65,12 +104,20 @@ async function openTrustMaterial(config: WritConfig, keyStore: KeyStore, signing
   }
 
   const policies = PolicySource.load(config.policiesDir).watch();
-  const store = await openGovernanceStore(config.governanceStore, { dataDir: config.dataDir });
+  let store: GovernanceStore;
+  try {
+    store = await openGovernanceStore(config.governanceStore, { dataDir: config.dataDir });
+  } catch (error) {
+    policies.close();
+    throw error;
+  }
   return {
+    role,
     keyStore,
-    // Tolerance: the configured clock skew, plus (after a rotation) the signer's cache of the old key.
-    trustedKeys: new KeyStoreTrust(keyStore, config.artifacts.clockSkewSeconds, SIGNER_CACHE_MS / 1000),
-    signer: signing.signer,
+    receiptKeyStore,
+    trustedKeys,
+    signer: signing?.signer,
+    receiptSigner: receiptKeyStore === undefined ? undefined : cachedSigner(receiptKeyStore),
     identity,
     policies,
     devIdentityProvider,
@@ -78,7 +125,27 @@ async function openTrustMaterial(config: WritConfig, keyStore: KeyStore, signing
     close: async () => {
       policies.close();
       await store.close();
-      await signing.close();
+      await signing?.close();
     },
+  };
+}
+
+/** Opens the key store of `purpose` in `dir` (made if missing). */
+function openKeyStore(dir: string, options: KeyStoreOptions): KeyStore {
+  mkdirSync(dir, { recursive: true });
+  return KeyStore.open(dir, options);
+}
+
+/** The store's active key, reused for a few seconds so signing does not read the directory every time. */
+function cachedSigner(keyStore: KeyStore): () => Promise<Signer> {
+  let cached: { signer: Promise<Signer>; at: number } | undefined;
+  return () => {
+    const now = Date.now();
+    if (cached === undefined || now - cached.at > SIGNER_CACHE_MS) {
+      cached = { signer: keyStore.loadSigner(), at: now };
+      // A failed load must not be cached: the next call reads the directory again.
+      cached.signer.catch(() => (cached = undefined));
+    }
+    return cached.signer;
   };
 }

@@ -42,7 +42,7 @@ export interface WritTestEnvironmentOptions {
 
 /**
  * A governed worker against a real Temporal dev server, for a project's own jest tests:
- * a headless dev server in a temporary directory, a fresh signing key, the local
+ * a headless dev server in a temporary directory, a fresh authorization key and receipt key, the local
  * development identity provider, a governance store, and a worker with `WritPlugin` on
  * its own task queue. Clients act as any principal (`clientAs`); `audit` verifies the
  * runs' histories as `writ audit verify` does, replay included; `exportEvidence` writes
@@ -58,6 +58,7 @@ export class WritTestEnvironment {
     private readonly running: Promise<void>,
     private readonly idp: DevIdentityProvider,
     private readonly keyStore: KeyStore,
+    private readonly receiptKeyStore: KeyStore,
     private readonly store: GovernanceStore,
     private readonly policiesDir: string,
     private readonly workflowCode: string,
@@ -79,15 +80,19 @@ export class WritTestEnvironment {
     try {
       const keyStore = KeyStore.open(join(dir, 'keys'));
       await keyStore.ensureActive();
+      const receiptKeyStore = KeyStore.open(join(dir, 'receipt-keys'), { purpose: 'receipt' });
+      await receiptKeyStore.ensureActive();
       const idp = DevIdentityProvider.open(join(dir, 'idp'));
       await idp.ensureKey();
       const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath });
       const store = SqliteGovernanceStore.open(join(dir, 'governance.sqlite'));
       const signer = await keyStore.loadSigner();
+      const receiptSigner = await receiptKeyStore.loadSigner();
       const writ = new WritPlugin({
         actions: options.actions,
         governance: {
           signer: async () => signer,
+          receiptSigner: async () => receiptSigner,
           trustedKeys: TrustedKeySet.fromJwks(keyStore.exportPublicJwks()),
           identity,
           policies: PolicySource.load(options.policiesDir),
@@ -109,7 +114,7 @@ export class WritTestEnvironment {
         plugins: [writ],
       });
       const running = worker.run();
-      return new WritTestEnvironment(server, dir, connection, nativeConnection, worker, running, idp, keyStore, store, options.policiesDir, code, taskQueue);
+      return new WritTestEnvironment(server, dir, connection, nativeConnection, worker, running, idp, keyStore, receiptKeyStore, store, options.policiesDir, code, taskQueue);
     } catch (error) {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -142,7 +147,7 @@ export class WritTestEnvironment {
   async audit(workflowIds: readonly string[]): Promise<AuditVerdict> {
     const runs = await fetchRuns(this.anonymousClient(), { workflowIds: [...workflowIds] });
     return verifyHistories(runs, {
-      keys: AuditKeySet.fromKeyRecords(this.keyStore.exportKeyRecords()),
+      keys: this.auditKeys(),
       policySets: [policySetEvidence(loadPolicySet(this.policiesDir))],
       namespace: this.namespace,
       identity: await this.identityEvidence(),
@@ -154,7 +159,7 @@ export class WritTestEnvironment {
   async exportEvidence(workflowIds: readonly string[], file: string): Promise<void> {
     const bundle = await exportBundle(this.anonymousClient(), { workflowIds: [...workflowIds] }, {
       namespace: this.namespace,
-      keys: AuditKeySet.fromKeyRecords(this.keyStore.exportKeyRecords()),
+      keys: this.auditKeys(),
       policySets: [policySetEvidence(loadPolicySet(this.policiesDir))],
       identity: await this.identityEvidence(),
     });
@@ -170,6 +175,11 @@ export class WritTestEnvironment {
     await this.store.close();
     await this.server.stop();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** The authorization and receipt keys with their signing periods: the key set an auditor is given. */
+  private auditKeys(): AuditKeySet {
+    return AuditKeySet.fromKeyRecords([...this.keyStore.exportKeyRecords(), ...this.receiptKeyStore.exportKeyRecords()]);
   }
 
   private identityEvidence() {

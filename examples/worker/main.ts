@@ -12,7 +12,7 @@ const WORKER_READY_LINE = 'writ worker: serving';
 async function main(): Promise<void> {
   const config = loadConfig({ env: exampleEnvironment() });
   const started = await startGovernedWorker(config);
-  process.stdout.write(`${WORKER_READY_LINE} task queue ${config.taskQueue} in namespace ${started.namespace}\n`);
+  process.stdout.write(`${WORKER_READY_LINE} task queue ${started.taskQueue} in namespace ${started.namespace} as ${started.role}\n`);
   try {
     await started.worker.run();
   } finally {

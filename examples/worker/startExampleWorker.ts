@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { WritPlugin, loadTemporalTarget, openGovernance, toConnectionOptions, type Governance, type TemporalTarget, type WritConfig } from 'writ-governance';
+import type { NativeConnection, Worker, WorkflowBundleOption } from '@temporalio/worker';
+import { startWritWorker, type Governance, type TemporalTarget, type WritConfig, type WritRole } from 'writ-governance';
 import { openExampleStores, type ExampleStores } from '../exampleStores';
 import { createExampleActions } from '../exampleActions';
 import { EXAMPLE_WORKFLOWS } from '../exampleProject';
@@ -8,6 +8,9 @@ import { EXAMPLE_WORKFLOWS } from '../exampleProject';
 /** A running example worker and what it holds open. */
 export interface StartedWorker {
   readonly worker: Worker;
+  readonly role: WritRole;
+  /** The task queue it polls (the authorizer task queue, for an authorizer). */
+  readonly taskQueue: string;
   readonly governance: Governance;
   readonly stores: ExampleStores;
   readonly connection: NativeConnection;
@@ -17,43 +20,34 @@ export interface StartedWorker {
 
 /**
  * Connects to the Temporal target (`target`, else the one Temporal's client configuration
- * names; `address` is the embedded server's when the target is embedded) and starts a worker for the example workflows with one
- * WritPlugin: it bundles the workflows with Writ's interceptors (or takes a bundle made
- * with the plugin), registers the governed actions and enforces every one.
+ * names; `address` is the embedded server's when the target is embedded) and starts a
+ * worker for the example projects in the configured role (`startWritWorker`, one
+ * WritPlugin): it bundles the workflows with Writ's interceptors (or takes a bundle made
+ * with the plugin), registers the governed actions and enforces every one. The example
+ * stores live in `<dataDir>/examples`; an authorizer reads them to derive resources.
  */
 export async function startGovernedWorker(
   config: WritConfig,
   options: { target?: TemporalTarget; address?: string; bundle?: WorkflowBundleOption } = {},
 ): Promise<StartedWorker> {
-  const target = options.target ?? loadTemporalTarget();
-  const connection = await NativeConnection.connect(toConnectionOptions(target, options.address));
-  const namespace = target.namespace;
-  const governance = await openGovernance(config);
   const stores = openExampleStores(join(config.dataDir, 'examples'));
-  const writ = new WritPlugin({
-    actions: createExampleActions(stores),
-    governance,
-    exemptActivities: config.exemptActivities,
-    artifacts: config.artifacts,
-    workerBuildId: config.workerBuildId,
-  });
-  const worker = await Worker.create({
-    connection,
-    namespace,
-    taskQueue: config.taskQueue,
-    ...(options.bundle === undefined ? { workflowsPath: EXAMPLE_WORKFLOWS } : { workflowBundle: options.bundle }),
-    plugins: [writ],
-  });
-  return {
-    worker,
-    governance,
-    stores,
-    connection,
-    namespace,
-    async close() {
-      await governance.close();
-      stores.close();
-      await connection.close();
+  const started = await startWritWorker(
+    { actions: createExampleActions(stores), workflowsPath: EXAMPLE_WORKFLOWS, close: () => stores.close() },
+    {
+      config,
+      ...(options.target === undefined ? {} : { target: options.target }),
+      ...(options.address === undefined ? {} : { address: options.address }),
+      ...(options.bundle === undefined ? {} : { workflowBundle: options.bundle }),
     },
+  );
+  return {
+    worker: started.worker,
+    role: started.role,
+    taskQueue: started.taskQueue,
+    governance: started.governance,
+    stores,
+    connection: started.connection,
+    namespace: started.namespace,
+    close: () => started.close(),
   };
 }

@@ -1,40 +1,31 @@
-import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { WritPlugin, loadConfig, openGovernance } from 'writ-governance';
+import { startWritWorker, type WritWorkerDefinition } from 'writ-governance';
 import { createActivities } from './activities';
 
-async function main(): Promise<void> {
-  // Keys, identity provider, policies and governance store, from writ.config.json if present.
-  const governance = await openGovernance(loadConfig());
-  const writ = new WritPlugin({
-    actions: createActivities({
+/**
+ * This project's governed worker: its actions and its workflows. `npm run worker` runs it
+ * in the configured role (writ.config.json `role`, default `all`: authorize and execute);
+ * `npx writ worker --role authorizer` or `--role executor` runs the same definition in
+ * one role, on its own host.
+ */
+export const writWorker: WritWorkerDefinition = {
+  actions: () =>
+    createActivities({
       deployments: {
         async deploy({ service, environment, version }) {
           return `deployed ${service} ${version} to ${environment}`;
         },
       },
     }),
-    governance,
-  });
-  // Where Temporal is: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, ... or a temporal.toml profile.
-  const { connectionOptions, namespace } = loadClientConnectConfig();
-  const connection = await NativeConnection.connect(connectionOptions);
-  const worker = await Worker.create({
-    connection,
-    namespace: namespace ?? 'default',
-    taskQueue: 'deployments',
-    workflowsPath: require.resolve('./workflows'),
-    plugins: [writ],
-  });
-  try {
-    await worker.run();
-  } finally {
-    await governance.close();
-    await connection.close();
-  }
-}
+  workflowsPath: require.resolve('./workflows'),
+};
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  // Keys, identity provider, policies and governance store from writ.config.json if present;
+  // Temporal from TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, ... or a temporal.toml profile.
+  startWritWorker(writWorker)
+    .then((started) => started.run())
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}

@@ -127,6 +127,19 @@ describe('writ.authorize', () => {
       });
     });
 
+    it('binds the task queue the request names for the action when authorization runs on another (an authorizer\'s)', async () => {
+      const governance = await governanceWith();
+      const request = { ...(await transferRequest(governance, { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 })), taskQueue: 'executor-queue' };
+      const result = await authorizeIn(governance, request);
+      expect((decodeJwt(result.artifact) as unknown as ArtifactClaims).writ.runtime.taskQueue).toBe('executor-queue');
+    });
+
+    it('refuses a request naming a task queue that is not a name (INPUT_INVALID)', async () => {
+      const governance = await governanceWith();
+      const request = { ...(await transferRequest(governance, { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 })), taskQueue: '' };
+      await expectFailure(() => authorizeIn(governance, request), 'INPUT_INVALID');
+    });
+
     it('signs the artifact with the active key', async () => {
       const governance = await governanceWith();
       const result = await authorizeIn(governance, await transferRequest(governance, { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 }));

@@ -29,6 +29,8 @@ export interface RealGovernance {
   readonly idp: DevIdentityProvider;
   readonly keyStore: KeyStore;
   readonly signer: Signer;
+  /** The receipt keys' public set: what the enforcement point's receipts verify with. */
+  readonly receiptKeys: TrustedKeySet;
   readonly policies: PolicySource;
   close(): void;
 }
@@ -45,6 +47,9 @@ export async function openRealGovernance(
   const keyStore = KeyStore.open(join(dir, 'keys'));
   await keyStore.ensureActive();
   const signer = await keyStore.loadSigner();
+  const receiptKeyStore = KeyStore.open(join(dir, 'receipt-keys'), { purpose: 'receipt' });
+  await receiptKeyStore.ensureActive();
+  const receiptSigner = await receiptKeyStore.loadSigner();
   const idp = DevIdentityProvider.open(join(dir, 'idp'));
   await idp.ensureKey();
   const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: idp.jwksPath });
@@ -57,6 +62,7 @@ export async function openRealGovernance(
     actions: createExampleActions(stores),
     policies,
     signer: options.signer ?? (async () => signer),
+    receiptSigner: async () => receiptSigner,
     trustedKeys: TrustedKeySet.fromJwks(keyStore.exportPublicJwks()),
     identity,
     governance: SqliteGovernanceStore.open(join(dir, 'governance.sqlite')),
@@ -69,6 +75,7 @@ export async function openRealGovernance(
     idp,
     keyStore,
     signer,
+    receiptKeys: TrustedKeySet.fromJwks(receiptKeyStore.exportPublicJwks()),
     policies,
     close() {
       policies.close();

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { WRIT_ERROR_CODES } from '../../core/errors/writError';
 import type { KeyRecord } from '../../core/keys/keyStore';
+import { KEY_PURPOSES } from '../../core/keys/keyPurpose';
 
 /** Where the committed vectors live: one folder per case. */
 export const VECTORS_DIR = path.join(__dirname, 'vectors');
@@ -30,6 +31,7 @@ const PublicJwkSchema = z.strictObject({
   kid: z.string(),
   alg: z.string().optional(),
   use: z.string().optional(),
+  writ_purpose: z.enum(KEY_PURPOSES).optional(),
 });
 
 /**
@@ -115,6 +117,6 @@ export function keyRecordsOf(conformanceCase: ConformanceCase): KeyRecord[] | nu
   return periods.keys.map((period) => {
     const jwk = conformanceCase.keys.keys.find((key) => key.kid === period.kid);
     if (jwk === undefined) throw new Error(`signing period for kid ${period.kid}, which is not in the case's key set`);
-    return { ...period, publicJwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x, kid: jwk.kid, alg: 'EdDSA', use: 'sig' } };
+    return { ...period, publicJwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x, kid: jwk.kid, alg: 'EdDSA', use: 'sig', ...(jwk.writ_purpose === undefined ? {} : { writ_purpose: jwk.writ_purpose }) } };
   });
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { VECTORS_DIR, type ConformanceCase } from './conformanceCase';
 import { bindingCases, approvalCases, policyCases } from './generate/bindingCases';
 import { claimCases } from './generate/claimCases';
+import { keyPurposeCases } from './generate/keyPurposeCases';
 import { algorithmCases, headerCases, keyCases, typCases } from './generate/headerCases';
 import { serialisationCases } from './generate/serialisationCases';
 import { signingPeriodCases } from './generate/signingPeriodCases';
@@ -14,9 +15,12 @@ import { windowCases } from './generate/windowCases';
  * Generates every conformance case into `dir` (default: the committed vectors), replacing
  * the case folders already there. The clock is fixed, so every case is the same from run
  * to run except its signatures: the keys are generated here and thrown away, and only
- * their public halves are written. Returns the names written.
+ * their public halves are written. With `only`, just those cases are written (a new case,
+ * or one whose definition changed) and every other folder is left as it is: each case
+ * carries its own key set, so cases from different runs live side by side. Returns the
+ * names written.
  */
-export async function generateVectors(dir = VECTORS_DIR): Promise<string[]> {
+export async function generateVectors(dir = VECTORS_DIR, only?: ReadonlySet<string>): Promise<string[]> {
   const keys = await keyMaterial();
   const specs = await caseSpecs(keys);
   const names = new Set<string>();
@@ -24,12 +28,16 @@ export async function generateVectors(dir = VECTORS_DIR): Promise<string[]> {
     if (names.has(spec.name)) throw new Error(`case ${spec.name} is defined twice`);
     names.add(spec.name);
   }
+  const unknown = [...(only ?? [])].filter((name) => !names.has(name));
+  if (unknown.length > 0) throw new Error(`no case is named ${unknown.join(', ')}`);
   fs.mkdirSync(dir, { recursive: true });
+  const chosen = only === undefined ? specs : specs.filter((spec) => only.has(spec.name));
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (only !== undefined && !only.has(entry.name)) continue;
     if (entry.isDirectory() && fs.existsSync(path.join(dir, entry.name, 'case.json'))) fs.rmSync(path.join(dir, entry.name), { recursive: true });
   }
-  for (const spec of specs) writeCase(dir, spec, keys);
-  return [...names].sort();
+  for (const spec of chosen) writeCase(dir, spec, keys);
+  return chosen.map((spec) => spec.name).sort();
 }
 
 function writeCase(dir: string, spec: CaseSpec, keys: KeyMaterial): void {
@@ -86,6 +94,7 @@ async function caseSpecs(keys: KeyMaterial): Promise<CaseSpec[]> {
     ...approvalCases(keys),
     ...policyCases(keys),
     ...signingPeriodCases(keys),
+    ...keyPurposeCases(keys),
     ...serialisationCases(keys),
   ];
 }

@@ -19,6 +19,8 @@ const AUDITOR_FINDING_FOR: Readonly<Partial<Record<WritErrorCode, { readonly fin
   ARTIFACT_KEY_UNKNOWN: { finding: 'ARTIFACT_INVALID', namesCode: true },
   // Signed by a trusted key outside the period in which it was the active signer.
   ARTIFACT_KEY_NOT_ACTIVE: { finding: 'ARTIFACT_KEY_NOT_VALID_AT_TIME', namesCode: false },
+  // Signed by a trusted key the key set marks as a receipt key.
+  ARTIFACT_KEY_PURPOSE_INVALID: { finding: 'ARTIFACT_KEY_PURPOSE_INVALID', namesCode: true },
   ARTIFACT_SIGNATURE_INVALID: { finding: 'ARTIFACT_INVALID', namesCode: true },
   ARTIFACT_CLAIMS_INVALID: { finding: 'ARTIFACT_INVALID', namesCode: true },
   ARTIFACT_LIFETIME_EXCESSIVE: { finding: 'ARTIFACT_INVALID', namesCode: true },

@@ -62,7 +62,7 @@ describe('when policy permits the action', () => {
 
     const outcome = actionOutcome(step)!;
     expect(outcome.result).toEqual(result);
-    const receipt = await verifyReceipt(outcome.writReceipt, { artifactDigest: sha256Digest(authorization.artifact), resultDigest: canonicalDigest(result) }, env.trustedKeys);
+    const receipt = await verifyReceipt(outcome.writReceipt, { artifactDigest: sha256Digest(authorization.artifact), resultDigest: canonicalDigest(result) }, env.receiptKeys);
     expect(receipt.writ.outcome).toBe('completed');
     expect(receipt.writ.artifactId).toBe(authorization.artifactId);
   });

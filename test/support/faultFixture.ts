@@ -75,6 +75,8 @@ export async function createFaultFixture(address: string, namespace: string): Pr
   const taskQueue = `writ-fault-${randomUUID()}`;
   const keyStore = KeyStore.open(join(dataDir, 'keys'));
   await keyStore.ensureActive();
+  const receiptKeyStore = KeyStore.open(join(dataDir, 'receipt-keys'), { purpose: 'receipt' });
+  await receiptKeyStore.ensureActive();
   const idp = DevIdentityProvider.open(join(dataDir, 'idp'));
   await idp.ensureKey();
   const stores = openExampleStores(join(dataDir, 'examples'));
@@ -124,7 +126,7 @@ export async function createFaultFixture(address: string, namespace: string): Pr
     async audit(workflowIds, policySets = [policySetEvidence(loadPolicySet(policiesDir))]) {
       const runs = await fetchRuns(client, { workflowIds, related: false });
       return verifyHistories(runs, {
-        keys: AuditKeySet.fromKeyRecords(keyStore.exportKeyRecords()),
+        keys: AuditKeySet.fromKeyRecords([...keyStore.exportKeyRecords(), ...receiptKeyStore.exportKeyRecords()]),
         policySets,
         namespace,
         replay: { bundle },

@@ -23,8 +23,8 @@ import { AUTHORIZE_ACTIVITY } from '../../core/protocol/authorizeContract';
 import { FaultLatch } from './faultLatch';
 
 /**
- * The points of a governed step the fault worker can stop at. Which activity is running
- * tells them apart (the signer serves both the authorize step and the receipt):
+ * The points of a governed step the fault worker can stop at, reached through what the
+ * worker is given (its identity check, its authorization and receipt signers, its actions):
  * - `authorize-start`: `writ.authorize` began, nothing decided (its identity check);
  * - `authorize-sign`: the decision is a permit, the artifact not yet signed;
  * - `action-body`: the artifact verified, the action body started, no side effect yet;
@@ -78,6 +78,8 @@ async function main(): Promise<void> {
   };
 
   const governance = await openGovernance(config);
+  const { signer, receiptSigner } = governance;
+  if (signer === undefined || receiptSigner === undefined) throw new Error('the fault worker authorizes and executes: run it in role all');
   const stores = openExampleStores(join(config.dataDir, 'examples'));
   const actions = createExampleActions(stores);
   const transfer = actions.transferFunds;
@@ -120,9 +122,12 @@ async function main(): Promise<void> {
     actions: faultActions,
     policies: governance.policies,
     signer: async () => {
-      const type = currentActivityType();
-      await at(type === AUTHORIZE_ACTIVITY ? 'authorize-sign' : 'receipt-sign');
-      return governance.signer();
+      await at('authorize-sign');
+      return signer();
+    },
+    receiptSigner: async () => {
+      await at('receipt-sign');
+      return receiptSigner();
     },
     trustedKeys: governance.trustedKeys,
     identity: faultIdentity,

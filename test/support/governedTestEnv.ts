@@ -8,6 +8,7 @@ import { installRuntimeLogging } from '../../worker/runtimeLogging';
 import { createWritClient } from '../../core/client/createWritClient';
 import { KeyStore } from '../../core/keys/keyStore';
 import { TrustedKeySet } from '../../core/keys/trustedKeySet';
+import { AuditKeySet } from '../../core/audit/keys/auditKeySet';
 import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../../core/identity/devIdentityProvider';
 import { IdentityVerifier } from '../../core/identity/identityVerifier';
 import { PolicySource } from '../../core/policy/policySource';
@@ -26,10 +27,18 @@ export interface GovernedTestEnv {
   readonly taskQueue: string;
   readonly stores: ExampleStores;
   readonly governance: SqliteGovernanceStore;
+  /** The authorization keys. */
   readonly keyStore: KeyStore;
+  /** The receipt keys the worker signs receipts with. */
+  readonly receiptKeyStore: KeyStore;
   readonly idp: DevIdentityProvider;
   readonly signer: Signer;
+  /** The authorization keys' public set: what artifacts verify with. */
   readonly trustedKeys: TrustedKeySet;
+  /** The receipt keys' public set: what receipts verify with. */
+  readonly receiptKeys: TrustedKeySet;
+  /** Both, with their signing periods, as an auditor is given them. */
+  auditKeys(): AuditKeySet;
   readonly worker: Worker;
   readonly connection: Connection;
   /** A client whose starts carry a fresh token for `principal` with `groups`. */
@@ -55,6 +64,9 @@ export async function createGovernedTestEnv(options: { policiesDir?: string; pol
   const dir = mkdtempSync(join(tmpdir(), 'writ-test-'));
   const keyStore = KeyStore.open(join(dir, 'keys'));
   await keyStore.ensureActive();
+  const receiptKeyStore = KeyStore.open(join(dir, 'receipt-keys'), { purpose: 'receipt' });
+  await receiptKeyStore.ensureActive();
+  const receiptSigner = await receiptKeyStore.loadSigner();
   const idp = DevIdentityProvider.open(join(dir, 'idp'));
   await idp.ensureKey();
   const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: idp.jwksPath });
@@ -77,6 +89,7 @@ export async function createGovernedTestEnv(options: { policiesDir?: string; pol
     actions: createExampleActions(stores),
     policies,
     signer: async () => signer,
+    receiptSigner: async () => receiptSigner,
     trustedKeys,
     identity,
     governance,
@@ -91,9 +104,12 @@ export async function createGovernedTestEnv(options: { policiesDir?: string; pol
     stores,
     governance,
     keyStore,
+    receiptKeyStore,
     idp,
     signer,
     trustedKeys,
+    receiptKeys: TrustedKeySet.fromJwks(receiptKeyStore.exportPublicJwks()),
+    auditKeys: () => AuditKeySet.fromKeyRecords([...keyStore.exportKeyRecords(), ...receiptKeyStore.exportKeyRecords()]),
     get worker() {
       return worker;
     },

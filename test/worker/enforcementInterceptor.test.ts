@@ -163,7 +163,7 @@ describe('EnforcementInterceptor', () => {
       const receipt = await verifyReceipt(
         outcome.writReceipt,
         { artifactDigest: authorized.artifactDigest, resultDigest: canonicalDigest(outcome.result) },
-        governance.deps.trustedKeys,
+        governance.receiptKeys,
       );
       expect(receipt.writ).toMatchObject({ artifactId: authorized.artifactId, runId: 'run-enforcement', activityId: 'transfer-1', outcome: 'completed' });
     });

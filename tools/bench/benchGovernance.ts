@@ -22,6 +22,8 @@ const TOKEN_TTL_SECONDS = 4 * 3600;
 export interface BenchGovernance {
   readonly actions: BenchActions;
   readonly signer: Signer;
+  /** The receipt key the enforcement point signs receipts with. */
+  readonly receiptSigner: Signer;
   readonly trustedKeys: TrustedKeySet;
   readonly identity: IdentityVerifier;
   readonly policies: PolicySource;
@@ -29,7 +31,7 @@ export interface BenchGovernance {
   readonly governance: SqliteGovernanceStore;
   /** A verified-identity token for the bench principal. */
   readonly identityToken: string;
-  /** The signing keys with their signing periods, as an auditor receives them. */
+  /** The authorization and receipt keys with their signing periods, as an auditor receives them. */
   keyRecords(): KeyRecord[];
   /** The deps a governed worker builds, over the given bundle's digest. */
   deps(workflows: Pick<GovernedBundle, 'codeDigest'>): GovernanceDeps;
@@ -37,17 +39,21 @@ export interface BenchGovernance {
 }
 
 /**
- * Sets up governance exactly as a worker would have it: an Ed25519 key in a key store,
+ * Sets up governance exactly as a worker would have it: an Ed25519 authorization key and
+ * receipt key, each in its key store,
  * the development identity provider and a verifier trusting it, and the bench policy set
  * loaded (validated, preparsed) by a PolicySource. Nothing is mocked.
  */
 export async function openBenchGovernance(dataDir: string): Promise<BenchGovernance> {
   const keyStore = KeyStore.open(path.join(dataDir, 'keys'));
   await keyStore.ensureActive();
+  const receiptKeyStore = KeyStore.open(path.join(dataDir, 'receipt-keys'), { purpose: 'receipt' });
+  await receiptKeyStore.ensureActive();
   const idp = DevIdentityProvider.open(path.join(dataDir, 'idp'));
   await idp.ensureKey();
   const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath });
   const signer = await keyStore.loadSigner();
+  const receiptSigner = await receiptKeyStore.loadSigner();
   const trustedKeys = TrustedKeySet.fromJwks(keyStore.exportPublicJwks());
   const policies = PolicySource.load(BENCH_POLICIES_DIR);
   const governance = SqliteGovernanceStore.open(path.join(dataDir, 'governance.sqlite'));
@@ -56,18 +62,20 @@ export async function openBenchGovernance(dataDir: string): Promise<BenchGoverna
   return {
     actions,
     signer,
+    receiptSigner,
     trustedKeys,
     identity,
     policies,
     governance,
     identityToken,
-    keyRecords: () => keyStore.exportKeyRecords(),
+    keyRecords: () => [...keyStore.exportKeyRecords(), ...receiptKeyStore.exportKeyRecords()],
     deps: (workflows) =>
       governanceDeps({
         workflows: { bundle: { code: '' }, codeDigest: workflows.codeDigest },
         actions,
         policies,
         signer: async () => signer,
+        receiptSigner: async () => receiptSigner,
         trustedKeys,
         identity,
         governance,

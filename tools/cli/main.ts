@@ -8,6 +8,7 @@ import { registerKeysCommands } from './commands/keys';
 import { registerOperatorCommands } from './commands/operators';
 import { registerServeCommands } from './commands/serve';
 import { registerTokenCommand } from './commands/token';
+import { registerWorkerCommand } from './commands/worker';
 
 const program = new Command()
   .name('writ')
@@ -18,6 +19,7 @@ registerInitCommand(program);
 registerKeysCommands(program);
 registerTokenCommand(program);
 registerServeCommands(program);
+registerWorkerCommand(program);
 registerOperatorCommands(program);
 registerAuditReportCommand(registerAuditCommands(program));
 

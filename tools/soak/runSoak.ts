@@ -51,6 +51,8 @@ export async function runSoak(options: SoakOptions, command: string, progress: (
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'writ-soak-'));
   const keyStore = KeyStore.open(path.join(dataDir, 'keys'));
   await keyStore.ensureActive();
+  const receiptKeyStore = KeyStore.open(path.join(dataDir, 'receipt-keys'), { purpose: 'receipt' });
+  await receiptKeyStore.ensureActive();
   const idp = DevIdentityProvider.open(path.join(dataDir, 'idp'));
   await idp.ensureKey();
   const stores = openExampleStores(path.join(dataDir, 'examples'));
@@ -157,7 +159,7 @@ export async function runSoak(options: SoakOptions, command: string, progress: (
     const auditStarted = Date.now();
     const runs = await fetchRuns(client, { workflowIds: ids, related: false, maxRuns: ids.length });
     const verdict = await verifyHistories(runs, {
-      keys: AuditKeySet.fromKeyRecords(keyStore.exportKeyRecords()),
+      keys: AuditKeySet.fromKeyRecords([...keyStore.exportKeyRecords(), ...receiptKeyStore.exportKeyRecords()]),
       policySets: [policySetEvidence(loadPolicySet(POLICIES_DIR))],
       namespace: server.namespace,
       replay: { bundle },

@@ -15,7 +15,8 @@ import { report, type RunContext } from './runContext';
  * enforcement point (shape, pinned alg and typ, signature by a key in the set, strict
  * claims, bounded lifetime); its key must have been the active signer when it was issued;
  * it must cite a policy set in the evidence; it must be issued while its authorize activity
- * ran, for this run, from the request that activity received; and the summary the workflow
+ * ran, for this run, from the request that activity received (the action, its arguments,
+ * step, activity id, task queue and lineage); and the summary the workflow
  * acted on must say what the artifact says.
  */
 export async function checkAuthorization(context: RunContext, step: GovernedStep): Promise<void> {
@@ -46,6 +47,10 @@ async function verifyAuthenticity(context: RunContext, token: string, at: number
     return claims;
   } catch (error) {
     if (!isWritError(error)) throw error;
+    if (error.code === 'ARTIFACT_KEY_PURPOSE_INVALID') {
+      report(context, 'ARTIFACT_KEY_PURPOSE_INVALID', at, 'an artifact signed by an authorization key', `${error.code}: ${error.message}`, 'the authorization artifact is signed by a receipt key');
+      return null;
+    }
     report(context, 'ARTIFACT_INVALID', at, 'an artifact that verifies with a key in the evidence key set', `${error.code}: ${error.message}`, 'the authorization artifact does not verify');
     return null;
   }
@@ -114,6 +119,8 @@ function checkRequest(context: RunContext, step: GovernedStep, claims: ArtifactC
     ['principal.tokenDigest', sha256Digest(request.identityToken), principal.tokenDigest],
     ['lineage', linkText(request.lineage), linkText(lineage)],
   ];
+  // Named by requests since authorization may run on another task queue than the action's.
+  if (request.taskQueue !== undefined) pairs.push(['runtime.taskQueue', request.taskQueue, runtime.taskQueue]);
   for (const [field, expected, found] of pairs) {
     if (expected !== found) mismatch(context, step, `request.${field}`, at, `${field} ${expected} (from the authorization request)`, `${field} ${found}`, `artifact ${claims.jti} does not answer the request recorded at event ${at}`);
   }

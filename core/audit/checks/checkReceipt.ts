@@ -9,8 +9,8 @@ import { report, type RunContext } from './runContext';
 
 /**
  * Step: the receipt of every action that ran. A completed action's result envelope, or a
- * failed action's failure details, must carry a receipt signed by a key in the set (while
- * that key was the active signer) that binds this step's artifact, this run, activity and
+ * failed action's failure details, must carry a receipt signed by a receipt key in the set
+ * (while that key was the active signer) that binds this step's artifact, this run, activity and
  * attempt, the outcome, and the digest of the result (or failure) the history records.
  * Returns true when the receipt verified.
  */
@@ -81,6 +81,10 @@ async function verifiedReceiptClaims(context: RunContext, token: string, at: num
     return claims;
   } catch (error) {
     const found = isWritError(error) ? `${error.code}: ${error.message}` : 'not a compact JWS';
+    if (isWritError(error, 'RECEIPT_KEY_PURPOSE_INVALID')) {
+      report(context, 'RECEIPT_KEY_PURPOSE_INVALID', at, 'a receipt signed by a receipt key', found, 'the receipt is signed by an authorization key');
+      return null;
+    }
     report(context, 'RECEIPT_INVALID', at, 'a receipt that verifies with a key in the evidence key set', found, 'the receipt does not verify');
     return null;
   }

@@ -13,6 +13,8 @@ const AuthorizeRequestSchema = z.object({
   args: z.array(z.unknown()),
   stepId: z.string(),
   activityId: z.string(),
+  // Absent from requests recorded before authorization could run on a task queue of its own.
+  taskQueue: z.string().optional(),
   identityToken: z.string(),
   lineage: z.object({ sequence: z.number(), previous: z.string().nullable(), parent: z.string().nullable() }),
 });

@@ -1,32 +1,19 @@
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { canonicalDigest } from '../../canonical/digest';
 import { jsonPathOf } from '../../canonical/jsonPath';
 import { hasPrivateJwkMember } from '../../keys/ed25519Jwk';
 import type { KeyRecord } from '../../keys/keyStore';
-import { KEY_STATUSES, type KeyStatus } from '../../keys/keyStoreManifest';
+import { KeyValiditySchema, type KeyValidity } from '../../keys/keyValidity';
+import { KEY_PURPOSES, type KeyPurpose } from '../../keys/keyPurpose';
 import { TrustedKeySet } from '../../keys/trustedKeySet';
 import { isWritError } from '../../errors/writError';
 import type { KeyResolver } from '../../artifact/verify/checkSignature';
 import type { Assert, SameType } from '../../types/sameType';
 import { AuditError } from '../auditError';
 
-const instant = z.iso.datetime();
-
-/** What Writ adds to each published JWK in evidence: when the key was the active signer. */
-export const KeyValiditySchema = z
-  .strictObject({
-    createdAt: instant,
-    status: z.enum(KEY_STATUSES),
-    /** When the key became the active signer; null when it never signed. */
-    activeFrom: instant.nullable(),
-    /** When it stopped; null while it is still the active signer. */
-    activeUntil: instant.nullable(),
-  })
-  .refine((v) => v.activeFrom !== null || v.activeUntil === null, { message: 'activeUntil without activeFrom', path: ['activeUntil'] })
-  .refine((v) => v.activeFrom === null || v.activeUntil === null || Date.parse(v.activeFrom) <= Date.parse(v.activeUntil), {
-    message: 'activeUntil before activeFrom',
-    path: ['activeUntil'],
-  });
+export { KeyValiditySchema } from '../../keys/keyValidity';
+export type { KeyValidity } from '../../keys/keyValidity';
 
 /** A public Ed25519 JWK with its signing period, as the evidence bundle carries it. */
 export const EvidenceKeySchema = z.strictObject({
@@ -36,6 +23,7 @@ export const EvidenceKeySchema = z.strictObject({
   kid: z.string().min(1).max(256),
   alg: z.literal('EdDSA').optional(),
   use: z.literal('sig').optional(),
+  writ_purpose: z.enum(KEY_PURPOSES).optional(),
   writ: KeyValiditySchema,
 });
 
@@ -65,21 +53,12 @@ export interface EvidenceKey {
   alg?: 'EdDSA' | undefined;
   /** `sig` when present. */
   use?: 'sig' | undefined;
+  /** What the key may sign; absent on a key made before purposes, which signed artifacts and receipts alike. */
+  writ_purpose?: KeyPurpose | undefined;
   /** When the key was the active signer, as the key store recorded it. */
   writ: KeyValidity;
 }
 
-/** What Writ adds to each key in evidence: its status and when it was the active signer. */
-export interface KeyValidity {
-  /** When the key was created (ISO 8601). */
-  createdAt: string;
-  /** The key's status when the evidence was written. */
-  status: KeyStatus;
-  /** When the key became the active signer; null when it never signed. */
-  activeFrom: string | null;
-  /** When it stopped; null while it is still the active signer. */
-  activeUntil: string | null;
-}
 type _EvidenceKeySetIsTheSchemas = Assert<SameType<EvidenceKeySet, z.output<typeof EvidenceKeySetSchema>>>;
 
 /**
@@ -129,9 +108,34 @@ export class AuditKeySet implements KeyResolver {
     return AuditKeySet.fromEvidence(keyRecordsToEvidence(records));
   }
 
+  /**
+   * One key set holding every key of `sets`, as an auditor needs it: the authorizer's keys
+   * and each executor's receipt keys, exported on the hosts that hold them. A kid in more
+   * than one set must be the same key with the same purpose and period (it is kept once);
+   * otherwise the sets contradict each other and the merge is EVIDENCE_INVALID.
+   */
+  static merge(sets: readonly AuditKeySet[]): AuditKeySet {
+    const byKid = new Map<string, EvidenceKey>();
+    for (const set of sets) {
+      for (const key of set.evidence.keys) {
+        const seen = byKid.get(key.kid);
+        if (seen === undefined) byKid.set(key.kid, key);
+        else if (canonicalDigest(seen) !== canonicalDigest(key)) {
+          throw new AuditError('EVIDENCE_INVALID', `key ${key.kid} appears in two key sets with different material, purpose or signing period`);
+        }
+      }
+    }
+    return AuditKeySet.fromEvidence({ keys: [...byKid.values()] });
+  }
+
   /** The public key with this kid; an unknown kid is ARTIFACT_KEY_UNKNOWN, as at the enforcement point. */
   get(kid: string): KeyObject {
     return this.trusted.get(kid);
+  }
+
+  /** What the key may sign (undefined: made before purposes); an unknown kid is ARTIFACT_KEY_UNKNOWN. */
+  purposeOf(kid: string): KeyPurpose | undefined {
+    return this.trusted.purposeOf(kid);
   }
 
   /** The kids in the set. */

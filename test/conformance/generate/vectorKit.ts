@@ -39,7 +39,7 @@ export const OTHER_POLICY_DIGEST = sha256Digest('conformance: a policy set no lo
 export interface GeneratedKey {
   readonly kid: string;
   readonly privateKey: KeyObject;
-  readonly publicJwk: { kty: string; crv: string; x: string; kid: string; alg: string; use: string };
+  readonly publicJwk: { kty: string; crv: string; x: string; kid: string; alg: string; use: string; writ_purpose?: 'authorization' | 'receipt' };
 }
 
 /** Every key the cases are signed with; thrown away when generation ends. */

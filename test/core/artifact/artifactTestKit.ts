@@ -8,6 +8,8 @@ import type { ExecutionFacts } from '../../../core/artifact/verify/executionFact
 import type { VerificationContext } from '../../../core/artifact/verifyArtifact';
 import { isWritError } from '../../../core/errors/writError';
 import { KeyStore, type SigningKey } from '../../../core/keys/keyStore';
+import type { KeyPurpose } from '../../../core/keys/keyPurpose';
+import type { PublicSigningJwk } from '../../../core/keys/ed25519Jwk';
 import { TrustedKeySet } from '../../../core/keys/trustedKeySet';
 import type { ForgeTarget } from '../../support/forgeArtifact';
 
@@ -20,19 +22,22 @@ export interface RealKeys {
   /** The same key as a KeyObject, for tests that sign what Writ's signer never would. */
   readonly signingKey: SigningKey;
   readonly trusted: TrustedKeySet;
+  /** The store's published key set, as a verifier would be given it. */
+  readonly published: readonly PublicSigningJwk[];
   /** Removes the temporary directory. */
   readonly dispose: () => void;
 }
 
-/** Creates a key store in a fresh temporary directory with one active Ed25519 key. */
-export async function createRealKeys(): Promise<RealKeys> {
+/** Creates a key store of `purpose` (default authorization) in a fresh temporary directory with one active Ed25519 key. */
+export async function createRealKeys(purpose: KeyPurpose = 'authorization'): Promise<RealKeys> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-artifact-keys-'));
-  const store = KeyStore.open(path.join(dir, 'keys'));
+  const store = KeyStore.open(path.join(dir, 'keys'), { purpose });
   await store.ensureActive();
   const signer = await store.loadSigner();
   const signingKey = await store.loadSigningKey();
-  const trusted = TrustedKeySet.fromJwks(store.exportPublicJwks());
-  return { signer, signingKey, trusted, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  const published = store.exportPublicJwks().keys;
+  const trusted = TrustedKeySet.fromJwks({ keys: published });
+  return { signer, signingKey, trusted, published, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** The policy digest the example artifacts are minted under. */

@@ -9,6 +9,7 @@ import { sha256Digest } from '../../../core/canonical/digest';
 import { WritError } from '../../../core/errors/writError';
 import { localSigner } from '../../../core/keys/localSigner';
 import { mintReceipt } from '../../../core/receipt/mintReceipt';
+import { TrustedKeySet } from '../../../core/keys/trustedKeySet';
 import { foreignSigner, forge, signRaw, validContent } from '../../support/forgeArtifact';
 import {
   ACTIVE_POLICY_DIGEST,
@@ -192,6 +193,27 @@ describe('verifyArtifact', () => {
     it('refuses a foreign key that claims the trusted kid as ARTIFACT_SIGNATURE_INVALID', async () => {
       const impostor = foreignSigner(signer.kid);
       expect(await refusal(await forge(validContent(TARGET), impostor, NOW))).toBe('ARTIFACT_SIGNATURE_INVALID');
+    });
+  });
+
+  describe('when the artifact is signed by a key of the other purpose', () => {
+    let receiptKeys: RealKeys;
+    beforeAll(async () => {
+      receiptKeys = await createRealKeys('receipt');
+    });
+    afterAll(() => receiptKeys.dispose());
+
+    it('refuses an artifact signed by a trusted receipt key as ARTIFACT_KEY_PURPOSE_INVALID, though the signature holds', async () => {
+      const both = TrustedKeySet.fromJwks({ keys: [...keys.published, ...receiptKeys.published] });
+      const byExecutor = await forge(validContent(TARGET), receiptKeys.signer, NOW);
+      const verify = (token: string) => rejectionCode(() => verifyArtifact(token, factsFor(TARGET), contextAt(both, NOW)));
+      expect(await verify(byExecutor)).toBe('ARTIFACT_KEY_PURPOSE_INVALID');
+      expect(await verify(genuine)).toBe('NO_ERROR');
+    });
+
+    it('accepts one signed by a key published before keys had purposes (no writ_purpose)', async () => {
+      const legacy = TrustedKeySet.fromJwks({ keys: keys.published.map(({ writ_purpose: _purpose, ...jwk }) => jwk) });
+      expect(await rejectionCode(() => verifyArtifact(genuine, factsFor(TARGET), contextAt(legacy, NOW)))).toBe('NO_ERROR');
     });
   });
 

@@ -93,18 +93,18 @@ describe('writ audit export, then verify the bundle offline', () => {
   });
   afterAll(async () => env?.close());
 
-  it('exports the run with the key store\'s keys and the policies, and the bundle verifies with no server', async () => {
-    const settings = { WRIT_KEYS_DIR: env.keyStore.directory, WRIT_POLICIES_DIR: POLICIES };
+  it('exports the run with the authorization and receipt keys and the policies, and the bundle verifies with no server', async () => {
+    const settings = { WRIT_KEYS_DIR: env.keyStore.directory, WRIT_RECEIPT_KEYS_DIR: env.receiptKeyStore.directory, WRIT_POLICIES_DIR: POLICIES };
     const out = join(root, 'evidence.json');
     const { address, namespace } = testTemporal();
     const exported = await writ(['audit', 'export', '--workflow-id', workflowId, '--address', address, '--namespace', namespace, '--out', out], settings);
     expect({ status: exported.status, stderr: exported.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(exported.stdout).toMatch(/wrote 1 run\(s\), 1 key\(s\) and 1 policy set\(s\)/);
+    expect(exported.stdout).toMatch(/wrote 1 run\(s\), 2 key\(s\) and 1 policy set\(s\)/);
 
     // Offline: no address, no key store, no policies directory; only the file.
     const verified = await writ(['audit', 'verify', '--bundle', out, '--workflows', EXAMPLE_WORKFLOWS_BUILT, '--json'], NO_SERVER);
     expect({ status: verified.status, stderr: verified.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(JSON.parse(verified.stdout)).toMatchObject({ passed: true, artifactsVerified: 1, receiptsVerified: 1, keysUsed: [env.signer.kid] });
+    expect(JSON.parse(verified.stdout)).toMatchObject({ passed: true, artifactsVerified: 1, receiptsVerified: 1, keysUsed: [env.signer.kid, env.receiptKeyStore.list()[0]!.kid].sort() });
 
     // Live, by workflow id, with the same verdict.
     const live = await writ(['audit', 'verify', '--workflow-id', workflowId, '--address', address, '--namespace', namespace, '--no-replay'], settings);

@@ -36,7 +36,7 @@ async function run(client: Client, workflowType: string, input: unknown): Promis
 }
 
 function auditKeys(): AuditKeySet {
-  return AuditKeySet.fromKeyRecords(env.keyStore.exportKeyRecords());
+  return env.auditKeys();
 }
 
 function summary(verdict: AuditVerdict) {
@@ -78,7 +78,8 @@ describe('when fresh runs of every example workflow are verified against the liv
     // permits: two transfers, the failed transfer, the staging change, three agent tools
     expect(verdict.artifactsVerified).toBe(7);
     expect(verdict.receiptsVerified).toBe(7);
-    expect(verdict.keysUsed).toEqual([env.signer.kid]);
+    // The authorization key signed every artifact, the receipt key every receipt.
+    expect(verdict.keysUsed).toEqual([env.signer.kid, env.receiptKeyStore.list()[0]!.kid].sort());
   });
 
   it('reports each step with its decision, principal, policy version and outcome', async () => {

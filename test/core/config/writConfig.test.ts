@@ -38,8 +38,11 @@ describe('loadConfig', () => {
         projectRoot: root,
         dataDir: path.join(root, '.writ'),
         keysDir: path.join(root, '.writ', 'keys'),
+        receiptKeysDir: path.join(root, '.writ', 'receipt-keys'),
         policiesDir: path.join(root, 'policies'),
         taskQueue: 'writ-governed',
+        role: 'all',
+        authorizerTaskQueue: 'writ-governed',
         artifacts: { ttlSeconds: 60, clockSkewSeconds: 5, maxLifetimeSeconds: 900 },
         exemptActivities: [],
         workerBuildId: 'writ-dev',
@@ -69,6 +72,31 @@ describe('loadConfig', () => {
     it('resolves an explicit keysDir against projectRoot rather than the data dir', () => {
       const root = project({ dataDir: 'state', keysDir: 'secrets/keys' });
       expect(loadConfig({ projectRoot: root, env: {} }).keysDir).toBe(path.join(root, 'secrets', 'keys'));
+    });
+  });
+
+  describe('when a role is configured', () => {
+    it('runs as an executor trusting the authorizer\'s published key set, and sending authorization to its task queue', () => {
+      const root = project({ role: 'executor', authorizerTaskQueue: 'writ-authorize' });
+      const config = loadConfig({ projectRoot: root, env: {} });
+      expect(config).toMatchObject({ role: 'executor', taskQueue: 'writ-governed', authorizerTaskQueue: 'writ-authorize', trustedKeysFile: path.join(root, '.writ', 'keys', 'jwks.json') });
+    });
+
+    it('takes WRIT_ROLE, WRIT_AUTHORIZER_TASK_QUEUE, WRIT_TRUSTED_KEYS_FILE and WRIT_RECEIPT_KEYS_DIR', () => {
+      const root = project();
+      const config = loadConfig({ projectRoot: root, env: { WRIT_ROLE: 'executor', WRIT_AUTHORIZER_TASK_QUEUE: 'az', WRIT_TRUSTED_KEYS_FILE: 'trusted/jwks.json', WRIT_RECEIPT_KEYS_DIR: 'mine' } });
+      expect(config).toMatchObject({ role: 'executor', authorizerTaskQueue: 'az', trustedKeysFile: path.join(root, 'trusted', 'jwks.json'), receiptKeysDir: path.join(root, 'mine') });
+    });
+
+    it('refuses an executor whose authorizer would share its task queue, and an unknown role, as CONFIG_INVALID', () => {
+      expect(configError({ projectRoot: project({ role: 'executor' }), env: {} }).issues.map((issue) => issue.path)).toEqual(['authorizerTaskQueue']);
+      expect(configError({ projectRoot: project({ role: 'signer' }), env: {} }).issues.map((issue) => issue.path)).toEqual(['role']);
+    });
+
+    it('keeps the development default, role all, authorizing on the same task queue with no trusted key file', () => {
+      const config = loadConfig({ projectRoot: project({ taskQueue: 'q' }), env: {} });
+      expect(config).toMatchObject({ role: 'all', authorizerTaskQueue: 'q' });
+      expect(config.trustedKeysFile).toBeUndefined();
     });
   });
 

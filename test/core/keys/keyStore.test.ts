@@ -62,9 +62,9 @@ describe('KeyStore', () => {
       const dir = freshDirectory();
       const store = KeyStore.open(dir, { clock: () => new Date('2030-05-06T07:08:09.000Z') });
       const info = await store.create();
-      expect(info).toEqual({ kid: expect.any(String), createdAt: '2030-05-06T07:08:09.000Z', status: 'active' });
+      expect(info).toEqual({ kid: expect.any(String), createdAt: '2030-05-06T07:08:09.000Z', status: 'active', purpose: 'authorization' });
       const [published] = store.exportPublicJwks().keys;
-      expect(published).toEqual({ kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: info.kid, alg: 'EdDSA', use: 'sig' });
+      expect(published).toEqual({ kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: info.kid, alg: 'EdDSA', use: 'sig', writ_purpose: 'authorization' });
       expect(await calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: published?.x ?? '' }, 'sha256')).toBe(info.kid);
     });
 
@@ -93,6 +93,53 @@ describe('KeyStore', () => {
       await store.rotate();
       expect(fs.readdirSync(dir).filter((name) => name.includes('.tmp'))).toEqual([]);
       expect(fs.readdirSync(dir)).toEqual(expect.arrayContaining(['manifest.json', 'jwks.json', `${kid}.private.jwk.json`]));
+    });
+  });
+
+  describe('when the store holds receipt keys', () => {
+    it('records and publishes the purpose of every key it makes', async () => {
+      const dir = freshDirectory();
+      const store = KeyStore.open(dir, { purpose: 'receipt' });
+      const first = await store.create();
+      await store.rotate();
+      expect(first.purpose).toBe('receipt');
+      expect(store.list().map((key) => key.purpose)).toEqual(['receipt', 'receipt']);
+      expect(store.exportPublicJwks().keys.map((key) => key.writ_purpose)).toEqual(['receipt', 'receipt']);
+      expect(TrustedKeySet.fromFile(store.jwksPath).purposeOf(first.kid)).toBe('receipt');
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { keys: { purpose: string }[] };
+      expect(manifest.keys.map((key) => key.purpose)).toEqual(['receipt', 'receipt']);
+    });
+
+    it('refuses to open it as an authorization key store, and the reverse, with KEYSTORE_INVALID', async () => {
+      const receipts = freshDirectory();
+      await KeyStore.open(receipts, { purpose: 'receipt' }).create();
+      expect(await codeOf(() => KeyStore.open(receipts).loadSigningKey())).toBe('KEYSTORE_INVALID');
+      expect(await codeOf(() => KeyStore.open(receipts, { purpose: 'authorization' }).create())).toBe('KEYSTORE_INVALID');
+      const authorizations = freshDirectory();
+      await KeyStore.open(authorizations).create();
+      expect(await codeOf(() => KeyStore.open(authorizations, { purpose: 'receipt' }).list())).toBe('KEYSTORE_INVALID');
+    });
+  });
+
+  describe('when the manifest was written before keys had purposes', () => {
+    it('reads its keys as authorization keys and publishes them without a purpose, as before', async () => {
+      const dir = freshDirectory();
+      const store = KeyStore.open(dir, { clock: steppingClock() });
+      const old = await store.create();
+      const manifestFile = path.join(dir, 'manifest.json');
+      const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { keys: Record<string, unknown>[] };
+      for (const key of manifest.keys) delete key['purpose'];
+      fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+      expect(store.list()).toEqual([{ ...old, purpose: 'authorization' }]);
+      expect(store.exportPublicJwks().keys[0]).not.toHaveProperty('writ_purpose');
+      expect((await store.loadSigningKey()).kid).toBe(old.kid);
+      expect(await codeOf(() => KeyStore.open(dir, { purpose: 'receipt' }).list())).toBe('KEYSTORE_INVALID');
+      // A rotation adds a marked key; the old one keeps its unmarked record.
+      const next = await store.rotate();
+      expect(store.exportPublicJwks().keys.map((key) => [key.kid, key.writ_purpose])).toEqual([
+        [next.kid, 'authorization'],
+        [old.kid, undefined],
+      ]);
     });
   });
 

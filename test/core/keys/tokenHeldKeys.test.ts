@@ -47,7 +47,7 @@ describe('KeyStore with a key held in a PKCS#11 token', () => {
       const local = await store.create();
       const jwk = tokenPublicJwk();
       const held = await store.activateTokenKey(jwk);
-      expect(held).toEqual({ kid: await calculateJwkThumbprint(jwk, 'sha256'), createdAt: expect.any(String), status: 'active', heldIn: 'pkcs11' });
+      expect(held).toEqual({ kid: await calculateJwkThumbprint(jwk, 'sha256'), createdAt: expect.any(String), status: 'active', purpose: 'authorization', heldIn: 'pkcs11' });
       expect(store.list().map((key) => [key.kid, key.status])).toEqual([
         [local.kid, 'verify-only'],
         [held.kid, 'active'],

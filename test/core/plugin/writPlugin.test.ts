@@ -51,9 +51,13 @@ beforeAll(async () => {
   idp = DevIdentityProvider.open(join(dir, 'idp'));
   await idp.ensureKey();
   const signer = await keyStore.loadSigner();
+  const receiptKeyStore = KeyStore.open(join(dir, 'receipt-keys'), { purpose: 'receipt' });
+  await receiptKeyStore.ensureActive();
+  const receiptSigner = await receiptKeyStore.loadSigner();
   store = SqliteGovernanceStore.open(join(dir, 'governance.sqlite'));
   governance = {
     signer: async () => signer,
+    receiptSigner: async () => receiptSigner,
     trustedKeys: TrustedKeySet.fromJwks(keyStore.exportPublicJwks()),
     identity: await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: idp.jwksPath }),
     policies: PolicySource.load(STARTER_POLICIES),
@@ -147,5 +151,58 @@ describe('when the plugin is constructed', () => {
 
   it('checks bundles for the mark the interceptor module really carries', () => {
     expect(WORKFLOW_INTERCEPTORS_MARK).toBe(WRIT_WORKFLOW_INTERCEPTORS);
+  });
+});
+
+describe('when the plugin is given a role', () => {
+  const namespace = () => testTemporal().namespace;
+  const authorizerGovernance = (): WritGovernance => ({ ...governance, receiptSigner: undefined, trustedKeys: undefined });
+  const executorGovernance = (): WritGovernance => ({ ...governance, signer: undefined });
+
+  it('refuses key material the role must not hold, and lacks the one it needs, listing each (CONFIG_INVALID)', () => {
+    const issuesOf = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return isWritError(error) ? error.issues.map((issue) => issue.path).sort() : ['not a WritError'];
+      }
+      return [];
+    };
+    // An executor holding the authorization key could authorize its own actions.
+    expect(issuesOf(() => new WritPlugin({ role: 'executor', actions, governance }))).toEqual(['governance.signer']);
+    // An authorizer holding a receipt key could attest to executions it never ran.
+    expect(issuesOf(() => new WritPlugin({ role: 'authorizer', actions, governance: { ...governance, trustedKeys: undefined } }))).toEqual(['governance.receiptSigner']);
+    expect(issuesOf(() => new WritPlugin({ role: 'authorizer', actions, governance: authorizerGovernance(), exemptActivities: ['sendNewsletter'] }))).toEqual(['exemptActivities']);
+    expect(issuesOf(() => new WritPlugin({ role: 'all', actions, governance: { ...governance, receiptSigner: undefined } }))).toEqual(['governance.receiptSigner']);
+    expect(issuesOf(() => new WritPlugin({ role: 'executor', actions, governance: { ...executorGovernance(), trustedKeys: undefined } }))).toEqual(['governance.trustedKeys']);
+    expect(issuesOf(() => new WritPlugin({ role: 'authorizer', actions, governance: authorizerGovernance() }))).toEqual([]);
+    expect(issuesOf(() => new WritPlugin({ role: 'executor', authorizerTaskQueue: 'authz', actions, governance: executorGovernance() }))).toEqual([]);
+  });
+
+  it('refuses an executor worker that would send authorization to its own task queue, or to none (CONFIG_INVALID)', async () => {
+    const taskQueue = `writ-plugin-${randomUUID()}`;
+    const create = (authorizerTaskQueue?: string) =>
+      Worker.create({
+        connection: nativeConnection,
+        namespace: namespace(),
+        taskQueue,
+        workflowsPath: STARTER_WORKFLOWS,
+        plugins: [new WritPlugin({ role: 'executor', actions, governance: executorGovernance(), ...(authorizerTaskQueue === undefined ? {} : { authorizerTaskQueue }) })],
+      });
+    expect((await refusal(create()))?.message).toMatch(/authorizerTaskQueue/);
+    expect((await refusal(create(taskQueue)))?.code).toBe('CONFIG_INVALID');
+  });
+
+  it('refuses an authorizer worker given workflows, other activities or another task queue than the authorizer\'s (CONFIG_INVALID)', async () => {
+    const base = { connection: nativeConnection, namespace: namespace(), taskQueue: `writ-plugin-${randomUUID()}` };
+    const plugin = (authorizerTaskQueue?: string) => new WritPlugin({ role: 'authorizer', actions, governance: authorizerGovernance(), ...(authorizerTaskQueue === undefined ? {} : { authorizerTaskQueue }) });
+    expect((await refusal(Worker.create({ ...base, workflowsPath: STARTER_WORKFLOWS, plugins: [plugin()] })))?.message).toMatch(/runs no workflows/);
+    expect((await refusal(Worker.create({ ...base, activities: { sendNewsletter: async () => 'sent' }, plugins: [plugin()] })))?.message).toMatch(/writ.authorize alone/);
+    expect((await refusal(Worker.create({ ...base, plugins: [plugin('elsewhere')] })))?.message).toMatch(/polls the authorizer task queue "elsewhere"/);
+  });
+
+  it('refuses role all told to authorize on another task queue: that is an executor (CONFIG_INVALID)', async () => {
+    const created = Worker.create({ connection: nativeConnection, namespace: namespace(), taskQueue: `writ-plugin-${randomUUID()}`, workflowsPath: STARTER_WORKFLOWS, plugins: [new WritPlugin({ actions, governance, authorizerTaskQueue: 'elsewhere' })] });
+    expect((await refusal(created))?.message).toMatch(/run the worker as an executor/);
   });
 });

@@ -3,6 +3,7 @@ import { RECEIPT_TYP, type ReceiptClaims } from '../../../core/receipt/receiptCl
 import { verifyReceipt } from '../../../core/receipt/verifyReceipt';
 import { sha256Digest } from '../../../core/canonical/digest';
 import type { Signer } from '../../../core/artifact/mintArtifact';
+import { TrustedKeySet } from '../../../core/keys/trustedKeySet';
 import { TARGET, createRealKeys, encodeJson, payloadOf, rejectionCode, signCompactEd25519, type RealKeys } from '../artifact/artifactTestKit';
 import { forge, foreignSigner, signRaw, validContent } from '../../support/forgeArtifact';
 
@@ -15,7 +16,8 @@ let content: Omit<ReceiptClaims['writ'], 'v'>;
 let receipt: string;
 
 beforeAll(async () => {
-  keys = await createRealKeys();
+  // Receipts are signed by an executor's receipt key.
+  keys = await createRealKeys('receipt');
   signer = keys.signer;
   artifact = await forge(validContent(TARGET), signer, NOW);
   content = {
@@ -112,4 +114,32 @@ describe('mintReceipt and verifyReceipt', () => {
       expect(await refusal(signCompactEd25519(receiptHeader(), claims, keys.signingKey.key))).toBe('RECEIPT_INVALID');
     });
   });
+
+  describe('when the receipt is signed by an authorization key', () => {
+    let authorization: RealKeys;
+    let both: TrustedKeySet;
+    beforeAll(async () => {
+      authorization = await createRealKeys('authorization');
+      both = TrustedKeySet.fromJwks({ keys: [...jwksOf(keys), ...jwksOf(authorization)] });
+    });
+    afterAll(() => authorization.dispose());
+
+    it('refuses it as RECEIPT_KEY_PURPOSE_INVALID, though the key is trusted and the signature holds', async () => {
+      const byAuthorizer = await mintReceipt(content, authorization.signer, NOW);
+      expect(await rejectionCode(() => verifyReceipt(byAuthorizer, expected(), both))).toBe('RECEIPT_KEY_PURPOSE_INVALID');
+      expect(await rejectionCode(() => verifyReceipt(receipt, expected(), both))).toBe('NO_ERROR');
+    });
+
+    it('accepts it from a key published before keys had purposes (no writ_purpose), which signed receipts too', async () => {
+      const legacy = TrustedKeySet.fromJwks({ keys: jwksOf(authorization).map(({ writ_purpose: _purpose, ...jwk }) => jwk) });
+      expect(legacy.purposeOf(authorization.signer.kid)).toBeUndefined();
+      const byLegacyKey = await mintReceipt(content, authorization.signer, NOW);
+      expect(await rejectionCode(() => verifyReceipt(byLegacyKey, expected(), legacy))).toBe('NO_ERROR');
+    });
+  });
 });
+
+/** The published JWKs of a test key store. */
+function jwksOf(real: RealKeys): Record<string, unknown>[] {
+  return real.published.map((jwk) => ({ ...jwk }));
+}

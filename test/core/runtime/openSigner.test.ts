@@ -101,9 +101,9 @@ describe('openGovernance with "signer": { "kind": "pkcs11" }', () => {
     process.env[TEST_PIN_ENV] = TEST_PIN;
     const governance = await openGovernance(config);
     try {
-      const signer = await governance.signer();
+      const signer = await governance.signer!();
       expect(signer.kid).toBe(tokenKid);
-      expect(governance.keyStore.list().map((key) => [key.kid, key.status, key.heldIn])).toEqual([[tokenKid, 'active', 'pkcs11']]);
+      expect(governance.keyStore!.list().map((key) => [key.kid, key.status, key.heldIn])).toEqual([[tokenKid, 'active', 'pkcs11']]);
       const now = new Date();
       const token = await forge(validContent(TARGET), signer, now);
       const context = { keys: governance.trustedKeys, now, clockSkewSeconds: 5, maxLifetimeSeconds: 900 };

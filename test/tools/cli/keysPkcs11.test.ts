@@ -162,7 +162,7 @@ describe('writ keys pkcs11', () => {
       writOk(['keys', 'pkcs11', ...tokenFlags('cli-activate'), 'create']);
       const kid = await kidInToken('cli-activate');
       const activated = JSON.parse(writOk(['keys', '--dir', keysDir, 'pkcs11', ...tokenFlags('cli-activate'), 'activate', '--json'])) as { kid: string; status: string; heldIn: string };
-      expect(activated).toEqual({ kid, createdAt: expect.any(String), status: 'active', heldIn: 'pkcs11' });
+      expect(activated).toEqual({ kid, createdAt: expect.any(String), status: 'active', purpose: 'authorization', heldIn: 'pkcs11' });
       expect(KeyStore.open(keysDir).list().map((key) => [key.kid, key.status])).toEqual([
         [local.kid, 'verify-only'],
         [kid, 'active'],

@@ -77,7 +77,7 @@ describe('writ CLI', () => {
   describe('when keys are created', () => {
     it('makes the first key active and lists it as JSON', () => {
       const created = json<KeyInfo>(writOk('keys', 'create', '--dir', keysDir, '--json'));
-      expect(created).toEqual({ kid: expect.any(String), createdAt: expect.any(String), status: 'active' });
+      expect(created).toEqual({ kid: expect.any(String), createdAt: expect.any(String), status: 'active', purpose: 'authorization' });
       expect(json<KeyInfo[]>(writOk('keys', 'list', '--dir', keysDir, '--json'))).toEqual([created]);
       expect(KeyStore.open(keysDir).list()).toEqual([created]);
     });
@@ -131,6 +131,57 @@ describe('writ CLI', () => {
       expect(exported.keys).toHaveLength(2);
       for (const key of exported.keys) expect(key).toMatchObject({ kid: expect.any(String), alg: 'EdDSA', kty: 'OKP', crv: 'Ed25519' });
       expect(exported.keys.map((key) => key.kid).sort()).toEqual(listed.map((key) => key.kid).sort());
+    });
+  });
+
+  describe('when receipt keys are managed with --purpose receipt', () => {
+    it('keeps them under <WRIT_DATA_DIR>/receipt-keys, marked receipt, apart from the authorization keys', () => {
+      const receipt = json<KeyInfo & { purpose: string }>(writOk('keys', '--purpose', 'receipt', 'create', '--json'));
+      const authorization = json<KeyInfo & { purpose: string }>(writOk('keys', 'create', '--json'));
+      expect([receipt.purpose, authorization.purpose]).toEqual(['receipt', 'authorization']);
+      expect(KeyStore.open(join(dataDir, 'receipt-keys'), { purpose: 'receipt' }).list()).toEqual([receipt]);
+      expect(KeyStore.open(join(dataDir, 'keys')).list()).toEqual([authorization]);
+      const exported = json<{ keys: Record<string, unknown>[] }>(writOk('keys', '--purpose', 'receipt', 'export'));
+      expect(exported.keys).toEqual([expect.objectContaining({ kid: receipt.kid, writ_purpose: 'receipt' })]);
+      expect(json<{ keys: Record<string, unknown>[] }>(writOk('keys', 'export')).keys).toEqual([expect.objectContaining({ kid: authorization.kid, writ_purpose: 'authorization' })]);
+    });
+
+    it('refuses a receipt key directory named as the authorization one with KEYSTORE_INVALID, and an unknown purpose', () => {
+      writOk('keys', '--dir', keysDir, '--purpose', 'receipt', 'create');
+      const crossed = writ('keys', '--dir', keysDir, 'rotate');
+      expect(crossed.status).not.toBe(0);
+      expect(crossed.stderr).toMatch(/^writ: KEYSTORE_INVALID: .*holds receipt keys/);
+      const unknown = writ('keys', '--purpose', 'signing', 'list');
+      expect(unknown.status).not.toBe(0);
+      expect(unknown.stderr).toContain("argument 'signing' is invalid");
+    });
+  });
+
+  describe('when the key sets of an authorizer and an executor are exported with periods and merged', () => {
+    it('writes one key set with both keys, their purposes and signing periods, which the auditor reads', () => {
+      const authorization = json<KeyInfo>(writOk('keys', 'create', '--json'));
+      const receipt = json<KeyInfo>(writOk('keys', '--purpose', 'receipt', 'create', '--json'));
+      const authorizerFile = join(root, 'authorization-keys.json');
+      const executorFile = join(root, 'receipt-keys.json');
+      writOk('keys', 'export', '--with-periods', '--out', authorizerFile);
+      writOk('keys', '--purpose', 'receipt', 'export', '--with-periods', '--out', executorFile);
+      const merged = json<{ keys: { kid: string; writ_purpose: string; writ: { activeFrom: string | null } }[] }>(writOk('keys', 'merge', authorizerFile, executorFile, authorizerFile));
+      expect(merged.keys.map((key) => [key.kid, key.writ_purpose])).toEqual([
+        [authorization.kid, 'authorization'],
+        [receipt.kid, 'receipt'],
+      ]);
+      expect(merged.keys.every((key) => typeof key.writ.activeFrom === 'string')).toBe(true);
+      expect(allKeys(merged)).not.toContain('d');
+    });
+
+    it('refuses a plain JWKS (no periods) with KEYSTORE_INVALID naming the file', () => {
+      writOk('keys', 'create');
+      const plain = join(root, 'plain.json');
+      writOk('keys', 'export', '--out', plain);
+      const run = writ('keys', 'merge', plain);
+      expect(run.status).not.toBe(0);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/^writ: KEYSTORE_INVALID: .*plain\.json is not a key set with signing periods/);
     });
   });
 

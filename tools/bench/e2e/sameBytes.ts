@@ -69,7 +69,7 @@ export async function measureGovernedStepBytes(
       outcome: 'completed',
       resultDigest: canonicalDigest(result),
     },
-    governance.signer,
+    governance.receiptSigner,
     new Date(),
   );
   // Payloads are JSON (the default converter): a string records its length plus quotes, an object its JSON.

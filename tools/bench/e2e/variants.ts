@@ -85,6 +85,7 @@ export function benchVariants(context: E2eContext): readonly Variant[] {
           actions: governance.actions,
           policies: governance.policies,
           signer: async () => governance.signer,
+          receiptSigner: async () => governance.receiptSigner,
           trustedKeys: governance.trustedKeys,
           identity: governance.identity,
           governance: governance.governance,

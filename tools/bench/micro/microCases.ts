@@ -124,7 +124,7 @@ export async function buildMicroSuite(governance: BenchGovernance, storeDir: str
       run: () =>
         mintReceipt(
           { artifactId: minted.claims.jti, artifactDigest: minted.digest, runId: run.runId, activityId: request.activityId, attempt: 1, outcome: 'completed', resultDigest },
-          governance.signer,
+          governance.receiptSigner,
           now,
         ),
     },

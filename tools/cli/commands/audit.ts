@@ -27,6 +27,7 @@ export interface VerifyCliOptions extends SourceOptions {
 
 export interface ExportCliOptions extends SourceOptions {
   out: string;
+  keys?: string;
 }
 
 /**
@@ -48,6 +49,7 @@ export function registerAuditCommands(program: Command): Command {
   addSourceOptions(audit.command('export'))
     .description("write the selected runs, the public key set, the policy sets and the identity provider's public keys into one evidence bundle")
     .requiredOption('--out <file>', 'where to write the bundle')
+    .option('--keys <file>', "the key set to write into the bundle (an evidence key set: writ keys export --with-periods, merged with writ keys merge), instead of the configured key directories'")
     .action(async (opts: ExportCliOptions) => {
       process.exitCode = await guarded(() => auditRun().exportEvidence(opts));
     });

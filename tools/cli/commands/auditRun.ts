@@ -39,7 +39,7 @@ export async function exportEvidence(opts: ExportCliOptions): Promise<number> {
     const identity = await configuredIdentity(config);
     const bundle = await exportBundle(client, selection, {
       namespace,
-      keys: keyStoreKeys(config),
+      keys: opts.keys === undefined ? keyStoreKeys(config) : keysFromFile(opts.keys),
       policySets: policySetsOf(opts.policies ?? [config.policiesDir]),
       exemptActivities: config.exemptActivities,
       ...(identity === undefined ? {} : { identity }),
@@ -129,11 +129,17 @@ async function connect(opts: SourceOptions): Promise<{ client: Client; namespace
   return { client: new Client({ connection, namespace }), namespace, close: () => connection.close() };
 }
 
-/** The configured key store's keys, retired ones included, with their signing periods. */
+/**
+ * The configured key stores' keys, retired ones included, with their signing periods: the
+ * authorization keys (`keysDir`) and the receipt keys (`receiptKeysDir`), one key set. On a
+ * host that holds only one of them, export each with `writ keys export --with-periods` and
+ * merge them (`writ keys merge`) for `--keys`.
+ */
 function keyStoreKeys(config: WritConfig): AuditKeySet {
-  const records = KeyStore.open(config.keysDir).exportKeyRecords();
-  if (records.length === 0) throw new AuditError('AUDIT_OPTIONS_INVALID', `the key store in ${config.keysDir} holds no keys; pass --keys <file>`);
-  return AuditKeySet.fromKeyRecords(records);
+  const authorization = KeyStore.open(config.keysDir).exportKeyRecords();
+  const receipts = KeyStore.open(config.receiptKeysDir, { purpose: 'receipt' }).exportKeyRecords();
+  if (authorization.length === 0) throw new AuditError('AUDIT_OPTIONS_INVALID', `the key store in ${config.keysDir} holds no keys; pass --keys <file>`);
+  return AuditKeySet.fromKeyRecords([...authorization, ...receipts]);
 }
 
 /** A key set file: an evidence key set, or a whole bundle whose key set is taken. */

@@ -45,7 +45,7 @@ function options(extra: Partial<VerifyLiveOptions> = {}): VerifyLiveOptions {
   return {
     client: env.anonymousClient(),
     selection: { workflowIds: [approved.workflowId, revoked.workflowId] },
-    keys: AuditKeySet.fromKeyRecords(env.keyStore.exportKeyRecords()),
+    keys: env.auditKeys(),
     policySets,
     namespace: env.namespace,
     replay: { workflowsPath: EXAMPLE_WORKFLOWS },

@@ -1,0 +1,22 @@
+// A project's worker module, as `writ worker --module <file>` loads it (built to
+// dist/test/support/cliWorker.js): the example actions over this host's example stores
+// (<dataDir>/examples, seeded with the demo accounts) and the example workflows.
+import { join } from 'node:path';
+import { loadConfig } from '../../core/config/writConfig';
+import { createExampleActions } from '../../examples/exampleActions';
+import { EXAMPLE_WORKFLOWS } from '../../examples/exampleProject';
+import { openExampleStores, type ExampleStores } from '../../examples/exampleStores';
+import type { WritWorkerDefinition } from '../../worker/startWritWorker';
+
+let stores: ExampleStores | undefined;
+
+/** The definition `writ worker` runs in the role it is given. */
+export const writWorker: WritWorkerDefinition = {
+  actions: () => {
+    stores = openExampleStores(join(loadConfig().dataDir, 'examples'));
+    stores.ledger.seedDemo();
+    return createExampleActions(stores);
+  },
+  workflowsPath: EXAMPLE_WORKFLOWS,
+  close: () => stores?.close(),
+};

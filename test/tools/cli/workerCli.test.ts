@@ -1,0 +1,176 @@
+// `writ worker` as processes: an authorizer host and an executor host, each a directory of
+// its own with its writ.config.json and its keys (made with `writ keys`), run the same
+// worker module in their roles against the test server; a transfer completes across them
+// and audits clean with the merged key set. Refusals are one line with a code.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Connection } from '@temporalio/client';
+import { createWritClient } from '../../../core/client/createWritClient';
+import { DevIdentityProvider, DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../../../core/identity/devIdentityProvider';
+import { openExampleStores } from '../../../examples/exampleStores';
+import { testTemporal } from '../../support/testServer';
+
+const CLI = resolve(__dirname, '../../../dist/tools/cli/main.js');
+const WORKER_MODULE = resolve(__dirname, '../../../dist/test/support/cliWorker.js');
+const EXAMPLE_WORKFLOWS_BUILT = resolve(__dirname, '../../../dist/examples/workflows.js');
+const POLICIES = resolve(__dirname, '../../../examples/policies');
+
+let root: string;
+const children: ChildProcess[] = [];
+
+beforeAll(() => {
+  for (const file of [CLI, WORKER_MODULE]) if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` (npm test does)`);
+  root = mkdtempSync(join(tmpdir(), 'writ-worker-cli-'));
+});
+afterAll(async () => {
+  await Promise.all(children.map((child) => stop(child)));
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** The environment of a host's writ process: only the Temporal target and the policies, no other WRIT_* setting. */
+function hostEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('WRIT_') && !name.startsWith('TEMPORAL_')) env[name] = value;
+  const { address, namespace } = testTemporal();
+  return { ...env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, WRIT_POLICIES_DIR: POLICIES };
+}
+
+/** Runs `writ ...args` in the host directory `cwd` and waits for it. */
+function writ(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd, env: hostEnv(), encoding: 'utf8', timeout: 60_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function writOk(cwd: string, ...args: string[]): string {
+  const run = writ(cwd, ...args);
+  expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+  return run.stdout;
+}
+
+/** Starts `writ worker ...args` in `cwd` and resolves with its first line once it serves. */
+async function startWorker(cwd: string, ...args: string[]): Promise<string> {
+  const child = spawn(process.execPath, [CLI, 'worker', '--module', WORKER_MODULE, ...args], { cwd, env: hostEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  return new Promise((resolveServing, reject) => {
+    const timer = setTimeout(() => reject(new Error(`writ worker in ${cwd} not serving after 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split('\n').find((text) => text.startsWith('writ worker: serving'));
+      if (line !== undefined) {
+        clearTimeout(timer);
+        resolveServing(line);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`writ worker in ${cwd} exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** A host directory with its writ.config.json. */
+function host(name: string, config: Record<string, unknown>): string {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'writ.config.json'), JSON.stringify(config));
+  return dir;
+}
+
+function privateKeyFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.private.jwk.json'));
+}
+
+describe('writ worker', () => {
+  describe('when it cannot run in the role it is given', () => {
+    it('refuses an executor whose authorizer would share its task queue: CONFIG_INVALID, one line, exit 1', () => {
+      const dir = host('lonely-executor', {});
+      const run = writ(dir, 'worker', '--role', 'executor', '--module', WORKER_MODULE);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/^writ: CONFIG_INVALID: configuration is invalid/);
+      expect(run.stderr).toMatch(/^ {2}- authorizerTaskQueue: /m);
+    });
+
+    it('refuses a missing worker module, naming it and the build', () => {
+      const dir = host('unbuilt', {});
+      const run = writ(dir, 'worker');
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/^writ: CONFIG_INVALID: no worker module at .*dist\/src\/worker\.js: build the project/);
+    });
+
+    it('refuses an unknown role before anything starts', () => {
+      const run = writ(host('unknown-role', {}), 'worker', '--role', 'auditor', '--module', WORKER_MODULE);
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain("argument 'auditor' is invalid");
+    });
+  });
+
+  describe('when an authorizer host and an executor host run the same worker module', () => {
+    it('completes a transfer authorized on the one and executed on the other, which audits clean with their merged keys', async () => {
+      const taskQueue = `writ-cli-exec-${randomUUID()}`;
+      const authorizerTaskQueue = `writ-cli-authz-${randomUUID()}`;
+      // The identity provider both hosts trust (a real one in production).
+      const idp = DevIdentityProvider.open(join(root, 'idp'));
+      await idp.ensureKey();
+      const identity = { issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath };
+      const authorizer = host('authorizer', { role: 'authorizer', taskQueue, authorizerTaskQueue, identity });
+      const executor = host('executor', { role: 'executor', taskQueue, authorizerTaskQueue, trustedKeysFile: 'authorization-keys.json', identity });
+
+      // Keys, as an operator makes them on each host: with a real identity provider nothing is made on demand.
+      writOk(authorizer, 'keys', 'create');
+      writOk(authorizer, 'keys', 'export', '--out', join(executor, 'authorization-keys.json'));
+      writOk(executor, 'keys', '--purpose', 'receipt', 'create');
+
+      expect(await startWorker(authorizer)).toBe(`writ worker: serving task queue ${authorizerTaskQueue} in namespace ${testTemporal().namespace} as authorizer`);
+      expect(await startWorker(executor, '--role', 'executor')).toBe(`writ worker: serving task queue ${taskQueue} in namespace ${testTemporal().namespace} as executor; authorization on ${authorizerTaskQueue}`);
+
+      const connection = await Connection.connect({ address: testTemporal().address });
+      const workflowId = `cli-roles-${randomUUID()}`;
+      try {
+        const client = createWritClient({ connection, namespace: testTemporal().namespace, identityToken: await idp.mintToken({ principal: 'alice', groups: ['treasury'] }) });
+        const result = await client.workflow.execute('transferFunds', { taskQueue, workflowId, args: [{ fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 4_321 }] });
+        expect(result).toMatchObject({ transferId: expect.any(String) });
+      } finally {
+        await connection.close();
+      }
+      // The side effect happened on the executor's host, once.
+      const ledger = openExampleStores(join(executor, '.writ', 'examples'));
+      try {
+        expect(ledger.ledger.listTransfers().map((transfer) => transfer.amountCents)).toEqual([4_321]);
+      } finally {
+        ledger.close();
+      }
+      // Each host holds only its own private key.
+      expect(privateKeyFiles(join(executor, '.writ')).every((file) => file.startsWith('receipt-keys'))).toBe(true);
+      expect(privateKeyFiles(join(executor, '.writ'))).toHaveLength(1);
+      expect(privateKeyFiles(join(authorizer, '.writ')).every((file) => file.startsWith('keys'))).toBe(true);
+
+      // The auditor's key set: each host exports its keys with their periods, and they are merged.
+      writOk(authorizer, 'keys', 'export', '--with-periods', '--out', join(root, 'authorizer-keys.json'));
+      writOk(executor, 'keys', '--purpose', 'receipt', 'export', '--with-periods', '--out', join(root, 'executor-keys.json'));
+      writOk(root, 'keys', 'merge', join(root, 'authorizer-keys.json'), join(root, 'executor-keys.json'), '--out', join(root, 'audit-keys.json'));
+      const audited = writ(executor, 'audit', 'verify', '--workflow-id', workflowId, '--keys', join(root, 'audit-keys.json'), '--policies', POLICIES, '--workflows', EXAMPLE_WORKFLOWS_BUILT, '--json');
+      expect({ status: audited.status, stderr: audited.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(JSON.parse(audited.stdout)).toMatchObject({ passed: true, artifactsVerified: 1, receiptsVerified: 1 });
+      // The evidence bundle carries the same merged key set, and verifies with no server.
+      const bundle = join(root, 'evidence.json');
+      writOk(executor, 'audit', 'export', '--workflow-id', workflowId, '--keys', join(root, 'audit-keys.json'), '--policies', POLICIES, '--out', bundle);
+      const offline = writ(root, 'audit', 'verify', '--bundle', bundle, '--workflows', EXAMPLE_WORKFLOWS_BUILT, '--json');
+      expect({ status: offline.status, stderr: offline.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(JSON.parse(offline.stdout)).toMatchObject({ passed: true, artifactsVerified: 1, receiptsVerified: 1 });
+    }, 180_000);
+  });
+});
