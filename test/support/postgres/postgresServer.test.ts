@@ -99,6 +99,29 @@ describe('the PostgreSQL test server', () => {
     expect(await select(url, 'SELECT answer FROM kept')).toEqual({ answer: 7 });
   });
 
+  it('when paused answers nothing, keeping its connections, and when resumed answers on them again', async () => {
+    const url = await server.createDatabase('survives_pause');
+    const client = new Client({ connectionString: url, query_timeout: 500 });
+    await client.connect();
+    try {
+      await server.pause();
+      await expect(client.query('SELECT 1')).rejects.toThrow(/timeout/i);
+      await expect(select(url, 'SELECT 1')).rejects.toThrow(/timeout/i);
+      await server.resume();
+      expect((await client.query('SELECT 2 AS two')).rows[0]).toEqual({ two: 2 });
+    } finally {
+      await server.resume();
+      await client.end();
+    }
+  });
+
+  it('when destroyed while paused still stops', async () => {
+    const other = await startPostgresServer();
+    await other.pause();
+    await other.destroy();
+    expect(runningDataDirs()).not.toContain(path.join(other.root, 'data'));
+  });
+
   it('when destroyed leaves no process and no directory behind', async () => {
     const other = await startPostgresServer();
     const dataDir = path.join(other.root, 'data');

@@ -68,6 +68,13 @@ export interface PostgresServer {
   /** Starts the stopped server again, on the same port and data. */
   start(): Promise<void>;
   /**
+   * Freezes every server process (SIGSTOP), as a hung host would: connections stay open,
+   * new ones are accepted by the kernel, and nothing answers until resume().
+   */
+  pause(): Promise<void>;
+  /** Lets a paused server go on (SIGCONT), with every connection it had. */
+  resume(): Promise<void>;
+  /**
    * Stops the server and removes its directory (kept, stopped, when WRIT_KEEP_TEST_DATA=1).
    * Idempotent; also done at process exit for a server nobody destroyed.
    */
@@ -211,11 +218,21 @@ class Cluster implements PostgresServer {
     this.running = false;
   }
 
+  async pause(): Promise<void> {
+    if (!this.running) throw new Error(`the PostgreSQL test server in ${this.root} is not running`);
+    signalServer(this.dataDir, 'SIGSTOP');
+  }
+
+  async resume(): Promise<void> {
+    signalServer(this.dataDir, 'SIGCONT');
+  }
+
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
     unregister(this);
     try {
+      signalServer(this.dataDir, 'SIGCONT'); // a paused server would not hear pg_ctl
       // immediate: nothing in a throw-away cluster is worth a shutdown checkpoint.
       if (this.running || fs.existsSync(path.join(this.dataDir, 'postmaster.pid'))) await this.pgStop('immediate');
     } finally {
@@ -276,7 +293,32 @@ class Cluster implements PostgresServer {
   }
 }
 
+/**
+ * Sends `signal` to the server of `dataDir` (the postmaster named in postmaster.pid) and to
+ * every process it started. Nothing to do when it is not running.
+ */
+function signalServer(dataDir: string, signal: 'SIGSTOP' | 'SIGCONT'): void {
+  let postmaster: number;
+  try {
+    postmaster = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(postmaster) || postmaster <= 0) return;
+  const children = spawnSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line !== '').map(Number);
+  // The postmaster first when stopping, so it forks nothing new; last when resuming.
+  const order = signal === 'SIGSTOP' ? [postmaster, ...children] : [...children, postmaster];
+  for (const pid of order) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone already
+    }
+  }
+}
+
 function stopSync(binDir: string, owner: ServerOwner, dataDir: string): void {
+  signalServer(dataDir, 'SIGCONT'); // a paused server would not hear pg_ctl
   const [command, argv] = asOwner(owner, path.join(binDir, 'pg_ctl'), ['stop', '--pgdata', dataDir, '--mode', 'immediate', '--wait', '--timeout', String(PG_CTL_TIMEOUT_SECONDS), '--silent']);
   spawnSync(command, argv, { cwd: os.tmpdir(), stdio: 'ignore' });
 }
