@@ -188,6 +188,15 @@ describe.each([sqliteBackend(), postgresBackend()])('the $name governance store'
     });
   });
 
+  describe('when its database holds another application\'s tables', () => {
+    it('is refused with CONFIG_INVALID and nothing is written into it', async () => {
+      const foreign = await backend.fresh();
+      await foreign.sql('CREATE TABLE ledger (id INTEGER PRIMARY KEY, cents INTEGER NOT NULL)');
+      await expect(foreign.open()).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+      await expect(foreign.version()).rejects.toThrow(/writ_store/);
+    });
+  });
+
   describe('when its database is another kind of Writ store', () => {
     it('is refused with CONFIG_INVALID', async () => {
       await store.close();

@@ -38,6 +38,18 @@ describe('openGovernanceStore', () => {
     });
   });
 
+  describe('with a PostgreSQL URL that does not parse', () => {
+    it('is refused as CONFIG_INVALID, without repeating it', async () => {
+      const config = GovernanceStoreConfigSchema.parse({ kind: 'postgres', url: 'postgres://writ:correct-horse@[not-a-host/governance' });
+      const refusal = await openGovernanceStore(config, { dataDir: '/nonexistent' }).then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+      expect(refusal).toMatchObject({ code: 'CONFIG_INVALID' });
+      expect(inspect(refusal, { depth: 10 })).not.toContain('correct-horse');
+    });
+  });
+
   describe('with a PostgreSQL URL where nothing listens', () => {
     it('answers GOVERNANCE_STORE_UNAVAILABLE at once, naming host and port, never the password', async () => {
       const port = await findFreePort();
