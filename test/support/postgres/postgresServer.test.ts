@@ -15,26 +15,40 @@ function runningDataDirs(): string[] {
 const BUILT_HARNESS = path.resolve(__dirname, '../../../dist/test/support/postgres/postgresServer.js');
 
 /**
- * Runs a plain node script outside jest that starts a server from the built harness,
- * prints its directory, then ends as `ending` says; resolves with that directory once the
- * script has exited.
+ * Runs a plain node script outside jest that starts a server from the built harness and
+ * prints its directory; once the test has seen that server running, the script ends as
+ * `ending` says. Resolves with the directory once the script has exited.
  */
 async function startThenEnd(ending: 'return' | 'throw' | 'SIGTERM'): Promise<string> {
   if (!fs.existsSync(BUILT_HARNESS)) throw new Error(`${BUILT_HARNESS} is missing: run \`npm run build\` (npm test does)`);
+  // The script holds its event loop open on stdin until told to end (a line, then end of
+  // input), so the server is seen running before the script's own exit can take it down.
   const script = `
     const { startPostgresServer } = require(${JSON.stringify(BUILT_HARNESS)});
     startPostgresServer().then((server) => {
       console.log(server.root);
-      if (${JSON.stringify(ending)} === 'throw') throw new Error('the script fails');
-      if (${JSON.stringify(ending)} === 'SIGTERM') setInterval(() => {}, 1000);
+      process.stdin.once('data', () => {
+        if (${JSON.stringify(ending)} === 'throw') throw new Error('the script fails');
+        if (${JSON.stringify(ending)} === 'SIGTERM') setInterval(() => {}, 1000);
+      });
     });`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  const [root] = await readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next().then((line) => [String(line.value)]);
-  expect(runningDataDirs()).toContain(path.join(root!, 'data'));
-  if (ending === 'SIGTERM') child.kill('SIGTERM');
-  await exited;
-  return root!;
+  try {
+    const first = await readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+    const root = String(first.value);
+    expect(runningDataDirs()).toContain(path.join(root, 'data'));
+    child.stdin.end('end\n');
+    if (ending === 'SIGTERM') child.kill('SIGTERM');
+    await exited;
+    return root;
+  } finally {
+    // A script that did not end as told is ended here, so a failing case leaves nothing behind.
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
 }
 
 async function select(url: string, sql: string): Promise<unknown> {
