@@ -36,7 +36,7 @@ export default async function globalSetup(_globalConfig: unknown, projectConfig:
   process.env[TEST_ENV.address] = server.address;
   process.env[TEST_ENV.namespace] = server.namespace;
   process.env[TEST_ENV.dataDir] = dataDir;
-  // PostgreSQL test clusters (test/support/postgresServer.ts) are made under one directory
+  // PostgreSQL test clusters (test/support/postgres/postgresServer.ts) are made under one directory
   // of the run, so the teardown can stop any that a crashed test file left running. Its
   // mode lets the server's own user (postgres, when the run is root) reach its cluster.
   const postgresRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-test-postgres-'));
