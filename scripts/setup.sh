@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fresh-machine set-up for Writ: Node.js when the machine's is too old, npm dependencies,
-# the pinned Temporal CLI, the build.
+# the pinned Temporal CLI, the system packages the tests need (Chromium, SoftHSM2, the
+# PostgreSQL server), the build.
 # Idempotent: a second run skips what is already in place, so test.sh and start.sh can call
 # it every time. Set WRIT_SETUP_FORCE=1 to reinstall everything.
 set -euo pipefail
@@ -229,6 +230,56 @@ elif [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null; then
 else
   fail "no SoftHSM2 at $SOFTHSM_MODULE (or no softhsm2-util), and set-up can install it only as root with apt-get. The PKCS#11 signer tests need it: \
 as root run \`apt-get install softhsm2\`, or set WRIT_SOFTHSM_MODULE to a SoftHSM2 module (with softhsm2-util on PATH)."
+fi
+
+# --- PostgreSQL server (governance store tests) ---------------------------------------
+# The PostgreSQL governance store is tested against a real server that the tests start
+# themselves (test/support/postgres/postgresServer.ts): initdb, pg_ctl and postgres from Debian's
+# postgresql package, a throw-away cluster per test file on a free loopback port. They are
+# looked up as the harness does: WRIT_POSTGRES_BIN, else the newest
+# /usr/lib/postgresql/<major>/bin, else PATH. Installed when missing and set-up runs as root
+# with apt-get; otherwise set-up stops here, because the tests need them.
+# Installing the package also creates and starts Debian's default cluster on port 5432.
+# Set-up leaves it alone: the tests never use it (their own port, their own socket
+# directory), and stopping a cluster the machine may use for something else is not ours to do.
+POSTGRES_TOOLS=(initdb pg_ctl postgres)
+# Prints the first directory holding every server binary, in the harness's order.
+find_postgres_bin() {
+  local dir candidates=()
+  if [[ -n "${WRIT_POSTGRES_BIN:-}" ]]; then
+    candidates=("$WRIT_POSTGRES_BIN")
+  else
+    mapfile -t candidates < <(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5,5 -rV)
+    command -v initdb >/dev/null && candidates+=("$(dirname "$(command -v initdb)")")
+  fi
+  for dir in "${candidates[@]}"; do
+    local tool complete=1
+    for tool in "${POSTGRES_TOOLS[@]}"; do [[ -x "$dir/$tool" ]] || complete=0; done
+    if [[ "$complete" == "1" ]]; then printf '%s' "$dir"; return 0; fi
+  done
+  return 1
+}
+if POSTGRES_BIN="$(find_postgres_bin)"; then
+  say "PostgreSQL server binaries already at $POSTGRES_BIN ($("$POSTGRES_BIN/postgres" --version))"
+elif [[ -n "${WRIT_POSTGRES_BIN:-}" ]]; then
+  fail "WRIT_POSTGRES_BIN=$WRIT_POSTGRES_BIN does not hold ${POSTGRES_TOOLS[*]}: point it at a PostgreSQL server's bin directory, or unset it"
+elif [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null; then
+  say "installing PostgreSQL (apt-get install postgresql) for the governance store tests"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } \
+    || fail "could not install PostgreSQL with apt-get (see above). The governance store tests need a PostgreSQL server: install Debian's postgresql package, or set WRIT_POSTGRES_BIN to a directory holding ${POSTGRES_TOOLS[*]}."
+  POSTGRES_BIN="$(find_postgres_bin)" \
+    || fail "the postgresql package is installed but no /usr/lib/postgresql/<major>/bin holds ${POSTGRES_TOOLS[*]}; set WRIT_POSTGRES_BIN to that directory"
+  say "PostgreSQL ready at $POSTGRES_BIN ($("$POSTGRES_BIN/postgres" --version))"
+else
+  fail "no PostgreSQL server binaries (${POSTGRES_TOOLS[*]}) under /usr/lib/postgresql/<major>/bin or on PATH, and set-up can install them only as root with apt-get. \
+The governance store tests need them: as root run \`apt-get install postgresql\`, or set WRIT_POSTGRES_BIN to a PostgreSQL server's bin directory."
+fi
+# PostgreSQL refuses to run as root, so when the tests run as root the harness runs the
+# server as the postgres system user (the package creates it; binaries from elsewhere may not).
+if [[ "$(id -u)" == "0" ]] && ! id -u postgres >/dev/null 2>&1; then
+  say "creating the postgres system user, which the tests run their PostgreSQL servers as"
+  useradd --system --user-group --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin postgres \
+    || fail "could not create the postgres system user (see above); the tests run PostgreSQL as that user when run as root"
 fi
 
 # --- build -----------------------------------------------------------------------------

@@ -53,9 +53,18 @@ export class PostgresGovernanceStore implements GovernanceStore {
     private readonly where: string,
   ) {}
 
-  /** Connects, applies any migrations this database lacks, and refuses a newer schema (STORE_SCHEMA_NEWER). */
+  /**
+   * Connects, applies any migrations this database lacks, and refuses a newer schema
+   * (STORE_SCHEMA_NEWER). A URL that does not parse, or a database already holding other
+   * tables, is CONFIG_INVALID; a server that does not answer, GOVERNANCE_STORE_UNAVAILABLE.
+   */
   static async connect(options: PostgresStoreOptions): Promise<PostgresGovernanceStore> {
     const where = describeTarget(options.url);
+    if (where === undefined) {
+      // A URL that cannot be parsed is a configuration mistake, not an outage; and it may
+      // hold a password, so it is not repeated.
+      throw new WritError('CONFIG_INVALID', 'the governance store URL is not a valid postgres:// URL');
+    }
     const pool = new Pool({
       connectionString: options.url,
       max: options.poolSize,
@@ -168,6 +177,7 @@ export class PostgresGovernanceStore implements GovernanceStore {
         const meta = (await this.guard(() => client.query('SELECT kind, version FROM writ_store WHERE singleton = 1'))).rows[0] as Row | undefined;
         let from = 0;
         if (meta === undefined) {
+          await this.refuseForeignDatabase(client);
           await this.guard(() => client.query('INSERT INTO writ_store (singleton, kind, version) VALUES (1, $1, 0)', [STORE_KIND]));
         } else if (meta['kind'] !== STORE_KIND) {
           throw new WritError('CONFIG_INVALID', `${this.where} holds a Writ ${String(meta['kind'])} store, not a governance store`);
@@ -188,6 +198,21 @@ export class PostgresGovernanceStore implements GovernanceStore {
       }
     } finally {
       client.release();
+    }
+  }
+
+  /**
+   * Someone else's tables where the store would create its own: adding ours would mix two
+   * applications' state (and a table of the same name would fail the migration), so the
+   * database is refused, as the SQLite store refuses a file that is not its own.
+   */
+  private async refuseForeignDatabase(client: PoolClient): Promise<void> {
+    const { rows } = await this.guard(() =>
+      client.query("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'writ_store' ORDER BY tablename LIMIT 3"),
+    );
+    if (rows.length > 0) {
+      const names = rows.map((row: Row) => String(row['tablename'])).join(', ');
+      throw new WritError('CONFIG_INVALID', `${this.where} already holds tables that are not a Writ governance store's (${names}): give the store a database, or a schema, of its own`);
     }
   }
 
@@ -226,12 +251,17 @@ function revocationOf(row: Row): Revocation {
   };
 }
 
-/** `postgresql://host:port/database`, without user or password, for messages. */
-function describeTarget(url: string): string {
+/**
+ * `postgresql://host:port/database` for messages: the server's address (the default port
+ * spelled out), never the user or password; undefined when the URL does not parse.
+ */
+function describeTarget(url: string): string | undefined {
+  let parsed: URL;
   try {
-    const parsed = new URL(url);
-    return `postgresql://${parsed.host}${parsed.pathname}`;
+    parsed = new URL(url);
   } catch {
-    return 'postgresql://(unparsable URL)';
+    return undefined;
   }
+  const port = parsed.port === '' ? '5432' : parsed.port;
+  return `postgresql://${parsed.hostname}:${port}${parsed.pathname}`;
 }

@@ -3,12 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { startDevServer, type DevServer } from '../../core/server/devServer';
 import { findTemporalCli } from '../../core/server/findTemporalCli';
+import { POSTGRES_ROOT_ENV } from './postgres/postgresServer';
 import { TEST_ENV, TEST_SERVER_HANDLE, type TestServerHandle } from './testServer';
 
 /**
  * Jest global set-up: starts ONE Temporal dev server for the whole `npm test` run, in a
  * fresh temporary directory, and publishes where it is through environment variables,
- * which jest's worker processes inherit. The handle stays on `globalThis` for teardown.
+ * which jest's worker processes inherit, with the directory PostgreSQL test clusters are
+ * made under. The handle stays on `globalThis` for teardown.
  */
 export default async function globalSetup(_globalConfig: unknown, projectConfig: { rootDir: string }): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-test-'));
@@ -34,7 +36,13 @@ export default async function globalSetup(_globalConfig: unknown, projectConfig:
   process.env[TEST_ENV.address] = server.address;
   process.env[TEST_ENV.namespace] = server.namespace;
   process.env[TEST_ENV.dataDir] = dataDir;
-  const handle: TestServerHandle = { server, dataDir };
+  // PostgreSQL test clusters (test/support/postgres/postgresServer.ts) are made under one directory
+  // of the run, so the teardown can stop any that a crashed test file left running. Its
+  // mode lets the server's own user (postgres, when the run is root) reach its cluster.
+  const postgresRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-test-postgres-'));
+  fs.chmodSync(postgresRoot, 0o711);
+  process.env[POSTGRES_ROOT_ENV] = postgresRoot;
+  const handle: TestServerHandle = { server, dataDir, postgresRoot };
   (globalThis as Record<string, unknown>)[TEST_SERVER_HANDLE] = handle;
   process.stdout.write(`\nwrit: Temporal dev server ready at ${server.address} (namespace ${server.namespace}) in ${Date.now() - started} ms\n`);
 }

@@ -13,6 +13,8 @@ export const TEST_ENV = {
 export interface TestServerHandle {
   readonly server: DevServer;
   readonly dataDir: string;
+  /** Where the run's PostgreSQL test clusters are made (see postgresServer.ts). */
+  readonly postgresRoot: string;
 }
 
 /** The `globalThis` slot holding the handle; only globalSetup and globalTeardown touch it. */

@@ -1,0 +1,233 @@
+import type { GovernanceStore } from '../../../core/governance/governanceStore';
+import { postgresBackend, sqliteBackend, type StoreLocation } from '../../support/governance/storeBackends';
+import { change, EVERY_METHOD, execution, outcome, recordStanding, revocation, use, type ContractMethod } from '../../support/governance/storeFixtures';
+import { raceStoreProcesses } from '../../support/governance/storeProcesses';
+
+// One contract, two backends: every case here runs against SQLite (a file in a temporary
+// directory) and PostgreSQL (a real server the suite starts, a fresh database per case).
+
+describe.each([sqliteBackend(), postgresBackend()])('the $name governance store', (backend) => {
+  let location: StoreLocation;
+  let store: GovernanceStore;
+  const opened: GovernanceStore[] = [];
+  /** Another store on the same file or database, closed after the case. */
+  const openAnother = async (): Promise<GovernanceStore> => {
+    const another = await location.open();
+    opened.push(another);
+    return another;
+  };
+
+  beforeAll(() => backend.setUp());
+  afterAll(() => backend.tearDown());
+
+  beforeEach(async () => {
+    location = await backend.fresh();
+    store = await openAnother();
+  });
+
+  afterEach(async () => {
+    // Some cases close stores themselves; closing one again is not this suite's question.
+    await Promise.all(opened.splice(0).map((each) => each.close().catch(() => undefined)));
+  });
+
+  it('names its backend', () => {
+    expect(store.backend).toBe(backend.name);
+  });
+
+  describe('when kill-switch changes of several namespaces interleave', () => {
+    it("reports each namespace's latest change, through this store and through another on the same database", async () => {
+      await expect(store.setKillSwitch(change('payments', true, '2030-01-01T00:00:01.000Z'))).resolves.toMatchObject({ engaged: true });
+      await store.setKillSwitch(change('infra', true, '2030-01-01T00:00:02.000Z'));
+      await store.setKillSwitch(change('payments', false, '2030-01-01T00:00:03.000Z'));
+      const other = await openAnother();
+      await other.setKillSwitch(change('infra', false, '2030-01-01T00:00:04.000Z'));
+      await expect(store.setKillSwitch(change('infra', true, '2030-01-01T00:00:05.000Z'))).resolves.toEqual({
+        engaged: true,
+        since: '2030-01-01T00:00:05.000Z',
+        by: 'ops@example.com',
+        reason: 'engage infra at 2030-01-01T00:00:05.000Z',
+      });
+      for (const reader of [store, other]) {
+        await expect(reader.killSwitch('payments')).resolves.toEqual({ engaged: false, since: '2030-01-01T00:00:03.000Z', by: 'ops@example.com', reason: 'release payments at 2030-01-01T00:00:03.000Z' });
+        await expect(reader.killSwitch('infra')).resolves.toEqual({ engaged: true, since: '2030-01-01T00:00:05.000Z', by: 'ops@example.com', reason: 'engage infra at 2030-01-01T00:00:05.000Z' });
+        await expect(reader.killSwitch('elsewhere')).resolves.toEqual({ engaged: false, since: null, by: null, reason: null });
+        await expect(reader.requireStanding('infra', 'run-1')).rejects.toMatchObject({ code: 'KILL_SWITCH_ENGAGED' });
+        await expect(reader.requireStanding('payments', 'run-1')).resolves.toBeUndefined();
+      }
+    });
+  });
+
+  describe('when a run is revoked twice', () => {
+    it('keeps the first revocation and stops the run in every namespace, through any store', async () => {
+      await expect(store.revoke(revocation)).resolves.toEqual(revocation);
+      const other = await openAnother();
+      await expect(other.revoke({ ...revocation, reason: 'again', revokedBy: 'someone@example.com', revokedAt: '2030-01-02T00:00:00.000Z' })).resolves.toEqual(revocation);
+      for (const reader of [store, other]) {
+        await expect(reader.revocation('run-1')).resolves.toEqual(revocation);
+        await expect(reader.revocation('run-2')).resolves.toBeUndefined();
+        await expect(reader.requireStanding('payments', 'run-1')).rejects.toMatchObject({ code: 'AUTHORITY_REVOKED' });
+        await expect(reader.requireStanding('infra', 'run-1')).rejects.toMatchObject({ code: 'AUTHORITY_REVOKED' });
+        await expect(reader.requireStanding('payments', 'run-2')).resolves.toBeUndefined();
+      }
+    });
+  });
+
+  describe('when the kill switch is engaged for a revoked run', () => {
+    it('refuses with KILL_SWITCH_ENGAGED, then AUTHORITY_REVOKED once the switch is lifted', async () => {
+      await store.revoke(revocation);
+      await store.setKillSwitch(change('payments', true, '2030-01-01T00:00:01.000Z'));
+      await expect(store.requireStanding('payments', 'run-1')).rejects.toMatchObject({ code: 'KILL_SWITCH_ENGAGED' });
+      await store.setKillSwitch(change('payments', false, '2030-01-01T00:00:02.000Z'));
+      await expect(store.requireStanding('payments', 'run-1')).rejects.toMatchObject({ code: 'AUTHORITY_REVOKED' });
+    });
+  });
+
+  describe('when a statement is used', () => {
+    it('records the first use, lets the same consumer present it again and refuses every other consumer, through any store', async () => {
+      await expect(store.useStatement(use)).resolves.toBeUndefined();
+      await expect(store.useStatement({ ...use, usedAt: '2030-01-01T00:00:09.000Z' })).resolves.toBeUndefined();
+      const other = await openAnother();
+      await expect(other.useStatement(use)).resolves.toBeUndefined();
+      await expect(other.useStatement({ ...use, consumer: 'wf-b/run-b/3' })).rejects.toMatchObject({
+        code: 'STATEMENT_REPLAYED',
+        facts: { statementId: 'stmt-1', firstUsedBy: 'wf-a/run-a/3' },
+      });
+      await expect(store.useStatement({ ...use, consumer: 'wf-a/run-a/4' })).rejects.toMatchObject({ code: 'STATEMENT_REPLAYED' });
+      await expect(store.useStatement({ ...use, statementId: 'stmt-2', consumer: 'wf-b/run-b/3' })).resolves.toBeUndefined();
+    });
+
+    it('lets exactly one of several stores racing to use it win, and only that consumer after', async () => {
+      const racers = [store, await openAnother(), await openAnother()];
+      for (let round = 0; round < 10; round++) {
+        const statementId = `stmt-race-${round}`;
+        const outcomes = await Promise.all(racers.map((racer, i) => outcome(racer.useStatement({ ...use, statementId, consumer: `consumer-${i}` }))));
+        const winners = outcomes.flatMap((each, i) => ('value' in each ? [i] : []));
+        expect(winners).toHaveLength(1);
+        expect(outcomes.filter((each) => 'code' in each)).toEqual(Array(racers.length - 1).fill({ code: 'STATEMENT_REPLAYED' }));
+        const again = await Promise.all(racers.map((racer, i) => outcome(racer.useStatement({ ...use, statementId, consumer: `consumer-${i}` }))));
+        expect(again.map((each) => 'value' in each)).toEqual(racers.map((_, i) => i === winners[0]));
+      }
+    });
+
+    it('lets exactly one of several processes racing to use it win', async () => {
+      const outcomes = await raceStoreProcesses(
+        [0, 1, 2, 3].map((i) => ({ config: location.config, dataDir: location.dataDir, op: 'useStatement' as const, use: { ...use, consumer: `process-${i}` } })),
+      );
+      const flat = outcomes.flat();
+      expect(flat.filter((each) => 'value' in each)).toHaveLength(1);
+      expect(flat.filter((each) => 'code' in each)).toEqual(Array(3).fill({ code: 'STATEMENT_REPLAYED' }));
+      const winner = flat.findIndex((each) => 'value' in each);
+      await expect(store.useStatement({ ...use, consumer: `process-${winner}` })).resolves.toBeUndefined();
+    });
+  });
+
+  describe('when an artifact is executed', () => {
+    it('counts executions up to maxAttempts across stores, then refuses without counting', async () => {
+      const other = await openAnother();
+      await expect(store.countExecution(execution)).resolves.toBe(1);
+      await expect(other.countExecution(execution)).resolves.toBe(2);
+      await expect(store.countExecution(execution)).resolves.toBe(3);
+      await expect(other.countExecution(execution)).rejects.toMatchObject({ code: 'ARTIFACT_ATTEMPTS_EXCEEDED', facts: { artifactId: 'art-1', executions: 3 } });
+      await expect(store.countExecution(execution)).rejects.toMatchObject({ code: 'ARTIFACT_ATTEMPTS_EXCEEDED' });
+      // Had either refusal counted, a fourth allowed execution would be the sixth.
+      await expect(store.countExecution({ ...execution, maxAttempts: 4 })).resolves.toBe(4);
+      await expect(store.countExecution({ ...execution, artifactId: 'art-2' })).resolves.toBe(1);
+    });
+
+    it('never lets racing stores count past maxAttempts', async () => {
+      const racers = [store, await openAnother(), await openAnother()];
+      for (let round = 0; round < 5; round++) {
+        const artifact = { ...execution, artifactId: `art-race-${round}` };
+        const outcomes = await Promise.all(Array.from({ length: 12 }, (_, i) => outcome(racers[i % racers.length]!.countExecution(artifact))));
+        expect(outcomes.filter((each) => 'value' in each).map((each) => (each as { value: number }).value).sort()).toEqual([1, 2, 3]);
+        expect(outcomes.filter((each) => 'code' in each)).toEqual(Array(9).fill({ code: 'ARTIFACT_ATTEMPTS_EXCEEDED' }));
+      }
+    });
+
+    it('never lets racing processes count past maxAttempts', async () => {
+      const artifact = { ...execution, maxAttempts: 5 };
+      const outcomes = await raceStoreProcesses([0, 1, 2, 3].map(() => ({ config: location.config, dataDir: location.dataDir, op: 'countExecution' as const, execution: artifact, times: 3 })));
+      const flat = outcomes.flat();
+      expect(flat.filter((each) => 'value' in each).map((each) => (each as { value: number }).value).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(flat.filter((each) => 'code' in each)).toEqual(Array(7).fill({ code: 'ARTIFACT_ATTEMPTS_EXCEEDED' }));
+    });
+
+    it('forgets only the counts of artifacts that expired', async () => {
+      await store.countExecution(execution);
+      await store.countExecution({ ...execution, artifactId: 'art-expired-too', expiresAt: '2030-01-01T00:01:30.000Z' });
+      await store.countExecution({ ...execution, artifactId: 'art-later', expiresAt: '2030-01-01T00:05:00.000Z' });
+      await expect(store.pruneExpired(new Date('2030-01-01T00:02:00.000Z'))).resolves.toBe(2);
+      await expect(store.pruneExpired(new Date('2030-01-01T00:02:00.000Z'))).resolves.toBe(0);
+      await expect(store.countExecution({ ...execution, artifactId: 'art-later', expiresAt: '2030-01-01T00:05:00.000Z' })).resolves.toBe(2);
+      await expect(store.countExecution(execution)).resolves.toBe(1);
+    });
+  });
+
+  describe('when its database records a schema newer than this code', () => {
+    it('is refused with STORE_SCHEMA_NEWER and the database left as it was', async () => {
+      await store.revoke(revocation);
+      await store.close();
+      await location.sql(`UPDATE writ_store SET version = ${backend.schemaVersion + 1}`);
+      await expect(location.open()).rejects.toMatchObject({ code: 'STORE_SCHEMA_NEWER' });
+      await expect(location.version()).resolves.toBe(backend.schemaVersion + 1);
+    });
+  });
+
+  describe('when its database was made by the first version of the store', () => {
+    it('migrates it at open, keeping its revocations and kill switch', async () => {
+      await store.revoke(revocation);
+      await store.setKillSwitch(change('payments', true, '2030-01-01T00:00:01.000Z'));
+      await store.close();
+      await location.sql('DROP TABLE statement_uses; DROP TABLE artifact_executions; UPDATE writ_store SET version = 1;');
+      const migrated = await openAnother();
+      await expect(location.version()).resolves.toBe(backend.schemaVersion);
+      await expect(migrated.revocation('run-1')).resolves.toEqual(revocation);
+      await expect(migrated.killSwitch('payments')).resolves.toMatchObject({ engaged: true });
+      await expect(migrated.countExecution(execution)).resolves.toBe(1);
+      await expect(migrated.useStatement(use)).resolves.toBeUndefined();
+    });
+  });
+
+  describe('when its database holds another application\'s tables', () => {
+    it('is refused with CONFIG_INVALID and nothing is written into it', async () => {
+      const foreign = await backend.fresh();
+      await foreign.sql('CREATE TABLE ledger (id INTEGER PRIMARY KEY, cents INTEGER NOT NULL)');
+      await expect(foreign.open()).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+      await expect(foreign.version()).rejects.toThrow(/writ_store/);
+    });
+  });
+
+  describe('when its database is another kind of Writ store', () => {
+    it('is refused with CONFIG_INVALID', async () => {
+      await store.close();
+      await location.sql("UPDATE writ_store SET kind = 'writ-ledger'");
+      await expect(location.open()).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    });
+  });
+
+  describe('when several stores open one fresh database at once', () => {
+    it('migrates it once, and every one of them works', async () => {
+      const fresh = await backend.fresh();
+      const stores = await Promise.all(Array.from({ length: 5 }, () => fresh.open()));
+      opened.push(...stores);
+      await expect(fresh.version()).resolves.toBe(backend.schemaVersion);
+      await Promise.all(stores.map((each) => each.countExecution({ ...execution, maxAttempts: 5 })));
+      await expect(stores[0]!.countExecution({ ...execution, maxAttempts: 6 })).resolves.toBe(6);
+    });
+
+    it('migrates it once when they are separate processes', async () => {
+      const fresh = await backend.fresh();
+      const outcomes = await raceStoreProcesses(Array.from({ length: 4 }, () => ({ config: fresh.config, dataDir: fresh.dataDir, op: 'open' as const })));
+      expect(outcomes).toEqual(Array(4).fill([{ value: backend.name }]));
+      await expect(fresh.version()).resolves.toBe(backend.schemaVersion);
+    });
+  });
+
+  describe('when the store has been closed', () => {
+    it.each(Object.keys(EVERY_METHOD) as ContractMethod[])('%s answers GOVERNANCE_STORE_UNAVAILABLE, never a default', async (method) => {
+      await recordStanding(store);
+      await store.close();
+      await expect(EVERY_METHOD[method](store)).rejects.toMatchObject({ code: 'GOVERNANCE_STORE_UNAVAILABLE' });
+    });
+  });
+});
