@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startDevServer, type DevServer } from '../../core/server/devServer';
 import { findTemporalCli } from '../../core/server/findTemporalCli';
-import { POSTGRES_ROOT_ENV } from './postgres/postgresServer';
+import { POSTGRES_ROOT_ENV } from '../../tools/postgres/postgresServer';
 import { TEST_ENV, TEST_SERVER_HANDLE, type TestServerHandle } from './testServer';
 
 /**
@@ -36,7 +36,7 @@ export default async function globalSetup(_globalConfig: unknown, projectConfig:
   process.env[TEST_ENV.address] = server.address;
   process.env[TEST_ENV.namespace] = server.namespace;
   process.env[TEST_ENV.dataDir] = dataDir;
-  // PostgreSQL test clusters (test/support/postgres/postgresServer.ts) are made under one directory
+  // PostgreSQL test clusters (tools/postgres/postgresServer.ts) are made under one directory
   // of the run, so the teardown can stop any that a crashed test file left running. Its
   // mode lets the server's own user (postgres, when the run is root) reach its cluster.
   const postgresRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-test-postgres-'));

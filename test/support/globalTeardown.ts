@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { sweepPostgresServers } from './postgres/postgresServer';
+import { sweepPostgresServers } from '../../tools/postgres/postgresServer';
 import { TEST_SERVER_HANDLE, type TestServerHandle } from './testServer';
 
 /**

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { findFreePort } from '../../../core/server/freePort';
 import { GovernanceStoreConfigSchema } from '../../../core/governance/governanceStoreConfig';
 import { openGovernanceStore } from '../../../core/governance/openGovernanceStore';
-import { startPostgresServer, type PostgresServer } from '../../support/postgres/postgresServer';
+import { startPostgresServer, type PostgresServer } from '../../../tools/postgres/postgresServer';
 
 describe('openGovernanceStore', () => {
   describe('with a PostgreSQL URL taken from an environment variable', () => {

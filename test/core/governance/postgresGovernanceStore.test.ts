@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import type { GovernanceStore } from '../../../core/governance/governanceStore';
 import { PostgresGovernanceStore } from '../../../core/governance/postgresGovernanceStore';
 import { EVERY_METHOD, recordStanding, revocation, type ContractMethod } from '../../support/governance/storeFixtures';
-import { startPostgresServer, type PostgresServer } from '../../support/postgres/postgresServer';
+import { startPostgresServer, type PostgresServer } from '../../../tools/postgres/postgresServer';
 
 // What only a server can do to a store: go away under it, come back, or hold it waiting.
 // The contract every backend keeps is in governanceStoreContract.test.ts.

@@ -8,7 +8,7 @@ import { openGovernanceStore } from '../../../core/governance/openGovernanceStor
 import { POSTGRES_GOVERNANCE_MIGRATIONS } from '../../../core/governance/postgresMigrations';
 import { SQLITE_GOVERNANCE_SCHEMA } from '../../../core/governance/sqliteGovernanceStore';
 import { DatabaseSync } from '../../../core/storage/openDatabase';
-import { startPostgresServer, type PostgresServer } from '../postgres/postgresServer';
+import { startPostgresServer, type PostgresServer } from '../../../tools/postgres/postgresServer';
 
 // The backends the governance store contract suite runs against, each as the places one
 // case's store can live.

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { findFreePort } from '../../../core/server/freePort';
+import { findFreePort } from '../../core/server/freePort';
 import { findPostgresBin, type PostgresTool } from './findPostgresBin';
 import { asOwner, serverOwner, type ServerOwner } from './serverOwner';
 

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { Client } from 'pg';
-import { findPostgresBin, POSTGRES_BIN_ENV } from './findPostgresBin';
-import { startPostgresServer, type PostgresServer } from './postgresServer';
+import { findPostgresBin, POSTGRES_BIN_ENV } from '../../../tools/postgres/findPostgresBin';
+import { startPostgresServer, type PostgresServer } from '../../../tools/postgres/postgresServer';
 
 /** Data directories of the postgres processes running on this machine now. */
 function runningDataDirs(): string[] {
@@ -12,7 +12,7 @@ function runningDataDirs(): string[] {
   return [...listed.matchAll(/-D (\S+)/g)].map((match) => match[1]!);
 }
 
-const BUILT_HARNESS = path.resolve(__dirname, '../../../dist/test/support/postgres/postgresServer.js');
+const BUILT_HARNESS = path.resolve(__dirname, '../../../dist/tools/postgres/postgresServer.js');
 
 /**
  * Runs a plain node script outside jest that starts a server from the built harness and
