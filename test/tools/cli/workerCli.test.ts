@@ -2,8 +2,7 @@
 // its own with its writ.config.json and its keys (made with `writ keys`), run the same
 // worker module in their roles against the test server; a transfer completes across them
 // and audits clean with the merged key set. Refusals are one line with a code.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -12,87 +11,27 @@ import { createWritClient } from '../../../core/client/createWritClient';
 import { DevIdentityProvider, DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../../../core/identity/devIdentityProvider';
 import { openExampleStores } from '../../../examples/exampleStores';
 import { testTemporal } from '../../support/testServer';
+import { HOST_POLICIES as POLICIES, HOST_WORKER_MODULE as WORKER_MODULE, privateKeyFiles, WritHosts } from '../../support/writHosts';
 
-const CLI = resolve(__dirname, '../../../dist/tools/cli/main.js');
-const WORKER_MODULE = resolve(__dirname, '../../../dist/test/support/cliWorker.js');
-const EXAMPLE_WORKFLOWS_BUILT = resolve(__dirname, '../../../dist/examples/workflows.js');
-const POLICIES = resolve(__dirname, '../../../examples/policies');
+// The workflows the host worker module runs (the examples and the test workflows).
+const EXAMPLE_WORKFLOWS_BUILT = resolve(__dirname, '../../../dist/test/fixtures/workflows.js');
 
 let root: string;
-const children: ChildProcess[] = [];
+let hosts: WritHosts;
 
 beforeAll(() => {
-  for (const file of [CLI, WORKER_MODULE]) if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` (npm test does)`);
   root = mkdtempSync(join(tmpdir(), 'writ-worker-cli-'));
+  hosts = new WritHosts(root);
 });
 afterAll(async () => {
-  await Promise.all(children.map((child) => stop(child)));
+  await hosts.stopAll();
   rmSync(root, { recursive: true, force: true });
 });
 
-/** The environment of a host's writ process: only the Temporal target and the policies, no other WRIT_* setting. */
-function hostEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('WRIT_') && !name.startsWith('TEMPORAL_')) env[name] = value;
-  const { address, namespace } = testTemporal();
-  return { ...env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, WRIT_POLICIES_DIR: POLICIES };
-}
-
-/** Runs `writ ...args` in the host directory `cwd` and waits for it. */
-function writ(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd, env: hostEnv(), encoding: 'utf8', timeout: 60_000 });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
-
-function writOk(cwd: string, ...args: string[]): string {
-  const run = writ(cwd, ...args);
-  expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
-  return run.stdout;
-}
-
-/** Starts `writ worker ...args` in `cwd` and resolves with its first line once it serves. */
-async function startWorker(cwd: string, ...args: string[]): Promise<string> {
-  const child = spawn(process.execPath, [CLI, 'worker', '--module', WORKER_MODULE, ...args], { cwd, env: hostEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let output = '';
-  return new Promise((resolveServing, reject) => {
-    const timer = setTimeout(() => reject(new Error(`writ worker in ${cwd} not serving after 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find((text) => text.startsWith('writ worker: serving'));
-      if (line !== undefined) {
-        clearTimeout(timer);
-        resolveServing(line);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`writ worker in ${cwd} exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** A host directory with its writ.config.json. */
-function host(name: string, config: Record<string, unknown>): string {
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'writ.config.json'), JSON.stringify(config));
-  return dir;
-}
-
-function privateKeyFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.private.jwk.json'));
-}
+const host = (name: string, config: Record<string, unknown>) => hosts.host(name, config);
+const writ = (cwd: string, ...args: string[]) => hosts.writ(cwd, ...args);
+const writOk = (cwd: string, ...args: string[]) => hosts.writOk(cwd, ...args);
+const startWorker = (cwd: string, ...args: string[]) => hosts.startWorker(cwd, ...args);
 
 describe('writ worker', () => {
   describe('when it cannot run in the role it is given', () => {
