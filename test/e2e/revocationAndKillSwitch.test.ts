@@ -1,9 +1,9 @@
-import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandleWithFirstExecutionRunId as WorkflowHandle } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandleWithFirstExecutionRunId as WorkflowHandle } from '@temporalio/client';
 import { resolve } from 'node:path';
 import { loadPolicySet } from '../../core/policy/policySet';
 import { CONTROL_WORKFLOW_ID, KILL_SWITCH_UPDATE, PENDING_QUERY, REVOKE_UPDATE, type OperatorActReceipt, type PendingApproval } from '../../core/protocol/operatorContract';
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
+import { failureCode } from '../support/failureCode';
 import { forge, validContent } from '../support/forgeArtifact';
 import { killSwitchBy, revocationBy } from '../support/operatorStatements';
 
@@ -23,15 +23,6 @@ async function start(workflowType: string, args: unknown[]): Promise<WorkflowHan
   const client = await env.clientAs(TREASURER.principal, TREASURER.groups);
   counter += 1;
   return client.workflow.start(workflowType, { taskQueue: env.taskQueue, workflowId: `stop-${Date.now()}-${counter}`, args });
-}
-
-/** The code a run, an update or an activity inside a run failed with. */
-async function failureCode(promise: Promise<unknown>): Promise<string | undefined> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(error instanceof WorkflowFailedError || error instanceof WorkflowUpdateFailedError)) throw new Error(`expected a failure, got ${String(error)}`);
-  let cause: unknown = error.cause;
-  if (cause instanceof ActivityFailure) cause = cause.cause;
-  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }
 
 function revoke(handle: WorkflowHandle, statement: string): Promise<OperatorActReceipt> {

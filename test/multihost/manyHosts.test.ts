@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Connection, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import { Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { createWritClient } from '../../core/client/createWritClient';
 import { DevIdentityProvider, DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../../core/identity/devIdentityProvider';
 import { KeyStore } from '../../core/keys/keyStore';
@@ -17,6 +16,7 @@ import { loadPolicySet } from '../../core/policy/policySet';
 import { CONTROL_WORKFLOW_ID, KILL_SWITCH_UPDATE, REVOKE_UPDATE, type OperatorActReceipt } from '../../core/protocol/operatorContract';
 import { openExampleStores } from '../../examples/exampleStores';
 import { startPostgresServer, type PostgresServer } from '../../tools/postgres/postgresServer';
+import { failureCode } from '../support/failureCode';
 import { forge, validContent } from '../support/forgeArtifact';
 import { killSwitchBy, revocationBy } from '../support/operatorStatements';
 import { testTemporal } from '../support/testServer';
@@ -82,15 +82,6 @@ function transfersOn(dir: string): number {
   } finally {
     stores.close();
   }
-}
-
-/** The code a run, or an update to it, failed with. */
-async function failureCode(promise: Promise<unknown>): Promise<string | undefined> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(error instanceof WorkflowFailedError || error instanceof WorkflowUpdateFailedError)) throw new Error(`expected a failure, got ${String(error)}`);
-  let cause: unknown = error.cause;
-  if (cause instanceof ActivityFailure) cause = cause.cause;
-  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }
 
 /** Sends a kill-switch statement to the control workflow served by the executor of `taskQueue`. */
