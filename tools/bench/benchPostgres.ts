@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import type { GovernanceStore } from '../../core/governance/governanceStore';
 import { GovernanceStoreConfigSchema, type PostgresGovernanceStoreConfig } from '../../core/governance/governanceStoreConfig';
 import { openGovernanceStore } from '../../core/governance/openGovernanceStore';
+import { postgresVersion } from '../postgres/findPostgresBin';
 import { startPostgresServer } from '../postgres/postgresServer';
 
 /** The PostgreSQL the PostgreSQL figures were measured on, as the report names it. */
@@ -66,7 +65,7 @@ export async function startBenchPostgres(binDir: string): Promise<BenchPostgres>
     const writes = await open('writ_bench_writes');
     return {
       info: {
-        version: serverVersion(binDir),
+        version: postgresVersion(binDir),
         durable: true,
         host: server.host,
         poolSize: governance.config.poolSize,
@@ -80,15 +79,5 @@ export async function startBenchPostgres(binDir: string): Promise<BenchPostgres>
   } catch (error) {
     await close();
     throw error;
-  }
-}
-
-/** `postgres --version` without its program name: `postgres (PostgreSQL) 15.18 (...)` gives `15.18 (...)`. */
-function serverVersion(binDir: string): string {
-  try {
-    const line = execFileSync(path.join(binDir, 'postgres'), ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim();
-    return line.replace(/^postgres \(PostgreSQL\)\s*/, '');
-  } catch {
-    return 'unknown';
   }
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as cedar from '../../core/policy/cedarRuntime';
-import { DatabaseSync } from '../../core/storage/openDatabase';
+import { sqliteVersion } from '../../core/storage/openDatabase';
 import { projectRoot } from './projectRoot';
 
 /** The machine a run measured on, so two runs can be compared (or not). */
@@ -77,15 +77,6 @@ function packageVersion(name: string): string {
     return typeof version === 'string' ? version : 'unknown';
   } catch {
     return 'unknown';
-  }
-}
-
-function sqliteVersion(): string {
-  const db = new DatabaseSync(':memory:');
-  try {
-    return String((db.prepare('SELECT sqlite_version() AS version').get() as { version: unknown }).version);
-  } finally {
-    db.close();
   }
 }
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { WritError } from '../../core/errors/writError';
@@ -49,6 +50,20 @@ export function requirePostgresBin(withoutIt: string, env: NodeJS.ProcessEnv = p
     return findPostgresBin(env);
   } catch (error) {
     throw new WritError('CONFIG_INVALID', `${(error as Error).message}; or ${withoutIt}`, { cause: error });
+  }
+}
+
+/**
+ * The version of the server in `binDir`, as `postgres --version` gives it without the
+ * program's name (`15.18 (Debian 15.18-0+deb12u1)`); `unknown` when it does not answer.
+ */
+export function postgresVersion(binDir: string): string {
+  try {
+    return execFileSync(path.join(binDir, 'postgres'), ['--version'], { encoding: 'utf8', timeout: 10_000 })
+      .trim()
+      .replace(/^postgres \(PostgreSQL\)\s*/, '');
+  } catch {
+    return 'unknown';
   }
 }
 
