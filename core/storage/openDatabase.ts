@@ -45,6 +45,16 @@ function loadSqlite(): typeof import('node:sqlite') {
 /** `node:sqlite`'s database class, loaded without its experimental warning (see above). */
 export const { DatabaseSync } = loadSqlite();
 
+/** The version of the SQLite library inside `node:sqlite`, e.g. `3.54.1` (the bench and the soak report it). */
+export function sqliteVersion(): string {
+  const db = new DatabaseSync(':memory:');
+  try {
+    return String((db.prepare('SELECT sqlite_version() AS version').get() as { version: unknown }).version);
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * A store's schema as the migrations that build it: `migrations[i]` takes a file from
  * version i to version i + 1, so a fresh file runs them all and an older one the rest.

@@ -30,6 +30,12 @@ export const BenchOptionsSchema = z
     iterations: count(10_000_000).default(BENCH_DEFAULTS.iterations),
     warmupIterations: z.number().int().min(0).max(10_000_000).default(BENCH_DEFAULTS.warmupIterations),
     only: z.enum(['micro', 'e2e']).optional(),
+    /**
+     * Measure the PostgreSQL store beside the SQLite one (on a throw-away cluster the bench
+     * starts). On by default, and then the bench fails, saying so, where PostgreSQL is not
+     * installed: `--no-postgres` is how a run leaves those figures out, never by accident.
+     */
+    postgres: z.boolean().default(true),
     keepData: z.boolean().default(false),
     dataDir: z.string().min(1).optional(),
     temporalCli: z.string().min(1).optional(),

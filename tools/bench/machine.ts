@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as cedar from '../../core/policy/cedarRuntime';
+import { sqliteVersion } from '../../core/storage/openDatabase';
 import { projectRoot } from './projectRoot';
 
 /** The machine a run measured on, so two runs can be compared (or not). */
@@ -23,6 +24,8 @@ export interface Versions {
   readonly node: string;
   readonly v8: string;
   readonly openssl: string;
+  /** The SQLite library inside `node:sqlite`, which the SQLite stores run on. */
+  readonly sqlite: string;
   readonly temporalCli: string;
   readonly temporalSdk: string;
   readonly cedarWasm: string;
@@ -56,6 +59,7 @@ export function collectVersions(temporalCli: string): Versions {
     node: process.versions.node,
     v8: process.versions.v8,
     openssl: process.versions.openssl,
+    sqlite: sqliteVersion(),
     temporalCli: temporalCliVersion(temporalCli),
     temporalSdk: packageVersion('@temporalio/worker'),
     cedarWasm: packageVersion('@cedar-policy/cedar-wasm'),

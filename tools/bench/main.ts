@@ -15,11 +15,12 @@ const program = addServerToolOptions(
   .option('-n, --workflows <n>', 'N: concurrent workflows per variant', toNumber, BENCH_DEFAULTS.workflows)
   .option('-k, --steps <k>', 'K: steps per workflow', toNumber, BENCH_DEFAULTS.steps)
   .option('--warmup-workflows <n>', 'unmeasured workflows each variant runs first (default: N/4, rounded up)', toNumber)
-  .option('--rounds <n>', 'measured rounds of all four variants, order alternating', toNumber, BENCH_DEFAULTS.rounds)
+  .option('--rounds <n>', 'measured rounds of all the variants, order alternating', toNumber, BENCH_DEFAULTS.rounds)
   .option('--audit-steps <n>', 'governed steps in the history the offline checker verifies (0: no audit)', toNumber, BENCH_DEFAULTS.auditSteps)
   .option('--iterations <n>', 'timed iterations per micro-benchmark', toNumber, BENCH_DEFAULTS.iterations)
   .option('--warmup-iterations <n>', 'untimed iterations before each micro-benchmark', toNumber, BENCH_DEFAULTS.warmupIterations)
   .addOption(new Option('--only <section>', 'run one section only').choices(['micro', 'e2e']))
+  .option('--no-postgres', 'measure the SQLite governance store only (by default PostgreSQL is measured beside it, and must be installed)')
   .showHelpAfterError();
 
 async function main(): Promise<void> {

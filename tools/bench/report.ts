@@ -1,4 +1,5 @@
 import type { AuditReport } from './audit/runAuditBench';
+import type { PostgresInfo } from './benchPostgres';
 import type { E2eReport } from './e2e/runE2e';
 import type { MachineInfo, Versions } from './machine';
 import type { MicroReport } from './micro/runMicro';
@@ -35,7 +36,11 @@ export interface BenchReport {
     readonly auditSteps: number;
     readonly iterations: number;
     readonly warmupIterations: number;
+    /** Whether the PostgreSQL store was measured beside the SQLite one (false: `--no-postgres`). */
+    readonly postgres: boolean;
   };
+  /** The throw-away PostgreSQL the `-postgres` figures were measured on. */
+  readonly postgres: Section<PostgresInfo>;
   readonly micro: Section<MicroReport>;
   readonly e2e: Section<E2eReport>;
   readonly audit: AuditReport;
@@ -63,12 +68,25 @@ export function renderMarkdown(report: BenchReport): string {
     `${machine.cpus} × ${machine.cpuModel}, ${Math.round(machine.totalMemoryMiB / 1024)} GiB, ${machine.platform} ${machine.release} (load ${machine.loadAverageAtStart} at start); ` +
       `Node ${versions.node}, OpenSSL ${versions.openssl}, ${versions.temporalCli}, SDK ${versions.temporalSdk}, Cedar ${versions.cedar}, jose ${versions.jose}, zod ${versions.zod}.`,
     '',
+    `Governance stores: SQLite ${versions.sqlite} (a file, WAL, synchronous FULL); ` +
+      (report.postgres.status === 'measured'
+        ? `PostgreSQL ${report.postgres.version}, a throw-away cluster on ${report.postgres.host} (fsync on, pool of ${report.postgres.poolSize}).`
+        : `PostgreSQL not measured (${report.postgres.reason}).`),
+    '',
   );
   if (report.micro.status === 'measured') {
     const micro = report.micro;
     lines.push(`Decision path, in process (${micro.iterations} iterations in ${micro.passes} interleaved passes, after ${micro.warmupIterations} warm-up; µs):`, '');
-    lines.push('| operation | p50 | p99 | CPU/op | what one iteration does |', '|---|---:|---:|---:|---|');
-    for (const result of micro.results) lines.push(`| \`${result.name}\` | ${result.p50Us} | ${result.p99Us} | ${result.cpuUs} | ${result.description} |`);
+    // PostgreSQL's own processes do the work of its cases: their CPU per op is a column of its own.
+    const withPostgres = micro.results.some((result) => result.postgresCpuUs !== undefined);
+    lines.push(
+      `| operation | p50 | p99 | CPU/op |${withPostgres ? ' PostgreSQL CPU/op |' : ''} what one iteration does |`,
+      `|---|---:|---:|---:|${withPostgres ? '---:|' : ''}---|`,
+    );
+    for (const result of micro.results) {
+      const server = withPostgres ? ` ${result.postgresCpuUs ?? '-'} |` : '';
+      lines.push(`| \`${result.name}\` | ${result.p50Us} | ${result.p99Us} | ${result.cpuUs} |${server} ${result.description} |`);
+    }
     lines.push('');
   }
   if (report.e2e.status === 'measured') {
@@ -77,22 +95,27 @@ export function renderMarkdown(report: BenchReport): string {
       `End to end, same dev server, N = ${e2e.workflows} concurrent workflows × K = ${e2e.stepsPerWorkflow} steps, ${e2e.rounds} round(s) after ${e2e.warmupWorkflows} warm-up workflows per variant:`,
       '',
     );
+    const withPostgres = report.postgres.status === 'measured';
     lines.push(
-      '| variant | steps/s | step p50 (ms) | step p99 (ms) | CPU ms/step, bench process | CPU ms/step, server | history bytes/step |',
-      '|---|---:|---:|---:|---:|---:|---:|',
+      `| variant | steps/s | step p50 (ms) | step p99 (ms) | CPU ms/step, bench process | CPU ms/step, server |${withPostgres ? ' CPU ms/step, PostgreSQL |' : ''} history bytes/step |`,
+      `|---|---:|---:|---:|---:|---:|${withPostgres ? '---:|' : ''}---:|`,
     );
     for (const name of VARIANT_NAMES) {
       const variant = e2e.variants[name];
+      if (variant === undefined) continue;
       const cpu = variant.cpuMsPerStep;
       lines.push(
-        `| \`${name}\` | ${variant.stepsPerSecond} | ${variant.stepLatencyMs.p50} | ${variant.stepLatencyMs.p99} | ${cpu.bench} | ${cpu.server ?? '-'} | ${variant.historyBytesPerStep} |`,
+        `| \`${name}\` | ${variant.stepsPerSecond} | ${variant.stepLatencyMs.p50} | ${variant.stepLatencyMs.p99} | ${cpu.bench} | ${cpu.server ?? '-'} |${withPostgres ? ` ${cpu.postgres ?? '-'} |` : ''} ${variant.historyBytesPerStep} |`,
       );
     }
     const { sameBytes, ratios } = e2e;
     lines.push(
       '',
       `governed / two-activity = **${ratios.governedOverTwoActivity}**, governed / two-activity-same-bytes = **${ratios.governedOverTwoActivitySameBytes}**, ` +
-        `governed / ungoverned = **${ratios.governedOverUngoverned}** (throughput). ` +
+        `governed / ungoverned = **${ratios.governedOverUngoverned}**` +
+        (ratios.governedPostgresOverGoverned === null
+          ? ' (throughput). '
+          : `, governed-postgres / governed = **${ratios.governedPostgresOverGoverned}**, governed-postgres / two-activity = **${ratios.governedPostgresOverTwoActivity}** (throughput). `) +
         `\`two-activity-same-bytes\` carries a governed step's bytes: a ${sameBytes.identityToken} B identity token, a ${sameBytes.authorizeResult} B authorize result, ` +
         `a ${sameBytes.artifact} B artifact and a ${sameBytes.receipt} B receipt.`,
       '',

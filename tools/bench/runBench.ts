@@ -4,9 +4,11 @@ import path from 'node:path';
 import { startDevServer, type DevServer } from '../../core/server/devServer';
 import { findTemporalCli } from '../../core/server/findTemporalCli';
 import { installRuntimeLogging } from '../../worker/runtimeLogging';
+import { requirePostgresBin } from '../postgres/findPostgresBin';
 import { runAuditBench, type AuditReport } from './audit/runAuditBench';
 import type { BenchOptions } from './benchOptions';
 import { openBenchGovernance } from './benchGovernance';
+import { startBenchPostgres, type BenchPostgres } from './benchPostgres';
 import { runE2e, type E2eReport } from './e2e/runE2e';
 import { collectVersions, describeMachine } from './machine';
 import { runMicro, type MicroReport } from './micro/runMicro';
@@ -15,12 +17,16 @@ import { round } from './stats';
 
 /**
  * Runs the benchmark: the decision-path micro-benchmarks in this process, then (on a dev
- * server it starts itself, in a fresh data directory) the four end-to-end variants, then
+ * server it starts itself, in a fresh data directory) the end-to-end variants, then
  * the offline audit of the governed history they left, and returns the report. Progress goes to `progress`, never to stdout,
  * so `--json` output stays one document. The data directory is removed afterwards unless
- * it was given or `keepData` is set.
+ * it was given or `keepData` is set. Unless `postgres` is off, a throw-away PostgreSQL
+ * is started first, for `governed-postgres` and the `-postgres` micro-benchmarks, and
+ * destroyed at the end; where none is installed the bench fails (CONFIG_INVALID) before
+ * measuring anything.
  */
 export async function runBench(options: BenchOptions, progress: (line: string) => void): Promise<BenchReport> {
+  const postgresBin = options.postgres ? requirePostgresBin('pass --no-postgres to measure the SQLite governance store only') : undefined;
   const startedAt = new Date();
   const machine = describeMachine();
   const cli = findTemporalCli(options.temporalCli === undefined ? {} : { configured: options.temporalCli });
@@ -29,10 +35,16 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
   installRuntimeLogging('ERROR');
   const governance = await openBenchGovernance(dataDir);
   let server: DevServer | undefined;
+  let postgres: BenchPostgres | undefined;
   try {
+    if (postgresBin !== undefined) {
+      progress(`starting a throw-away PostgreSQL from ${postgresBin}`);
+      postgres = await startBenchPostgres(postgresBin);
+      progress(`PostgreSQL ${postgres.info.version} on ${postgres.info.host} (durable), pool of ${postgres.info.poolSize}`);
+    }
     let micro: Section<MicroReport> = { status: 'skipped', reason: '--only e2e' };
     if (options.only !== 'e2e') {
-      micro = { status: 'measured', ...(await runMicro(governance, path.join(dataDir, 'micro'), options, progress)) };
+      micro = { status: 'measured', ...(await runMicro(governance, path.join(dataDir, 'micro'), options, progress, postgres)) };
     }
     let e2e: Section<E2eReport> = { status: 'skipped', reason: '--only micro' };
     let audit: AuditReport = { status: 'skipped', reason: options.only === 'micro' ? '--only micro' : '--audit-steps 0' };
@@ -45,7 +57,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
         searchAttributes: { WritStatus: 'Keyword', WritPrincipal: 'Keyword' },
       });
       const target = { address: server.address, namespace: server.namespace };
-      const outcome = await runE2e(governance, { ...options, ...target, serverPid: server.pid }, progress);
+      const outcome = await runE2e(governance, { ...options, ...target, serverPid: server.pid, postgresStore: postgres?.governance, postgresPid: postgres?.pid() }, progress);
       e2e = { status: 'measured', ...outcome.report };
       if (options.auditSteps > 0) {
         audit = await runAuditBench({ ...target, workflowIds: outcome.governedWorkflowIds, stepsPerWorkflow: options.steps, governance }, progress);
@@ -66,7 +78,9 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
         auditSteps: options.auditSteps,
         iterations: options.iterations,
         warmupIterations: options.warmupIterations,
+        postgres: options.postgres,
       },
+      postgres: postgres === undefined ? { status: 'skipped', reason: '--no-postgres' } : { status: 'measured', ...postgres.info },
       micro,
       e2e,
       audit,
@@ -74,6 +88,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     };
   } finally {
     await server?.stop();
+    await postgres?.close();
     await governance.close();
     if (options.dataDir === undefined && !options.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
   }
@@ -90,6 +105,7 @@ function reproducingCommand(options: BenchOptions): string {
     `--iterations ${options.iterations}`,
     `--warmup-iterations ${options.warmupIterations}`,
     ...(options.only === undefined ? [] : [`--only ${options.only}`]),
+    ...(options.postgres ? [] : ['--no-postgres']),
     ...(options.json ? ['--json'] : []),
   ];
   return `npm run bench -- ${args.join(' ')}`;

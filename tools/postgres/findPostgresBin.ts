@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { WritError } from '../../core/errors/writError';
 
 /** Overrides where initdb, pg_ctl and postgres are looked up. */
 export const POSTGRES_BIN_ENV = 'WRIT_POSTGRES_BIN';
@@ -35,6 +37,34 @@ export function findPostgresBin(env: NodeJS.ProcessEnv = process.env): string {
       : `no PostgreSQL server (${POSTGRES_TOOLS.join(', ')}) under /usr/lib/postgresql/<major>/bin or on PATH: run scripts/setup.sh as root ` +
           `(it installs Debian's postgresql package), or set ${POSTGRES_BIN_ENV} to a PostgreSQL server's bin directory`,
   );
+}
+
+/**
+ * findPostgresBin for a tool asked to run against PostgreSQL (the bench, the soak): where no
+ * server can be found, CONFIG_INVALID saying what to install and, in `withoutIt`, how to
+ * run the tool without PostgreSQL. The tool stops before measuring anything rather than
+ * quietly leaving the PostgreSQL figures out.
+ */
+export function requirePostgresBin(withoutIt: string, env: NodeJS.ProcessEnv = process.env): string {
+  try {
+    return findPostgresBin(env);
+  } catch (error) {
+    throw new WritError('CONFIG_INVALID', `${(error as Error).message}; or ${withoutIt}`, { cause: error });
+  }
+}
+
+/**
+ * The version of the server in `binDir`, as `postgres --version` gives it without the
+ * program's name (`15.18 (Debian 15.18-0+deb12u1)`); `unknown` when it does not answer.
+ */
+export function postgresVersion(binDir: string): string {
+  try {
+    return execFileSync(path.join(binDir, 'postgres'), ['--version'], { encoding: 'utf8', timeout: 10_000 })
+      .trim()
+      .replace(/^postgres \(PostgreSQL\)\s*/, '');
+  } catch {
+    return 'unknown';
+  }
 }
 
 function isExecutable(file: string): boolean {

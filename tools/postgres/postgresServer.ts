@@ -59,6 +59,8 @@ export interface PostgresServer {
   readonly logFile: string;
   /** Whether the server is running (as far as this handle's own stop() and start() know). */
   readonly running: boolean;
+  /** The postmaster's process id (from postmaster.pid) while the server runs, else undefined. */
+  readonly pid: number | undefined;
   /** The URL of `database` on this server (whether or not it exists). */
   urlFor(database: string): string;
   /** Creates an empty database and returns its URL. */
@@ -145,6 +147,10 @@ class Cluster implements PostgresServer {
 
   get url(): string {
     return this.urlFor('postgres');
+  }
+
+  get pid(): number | undefined {
+    return postmasterPid(this.dataDir);
   }
 
   urlFor(database: string): string {
@@ -298,13 +304,8 @@ class Cluster implements PostgresServer {
  * every process it started. Nothing to do when it is not running.
  */
 function signalServer(dataDir: string, signal: 'SIGSTOP' | 'SIGCONT'): void {
-  let postmaster: number;
-  try {
-    postmaster = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  } catch {
-    return;
-  }
-  if (!Number.isInteger(postmaster) || postmaster <= 0) return;
+  const postmaster = postmasterPid(dataDir);
+  if (postmaster === undefined) return;
   const children = spawnSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line !== '').map(Number);
   // The postmaster first when stopping, so it forks nothing new; last when resuming.
   const order = signal === 'SIGSTOP' ? [postmaster, ...children] : [...children, postmaster];
@@ -315,6 +316,17 @@ function signalServer(dataDir: string, signal: 'SIGSTOP' | 'SIGCONT'): void {
       // gone already
     }
   }
+}
+
+/** The process id on postmaster.pid's first line; undefined when the server of `dataDir` is not running. */
+function postmasterPid(dataDir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return undefined;
+  }
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 function stopSync(binDir: string, owner: ServerOwner, dataDir: string): void {

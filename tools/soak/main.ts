@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run soak [-- options]`: hundreds of concurrent governed workflows on a dev server this
 // process starts, a worker SIGKILLed mid-run, every history audited. See README ("Hardening").
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { addServerToolOptions, runTool, strictNumber as toNumber } from '../cli/toolEntry';
 import { parseSoakOptions, SOAK_DEFAULTS } from './soakOptions';
 import { runSoak } from './runSoak';
@@ -18,13 +18,16 @@ const program = addServerToolOptions(
   .option('--tamper-fraction <f>', 'fraction of workflows that present an artifact for other arguments', toNumber, SOAK_DEFAULTS.tamperFraction)
   .option('--seed <n>', 'seed of the plan (which workflow is which)', toNumber, SOAK_DEFAULTS.seed)
   .option('--workers <n>', 'worker processes (the first is killed and restarted)', toNumber, SOAK_DEFAULTS.workers)
+  .addOption(
+    new Option('--store <kind>', 'the governance store the workers share (postgres: a throw-away PostgreSQL the soak starts)').choices(['sqlite', 'postgres']).default(SOAK_DEFAULTS.store),
+  )
   .option('--workflow-timeout-seconds <n>', 'a workflow not ended by then is lost', toNumber)
   .showHelpAfterError();
 
 async function main(): Promise<void> {
   program.parse(process.argv);
   const options = parseSoakOptions(program.opts());
-  const command = `npm run soak -- --workflows ${options.workflows} --concurrency ${options.concurrency} --deny-fraction ${options.denyFraction} --tamper-fraction ${options.tamperFraction} --seed ${options.seed} --workers ${options.workers}`;
+  const command = `npm run soak -- --workflows ${options.workflows} --concurrency ${options.concurrency} --deny-fraction ${options.denyFraction} --tamper-fraction ${options.tamperFraction} --seed ${options.seed} --workers ${options.workers} --store ${options.store}`;
   const report = await runSoak(options, command, (line) => process.stderr.write(`soak: ${line}\n`));
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${renderSoakReport(report)}`);
   if (!report.passed) process.exitCode = 1;

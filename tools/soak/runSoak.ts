@@ -19,6 +19,7 @@ import { judgeSideEffects, type Ending } from './judgeSideEffects';
 import { planKinds } from './planKinds';
 import type { SoakReport } from './soakReport';
 import type { SoakOptions } from './soakOptions';
+import { chooseSoakStore, openSoakStore, type SoakStore } from './soakStore';
 import { SOAK_BUNDLE_ENV } from './soakWorker';
 import { spawnWorkerProcess, type WorkerProcess } from '../../worker/workerProcess';
 import type { SoakTransferInput } from './soakWorkflows';
@@ -40,12 +41,14 @@ function writCodeOf(error: unknown): string | undefined {
 
 /**
  * Runs the soak: its own dev server and data directory, `workers` governed worker processes
- * on one task queue, N workflows (a fraction denied by policy, a fraction tampering) at
- * the given concurrency, the first worker SIGKILLed once a third of the workflows have
- * started and restarted at once. Then every history is fetched and audited (replay
- * included), and the side-effect store is compared with what the histories prove.
+ * on one task queue, sharing the governance store `store` names (the SQLite file, or a
+ * throw-away PostgreSQL the soak starts), N workflows (a fraction denied by policy, a
+ * fraction tampering) at the given concurrency, the first worker SIGKILLed once a third
+ * of the workflows have started and restarted at once. Then every history is fetched and
+ * audited (replay included), and the side-effect store is compared with what the histories prove.
  */
 export async function runSoak(options: SoakOptions, command: string, progress: (line: string) => void): Promise<SoakReport> {
+  const storeChoice = chooseSoakStore(options.store);
   const startedAt = new Date();
   installRuntimeLogging('ERROR');
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'writ-soak-'));
@@ -64,8 +67,11 @@ export async function runSoak(options: SoakOptions, command: string, progress: (
 
   let server: DevServer | undefined;
   let connection: Connection | undefined;
+  let store: SoakStore | undefined;
   const workers: WorkerProcess[] = [];
   try {
+    if (options.store === 'postgres') progress('starting a throw-away PostgreSQL for the governance store');
+    store = await openSoakStore(storeChoice, dataDir);
     progress(`starting a Temporal dev server in ${path.join(dataDir, 'temporal')}`);
     server = await startDevServer({
       dataDir: path.join(dataDir, 'temporal'),
@@ -87,6 +93,7 @@ export async function runSoak(options: SoakOptions, command: string, progress: (
       WRIT_DATA_DIR: dataDir,
       WRIT_TASK_QUEUE: taskQueue,
       WRIT_POLICIES_DIR: POLICIES_DIR,
+      ...store.workerEnv,
       [SOAK_BUNDLE_ENV]: bundleFile,
     };
     let workersStarted = 0;
@@ -95,7 +102,7 @@ export async function runSoak(options: SoakOptions, command: string, progress: (
       return spawnWorkerProcess(WORKER_SCRIPT, env);
     };
     for (let i = 0; i < options.workers; i += 1) workers.push(await startWorker());
-    progress(`${options.workers} worker processes serving ${taskQueue}`);
+    progress(`${options.workers} worker processes serving ${taskQueue}, governance store: ${options.store}`);
 
     connection = await Connection.connect({ address: server.address });
     const client: Client = createWritClient({ connection, namespace: server.namespace, identityToken: await idp.mintToken({ principal: 'alice', groups: ['treasury'], ttlSeconds: 3600 }) });
@@ -174,12 +181,22 @@ export async function runSoak(options: SoakOptions, command: string, progress: (
     const deniedByCode: Record<string, number> = {};
     for (const ending of endings.values()) if (ending.kind === 'denied') deniedByCode[ending.code] = (deniedByCode[ending.code] ?? 0) + 1;
     const lost = count('lost') + judged.missingHistories;
+    const storeReport = await store.report();
     return {
       schema: 'writ-soak/1',
       command,
       startedAt: startedAt.toISOString(),
       durationSeconds: round((Date.now() - startedAt.getTime()) / 1000),
-      config: { workflows: options.workflows, concurrency: options.concurrency, denyFraction: options.denyFraction, tamperFraction: options.tamperFraction, seed: options.seed, workers: options.workers },
+      config: {
+        workflows: options.workflows,
+        concurrency: options.concurrency,
+        denyFraction: options.denyFraction,
+        tamperFraction: options.tamperFraction,
+        seed: options.seed,
+        workers: options.workers,
+        store: options.store,
+      },
+      store: storeReport,
       planned: { permit: kinds.filter((k) => k === 'permit').length, deny: kinds.filter((k) => k === 'deny').length, tamper: kinds.filter((k) => k === 'tamper').length },
       started,
       completed: count('completed'),
@@ -208,6 +225,7 @@ export async function runSoak(options: SoakOptions, command: string, progress: (
     await connection?.close();
     stores.close();
     await server?.stop();
+    await store?.close();
     if (options.dataDir === undefined && !options.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

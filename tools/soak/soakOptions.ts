@@ -9,6 +9,7 @@ export const SOAK_DEFAULTS = {
   tamperFraction: 0.1,
   seed: 1,
   workers: 2,
+  store: 'sqlite',
 } as const;
 
 const fraction = z.number().min(0).max(1);
@@ -24,6 +25,11 @@ export const SoakOptionsSchema = z
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(SOAK_DEFAULTS.seed),
     /** Worker processes on the task queue; the first is SIGKILLed and restarted mid-run. */
     workers: z.number().int().min(2).max(16).default(SOAK_DEFAULTS.workers),
+    /**
+     * The governance store the workers share: the SQLite file of one host (the default),
+     * or PostgreSQL, a throw-away server the soak starts and points every worker at.
+     */
+    store: z.enum(['sqlite', 'postgres']).default(SOAK_DEFAULTS.store),
     /** How long one workflow may take before it counts as lost. */
     workflowTimeoutSeconds: z.number().int().min(10).max(3_600).default(180),
     keepData: z.boolean().default(false),

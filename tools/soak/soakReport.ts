@@ -1,4 +1,5 @@
 import type { SoakKind } from './planKinds';
+import type { SoakStoreReport } from './soakStore';
 
 /** The soak's report: what ran, how it ended, and what the audit of every history found. */
 export interface SoakReport {
@@ -6,7 +7,9 @@ export interface SoakReport {
   readonly command: string;
   readonly startedAt: string;
   readonly durationSeconds: number;
-  readonly config: { workflows: number; concurrency: number; denyFraction: number; tamperFraction: number; seed: number; workers: number };
+  readonly config: { workflows: number; concurrency: number; denyFraction: number; tamperFraction: number; seed: number; workers: number; store: SoakStoreReport['backend'] };
+  /** The governance store the workers shared, and what they counted in it. */
+  readonly store: SoakStoreReport;
   readonly planned: Record<SoakKind, number>;
   readonly started: number;
   readonly completed: number;
@@ -45,6 +48,7 @@ export function renderSoakReport(report: SoakReport): string {
     `planned     permit ${report.planned.permit}, deny ${report.planned.deny}, tamper ${report.planned.tamper}; unexpected endings ${report.unexpected}`,
     `denials     ${codes(report.deniedByCode)}`,
     `crash       worker 1 SIGKILLed after ${report.workerKill.killedAfterStarted} started, restarted after ${report.workerKill.restartedAfterStarted}`,
+    `store       ${report.store.backend} ${report.store.version}: ${report.store.executionsCounted} executions counted`,
     `effects     ${report.sideEffects} transfers; executed without a valid artifact ${report.unauthorized}; duplicate executions ${report.duplicates}`,
     `audit       ${report.audit.runs} histories, ${report.audit.artifactsVerified} artifacts and ${report.audit.receiptsVerified} receipts verified, replay passed ${report.audit.replayPassed}, findings ${report.audit.findings} (${codes(report.audit.findingsByCode)}) in ${report.audit.durationSeconds} s`,
     `duration    ${report.durationSeconds} s`,

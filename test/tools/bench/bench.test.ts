@@ -8,8 +8,26 @@ import { resolve } from 'node:path';
 const BENCH = resolve(__dirname, '../../../dist/tools/bench/main.js');
 
 /** The micro-benchmarks the README documents, in the order they are reported. */
-const MICRO_NAMES = ['validate+decide', 'mint', 'authorize', 'verify', 'digest-small', 'digest-64KiB', 'identity-verify', 'standing-check', 'receipt-mint', 'store-transfer', 'store-revoke'];
-const VARIANTS = ['ungoverned', 'two-activity', 'two-activity-same-bytes', 'governed'];
+const MICRO_NAMES = [
+  'validate+decide',
+  'mint',
+  'authorize',
+  'verify',
+  'digest-small',
+  'digest-64KiB',
+  'identity-verify',
+  'standing-check',
+  'standing-check-postgres',
+  'receipt-mint',
+  'store-transfer',
+  'store-revoke',
+  'count-execution',
+  'count-execution-postgres',
+  'statement-use',
+  'statement-use-postgres',
+];
+const VARIANTS = ['ungoverned', 'two-activity', 'two-activity-same-bytes', 'governed', 'governed-postgres'];
+const onPostgres = (name: string): boolean => name.endsWith('-postgres');
 
 interface BenchRun {
   readonly code: number | null;
@@ -17,9 +35,9 @@ interface BenchRun {
   readonly stderr: string;
 }
 
-function bench(args: string[], timeoutMs: number): Promise<BenchRun> {
+function bench(args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<BenchRun> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -69,10 +87,14 @@ describe('npm run bench -- --json', () => {
         totalMemoryMiB: expect.any(Number),
         loadAverageAtStart: expect.any(Number),
       });
-      for (const name of ['writ', 'node', 'v8', 'openssl', 'temporalCli', 'temporalSdk', 'cedarWasm', 'cedar', 'jose', 'zod']) {
+      for (const name of ['writ', 'node', 'v8', 'openssl', 'sqlite', 'temporalCli', 'temporalSdk', 'cedarWasm', 'cedar', 'jose', 'zod']) {
         expect([name, typeof report['versions'][name], report['versions'][name] === '']).toEqual([name, 'string', false]);
       }
-      expect(report['config']).toEqual({ workflows: 2, steps: 2, warmupWorkflows: 1, rounds: 1, auditSteps: 10, iterations: 20, warmupIterations: 2 });
+      expect(report['config']).toEqual({ workflows: 2, steps: 2, warmupWorkflows: 1, rounds: 1, auditSteps: 10, iterations: 20, warmupIterations: 2, postgres: true });
+    });
+
+    it('names the PostgreSQL it started for the PostgreSQL figures: durable, on loopback, with the configuration defaults', () => {
+      expect(report['postgres']).toEqual({ status: 'measured', version: expect.stringMatching(/^\d+\.\d+/), durable: true, host: '127.0.0.1', poolSize: 4, queryTimeoutMs: 5000 });
     });
 
     it('reports every micro-benchmark with p50 <= p99 in microseconds', () => {
@@ -89,12 +111,14 @@ describe('npm run bench -- --json', () => {
           p99Us: expect.any(Number),
           meanUs: expect.any(Number),
           cpuUs: expect.any(Number),
+          // The PostgreSQL server does the work of its cases: its CPU is reported with theirs, and only theirs.
+          ...(onPostgres(result.name) ? { postgresCpuUs: expect.any(Number) } : {}),
         });
         expect(result.p50Us).toBeLessThanOrEqual(result.p99Us);
       }
     });
 
-    it('reports the four variants over the same N x K steps, and their ratios', () => {
+    it('reports the five variants over the same N x K steps, and their ratios', () => {
       const e2e = report['e2e'];
       expect(e2e).toMatchObject({ status: 'measured', workflows: 2, stepsPerWorkflow: 2, warmupWorkflows: 1, rounds: 1 });
       expect(Object.keys(e2e.variants)).toEqual(VARIANTS);
@@ -105,7 +129,7 @@ describe('npm run bench -- --json', () => {
           seconds: expect.any(Number),
           stepsPerSecond: expect.any(Number),
           stepLatencyMs: { p50: expect.any(Number), p99: expect.any(Number), mean: expect.any(Number) },
-          cpuMsPerStep: { bench: expect.any(Number), server: expect.anything() },
+          cpuMsPerStep: { bench: expect.any(Number), server: expect.anything(), postgres: expect.any(Number) },
           historyBytesPerStep: expect.any(Number),
         });
         expect(variant.stepsPerSecond).toBeGreaterThan(0);
@@ -115,7 +139,15 @@ describe('npm run bench -- --json', () => {
         governedOverTwoActivity: expect.any(Number),
         governedOverTwoActivitySameBytes: expect.any(Number),
         governedOverUngoverned: expect.any(Number),
+        governedPostgresOverGoverned: expect.any(Number),
+        governedPostgresOverTwoActivity: expect.any(Number),
       });
+    });
+
+    it('runs governed-postgres as the governed variant with only its store changed: the same history per step', () => {
+      const { variants } = report['e2e'];
+      // Its task queue's name is 9 characters longer, and it is in the artifact's bindings and the history's events.
+      expect(Math.abs(variants['governed-postgres'].historyBytesPerStep / variants['governed'].historyBytesPerStep - 1)).toBeLessThan(0.05);
     });
 
     it('measures the bytes a governed step carries, from a real artifact and receipt', () => {
@@ -174,6 +206,27 @@ describe('npm run bench -- --json', () => {
       expect(report['targets'][0]).toMatchObject({ value: null, met: null });
       expect(report['micro'].status).toBe('measured');
     }, 130_000);
+  });
+
+  describe('when run with --no-postgres', () => {
+    it('measures the SQLite store only, and says PostgreSQL was left out', async () => {
+      const report = parseReport(await bench(['--json', '--only', 'micro', '--no-postgres', ...TINY], 120_000));
+      expect(report['command']).toMatch(/ --no-postgres /);
+      expect(report['config'].postgres).toBe(false);
+      expect(report['postgres']).toEqual({ status: 'skipped', reason: '--no-postgres' });
+      expect(report['micro'].results.map((result: { name: string }) => result.name)).toEqual(MICRO_NAMES.filter((name) => !onPostgres(name)));
+    }, 130_000);
+  });
+
+  describe('when PostgreSQL is not installed', () => {
+    it('fails with CONFIG_INVALID before measuring anything, naming --no-postgres, rather than leaving the PostgreSQL figures out', async () => {
+      const run = await bench(['--json', '--only', 'micro', ...TINY], 30_000, { WRIT_POSTGRES_BIN: '/nonexistent/postgresql/bin' });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/^writ-bench: CONFIG_INVALID: WRIT_POSTGRES_BIN=\/nonexistent\/postgresql\/bin does not hold initdb/m);
+      expect(run.stderr).toMatch(/--no-postgres/);
+      expect(run.stderr).not.toMatch(/bench: micro/);
+    }, 40_000);
   });
 
   describe('when an option is out of range', () => {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { Client } from 'pg';
-import { findPostgresBin, POSTGRES_BIN_ENV } from '../../../tools/postgres/findPostgresBin';
+import { findPostgresBin, POSTGRES_BIN_ENV, requirePostgresBin } from '../../../tools/postgres/findPostgresBin';
 import { startPostgresServer, type PostgresServer } from '../../../tools/postgres/postgresServer';
 
 /** Data directories of the postgres processes running on this machine now. */
@@ -70,6 +70,18 @@ describe('findPostgresBin', () => {
   it('refuses a WRIT_POSTGRES_BIN without them, naming it, rather than looking elsewhere', () => {
     expect(() => findPostgresBin({ [POSTGRES_BIN_ENV]: '/nonexistent/bin' })).toThrow(/WRIT_POSTGRES_BIN=\/nonexistent\/bin does not hold initdb, pg_ctl, postgres/);
   });
+
+  describe('when a tool asked for PostgreSQL finds none (requirePostgresBin)', () => {
+    it('is CONFIG_INVALID saying what to install and how to run without it', () => {
+      let thrown: unknown;
+      try {
+        requirePostgresBin('pass --no-postgres', { [POSTGRES_BIN_ENV]: '/nonexistent/bin' });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/\/nonexistent\/bin does not hold initdb.*; or pass --no-postgres$/) });
+    });
+  });
 });
 
 describe('the PostgreSQL test server', () => {
@@ -95,11 +107,19 @@ describe('the PostgreSQL test server', () => {
     await expect(select(wrong, 'SELECT 1')).rejects.toThrow(/password authentication failed/);
   });
 
+  it('names its postmaster while running: the parent of the backend serving a connection', async () => {
+    const { backend } = (await select(await server.createDatabase('names_its_pid'), 'SELECT pg_backend_pid() AS backend')) as { backend: number };
+    const stat = fs.readFileSync(`/proc/${backend}/stat`, 'utf8');
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    expect(server.pid).toBe(parent);
+  });
+
   it('when stopped refuses connections, and when started again answers on the same port with the same data', async () => {
     const url = await server.createDatabase('survives_restart');
     await select(url, 'CREATE TABLE kept AS SELECT 42 AS answer');
     await server.stop();
     expect(server.running).toBe(false);
+    expect(server.pid).toBeUndefined();
     await expect(select(url, 'SELECT 1')).rejects.toThrow(/ECONNREFUSED/);
     await server.start();
     expect(await select(url, 'SELECT answer FROM kept')).toEqual({ answer: 42 });

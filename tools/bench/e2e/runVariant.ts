@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { BenchWorkflowResult } from '../workflows';
-import { readCpu } from './cpuClock';
+import { readCpu, type ServerPids } from './cpuClock';
 import type { Variant } from './variants';
 
 /** How much work one variant does: N workflows of K steps, after a warm-up batch. */
@@ -20,8 +20,8 @@ export interface BatchMeasurement {
   readonly steps: number;
   readonly seconds: number;
   readonly stepLatenciesMs: readonly number[];
-  /** CPU time spent during the batch: this process (worker and client), and the server. */
-  readonly cpuMs: { readonly bench: number; readonly server: number | null };
+  /** CPU time spent during the batch: this process (worker and client), the Temporal server, PostgreSQL. */
+  readonly cpuMs: { readonly bench: number; readonly server: number | null; readonly postgres: number | null };
   readonly workflowIds: readonly string[];
 }
 
@@ -40,12 +40,12 @@ export interface VariantRun {
  * waits for. Any failed workflow fails the benchmark: a figure over failed steps would
  * measure the wrong thing.
  */
-export async function runVariant(variant: Variant, plan: LoadPlan, taskQueue: string, serverPid: number | undefined): Promise<VariantRun> {
+export async function runVariant(variant: Variant, plan: LoadPlan, taskQueue: string, pids: ServerPids): Promise<VariantRun> {
   const worker = await variant.createWorker(taskQueue);
   const client = variant.client();
   return worker.runUntil(async () => {
-    const warmup = plan.warmupWorkflows > 0 ? await runBatch(client, variant, taskQueue, 'warmup', plan.warmupWorkflows, plan.steps, serverPid) : undefined;
-    const measured = await runBatch(client, variant, taskQueue, 'measured', plan.workflows, plan.steps, serverPid);
+    const warmup = plan.warmupWorkflows > 0 ? await runBatch(client, variant, taskQueue, 'warmup', plan.warmupWorkflows, plan.steps, pids) : undefined;
+    const measured = await runBatch(client, variant, taskQueue, 'measured', plan.workflows, plan.steps, pids);
     const history = await client.workflow.getHandle(measured.workflowIds[0]!).fetchHistory();
     const historyBytesPerStep = temporal.api.history.v1.History.encode(history).finish().length / plan.steps;
     return { measured, workflowIds: [...(warmup?.workflowIds ?? []), ...measured.workflowIds], historyBytesPerStep };
@@ -59,22 +59,22 @@ async function runBatch(
   batch: 'warmup' | 'measured',
   workflows: number,
   steps: number,
-  serverPid: number | undefined,
+  pids: ServerPids,
 ): Promise<BatchMeasurement> {
-  const cpuBefore = readCpu(serverPid);
+  const cpuBefore = readCpu(pids);
   const started = performance.now();
   const workflowIds = Array.from({ length: workflows }, (_, index) => workflowIdFor(taskQueue, batch, index + 1));
   const request = variant.startRequest(steps);
   const handles = await Promise.all(workflowIds.map((workflowId) => client.workflow.start(variant.workflowType, { taskQueue, workflowId, args: [request] })));
   const results = (await Promise.all(handles.map((handle) => handle.result()))) as BenchWorkflowResult[];
   const seconds = (performance.now() - started) / 1000;
-  const cpuAfter = readCpu(serverPid);
-  const server = cpuBefore.serverMs === null || cpuAfter.serverMs === null ? null : cpuAfter.serverMs - cpuBefore.serverMs;
+  const cpuAfter = readCpu(pids);
+  const spent = (before: number | null, after: number | null): number | null => (before === null || after === null ? null : after - before);
   return {
     steps: workflows * steps,
     seconds,
     stepLatenciesMs: results.flatMap((result) => result.stepLatenciesMs),
-    cpuMs: { bench: cpuAfter.benchMs - cpuBefore.benchMs, server },
+    cpuMs: { bench: cpuAfter.benchMs - cpuBefore.benchMs, server: spent(cpuBefore.serverMs, cpuAfter.serverMs), postgres: spent(cpuBefore.postgresMs, cpuAfter.postgresMs) },
     workflowIds,
   };
 }

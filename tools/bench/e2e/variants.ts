@@ -1,15 +1,20 @@
 import { Client, type Connection } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createWritClient } from '../../../core/client/createWritClient';
+import type { GovernanceStore } from '../../../core/governance/governanceStore';
 import type { GovernedBundle } from '../../../worker/bundleGovernedWorkflows';
 import { createGovernedWorker } from '../../../worker/createGovernedWorker';
 import { createBaselineActivities, createSameBytesActivities, type SameBytesSizes } from '../benchActions';
 import type { BenchGovernance } from '../benchGovernance';
 import type { BenchWorkflowRequest } from '../workflows';
 
-/** The four end-to-end variants, in the order they run and report. */
-export const VARIANT_NAMES = ['ungoverned', 'two-activity', 'two-activity-same-bytes', 'governed'] as const;
+/** The end-to-end variants, in the order they run and report. */
+export const VARIANT_NAMES = ['ungoverned', 'two-activity', 'two-activity-same-bytes', 'governed', 'governed-postgres'] as const;
 export type VariantName = (typeof VARIANT_NAMES)[number];
+/** The variant that needs PostgreSQL: left out of a run with `--no-postgres`. */
+export const POSTGRES_VARIANT = 'governed-postgres' as const;
+/** The variants every run has. */
+export type SqliteVariantName = Exclude<VariantName, typeof POSTGRES_VARIANT>;
 
 /** Everything the variants share: one server, one connection of each kind, the bundles. */
 export interface E2eContext {
@@ -21,6 +26,8 @@ export interface E2eContext {
   /** The same workflows bundled with Writ's interceptors (the governed variant). */
   readonly governedBundle: GovernedBundle;
   readonly governance: BenchGovernance;
+  /** The PostgreSQL governance store `governed-postgres` consults; undefined leaves that variant out. */
+  readonly postgresStore?: GovernanceStore | undefined;
   /** What a governed step records beyond the two-activity step, for `two-activity-same-bytes`. */
   readonly sameBytes: SameBytesSizes;
 }
@@ -46,7 +53,9 @@ const WORKER_TUNING = { maxConcurrentActivityTaskExecutions: 100 } as const;
  * body as a plain activity on a plain worker (`two-activity-same-bytes` with the padded
  * preflight and result of createSameBytesActivities); the governed variant is a governed worker
  * built by `createGovernedWorker`, enforcing on the same action, and a client whose
- * starts carry the bench principal's identity token.
+ * starts carry the bench principal's identity token. `governed-postgres` is that same
+ * worker and client with the PostgreSQL governance store in place of the SQLite file,
+ * when the context has one.
  */
 export function benchVariants(context: E2eContext): readonly Variant[] {
   const { governance } = context;
@@ -62,6 +71,29 @@ export function benchVariants(context: E2eContext): readonly Variant[] {
   const baselineWorker = plainWorker(() => createBaselineActivities(governance.actions));
   const plainClient = () => new Client({ connection: context.connection, namespace: context.namespace });
   const stepsOnly = (steps: number): BenchWorkflowRequest => ({ steps });
+  // The governed variants differ only in the governance store their worker consults.
+  const governedVariant = (name: 'governed' | typeof POSTGRES_VARIANT, store: GovernanceStore): Variant => ({
+    name,
+    workflowType: GOVERNED_WORKFLOW_TYPE,
+    startRequest: stepsOnly,
+    createWorker: (taskQueue) =>
+      createGovernedWorker({
+        connection: context.nativeConnection,
+        namespace: context.namespace,
+        taskQueue,
+        workflows: context.governedBundle,
+        actions: governance.actions,
+        policies: governance.policies,
+        signer: async () => governance.signer,
+        receiptSigner: async () => governance.receiptSigner,
+        trustedKeys: governance.trustedKeys,
+        identity: governance.identity,
+        governance: store,
+        workerBuildId: 'writ-bench',
+        ...WORKER_TUNING,
+      }),
+    client: () => createWritClient({ connection: context.connection, namespace: context.namespace, identityToken: governance.identityToken }),
+  });
   return [
     { name: 'ungoverned', workflowType: 'ungovernedSteps', startRequest: stepsOnly, createWorker: baselineWorker, client: plainClient },
     { name: 'two-activity', workflowType: 'twoActivitySteps', startRequest: stepsOnly, createWorker: baselineWorker, client: plainClient },
@@ -72,27 +104,7 @@ export function benchVariants(context: E2eContext): readonly Variant[] {
       createWorker: plainWorker(() => createSameBytesActivities(context.sameBytes, governance.actions)),
       client: plainClient,
     },
-    {
-      name: 'governed',
-      workflowType: GOVERNED_WORKFLOW_TYPE,
-      startRequest: stepsOnly,
-      createWorker: (taskQueue) =>
-        createGovernedWorker({
-          connection: context.nativeConnection,
-          namespace: context.namespace,
-          taskQueue,
-          workflows: context.governedBundle,
-          actions: governance.actions,
-          policies: governance.policies,
-          signer: async () => governance.signer,
-          receiptSigner: async () => governance.receiptSigner,
-          trustedKeys: governance.trustedKeys,
-          identity: governance.identity,
-          governance: governance.governance,
-          workerBuildId: 'writ-bench',
-          ...WORKER_TUNING,
-        }),
-      client: () => createWritClient({ connection: context.connection, namespace: context.namespace, identityToken: governance.identityToken }),
-    },
+    governedVariant('governed', governance.governance),
+    ...(context.postgresStore === undefined ? [] : [governedVariant(POSTGRES_VARIANT, context.postgresStore)]),
   ];
 }

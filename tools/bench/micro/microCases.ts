@@ -7,11 +7,13 @@ import type { ExecutionFacts } from '../../../core/artifact/verify/executionFact
 import { verifyArtifact } from '../../../core/artifact/verifyArtifact';
 import { sha256Digest } from '../../../core/canonical/digest';
 import type { AuthorizeRequest } from '../../../core/protocol/authorizeContract';
+import type { GovernanceStore } from '../../../core/governance/governanceStore';
 import { SqliteGovernanceStore } from '../../../core/governance/sqliteGovernanceStore';
 import { mintReceipt } from '../../../core/receipt/mintReceipt';
 import { LedgerStore } from '../../../examples/treasury/ledgerStore';
 import { BENCH_ACTION } from '../benchActions';
 import type { BenchGovernance } from '../benchGovernance';
+import type { BenchPostgres } from '../benchPostgres';
 import { argumentOfSize, SMALL_ARGUMENT } from './sampleArguments';
 import type { MicroCase } from './timeIterations';
 
@@ -23,21 +25,25 @@ export interface MicroSuite {
   readonly cases: readonly MicroCase[];
   /** Canonical JSON size of the small and the large argument, in bytes. */
   readonly argumentBytes: { readonly small: number; readonly large: number };
-  /** Closes the store files the store cases write to. */
-  close(): void;
+  /** Closes the store files the store cases write to (the PostgreSQL stores are the caller's). */
+  close(): Promise<void>;
 }
 
 /**
  * The decision-path micro-benchmarks, over the production functions themselves (the
  * halves of `writ.authorize`, the enforcement point's `verifyArtifact`, the receipt
  * signer) with real keys, a real identity token and the bench policy set. The first six
- * are the issue's list; `identity-verify`, `standing-check` and `receipt-mint` are the other per-step costs
- * a governed step pays, reported so the end-to-end figures can be explained. `store-transfer` and
- * `store-revoke` time the SQLite stores' writes (the example ledger's transfer, the
- * governance store's revocation) on files of their own in `storeDir`, so the standing
- * check's store stays empty.
+ * are the issue's list; `identity-verify`, `standing-check`, `receipt-mint` and
+ * `count-execution` are the other per-step costs a governed step pays, reported so the
+ * end-to-end figures can be explained. `store-transfer`, `store-revoke`,
+ * `count-execution` and `statement-use` time the SQLite stores' writes (the example
+ * ledger's transfer, the governance store's revocation, execution count and single-use
+ * registry) on files of their own in `storeDir`, so the standing check's store stays
+ * empty. Given `postgres`, the governance store's cases also run on it (`-postgres`):
+ * the standing check on the store the `governed-postgres` worker uses, the writes on a
+ * database of their own.
  */
-export async function buildMicroSuite(governance: BenchGovernance, storeDir: string): Promise<MicroSuite> {
+export async function buildMicroSuite(governance: BenchGovernance, storeDir: string, postgres?: BenchPostgres): Promise<MicroSuite> {
   // A fixed clock: the artifact verified below stays inside its window however long the run.
   const now = new Date();
   const deps = { ...governance.deps({ codeDigest: sha256Digest('writ-bench-micro') }), clock: () => now };
@@ -72,10 +78,26 @@ export async function buildMicroSuite(governance: BenchGovernance, storeDir: str
   const resultDigest = sha256Digest('benchmark result');
   // The stores as a worker opens them (WAL, full fsync on commit), on the bench's disk.
   const ledger = LedgerStore.open(path.join(storeDir, 'ledger.sqlite'));
-  const revocations = SqliteGovernanceStore.open(path.join(storeDir, 'revocations.sqlite'));
+  const writes = SqliteGovernanceStore.open(path.join(storeDir, 'governance-writes.sqlite'));
   ledger.seedDemo();
   let transfers = 0;
   let revoked = 0;
+  // Each iteration a fresh artifact or statement: the first execution of an artifact and
+  // the first use of a statement, as a governed step and an approval make them.
+  let counted = 0;
+  let used = 0;
+  const expiresAt = new Date(now.getTime() + 3600_000).toISOString();
+  const countExecution = (store: GovernanceStore) => () => {
+    counted += 1;
+    return store.countExecution({ artifactId: `${run.runId}-${counted}`, maxAttempts: 3, expiresAt });
+  };
+  const useStatement = (store: GovernanceStore) => () => {
+    used += 1;
+    return store.useStatement({ statementId: `${run.runId}-${used}`, kind: 'approval', consumer: `bench-micro/${run.runId}/writ-step-1`, statementDigest: resultDigest, usedAt: now.toISOString() });
+  };
+  // A case of the PostgreSQL store, in the suite only when the bench has one.
+  const onPostgres = (micro: (stores: BenchPostgres) => Omit<MicroCase, 'onPostgres'>): MicroCase[] =>
+    postgres === undefined ? [] : [{ ...micro(postgres), onPostgres: true }];
 
   const cases: MicroCase[] = [
     {
@@ -118,6 +140,11 @@ export async function buildMicroSuite(governance: BenchGovernance, storeDir: str
       description: 'kill switch and revocation lookup, once in writ.authorize and once at enforcement',
       run: () => deps.governance.requireStanding(run.namespace, run.runId),
     },
+    ...onPostgres((stores) => ({
+      name: 'standing-check-postgres',
+      description: 'the same on PostgreSQL, on the store the governed-postgres worker uses: one query, one round trip over loopback',
+      run: () => stores.governance.requireStanding(run.namespace, run.runId),
+    })),
     {
       name: 'receipt-mint',
       description: 'execution receipt signed after the action',
@@ -143,7 +170,7 @@ export async function buildMicroSuite(governance: BenchGovernance, storeDir: str
       description: 'governance store revocation of a fresh run, as `writ revoke` records it, and its read-back',
       run: () => {
         revoked += 1;
-        return revocations.revoke({
+        return writes.revoke({
           workflowId: 'bench-micro',
           runId: `${run.runId}-${revoked}`,
           revokedAt: now.toISOString(),
@@ -153,13 +180,33 @@ export async function buildMicroSuite(governance: BenchGovernance, storeDir: str
         });
       },
     },
+    {
+      name: 'count-execution',
+      description: "an artifact's first execution counted, once per step at enforcement: one IMMEDIATE transaction, fsync on commit",
+      run: countExecution(writes),
+    },
+    ...onPostgres((stores) => ({
+      name: 'count-execution-postgres',
+      description: 'the same on PostgreSQL: one INSERT ... ON CONFLICT, fsync on commit, one round trip over loopback',
+      run: countExecution(stores.writes),
+    })),
+    {
+      name: 'statement-use',
+      description: "a signed statement's first use in the single-use registry, once per approval: one IMMEDIATE transaction, fsync on commit",
+      run: useStatement(writes),
+    },
+    ...onPostgres((stores) => ({
+      name: 'statement-use-postgres',
+      description: 'the same on PostgreSQL: an INSERT, fsync on commit, then its read-back (two round trips over loopback)',
+      run: useStatement(stores.writes),
+    })),
   ];
   return {
     cases,
     argumentBytes: { small: Buffer.byteLength(JSON.stringify(SMALL_ARGUMENT)), large: large.canonicalBytes },
-    close: () => {
+    close: async () => {
       ledger.close();
-      revocations.close();
+      await writes.close();
     },
   };
 }

@@ -1,5 +1,7 @@
 import { round, summarize } from '../stats';
 import type { BenchGovernance } from '../benchGovernance';
+import type { BenchPostgres } from '../benchPostgres';
+import { readCpu } from '../e2e/cpuClock';
 import { buildMicroSuite, type MicroSuite } from './microCases';
 import { timeIterations, type IterationPlan } from './timeIterations';
 
@@ -14,6 +16,8 @@ export interface MicroResult {
   readonly meanUs: number;
   /** Process CPU time per iteration (mean): the cost, whatever else the machine runs. */
   readonly cpuUs: number;
+  /** For an operation done by the PostgreSQL server: its processes' CPU time per iteration (mean), besides `cpuUs`. */
+  readonly postgresCpuUs?: number;
 }
 
 /** The micro-benchmark section of the report. */
@@ -33,20 +37,29 @@ const PASSES = 5;
  * Runs every micro-benchmark in this process: each warmed up, then timed in PASSES
  * interleaved passes (each after a short warm-up of its own), and reports nearest-rank
  * p50 / p99 and the mean of the pooled wall-clock sample, with the CPU time per iteration.
- * The store cases write to files in `storeDir`.
+ * The store cases write to files in `storeDir`; given `postgres`, the governance store's
+ * cases run on its stores too.
  */
-export async function runMicro(governance: BenchGovernance, storeDir: string, plan: IterationPlan, progress: (line: string) => void): Promise<MicroReport> {
-  const suite = await buildMicroSuite(governance, storeDir);
+export async function runMicro(
+  governance: BenchGovernance,
+  storeDir: string,
+  plan: IterationPlan,
+  progress: (line: string) => void,
+  postgres?: BenchPostgres,
+): Promise<MicroReport> {
+  const suite = await buildMicroSuite(governance, storeDir, postgres);
   try {
-    return await timeSuite(suite, plan, progress);
+    return await timeSuite(suite, plan, progress, postgres?.pid());
   } finally {
-    suite.close();
+    await suite.close();
   }
 }
 
-async function timeSuite(suite: MicroSuite, plan: IterationPlan, progress: (line: string) => void): Promise<MicroReport> {
+async function timeSuite(suite: MicroSuite, plan: IterationPlan, progress: (line: string) => void, postgresPid: number | undefined): Promise<MicroReport> {
   const passes = Math.min(PASSES, plan.iterations);
-  const samples = suite.cases.map(() => ({ wall: [] as number[], cpuMicros: 0 }));
+  const samples = suite.cases.map(() => ({ wall: [] as number[], cpuMicros: 0, postgresMs: 0 as number | null }));
+  // The PostgreSQL server's CPU clock, read around each pass of the cases it serves (10 ms ticks: a pass is read whole).
+  const postgresMs = (): number | null => readCpu({ postgres: postgresPid }).postgresMs;
   // The full warm-up once per operation (Cedar's WebAssembly needs a few thousand calls to
   // reach its optimizing tier), then a short one before each pass.
   for (const micro of suite.cases) await timeIterations(micro.run, { iterations: 0, warmupIterations: plan.warmupIterations });
@@ -55,15 +68,20 @@ async function timeSuite(suite: MicroSuite, plan: IterationPlan, progress: (line
     const iterations = Math.floor(plan.iterations / passes) + (pass < plan.iterations % passes ? 1 : 0);
     const warmupIterations = Math.ceil(plan.warmupIterations / passes / 10);
     for (const [index, micro] of suite.cases.entries()) {
+      const sample = samples[index]!;
+      const serverBefore = micro.onPostgres === true ? postgresMs() : null;
       const timed = await timeIterations(micro.run, { iterations, warmupIterations });
-      samples[index]!.wall.push(...timed.sample);
-      samples[index]!.cpuMicros += timed.cpuMicros;
+      const serverAfter = micro.onPostgres === true ? postgresMs() : null;
+      sample.wall.push(...timed.sample);
+      sample.cpuMicros += timed.cpuMicros;
+      sample.postgresMs = sample.postgresMs === null || serverBefore === null || serverAfter === null ? null : sample.postgresMs + serverAfter - serverBefore;
     }
     progress(`micro: pass ${pass + 1}/${passes} done`);
   }
   const results = suite.cases.map((micro, index): MicroResult => {
-    const { wall, cpuMicros } = samples[index]!;
+    const { wall, cpuMicros, postgresMs: serverMs } = samples[index]!;
     const summary = summarize(wall);
+    const postgresCpu = micro.onPostgres === true && serverMs !== null ? { postgresCpuUs: round((serverMs * 1000) / summary.count) } : {};
     return {
       name: micro.name,
       description: micro.description,
@@ -72,8 +90,12 @@ async function timeSuite(suite: MicroSuite, plan: IterationPlan, progress: (line
       p99Us: round(summary.p99),
       meanUs: round(summary.mean),
       cpuUs: round(cpuMicros / summary.count),
+      ...postgresCpu,
     };
   });
-  for (const result of results) progress(`micro ${result.name}: p50 ${result.p50Us} µs, p99 ${result.p99Us} µs, CPU ${result.cpuUs} µs`);
+  for (const result of results) {
+    const server = result.postgresCpuUs === undefined ? '' : `, PostgreSQL CPU ${result.postgresCpuUs} µs`;
+    progress(`micro ${result.name}: p50 ${result.p50Us} µs, p99 ${result.p99Us} µs, CPU ${result.cpuUs} µs${server}`);
+  }
   return { iterations: plan.iterations, warmupIterations: plan.warmupIterations, passes, argumentBytes: suite.argumentBytes, results };
 }

@@ -6,6 +6,8 @@ export interface MicroCase {
   readonly description: string;
   /** One iteration; its result is kept alive so the work cannot be optimised away. */
   readonly run: () => unknown;
+  /** Whether the work is done by the PostgreSQL server: its processes' CPU time is reported beside this process's. */
+  readonly onPostgres?: boolean;
 }
 
 /** How many iterations to time, after how many untimed ones. */
