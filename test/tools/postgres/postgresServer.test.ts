@@ -108,10 +108,17 @@ describe('the PostgreSQL test server', () => {
   });
 
   it('names its postmaster while running: the parent of the backend serving a connection', async () => {
-    const { backend } = (await select(await server.createDatabase('names_its_pid'), 'SELECT pg_backend_pid() AS backend')) as { backend: number };
-    const stat = fs.readFileSync(`/proc/${backend}/stat`, 'utf8');
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    expect(server.pid).toBe(parent);
+    // The connection stays open while its backend's parent is read: a closed one's backend is gone.
+    const client = new Client({ connectionString: await server.createDatabase('names_its_pid'), connectionTimeoutMillis: 2_000 });
+    await client.connect();
+    try {
+      const { backend } = (await client.query('SELECT pg_backend_pid() AS backend')).rows[0] as { backend: number };
+      const stat = fs.readFileSync(`/proc/${backend}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      expect(server.pid).toBe(parent);
+    } finally {
+      await client.end();
+    }
   });
 
   it('when stopped refuses connections, and when started again answers on the same port with the same data', async () => {
