@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { errnoCode } from '../../keys/errnoCode';
+
+/** The suffix of the temporary files `writeFilesDurably` writes before renaming them. */
+export const TEMPORARY_SUFFIX = '.tmp';
+
+/**
+ * Makes `files` (paths relative to `root`) durable, each whole or not at all: every file
+ * is written to a temporary file beside its target and flushed, then renamed over it, and
+ * then every directory whose entries changed (each new directory's parent included) is
+ * flushed, so the renames survive a crash too. A reader sees a file complete or not at all;
+ * once this resolves, all of them are on disk. A crash before that can leave temporary
+ * files (`.<name>.<random>.tmp`), which recovery removes, and some of the renamed files,
+ * which the caller must be able to tell from published ones.
+ */
+export async function writeFilesDurably(root: string, files: readonly { path: string; data: Uint8Array }[]): Promise<void> {
+  const dirty = new Set<string>();
+  for (const file of files) await makeDirectory(path.dirname(path.join(root, file.path)), dirty);
+  const settled = await Promise.allSettled(files.map((file) => stage(root, file)));
+  const staged = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true })));
+    throw failed.reason;
+  }
+  for (const { temporary, target } of staged) {
+    await rename(temporary, target);
+    dirty.add(path.dirname(target));
+  }
+  await Promise.all([...dirty].map(syncDirectory));
+}
+
+/** Writes one file's bytes to a flushed temporary file beside its target. */
+async function stage(root: string, file: { path: string; data: Uint8Array }): Promise<{ temporary: string; target: string }> {
+  const target = path.join(root, file.path);
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}${TEMPORARY_SUFFIX}`);
+  const handle = await open(temporary, 'wx', 0o644);
+  try {
+    await handle.writeFile(file.data);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await handle.close();
+  return { temporary, target };
+}
+
+/** Creates `directory` and any missing parents, noting each parent whose entries changed. */
+async function makeDirectory(directory: string, dirty: Set<string>): Promise<void> {
+  try {
+    if ((await stat(directory)).isDirectory()) return;
+    throw Object.assign(new Error(`${directory} is not a directory`), { code: 'ENOTDIR' });
+  } catch (error) {
+    if (errnoCode(error) !== 'ENOENT') throw error;
+  }
+  await makeDirectory(path.dirname(directory), dirty);
+  try {
+    await mkdir(directory, { mode: 0o755 });
+  } catch (error) {
+    if (errnoCode(error) !== 'EEXIST') throw error;
+  }
+  dirty.add(path.dirname(directory));
+}
+
+/** Flushes a directory's entries to disk. */
+export async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, 'r');
+  try {
+    await handle.sync();
+  } catch (error) {
+    // Some file systems refuse fsync on a directory; what they hold is then as durable as they make it.
+    if (errnoCode(error) !== 'EINVAL' && errnoCode(error) !== 'ENOTSUP') throw error;
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,232 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { WritError } from '../../errors/writError';
+import { errnoCode } from '../../keys/errnoCode';
+import { CheckpointVerifier } from '../checkpoint/checkpointVerifier';
+import type { CosignatureVerifier } from '../checkpoint/cosignature';
+import { signCheckpoint } from '../checkpoint/signCheckpoint';
+import { encodeEvidenceEntry, type EvidenceEntry } from '../entries/evidenceEntry';
+import { EMPTY_ROOT } from '../merkle/hashes';
+import type { NoteSigner } from '../note/noteSigner';
+import { Ed25519NoteVerifier } from '../note/noteVerifier';
+import { formatSignedNote, parseSignedNote } from '../note/signedNote';
+import { verifiedSignatures } from '../note/verifyNote';
+import { appendToEdge, edgeRoot, EMPTY_EDGE, type LogEdge } from '../tiles/logEdge';
+import { CHECKPOINT_PATH } from '../tiles/tilePath';
+import { DirectoryStorage } from './directoryStorage';
+import { writeFilesDurably } from './durableFiles';
+import { readEdge } from './readEdge';
+import { MAX_APPEND_ENTRIES, removeLeftovers } from './removeLeftovers';
+import { WriterLock } from './writerLock';
+
+/** The log's own key: signs its checkpoints; its name is the log's origin. */
+export interface LogKey extends NoteSigner {
+  /** The vkey checkpoints are verified with. */
+  readonly verifierKey: string;
+}
+
+/** What an append acknowledges: where each entry is, and the checkpoint that covers them. */
+export interface AppendResult {
+  /** The index of each entry, in the order given. */
+  readonly indices: readonly number[];
+  /** The log's size after the append. */
+  readonly size: number;
+  /** The published checkpoint note, covering every entry of the batch. */
+  readonly checkpoint: string;
+}
+
+/**
+ * An append-only evidence log in a directory, laid out as c2sp.org/tlog-tiles serves it
+ * (`checkpoint`, `tile/<L>/<N>[.p/<W>]`, `tile/entries/<N>[.p/<W>]`), so the directory can
+ * be archived or served as static files. One writer per directory (a kernel lock, see
+ * WriterLock; LOG_LOCKED for a second).
+ *
+ * An append sequences a batch, writes its tiles and bundles durably (flushed, renamed,
+ * directories flushed), and only then publishes a checkpoint of the new size, signed by
+ * the log's key, the same way; it resolves once that checkpoint is on disk. So a crash
+ * loses nothing acknowledged, and leaves no torn file: what it can leave is an
+ * unacknowledged batch's complete files beyond the checkpoint, which `open` removes before
+ * anything else is written. Appends within the process run one at a time, in call order.
+ */
+export class LogDirectory {
+  /** The directory, absolute. */
+  readonly directory: string;
+  /** The log's origin: its key's name. */
+  readonly origin: string;
+  readonly #key: LogKey;
+  readonly #lock: WriterLock;
+  readonly #storage: DirectoryStorage;
+  #edge: LogEdge = EMPTY_EDGE;
+  #checkpoint = '';
+  #queue: Promise<unknown> = Promise.resolve();
+  #mustRecover = false;
+  #closed = false;
+
+  private constructor(directory: string, key: LogKey, lock: WriterLock) {
+    this.directory = directory;
+    this.origin = key.name;
+    this.#key = key;
+    this.#lock = lock;
+    this.#storage = new DirectoryStorage(directory);
+  }
+
+  /** Starts a new, empty log in `directory` (created if need be): LOG_ALREADY_EXISTS if it holds a checkpoint. */
+  static async create(directory: string, key: LogKey): Promise<LogDirectory> {
+    const absolute = path.resolve(directory);
+    mkdirSync(absolute, { recursive: true });
+    const log = new LogDirectory(absolute, key, WriterLock.acquire(absolute, 'the log'));
+    try {
+      if (existsSync(path.join(absolute, CHECKPOINT_PATH))) throw new WritError('LOG_ALREADY_EXISTS', `${absolute} already holds a log`);
+      await removeLeftovers(absolute, 0);
+      const note = signCheckpoint({ origin: key.name, size: 0, root: EMPTY_ROOT }, key);
+      await writeFilesDurably(absolute, [{ path: CHECKPOINT_PATH, data: Buffer.from(note, 'utf8') }]);
+      log.#checkpoint = note;
+      return log;
+    } catch (error) {
+      log.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Opens the log in `directory` as its one writer: takes the lock (LOG_LOCKED), verifies
+   * the checkpoint with `key` (LOG_NOT_FOUND without one), removes what an interrupted
+   * append left, and checks the tiles against the checkpoint (LOG_CORRUPT).
+   */
+  static async open(directory: string, key: LogKey): Promise<LogDirectory> {
+    const absolute = path.resolve(directory);
+    if (!existsSync(path.join(absolute, CHECKPOINT_PATH))) throw new WritError('LOG_NOT_FOUND', `no log in ${absolute} (no checkpoint): create one with \`writ log init\``);
+    const log = new LogDirectory(absolute, key, WriterLock.acquire(absolute, 'the log'));
+    try {
+      await log.#recover();
+      return log;
+    } catch (error) {
+      log.close();
+      throw error;
+    }
+  }
+
+  /** How many entries the published checkpoint covers. */
+  get size(): number {
+    return this.#edge.size;
+  }
+
+  /** The published checkpoint note, cosignatures included. */
+  get checkpoint(): string {
+    return this.#checkpoint;
+  }
+
+  /**
+   * Appends a batch of evidence entries and resolves once a checkpoint covering all of
+   * them is durably published; the batch is all in or all out. Every entry is checked
+   * first (LOG_ENTRY_INVALID, LOG_ENTRY_TOO_LARGE) and nothing is written if any is bad;
+   * at most MAX_APPEND_ENTRIES at once. A failure to write is LOG_WRITE_FAILED, with
+   * nothing acknowledged; the next append first recovers from the directory as `open` does.
+   */
+  append(entries: readonly EvidenceEntry[]): Promise<AppendResult> {
+    return this.#serialized(async () => {
+      if (entries.length > MAX_APPEND_ENTRIES) throw new WritError('LOG_ENTRY_INVALID', `${entries.length} entries in one append, more than ${MAX_APPEND_ENTRIES}`);
+      const encoded = entries.map((entry) => encodeEvidenceEntry(entry));
+      if (this.#mustRecover) await this.#recover();
+      const first = this.#edge.size;
+      if (encoded.length === 0) return { indices: [], size: first, checkpoint: this.#checkpoint };
+      const { edge, files } = appendToEdge(this.#edge, encoded);
+      const note = signCheckpoint({ origin: this.origin, size: edge.size, root: edgeRoot(edge) }, this.#key);
+      await this.#write(files);
+      await this.#write([{ path: CHECKPOINT_PATH, data: Buffer.from(note, 'utf8') }]);
+      this.#edge = edge;
+      this.#checkpoint = note;
+      await this.#removeSuperseded(files);
+      return { indices: encoded.map((_, i) => first + i), size: edge.size, checkpoint: note };
+    });
+  }
+
+  /**
+   * Adds witnesses' cosignatures to the published checkpoint: `cosigned` is the checkpoint
+   * note as a witness returned it. Its body must be the current checkpoint's
+   * (LOG_CHECKPOINT_OLDER when the log has moved on), every cosignature by one of
+   * `witnesses` must verify (LOG_SIGNATURE_INVALID) and at least one must be there
+   * (LOG_NOTE_UNTRUSTED); lines by other keys are ignored. A witness's new cosignature
+   * replaces its old one. Returns the checkpoint as now published.
+   */
+  addCosignatures(cosigned: string, witnesses: readonly CosignatureVerifier[]): Promise<string> {
+    return this.#serialized(async () => {
+      const current = parseSignedNote(this.#checkpoint);
+      const offered = parseSignedNote(cosigned);
+      if (offered.text !== current.text) throw new WritError('LOG_CHECKPOINT_OLDER', 'the cosignatures are for another checkpoint than the one published: the log has moved on; cosign the current one');
+      const added = verifiedSignatures(offered, witnesses);
+      if (added.length === 0) throw new WritError('LOG_NOTE_UNTRUSTED', 'no cosignature by a known witness');
+      const replaced = new Set(added.map(({ signature }) => `${signature.name}+${signature.keyId}`));
+      const lines = [...current.signatures.filter((signature) => !replaced.has(`${signature.name}+${signature.keyId}`)).map((signature) => signature.line), ...new Set(added.map(({ signature }) => signature.line))];
+      const note = formatSignedNote(current.text, lines);
+      // Parsing bounds the number of signatures, so a log never publishes a note no one reads.
+      parseSignedNote(note);
+      await this.#write([{ path: CHECKPOINT_PATH, data: Buffer.from(note, 'utf8') }]);
+      this.#checkpoint = note;
+      return note;
+    });
+  }
+
+  /** Releases the writer lock. The log can be opened again afterwards. */
+  close(): void {
+    this.#closed = true;
+    this.#lock.release();
+  }
+
+  /** Reads back the published state from the directory, removing an interrupted append's files. */
+  async #recover(): Promise<void> {
+    const note = await readCheckpointFile(this.directory);
+    const verifier = new CheckpointVerifier({ origin: this.origin, logKeys: [Ed25519NoteVerifier.fromVerifierKey(this.#key.verifierKey)] });
+    const { checkpoint } = verifier.verify(note);
+    await removeLeftovers(this.directory, checkpoint.size);
+    this.#edge = await readEdge(this.#storage, checkpoint);
+    this.#checkpoint = note.toString('utf8');
+    this.#mustRecover = false;
+  }
+
+  /**
+   * Deletes the partial tiles and bundles that a full one written in this batch
+   * supersedes, now that a checkpoint covers it (tlog-tiles allows it; readers fall back
+   * to the full tile). Tidying only: a failure leaves them for the next `open`.
+   */
+  async #removeSuperseded(files: readonly { path: string }[]): Promise<void> {
+    for (const file of files) {
+      if (file.path.includes('.p/')) continue;
+      try {
+        await rm(path.join(this.directory, `${file.path}.p`), { recursive: true, force: true });
+      } catch {
+        // left for removeLeftovers at the next open
+      }
+    }
+  }
+
+  async #write(files: readonly { path: string; data: Uint8Array }[]): Promise<void> {
+    try {
+      await writeFilesDurably(this.directory, files);
+    } catch (error) {
+      // What reached the disk is unknown now: the next append reads it back first.
+      this.#mustRecover = true;
+      throw new WritError('LOG_WRITE_FAILED', `writing to the log in ${this.directory} failed (${errnoCode(error) ?? String(error)}): nothing of this batch is acknowledged`, { cause: error });
+    }
+  }
+
+  #serialized<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(() => {
+      if (this.#closed) throw new WritError('LOG_WRITE_FAILED', `the log in ${this.directory} is closed`);
+      return operation();
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** The checkpoint file's bytes; LOG_NOT_FOUND when the directory has none. */
+export async function readCheckpointFile(directory: string): Promise<Buffer> {
+  try {
+    return await readFile(path.join(directory, CHECKPOINT_PATH));
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') throw new WritError('LOG_NOT_FOUND', `no log in ${directory} (no checkpoint)`);
+    throw error;
+  }
+}
