@@ -6,6 +6,13 @@ import { errnoCode } from '../../keys/errnoCode';
 /** The suffix of the temporary files `writeFilesDurably` writes before renaming them. */
 export const TEMPORARY_SUFFIX = '.tmp';
 
+/** A file to write: its path under the root, its bytes, and its mode (0644 unless given). */
+export interface DurableFile {
+  readonly path: string;
+  readonly data: Uint8Array;
+  readonly mode?: number;
+}
+
 /**
  * Makes `files` (paths relative to `root`) durable, each whole or not at all: every file
  * is written to a temporary file beside its target and flushed, then renamed over it, and
@@ -15,7 +22,7 @@ export const TEMPORARY_SUFFIX = '.tmp';
  * files (`.<name>.<random>.tmp`), which recovery removes, and some of the renamed files,
  * which the caller must be able to tell from published ones.
  */
-export async function writeFilesDurably(root: string, files: readonly { path: string; data: Uint8Array }[]): Promise<void> {
+export async function writeFilesDurably(root: string, files: readonly DurableFile[]): Promise<void> {
   const dirty = new Set<string>();
   for (const file of files) await makeDirectory(path.dirname(path.join(root, file.path)), dirty);
   const settled = await Promise.allSettled(files.map((file) => stage(root, file)));
@@ -33,11 +40,14 @@ export async function writeFilesDurably(root: string, files: readonly { path: st
 }
 
 /** Writes one file's bytes to a flushed temporary file beside its target. */
-async function stage(root: string, file: { path: string; data: Uint8Array }): Promise<{ temporary: string; target: string }> {
+async function stage(root: string, file: DurableFile): Promise<{ temporary: string; target: string }> {
   const target = path.join(root, file.path);
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}${TEMPORARY_SUFFIX}`);
-  const handle = await open(temporary, 'wx', 0o644);
+  const mode = file.mode ?? 0o644;
+  const handle = await open(temporary, 'wx', mode);
   try {
+    // The umask may have narrowed a mode asked for; a private key's must be exact.
+    if (file.mode !== undefined) await handle.chmod(mode);
     await handle.writeFile(file.data);
     await handle.sync();
   } catch (error) {

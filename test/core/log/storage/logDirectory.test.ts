@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { parseCheckpointBody } from '../../../../core/log/checkpoint/checkpoint';
 import { parseSignedNote } from '../../../../core/log/note/signedNote';
 import { CheckpointVerifier } from '../../../../core/log/checkpoint/checkpointVerifier';
+import { CosignatureVerifier } from '../../../../core/log/checkpoint/cosignature';
+import { formatAddCheckpointRequest } from '../../../../core/log/witness/addCheckpointRequest';
+import { Witness } from '../../../../core/log/witness/witness';
 import { signCheckpoint } from '../../../../core/log/checkpoint/signCheckpoint';
 import { encodeEvidenceEntry } from '../../../../core/log/entries/evidenceEntry';
 import { leafHash } from '../../../../core/log/merkle/hashes';
@@ -159,6 +162,29 @@ describe('LogDirectory', () => {
       expect(await verifyLogContents(reader, await reader.latest())).toMatchObject({ size: 305 });
     } finally {
       log.close();
+    }
+  });
+
+  it('publishes the cosignatures of witnesses that verified its checkpoint, until the next append', async () => {
+    const dir = freshDir();
+    const witnessDir = join(dirs[dirs.length - 1]!, 'witness');
+    const vkey = await Witness.create(witnessDir, 'witness.example/dir-test', [key.verifierKey]);
+    const witness = Witness.open(witnessDir);
+    const log = await LogDirectory.create(dir, key);
+    try {
+      const first = await log.append(batch(0, 10));
+      const cosigned = await witness.addCheckpoint(formatAddCheckpointRequest({ oldSize: 0, proof: [], checkpoint: first.checkpoint }));
+      const published = await log.addCosignatures(cosigned.note, [CosignatureVerifier.fromVerifierKey(vkey)]);
+      expect(readFileSync(join(dir, 'checkpoint'), 'utf8')).toBe(published);
+      const quorum = CheckpointVerifier.fromVerifierKeys({ origin: ORIGIN, logKeys: [key.verifierKey], witnessKeys: [vkey], witnessesRequired: 1 });
+      expect((await LogReader.forDirectory(dir, quorum).latest()).verified.witnesses).toHaveLength(1);
+      await expectCode(log.addCosignatures(cosigned.note, []), 'LOG_NOTE_UNTRUSTED');
+      await log.append(batch(10, 1));
+      await expectCode(LogReader.forDirectory(dir, quorum).latest(), 'LOG_WITNESS_QUORUM');
+      await expectCode(log.addCosignatures(cosigned.note, [CosignatureVerifier.fromVerifierKey(vkey)]), 'LOG_CHECKPOINT_OLDER');
+    } finally {
+      log.close();
+      witness.close();
     }
   });
 
