@@ -5,6 +5,7 @@ import { registerAuditCommands } from './commands/audit';
 import { registerAuditReportCommand } from './commands/auditReport';
 import { registerInitCommand } from './commands/init';
 import { registerKeysCommands } from './commands/keys';
+import { registerLogCommands } from './commands/log';
 import { registerOperatorCommands } from './commands/operators';
 import { registerServeCommands } from './commands/serve';
 import { registerTokenCommand } from './commands/token';
@@ -22,6 +23,7 @@ registerServeCommands(program);
 registerWorkerCommand(program);
 registerOperatorCommands(program);
 registerAuditReportCommand(registerAuditCommands(program));
+registerLogCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const refusal = refusalOf(error);
