@@ -6,6 +6,11 @@ import { errnoCode } from '../../keys/errnoCode';
 /** The suffix of the temporary files `writeFilesDurably` writes before renaming them. */
 export const TEMPORARY_SUFFIX = '.tmp';
 
+// Temporary names: unique to this process (a random prefix) and call (a counter), without
+// asking for random bytes on every file of every append.
+const TEMPORARY_PREFIX = randomBytes(6).toString('hex');
+let temporaryCount = 0;
+
 /** A file to write: its path under the root, its bytes, and its mode (0644 unless given). */
 export interface DurableFile {
   readonly path: string;
@@ -13,36 +18,65 @@ export interface DurableFile {
   readonly mode?: number;
 }
 
+/** Files written and flushed under temporary names, not yet visible under their own. */
+export interface StagedFiles {
+  /** Renames every file into place, in order, then flushes the directories whose entries changed. */
+  commit(): Promise<void>;
+  /** Removes the temporary files instead. */
+  discard(): Promise<void>;
+}
+
 /**
- * Makes `files` (paths relative to `root`) durable, each whole or not at all: every file
- * is written to a temporary file beside its target and flushed, then renamed over it, and
- * then every directory whose entries changed (each new directory's parent included) is
- * flushed, so the renames survive a crash too. A reader sees a file complete or not at all;
- * once this resolves, all of them are on disk. A crash before that can leave temporary
- * files (`.<name>.<random>.tmp`), which recovery removes, and some of the renamed files,
- * which the caller must be able to tell from published ones.
+ * Writes `files` (paths relative to `root`) to temporary files beside their targets
+ * (`.<name>.<random>.tmp`) and flushes them, creating directories as needed; nothing is
+ * visible under the files' own names until `commit`. `knownDirectories` (absolute paths
+ * known to exist) saves a stat per file on a hot path, and learns the ones created.
  */
-export async function writeFilesDurably(root: string, files: readonly DurableFile[]): Promise<void> {
+export async function stageFiles(root: string, files: readonly DurableFile[], knownDirectories: Set<string> = new Set()): Promise<StagedFiles> {
   const dirty = new Set<string>();
-  for (const file of files) await makeDirectory(path.dirname(path.join(root, file.path)), dirty);
+  for (const file of files) {
+    const directory = path.dirname(path.join(root, file.path));
+    if (!knownDirectories.has(directory)) {
+      await makeDirectory(directory, dirty);
+      knownDirectories.add(directory);
+    }
+  }
   const settled = await Promise.allSettled(files.map((file) => stage(root, file)));
   const staged = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const discard = () => Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true }))).then(() => undefined);
   const failed = settled.find((result) => result.status === 'rejected');
   if (failed !== undefined) {
-    await Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true })));
+    await discard();
     throw failed.reason;
   }
-  for (const { temporary, target } of staged) {
-    await rename(temporary, target);
-    dirty.add(path.dirname(target));
-  }
-  await Promise.all([...dirty].map(syncDirectory));
+  return {
+    discard,
+    async commit() {
+      for (const { temporary, target } of staged) {
+        await rename(temporary, target);
+        dirty.add(path.dirname(target));
+      }
+      await Promise.all([...dirty].map(syncDirectory));
+    },
+  };
+}
+
+/**
+ * Makes `files` durable, each whole or not at all: staged (written and flushed under a
+ * temporary name), then renamed over its target, then every directory whose entries
+ * changed (each new directory's parent included) flushed, so the renames survive a crash
+ * too. A reader sees a file complete or not at all; once this resolves, all of them are on
+ * disk. A crash before that can leave temporary files, which recovery removes, and some of
+ * the renamed files, which the caller must be able to tell from published ones.
+ */
+export async function writeFilesDurably(root: string, files: readonly DurableFile[], knownDirectories?: Set<string>): Promise<void> {
+  await (await stageFiles(root, files, knownDirectories)).commit();
 }
 
 /** Writes one file's bytes to a flushed temporary file beside its target. */
 async function stage(root: string, file: DurableFile): Promise<{ temporary: string; target: string }> {
   const target = path.join(root, file.path);
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}${TEMPORARY_SUFFIX}`);
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${TEMPORARY_PREFIX}${(temporaryCount += 1)}${TEMPORARY_SUFFIX}`);
   const mode = file.mode ?? 0o644;
   const handle = await open(temporary, 'wx', mode);
   try {

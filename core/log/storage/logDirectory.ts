@@ -15,7 +15,7 @@ import { verifiedSignatures } from '../note/verifyNote';
 import { appendToEdge, edgeRoot, EMPTY_EDGE, type LogEdge } from '../tiles/logEdge';
 import { CHECKPOINT_PATH } from '../tiles/tilePath';
 import { DirectoryStorage } from './directoryStorage';
-import { writeFilesDurably } from './durableFiles';
+import { stageFiles, writeFilesDurably, type DurableFile } from './durableFiles';
 import { readEdge } from './readEdge';
 import { MAX_APPEND_ENTRIES, removeLeftovers } from './removeLeftovers';
 import { WriterLock } from './writerLock';
@@ -62,6 +62,8 @@ export class LogDirectory {
   #queue: Promise<unknown> = Promise.resolve();
   #mustRecover = false;
   #closed = false;
+  /** Directories known to exist, so an append does not stat each one. */
+  readonly #knownDirectories = new Set<string>();
 
   private constructor(directory: string, key: LogKey, lock: WriterLock) {
     this.directory = directory;
@@ -133,8 +135,7 @@ export class LogDirectory {
       if (encoded.length === 0) return { indices: [], size: first, checkpoint: this.#checkpoint };
       const { edge, files } = appendToEdge(this.#edge, encoded);
       const note = signCheckpoint({ origin: this.origin, size: edge.size, root: edgeRoot(edge) }, this.#key);
-      await this.#write(files);
-      await this.#write([{ path: CHECKPOINT_PATH, data: Buffer.from(note, 'utf8') }]);
+      await this.#publish(files, note);
       this.#edge = edge;
       this.#checkpoint = note;
       await this.#removeSuperseded(files);
@@ -180,6 +181,7 @@ export class LogDirectory {
     const verifier = new CheckpointVerifier({ origin: this.origin, logKeys: [Ed25519NoteVerifier.fromVerifierKey(this.#key.verifierKey)] });
     const { checkpoint } = verifier.verify(note);
     await removeLeftovers(this.directory, checkpoint.size);
+    this.#knownDirectories.clear();
     this.#edge = await readEdge(this.#storage, checkpoint);
     this.#checkpoint = note.toString('utf8');
     this.#mustRecover = false;
@@ -193,17 +195,44 @@ export class LogDirectory {
   async #removeSuperseded(files: readonly { path: string }[]): Promise<void> {
     for (const file of files) {
       if (file.path.includes('.p/')) continue;
+      const partials = path.join(this.directory, `${file.path}.p`);
+      this.#knownDirectories.delete(partials);
       try {
-        await rm(path.join(this.directory, `${file.path}.p`), { recursive: true, force: true });
+        await rm(partials, { recursive: true, force: true });
       } catch {
         // left for removeLeftovers at the next open
       }
     }
   }
 
-  async #write(files: readonly { path: string; data: Uint8Array }[]): Promise<void> {
+  /**
+   * Makes a batch's files durable, then its checkpoint. The checkpoint is written and
+   * flushed under a temporary name alongside the tiles (saving a round of flushes), but
+   * renamed into place only once every tile and bundle is in place and their directories
+   * are flushed: a checkpoint is never visible before what it covers.
+   */
+  async #publish(files: readonly DurableFile[], note: string): Promise<void> {
+    await this.#guarded(async () => {
+      const [tiles, checkpoint] = await Promise.allSettled([
+        stageFiles(this.directory, files, this.#knownDirectories),
+        stageFiles(this.directory, [{ path: CHECKPOINT_PATH, data: Buffer.from(note, 'utf8') }], this.#knownDirectories),
+      ]);
+      if (tiles.status === 'rejected' || checkpoint.status === 'rejected') {
+        await Promise.all([tiles, checkpoint].map((staged) => (staged.status === 'fulfilled' ? staged.value.discard() : undefined)));
+        throw tiles.status === 'rejected' ? tiles.reason : (checkpoint as PromiseRejectedResult).reason;
+      }
+      await tiles.value.commit();
+      await checkpoint.value.commit();
+    });
+  }
+
+  async #write(files: readonly DurableFile[]): Promise<void> {
+    await this.#guarded(() => writeFilesDurably(this.directory, files, this.#knownDirectories));
+  }
+
+  async #guarded(write: () => Promise<void>): Promise<void> {
     try {
-      await writeFilesDurably(this.directory, files);
+      await write();
     } catch (error) {
       // What reached the disk is unknown now: the next append reads it back first.
       this.#mustRecover = true;

@@ -25,6 +25,11 @@ const MICRO_NAMES = [
   'count-execution-postgres',
   'statement-use',
   'statement-use-postgres',
+  'log-append-1',
+  'log-append-16',
+  'log-append-256',
+  'log-inclusion-verify',
+  'log-proof-verify',
 ];
 const VARIANTS = ['ungoverned', 'two-activity', 'two-activity-same-bytes', 'governed', 'governed-postgres'];
 const onPostgres = (name: string): boolean => name.endsWith('-postgres');

@@ -14,6 +14,7 @@ import { LedgerStore } from '../../../examples/treasury/ledgerStore';
 import { BENCH_ACTION } from '../benchActions';
 import type { BenchGovernance } from '../benchGovernance';
 import type { BenchPostgres } from '../benchPostgres';
+import { buildLogCases } from './logCases';
 import { argumentOfSize, SMALL_ARGUMENT } from './sampleArguments';
 import type { MicroCase } from './timeIterations';
 
@@ -41,7 +42,8 @@ export interface MicroSuite {
  * registry) on files of their own in `storeDir`, so the standing check's store stays
  * empty. Given `postgres`, the governance store's cases also run on it (`-postgres`):
  * the standing check on the store the `governed-postgres` worker uses, the writes on a
- * database of their own.
+ * database of their own. The evidence log's cases (`logCases.ts`) append to logs of
+ * their own in `storeDir` too.
  */
 export async function buildMicroSuite(governance: BenchGovernance, storeDir: string, postgres?: BenchPostgres): Promise<MicroSuite> {
   // A fixed clock: the artifact verified below stays inside its window however long the run.
@@ -201,12 +203,14 @@ export async function buildMicroSuite(governance: BenchGovernance, storeDir: str
       run: useStatement(stores.writes),
     })),
   ];
+  const log = await buildLogCases(storeDir, minted.token);
   return {
-    cases,
+    cases: [...cases, ...log.cases],
     argumentBytes: { small: Buffer.byteLength(JSON.stringify(SMALL_ARGUMENT)), large: large.canonicalBytes },
     close: async () => {
       ledger.close();
       await writes.close();
+      log.close();
     },
   };
 }

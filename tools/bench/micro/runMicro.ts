@@ -55,6 +55,12 @@ export async function runMicro(
   }
 }
 
+/** The plan, capped by the case's own `maxIterations`. */
+function planOf(micro: MicroSuite['cases'][number], plan: IterationPlan): IterationPlan {
+  const cap = micro.maxIterations ?? Number.POSITIVE_INFINITY;
+  return { iterations: Math.min(plan.iterations, cap), warmupIterations: Math.min(plan.warmupIterations, cap) };
+}
+
 async function timeSuite(suite: MicroSuite, plan: IterationPlan, progress: (line: string) => void, postgresPid: number | undefined): Promise<MicroReport> {
   const passes = Math.min(PASSES, plan.iterations);
   const samples = suite.cases.map(() => ({ wall: [] as number[], cpuMicros: 0, postgresMs: 0 as number | null }));
@@ -62,14 +68,15 @@ async function timeSuite(suite: MicroSuite, plan: IterationPlan, progress: (line
   const postgresMs = (): number | null => readCpu({ postgres: postgresPid }).postgresMs;
   // The full warm-up once per operation (Cedar's WebAssembly needs a few thousand calls to
   // reach its optimizing tier), then a short one before each pass.
-  for (const micro of suite.cases) await timeIterations(micro.run, { iterations: 0, warmupIterations: plan.warmupIterations });
+  for (const micro of suite.cases) await timeIterations(micro.run, { iterations: 0, warmupIterations: planOf(micro, plan).warmupIterations });
   for (let pass = 0; pass < passes; pass += 1) {
-    // Spread the iterations over the passes; the first passes take the remainder.
-    const iterations = Math.floor(plan.iterations / passes) + (pass < plan.iterations % passes ? 1 : 0);
-    const warmupIterations = Math.ceil(plan.warmupIterations / passes / 10);
     for (const [index, micro] of suite.cases.entries()) {
       const sample = samples[index]!;
       const serverBefore = micro.onPostgres === true ? postgresMs() : null;
+      const own = planOf(micro, plan);
+      // Spread the iterations over the passes; the first passes take the remainder.
+      const iterations = Math.floor(own.iterations / passes) + (pass < own.iterations % passes ? 1 : 0);
+      const warmupIterations = Math.ceil(own.warmupIterations / passes / 10);
       const timed = await timeIterations(micro.run, { iterations, warmupIterations });
       const serverAfter = micro.onPostgres === true ? postgresMs() : null;
       sample.wall.push(...timed.sample);

@@ -8,6 +8,8 @@ export interface MicroCase {
   readonly run: () => unknown;
   /** Whether the work is done by the PostgreSQL server: its processes' CPU time is reported beside this process's. */
   readonly onPostgres?: boolean;
+  /** At most this many timed (and this many warm-up) iterations: for cases that write to disk on each. */
+  readonly maxIterations?: number;
 }
 
 /** How many iterations to time, after how many untimed ones. */
