@@ -153,13 +153,16 @@ export class LogDirectory {
    */
   addCosignatures(cosigned: string, witnesses: readonly CosignatureVerifier[]): Promise<string> {
     return this.#serialized(async () => {
+      if (this.#mustRecover) await this.#recover();
       const current = parseSignedNote(this.#checkpoint);
       const offered = parseSignedNote(cosigned);
       if (offered.text !== current.text) throw new WritError('LOG_CHECKPOINT_OLDER', 'the cosignatures are for another checkpoint than the one published: the log has moved on; cosign the current one');
       const added = verifiedSignatures(offered, witnesses);
       if (added.length === 0) throw new WritError('LOG_NOTE_UNTRUSTED', 'no cosignature by a known witness');
-      const replaced = new Set(added.map(({ signature }) => `${signature.name}+${signature.keyId}`));
-      const lines = [...current.signatures.filter((signature) => !replaced.has(`${signature.name}+${signature.keyId}`)).map((signature) => signature.line), ...new Set(added.map(({ signature }) => signature.line))];
+      // One line per witness: the last one offered.
+      const byWitness = new Map(added.map(({ signature }) => [`${signature.name}+${signature.keyId}`, signature.line]));
+      const kept = current.signatures.filter((signature) => !byWitness.has(`${signature.name}+${signature.keyId}`)).map((signature) => signature.line);
+      const lines = [...kept, ...byWitness.values()];
       const note = formatSignedNote(current.text, lines);
       // Parsing bounds the number of signatures, so a log never publishes a note no one reads.
       parseSignedNote(note);

@@ -169,12 +169,18 @@ describe('LogDirectory', () => {
     const dir = freshDir();
     const witnessDir = join(dirs[dirs.length - 1]!, 'witness');
     const vkey = await Witness.create(witnessDir, 'witness.example/dir-test', [key.verifierKey]);
-    const witness = Witness.open(witnessDir);
+    let now = Date.now() - 60_000;
+    const witness = Witness.open(witnessDir, () => new Date((now += 5000)));
     const log = await LogDirectory.create(dir, key);
     try {
       const first = await log.append(batch(0, 10));
       const cosigned = await witness.addCheckpoint(formatAddCheckpointRequest({ oldSize: 0, proof: [], checkpoint: first.checkpoint }));
-      const published = await log.addCosignatures(cosigned.note, [CosignatureVerifier.fromVerifierKey(vkey)]);
+      await log.addCosignatures(cosigned.note, [CosignatureVerifier.fromVerifierKey(vkey)]);
+      // The same checkpoint cosigned again, later: its new cosignature replaces the old one.
+      const again = await witness.addCheckpoint(formatAddCheckpointRequest({ oldSize: 10, proof: [], checkpoint: log.checkpoint }));
+      const published = await log.addCosignatures(again.note, [CosignatureVerifier.fromVerifierKey(vkey)]);
+      expect(parseSignedNote(published).signatures.map((signature) => signature.name)).toEqual([ORIGIN, 'witness.example/dir-test']);
+      expect(published).toContain(again.cosignature);
       expect(readFileSync(join(dir, 'checkpoint'), 'utf8')).toBe(published);
       const quorum = CheckpointVerifier.fromVerifierKeys({ origin: ORIGIN, logKeys: [key.verifierKey], witnessKeys: [vkey], witnessesRequired: 1 });
       expect((await LogReader.forDirectory(dir, quorum).latest()).verified.witnesses).toHaveLength(1);
