@@ -22,6 +22,7 @@ import { WRIT_WORKFLOW_INTERCEPTORS } from '../../../workflows/interceptors';
 import { quietBundlerLogger } from '../../../worker/quietBundlerLogger';
 import { testTemporal } from '../../support/testServer';
 import { isWritError, type WritError } from '../../../core/errors/writError';
+import { codeOf } from '../../support/codeOf';
 
 const STARTER_POLICIES = join(__dirname, '../../../policies');
 const STARTER_WORKFLOWS = join(__dirname, '../../../starter/src/workflows.ts');
@@ -73,14 +74,6 @@ afterAll(async () => {
   store?.close();
 });
 
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return isWritError(error) ? error.code : `not a WritError: ${String(error)}`;
-  }
-  return undefined;
-}
 
 async function refusal(promise: Promise<unknown>): Promise<WritError | undefined> {
   return promise.then(

@@ -1,4 +1,3 @@
-import { isWritError } from '../../../../core/errors/writError';
 import { formatCheckpointBody, parseCheckpointBody } from '../../../../core/log/checkpoint/checkpoint';
 import { CheckpointVerifier } from '../../../../core/log/checkpoint/checkpointVerifier';
 import { cosignatureMessage, cosignatureTime, CosignatureVerifier } from '../../../../core/log/checkpoint/cosignature';
@@ -8,19 +7,12 @@ import { Ed25519NoteVerifier } from '../../../../core/log/note/noteVerifier';
 import { parseSignedNote } from '../../../../core/log/note/signedNote';
 import { signatureLine } from '../../../../core/log/note/signNote';
 import { testCosigner, testLogSigner } from '../support/testKeys';
+import { codeOf } from '../../../support/codeOf';
 
 const ORIGIN = 'log.example/unit';
 const NOW = 1_767_225_600;
 const clock = () => new Date(NOW * 1000);
 
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return isWritError(error) ? error.code : `not a WritError: ${String(error)}`;
-  }
-  return undefined;
-}
 
 describe('checkpoint bodies (c2sp.org/tlog-checkpoint)', () => {
   it('format and parse back: origin, size, base64 root, each line ending in a newline', () => {

@@ -2,15 +2,8 @@ import { canonicalJson } from '../../../../core/canonical/canonicalJson';
 import { DenialClaimsSchema } from '../../../../core/log/entries/denialClaims';
 import { decodeEvidenceEntry, encodeEvidenceEntry, MAX_ENTRY_BYTES, type EvidenceEntry } from '../../../../core/log/entries/evidenceEntry';
 import { testEntry } from '../support/evidence';
+import { codeOf } from '../../../support/codeOf';
 
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
-  return undefined;
-}
 
 describe('evidence entries', () => {
   it('are logged as their RFC 8785 canonical JSON and read back to the same envelope', () => {

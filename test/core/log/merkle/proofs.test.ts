@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { isWritError } from '../../../../core/errors/writError';
 import { EMPTY_ROOT, leafHash } from '../../../../core/log/merkle/hashes';
 import { consistencyProof } from '../../../../core/log/merkle/consistencyProof';
 import { inclusionProof } from '../../../../core/log/merkle/inclusionProof';
@@ -8,17 +7,10 @@ import { largestPowerOfTwoBelow } from '../../../../core/log/merkle/treeSize';
 import { verifyConsistency } from '../../../../core/log/merkle/verifyConsistency';
 import { verifyInclusion } from '../../../../core/log/merkle/verifyInclusion';
 import { entries, MemoryTree, referenceHash } from '../support/memoryTree';
+import { codeOf } from '../../../support/codeOf';
 
 const SEED = 9162;
 
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return isWritError(error) ? error.code : `not a WritError: ${String(error)}`;
-  }
-  return undefined;
-}
 
 describe('Merkle tree hashing (RFC 9162, section 2.1.1)', () => {
   it('hashes the empty tree as SHA-256 of nothing, and a leaf with the 0x00 prefix', () => {

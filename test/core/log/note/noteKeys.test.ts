@@ -5,17 +5,10 @@ import { Ed25519NoteVerifier } from '../../../../core/log/note/noteVerifier';
 import { parseSignedNote } from '../../../../core/log/note/signedNote';
 import { signNote } from '../../../../core/log/note/signNote';
 import { verifyNote } from '../../../../core/log/note/verifyNote';
+import { codeOf } from '../../../support/codeOf';
 
 const SPEC_VKEY = 'example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k';
 
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return isWritError(error) ? error.code : `not a WritError: ${String(error)}`;
-  }
-  return undefined;
-}
 
 describe('note keys (c2sp.org/signed-note)', () => {
   it('derives the key ID of the spec example: SHA-256(name || 0x0A || 0x01 || key)[:4]', () => {

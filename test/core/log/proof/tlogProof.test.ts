@@ -8,6 +8,7 @@ import { formatTlogProof, parseTlogProof } from '../../../../core/log/proof/tlog
 import { verifyTlogProof } from '../../../../core/log/proof/verifyTlogProof';
 import { entries, MemoryTree } from '../support/memoryTree';
 import { testCosigner, testLogSigner } from '../support/testKeys';
+import { codeOf } from '../../../support/codeOf';
 
 const SPEC_EXAMPLE = `c2sp.org/tlog-proof@v1
 extra YWdlLXYxLjIuMS1kYXJ3aW4tYXJtNjQudGFyLmd6kYXJ3aW4tYXJ
@@ -29,14 +30,6 @@ const ORIGIN = 'log.example/proof-test';
 const NOW = 1_767_225_600;
 const clock = () => new Date(NOW * 1000);
 
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
-  return undefined;
-}
 
 describe('tlog-proof files (c2sp.org/tlog-proof)', () => {
   it('parse the example of the spec: extra data, index, five hashes, the checkpoint verbatim', () => {
