@@ -19,6 +19,7 @@ import { KeyStore } from '../keys/keyStore';
 import { TrustedKeySet } from '../keys/trustedKeySet';
 import type { GovernanceStore } from '../governance/governanceStore';
 import { SqliteGovernanceStore } from '../governance/sqliteGovernanceStore';
+import { GOVERNANCE_SQLITE_FILE } from '../governance/openGovernanceStore';
 import { loadPolicySet } from '../policy/policySet';
 import { PolicySource } from '../policy/policySource';
 import { WritPlugin } from '../plugin/writPlugin';
@@ -85,7 +86,7 @@ export class WritTestEnvironment {
       const idp = DevIdentityProvider.open(join(dir, 'idp'));
       await idp.ensureKey();
       const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath });
-      const store = SqliteGovernanceStore.open(join(dir, 'governance.sqlite'));
+      const store = SqliteGovernanceStore.open(join(dir, GOVERNANCE_SQLITE_FILE));
       const signer = await keyStore.loadSigner();
       const receiptSigner = await receiptKeyStore.loadSigner();
       const writ = new WritPlugin({

@@ -5,6 +5,7 @@ import { DevIdentityProvider, DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from
 import { IdentityVerifier } from '../../core/identity/identityVerifier';
 import { KeyStore, type KeyRecord } from '../../core/keys/keyStore';
 import { SqliteGovernanceStore } from '../../core/governance/sqliteGovernanceStore';
+import { GOVERNANCE_SQLITE_FILE } from '../../core/governance/openGovernanceStore';
 import { TrustedKeySet } from '../../core/keys/trustedKeySet';
 import { PolicySource } from '../../core/policy/policySource';
 import type { GovernedBundle } from '../../worker/bundleGovernedWorkflows';
@@ -56,7 +57,7 @@ export async function openBenchGovernance(dataDir: string): Promise<BenchGoverna
   const receiptSigner = await receiptKeyStore.loadSigner();
   const trustedKeys = TrustedKeySet.fromJwks(keyStore.exportPublicJwks());
   const policies = PolicySource.load(BENCH_POLICIES_DIR);
-  const governance = SqliteGovernanceStore.open(path.join(dataDir, 'governance.sqlite'));
+  const governance = SqliteGovernanceStore.open(path.join(dataDir, GOVERNANCE_SQLITE_FILE));
   const identityToken = await idp.mintToken({ principal: BENCH_PRINCIPAL.principal, groups: [...BENCH_PRINCIPAL.groups], ttlSeconds: TOKEN_TTL_SECONDS });
   const actions = createBenchActions();
   return {
