@@ -63,6 +63,14 @@ export const WRIT_ERROR_CODES = [
   'KILL_SWITCH_ENGAGED',
   'GOVERNANCE_STORE_UNAVAILABLE',
   'STORE_SCHEMA_NEWER',
+  // the run: its verified start, the identity it hands on, its lineage chain
+  'IDENTITY_REPLAYED',
+  'IDENTITY_UNBOUND',
+  'RUN_NOT_VERIFIED',
+  'RUN_ALREADY_VERIFIED',
+  'HANDOFF_INVALID',
+  'HANDOFF_REPLAYED',
+  'LINEAGE_HEAD_MISMATCH',
   // receipts
   'RECEIPT_INVALID',
   'RECEIPT_KEY_PURPOSE_INVALID',

@@ -1,3 +1,5 @@
+import type { ChainAdvance, ChainHead, HandoffClaim, HandoffOffer, HandoffOffered, RegisteredRun, RunRegistration } from './runRegistry';
+
 /** A recorded revocation of one run's authority. */
 export interface Revocation {
   /** The revoked run's workflow id. */
@@ -78,7 +80,8 @@ export type GovernanceStoreBackend = 'sqlite' | 'postgres';
 
 /**
  * Fleet-wide governance state: revocations, the kill switch, the single-use registry of
- * signed statements and the executions counted against each artifact. Every worker of a
+ * signed statements, the executions counted against each artifact, and the registry of
+ * verified runs with their lineage chain heads (see runRegistry.ts). Every worker of a
  * fleet reads the same store (a SQLite file on one host, PostgreSQL across hosts).
  * Authorization and the enforcement point consult it before every decision and every
  * execution; when it cannot answer, each method rejects with
@@ -120,8 +123,37 @@ export interface GovernanceStore {
   countExecution(execution: ArtifactExecution): Promise<number>;
 
   /**
+   * Registers a run that passed the identity check at its own start. Registering the same
+   * run again with the same token (the identity check retried) returns the first
+   * registration; with another identity, RUN_ALREADY_VERIFIED: a run acts for one principal.
+   */
+  registerRun(registration: RunRegistration): Promise<RegisteredRun>;
+  /** The registration of `runId` in `namespace` with its chain head, if the run passed the identity check. */
+  registeredRun(namespace: string, runId: string): Promise<RegisteredRun | undefined>;
+  /**
+   * Takes the next link of a run's chain, atomically across the fleet, and returns the new
+   * head. Rejects with RUN_NOT_VERIFIED when the run is not registered, and with
+   * LINEAGE_HEAD_MISMATCH when the claimed link does not follow the head (another
+   * authorization took it, or the request names a chain the run never had).
+   */
+  advanceChain(advance: ChainAdvance): Promise<ChainHead>;
+  /**
+   * Records a registered run's hand-off of its identity to a child or continued run, with
+   * the offering run's chain head as the receiver's parent link. Offering the same id again
+   * returns the first offer. RUN_NOT_VERIFIED when the offering run is not registered.
+   */
+  offerHandoff(offer: HandoffOffer): Promise<HandoffOffered>;
+  /**
+   * Registers a run from a hand-off offered to its workflow id: the identity of the
+   * offering run, its chain head as parent link. HANDOFF_INVALID when no such hand-off was
+   * offered to this workflow id in this namespace; HANDOFF_REPLAYED when another run took
+   * it up already (the same run claiming it again gets its registration back).
+   */
+  claimHandoff(claim: HandoffClaim): Promise<RegisteredRun>;
+  /**
    * Forgets execution counts of artifacts that expired before `before` (an expired
-   * artifact is refused on its window alone); returns how many were removed.
+   * artifact is refused on its window alone), and runs whose identity expired before it
+   * (they can authorize nothing more) with their hand-offs; returns how many were removed.
    */
   pruneExpired(before: Date): Promise<number>;
 

@@ -3,6 +3,8 @@ import { WritError } from '../errors/writError';
 import type { ArtifactExecution, GovernanceStore, KillSwitchChange, KillSwitchState, Revocation, StatementUse } from './governanceStore';
 import { POSTGRES_GOVERNANCE_MIGRATIONS } from './postgresMigrations';
 import { refuseReplay, refuseStanding, refuseSurplusExecution } from './storeRefusals';
+import type { ChainAdvance, ChainHead, HandoffClaim, HandoffOffer, HandoffOffered, RegisteredRun, RunRegistration } from './runRegistry';
+import { PostgresRunRegistry, type PostgresQuery } from './postgresRunRegistry';
 
 /** How a PostgreSQL governance store connects. */
 export interface PostgresStoreOptions {
@@ -47,11 +49,14 @@ type Row = Record<string, unknown>;
 export class PostgresGovernanceStore implements GovernanceStore {
   /** Always `postgres`. */
   readonly backend = 'postgres' as const;
+  private readonly runs: PostgresRunRegistry;
 
   private constructor(
     private readonly pool: Pool,
     private readonly where: string,
-  ) {}
+  ) {
+    this.runs = new PostgresRunRegistry({ query: (text, values) => this.query(text, values), transaction: (work) => this.transaction(work) });
+  }
 
   /**
    * Connects, applies any migrations this database lacks, and refuses a newer schema
@@ -155,10 +160,35 @@ export class PostgresGovernanceStore implements GovernanceStore {
     return Number(row!['executions']);
   }
 
+  /** {@inheritDoc GovernanceStore.registerRun} */
+  async registerRun(registration: RunRegistration): Promise<RegisteredRun> {
+    return this.runs.registerRun(registration);
+  }
+
+  /** {@inheritDoc GovernanceStore.registeredRun} */
+  async registeredRun(namespace: string, runId: string): Promise<RegisteredRun | undefined> {
+    return this.runs.registeredRun(namespace, runId);
+  }
+
+  /** {@inheritDoc GovernanceStore.advanceChain} */
+  async advanceChain(advance: ChainAdvance): Promise<ChainHead> {
+    return this.runs.advanceChain(advance);
+  }
+
+  /** {@inheritDoc GovernanceStore.offerHandoff} */
+  async offerHandoff(offer: HandoffOffer): Promise<HandoffOffered> {
+    return this.runs.offerHandoff(offer);
+  }
+
+  /** {@inheritDoc GovernanceStore.claimHandoff} */
+  async claimHandoff(claim: HandoffClaim): Promise<RegisteredRun> {
+    return this.runs.claimHandoff(claim);
+  }
+
   /** {@inheritDoc GovernanceStore.pruneExpired} */
   async pruneExpired(before: Date): Promise<number> {
     const result = await this.guard(() => this.pool.query('DELETE FROM artifact_executions WHERE expires_at < $1', [before.toISOString()]));
-    return result.rowCount ?? 0;
+    return (result.rowCount ?? 0) + (await this.runs.pruneExpired(before));
   }
 
   /** {@inheritDoc GovernanceStore.close} */
@@ -213,6 +243,24 @@ export class PostgresGovernanceStore implements GovernanceStore {
     if (rows.length > 0) {
       const names = rows.map((row: Row) => String(row['tablename'])).join(', ');
       throw new WritError('CONFIG_INVALID', `${this.where} already holds tables that are not a Writ governance store's (${names}): give the store a database, or a schema, of its own`);
+    }
+  }
+
+  /** Runs `work` in one transaction on one connection; any failure rolls it back. */
+  private async transaction<T>(work: (query: PostgresQuery) => Promise<T>): Promise<T> {
+    const client: PoolClient = await this.guard(() => this.pool.connect());
+    try {
+      await this.guard(() => client.query('BEGIN'));
+      try {
+        const result = await work(async (text, values) => (await this.guard(() => client.query(text, values as unknown[]))).rows as Row[]);
+        await this.guard(() => client.query('COMMIT'));
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      client.release();
     }
   }
 

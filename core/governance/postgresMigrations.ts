@@ -1,3 +1,5 @@
+import { POSTGRES_RUN_REGISTRY_MIGRATION } from './postgresRunRegistry';
+
 /**
  * The governance store's PostgreSQL schema, one entry per version: entry i takes a
  * database from version i to i + 1. Only ever appended; a released migration is never
@@ -41,4 +43,6 @@ export const POSTGRES_GOVERNANCE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX artifact_executions_expiry ON artifact_executions (expires_at);
   `,
+  // 3: verified runs with their lineage chain heads, and identity hand-offs.
+  POSTGRES_RUN_REGISTRY_MIGRATION,
 ];

@@ -3,6 +3,8 @@ import { immediateTransaction, openDatabase, type StoreDatabase, type StoreSchem
 import { WritError } from '../errors/writError';
 import type { ArtifactExecution, GovernanceStore, KillSwitchChange, KillSwitchState, Revocation, StatementUse } from './governanceStore';
 import { refuseReplay, refuseStanding, refuseSurplusExecution } from './storeRefusals';
+import type { ChainAdvance, ChainHead, HandoffClaim, HandoffOffer, HandoffOffered, RegisteredRun, RunRegistration } from './runRegistry';
+import { SQLITE_RUN_REGISTRY_MIGRATION, SqliteRunRegistry } from './sqliteRunRegistry';
 
 /** The governance store's SQLite schema, one entry per version (see StoreSchema). */
 export const SQLITE_GOVERNANCE_SCHEMA: StoreSchema = {
@@ -43,6 +45,8 @@ export const SQLITE_GOVERNANCE_SCHEMA: StoreSchema = {
       expires_at TEXT NOT NULL
     ) STRICT;
     `,
+    // 3: verified runs with their lineage chain heads, and identity hand-offs.
+    SQLITE_RUN_REGISTRY_MIGRATION,
   ],
 };
 
@@ -66,8 +70,10 @@ export class SqliteGovernanceStore implements GovernanceStore {
   private readonly selectExecutions: StatementSync;
   private readonly upsertExecutions: StatementSync;
   private readonly deleteExpiredExecutions: StatementSync;
+  private readonly runs: SqliteRunRegistry;
 
   private constructor(private readonly db: StoreDatabase) {
+    this.runs = new SqliteRunRegistry(db);
     this.insertRevocation = db.prepare(
       `INSERT INTO revocations (run_id, workflow_id, revoked_at, revoked_by, reason, statement_digest)
        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING`,
@@ -149,9 +155,34 @@ export class SqliteGovernanceStore implements GovernanceStore {
     );
   }
 
+  /** {@inheritDoc GovernanceStore.registerRun} */
+  async registerRun(registration: RunRegistration): Promise<RegisteredRun> {
+    return this.guard(() => this.runs.registerRun(registration));
+  }
+
+  /** {@inheritDoc GovernanceStore.registeredRun} */
+  async registeredRun(namespace: string, runId: string): Promise<RegisteredRun | undefined> {
+    return this.guard(() => this.runs.registeredRun(namespace, runId));
+  }
+
+  /** {@inheritDoc GovernanceStore.advanceChain} */
+  async advanceChain(advance: ChainAdvance): Promise<ChainHead> {
+    return this.guard(() => this.runs.advanceChain(advance));
+  }
+
+  /** {@inheritDoc GovernanceStore.offerHandoff} */
+  async offerHandoff(offer: HandoffOffer): Promise<HandoffOffered> {
+    return this.guard(() => this.runs.offerHandoff(offer));
+  }
+
+  /** {@inheritDoc GovernanceStore.claimHandoff} */
+  async claimHandoff(claim: HandoffClaim): Promise<RegisteredRun> {
+    return this.guard(() => this.runs.claimHandoff(claim));
+  }
+
   /** {@inheritDoc GovernanceStore.pruneExpired} */
   async pruneExpired(before: Date): Promise<number> {
-    return this.guard(() => Number(this.deleteExpiredExecutions.run(before.toISOString()).changes));
+    return this.guard(() => Number(this.deleteExpiredExecutions.run(before.toISOString()).changes) + this.runs.pruneExpired(before));
   }
 
   /** {@inheritDoc GovernanceStore.close} */

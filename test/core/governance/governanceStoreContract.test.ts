@@ -178,7 +178,7 @@ describe.each([sqliteBackend(), postgresBackend()])('the $name governance store'
       await store.revoke(revocation);
       await store.setKillSwitch(change('payments', true, '2030-01-01T00:00:01.000Z'));
       await store.close();
-      await location.sql('DROP TABLE statement_uses; DROP TABLE artifact_executions; UPDATE writ_store SET version = 1;');
+      await location.sql('DROP TABLE statement_uses; DROP TABLE artifact_executions; DROP TABLE runs; DROP TABLE handoffs; UPDATE writ_store SET version = 1;');
       const migrated = await openAnother();
       await expect(location.version()).resolves.toBe(backend.schemaVersion);
       await expect(migrated.revocation('run-1')).resolves.toEqual(revocation);

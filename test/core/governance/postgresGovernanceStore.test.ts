@@ -94,7 +94,7 @@ describe('PostgresGovernanceStore', () => {
       await holder.connect();
       try {
         await holder.query('BEGIN');
-        await holder.query('LOCK TABLE revocations, kill_switch_events, statement_uses, artifact_executions IN ACCESS EXCLUSIVE MODE');
+        await holder.query('LOCK TABLE revocations, kill_switch_events, statement_uses, artifact_executions, runs, handoffs IN ACCESS EXCLUSIVE MODE');
         await expectEveryMethodUnavailable();
         await holder.query('ROLLBACK');
         await expectAnswersAgain();

@@ -1,4 +1,5 @@
 import type { ArtifactExecution, GovernanceStore, KillSwitchChange, Revocation, StatementUse } from '../../../core/governance/governanceStore';
+import type { RunRegistration } from '../../../core/governance/runRegistry';
 import type { StepOutcome } from './storeProcesses';
 
 // What the governance store tests record and ask, shared by the contract suite and each
@@ -27,6 +28,17 @@ export const use: StatementUse = { statementId: 'stmt-1', kind: 'approval', cons
 /** An artifact authorizing three executions. */
 export const execution: ArtifactExecution = { artifactId: 'art-1', maxAttempts: 3, expiresAt: '2030-01-01T00:01:00.000Z' };
 
+/** Run run-1 of wf-1 in `payments`, verified at its start as alice, identity valid until 2031. */
+export const registration: RunRegistration = {
+  namespace: 'payments',
+  workflowId: 'wf-1',
+  runId: 'run-1',
+  identity: { principal: 'alice', groups: ['treasury'], issuer: 'https://idp.example', expiresAt: Date.parse('2031-01-01T00:00:00.000Z') / 1000, tokenDigest: 'sha256:t1' },
+  origin: 'start',
+  parent: null,
+  registeredAt: '2030-01-01T00:00:00.000Z',
+};
+
 /** The outcome of a call, as a value or the code it was refused with. */
 export async function outcome(call: Promise<unknown>): Promise<StepOutcome> {
   try {
@@ -50,6 +62,12 @@ export const EVERY_METHOD = {
   useStatement: (store: GovernanceStore) => store.useStatement({ ...use, consumer: 'wf-b/run-b/3' }),
   countExecution: (store: GovernanceStore) => store.countExecution(execution),
   pruneExpired: (store: GovernanceStore) => store.pruneExpired(new Date('2031-01-01T00:00:00.000Z')),
+  registerRun: (store: GovernanceStore) => store.registerRun(registration),
+  registeredRun: (store: GovernanceStore) => store.registeredRun('payments', 'run-1'),
+  advanceChain: (store: GovernanceStore) => store.advanceChain({ namespace: 'payments', runId: 'run-1', claimed: { sequence: 1, previous: null }, next: 'sha256:a1', by: 'writ-step-1.1' }),
+  offerHandoff: (store: GovernanceStore) =>
+    store.offerHandoff({ handoffId: 'run-1:h1', namespace: 'payments', fromRunId: 'run-1', toWorkflowId: 'child-1', kind: 'child', offeredAt: '2030-01-01T00:00:01.000Z' }),
+  claimHandoff: (store: GovernanceStore) => store.claimHandoff({ handoffId: 'run-1:h1', namespace: 'payments', workflowId: 'child-1', runId: 'child-run-1', claimedAt: '2030-01-01T00:00:02.000Z' }),
 } as const;
 export type ContractMethod = keyof typeof EVERY_METHOD;
 
@@ -59,4 +77,5 @@ export async function recordStanding(store: GovernanceStore): Promise<void> {
   await store.setKillSwitch(change('payments', true, '2030-01-01T00:00:01.000Z'));
   await store.useStatement(use);
   await store.countExecution(execution);
+  await store.registerRun(registration);
 }

@@ -34,6 +34,10 @@ async function main(): Promise<void> {
     });
   } else if (task.op === 'useStatement') {
     await step(() => store!.useStatement(task.use));
+  } else if (task.op === 'advanceChain') {
+    await step(() => store!.advanceChain(task.advance));
+  } else if (task.op === 'claimHandoff') {
+    await step(() => store!.claimHandoff(task.claim));
   } else {
     for (let i = 0; i < task.times; i++) await step(() => store!.countExecution(task.execution));
   }

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import readline from 'node:readline';
 import type { ArtifactExecution, StatementUse } from '../../../core/governance/governanceStore';
 import type { GovernanceStoreConfig } from '../../../core/governance/governanceStoreConfig';
+import type { ChainAdvance, HandoffClaim } from '../../../core/governance/runRegistry';
 
 const STORE_PROCESS_MAIN = resolve(__dirname, '../../../dist/test/support/governance/storeProcessMain.js');
 
@@ -12,6 +13,8 @@ export type StoreTask = { readonly config: GovernanceStoreConfig; readonly dataD
   | { readonly op: 'open' }
   | { readonly op: 'useStatement'; readonly use: StatementUse }
   | { readonly op: 'countExecution'; readonly execution: ArtifactExecution; readonly times: number }
+  | { readonly op: 'advanceChain'; readonly advance: ChainAdvance }
+  | { readonly op: 'claimHandoff'; readonly claim: HandoffClaim }
 );
 
 /** One step's outcome: the value it resolved with (null for none), or the code it was refused with. */
