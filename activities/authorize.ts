@@ -12,33 +12,34 @@ import { decideAuthorization } from './decideAuthorization';
 import { useApproval } from './operatorActivities';
 import type { GovernanceDeps } from './governanceDeps';
 import { mintAuthorization, type AuthorizingRun } from './mintAuthorization';
+import { currentRun } from './currentRun';
+import { refuseUnregistered } from '../core/governance/runRefusals';
+import type { RunIdentity } from '../core/governance/runRegistry';
 
 /**
- * Builds `writ.authorize`: check the run's standing (kill switch, revocation), verify the
- * initiator's identity and any approvals presented, validate the input, derive the
+ * Builds `writ.authorize`: check the run's standing (kill switch, revocation), read who the
+ * run acts for from its registration, verify any approvals presented, validate the input, derive the
  * resource and decide under the active policy set. A permit mints the artifact, bound to
  * the task queue the request names for the action (see `actionTaskQueue`); a denial
  * that approvals can lift returns the approval request; every other refusal is a
- * non-retryable failure whose type is its stable code.
+ * non-retryable failure whose type is its stable code. A permit takes the next link of
+ * the run's lineage chain in the governance store before it is returned.
  */
 export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeRequest) => Promise<AuthorizeOutcome> {
   return async function authorize(request) {
     try {
-      const info = Context.current().info;
-      if (info.workflowExecution === undefined || info.workflowType === undefined) {
-        throw new WritError('AUTHORIZE_FAILED', 'authorization runs only as a step of a workflow run');
-      }
+      const current = currentRun(Context.current().info);
       const run: AuthorizingRun = {
-        namespace: info.activityNamespace,
-        taskQueue: actionTaskQueue(request, info.taskQueue),
-        workflowId: info.workflowExecution.workflowId,
-        runId: info.workflowExecution.runId,
-        workflowType: info.workflowType,
+        namespace: current.namespace,
+        taskQueue: actionTaskQueue(request, Context.current().info.taskQueue),
+        workflowId: current.workflowId,
+        runId: current.runId,
+        workflowType: current.workflowType,
       };
       await deps.governance.requireStanding(run.namespace, run.runId);
       // Before anything digests the args: a workflow that skipped proxyGoverned is bounded too.
       requireBoundedInput(request.action, request.args);
-      const identity = await deps.identity.verify(request.identityToken);
+      const identity = await runIdentity(deps, run, request);
       const engine = deps.policies.current();
       const presented = request.approvals ?? [];
       // The approval request (two canonical digests) is only needed to judge statements presented.
@@ -53,6 +54,10 @@ export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeReques
           ? undefined
           : { required: decided.approvalsRequired, approvers: approvals.map((a) => ({ approver: a.approver, statementDigest: a.statementDigest })) };
       const minted = await mintAuthorization(deps, identity, run, decided, request, signer, approval);
+      // The artifact counts only once it is the run's chain head: a request that claims
+      // another head (a concurrent or replayed lineage) gets nothing, and the minted
+      // artifact, never returned, authorizes nothing.
+      await deps.governance.advanceChain({ namespace: run.namespace, runId: run.runId, claimed: request.lineage, next: minted.digest, by: current.activityId });
       return {
         decision: 'permit',
         artifact: minted.token,
@@ -70,6 +75,25 @@ export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeReques
       throw toApplicationFailure(error, 'AUTHORIZE_FAILED');
     }
   };
+}
+
+/**
+ * Who the run acts for: the identity its `writ.verifyIdentity` registered in the governance
+ * store (RUN_NOT_VERIFIED for a run that never passed it, whatever its request claims),
+ * while that identity is unexpired (IDENTITY_EXPIRED), with the parent link the request
+ * claims being the one registered (LINEAGE_HEAD_MISMATCH).
+ */
+async function runIdentity(deps: GovernanceDeps, run: AuthorizingRun, request: AuthorizeRequest): Promise<RunIdentity> {
+  const registered = await deps.governance.registeredRun(run.namespace, run.runId);
+  if (registered === undefined) return refuseUnregistered(run.namespace, run.runId);
+  deps.identity.requireUnexpired(registered.identity);
+  const parent = request.lineage?.parent ?? null;
+  if (parent !== registered.parent) {
+    throw new WritError('LINEAGE_HEAD_MISMATCH', `the request names parent link ${parent ?? 'none'}; run ${run.runId} was registered with ${registered.parent ?? 'none'}`, {
+      facts: { runId: run.runId, parent: registered.parent, claimedParent: parent },
+    });
+  }
+  return registered.identity;
 }
 
 /**

@@ -13,6 +13,12 @@ import type { VerifiedIdentity } from '../core/identity/identityVerifier';
 export interface IdentityCheck extends StatementVerifier {
   /** Verifies an initiator's identity token; a refusal is a WritError with an `IDENTITY_*` code. */
   verify(token: string | undefined): Promise<VerifiedIdentity>;
+  /**
+   * Throws IDENTITY_EXPIRED when an identity verified earlier, expiring at `expiresAt`
+   * (seconds since the epoch), is past its expiry on the clock and tolerance tokens are
+   * checked with: a run acts for its principal no longer than the token it started with.
+   */
+  requireUnexpired(identity: { readonly principal: string; readonly expiresAt: number }): void;
 }
 
 /** Limits on artifact windows. Validated once, when the worker is configured. */

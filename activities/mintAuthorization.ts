@@ -5,7 +5,6 @@ import type { ArtifactClaims } from '../core/artifact/claims';
 import type { AuthorizeRequest } from '../core/protocol/authorizeContract';
 import type { PermittedRequest } from './decideAuthorization';
 import type { GovernanceDeps } from './governanceDeps';
-import type { VerifiedIdentity } from '../core/identity/identityVerifier';
 
 /** The workflow run the authorization is for, from the authorize activity's own info. */
 export type AuthorizingRun = Pick<ArtifactClaims['writ']['runtime'], 'namespace' | 'taskQueue' | 'workflowId' | 'runId' | 'workflowType'>;
@@ -18,7 +17,7 @@ export type AuthorizingRun = Pick<ArtifactClaims['writ']['runtime'], 'namespace'
  */
 export async function mintAuthorization(
   deps: Pick<GovernanceDeps, 'environment' | 'clock' | 'window'>,
-  identity: Pick<VerifiedIdentity, 'principal' | 'groups' | 'issuer' | 'tokenDigest'>,
+  identity: { readonly principal: string; readonly groups: readonly string[]; readonly issuer: string; readonly tokenDigest: string },
   run: AuthorizingRun,
   permitted: PermittedRequest,
   request: Pick<AuthorizeRequest, 'action' | 'args' | 'stepId' | 'activityId' | 'lineage'>,
@@ -28,7 +27,7 @@ export async function mintAuthorization(
   const { engine, decision, policyRequest, action } = permitted;
   return mintArtifact(
     {
-      principal: { id: identity.principal, groups: identity.groups, issuer: identity.issuer, tokenDigest: identity.tokenDigest },
+      principal: { id: identity.principal, groups: [...identity.groups], issuer: identity.issuer, tokenDigest: identity.tokenDigest },
       runtime: { ...run, stepId: request.stepId, activityId: request.activityId, maxAttempts: action.maxAttempts },
       policy: {
         setId: engine.policySet.id,

@@ -1,22 +1,69 @@
+import { Context } from '@temporalio/activity';
+import { sha256Digest } from '../core/canonical/digest';
+import { WritError } from '../core/errors/writError';
 import { toApplicationFailure } from '../core/errors/toApplicationFailure';
+import type { RegisteredRun } from '../core/governance/runRegistry';
 import type { VerifiedPrincipal, VerifyIdentityRequest } from '../core/protocol/authorizeContract';
 import type { GovernanceDeps } from './governanceDeps';
+import { currentRun, type CurrentRun } from './currentRun';
 
 /**
- * Builds `writ.verifyIdentity`, the first step of every governed workflow: the token the
- * workflow was started with is verified against the identity provider's keys, and the
- * verdict (principal or denial code) is recorded in history. An executor adds the task
- * queue its authorizer serves `writ.authorize` on: the workflow cannot read configuration,
- * and read from this recorded result its choice replays the same.
+ * Builds `writ.verifyIdentity`, the first step of every governed workflow. A run started by
+ * a client presents the initiator's token, verified against the identity provider's keys;
+ * a child or continued run presents the hand-off its parent or predecessor offered. Either
+ * way the run is registered in the governance store with who it acts for, which is what
+ * `writ.authorize` reads later: no later request carries a credential. The verdict
+ * (principal or denial code) is recorded in history. An executor adds the task queue its
+ * authorizer serves `writ.authorize` on: the workflow cannot read configuration, and read
+ * from this recorded result its choice replays the same.
  */
-export function createVerifyIdentity(deps: Pick<GovernanceDeps, 'identity' | 'authorizerTaskQueue'>): (request: VerifyIdentityRequest) => Promise<VerifiedPrincipal> {
+export function createVerifyIdentity(deps: Pick<GovernanceDeps, 'identity' | 'governance' | 'clock' | 'authorizerTaskQueue'>): (request: VerifyIdentityRequest) => Promise<VerifiedPrincipal> {
   return async function verifyIdentity(request) {
     try {
-      const identity = await deps.identity.verify(request.identityToken);
+      const run = currentRun(Context.current().info);
+      const claimedParent = request.parent ?? null;
+      // A client's start has no parent link; one claimed is refused before anything is registered.
+      if (request.handoff === undefined) requireParentLink(run.runId, null, claimedParent);
+      const registered = request.handoff !== undefined ? await takeUpHandoff(deps, run, request.handoff) : await registerStart(deps, run, request);
+      requireParentLink(run.runId, registered.parent, claimedParent);
       const routing = deps.authorizerTaskQueue === undefined ? {} : { authorizerTaskQueue: deps.authorizerTaskQueue };
-      return { principal: identity.principal, groups: identity.groups, issuer: identity.issuer, expiresAt: identity.expiresAt, ...routing };
+      const { principal, groups, issuer, expiresAt } = registered.identity;
+      return { principal, groups, issuer, expiresAt, origin: registered.origin, ...routing };
     } catch (error) {
       throw toApplicationFailure(error, 'IDENTITY_INVALID');
     }
   };
+}
+
+/** A run started by a client: its token verified, the run registered as its principal. */
+async function registerStart(deps: Pick<GovernanceDeps, 'identity' | 'governance' | 'clock'>, run: CurrentRun, request: VerifyIdentityRequest): Promise<RegisteredRun> {
+  const identity = await deps.identity.verify(request.identityToken);
+  const { principal, groups, issuer, expiresAt } = identity;
+  return deps.governance.registerRun({
+    namespace: run.namespace,
+    workflowId: run.workflowId,
+    runId: run.runId,
+    identity: { principal, groups: [...groups], issuer, expiresAt, tokenDigest: sha256Digest(request.identityToken!) },
+    origin: 'start',
+    parent: null,
+    registeredAt: deps.clock().toISOString(),
+  });
+}
+
+/** A child or continued run: the identity its parent or predecessor handed to this workflow id. */
+async function takeUpHandoff(deps: Pick<GovernanceDeps, 'governance' | 'clock'>, run: CurrentRun, handoff: string): Promise<RegisteredRun> {
+  return deps.governance.claimHandoff({ handoffId: handoff, namespace: run.namespace, workflowId: run.workflowId, runId: run.runId, claimedAt: deps.clock().toISOString() });
+}
+
+/**
+ * The parent link the run started with (its `writ-lineage` header) must be the one the
+ * store recorded at the hand-off (none for a client's start): every authorization of the
+ * run will name it, and a forged one would graft the run onto another chain.
+ */
+function requireParentLink(runId: string, parent: string | null, claimed: string | null): void {
+  if (claimed !== parent) {
+    throw new WritError('LINEAGE_HEAD_MISMATCH', `run ${runId} started with parent link ${claimed ?? 'none'}, but its identity was established with ${parent ?? 'none'}`, {
+      facts: { runId, parent, claimedParent: claimed },
+    });
+  }
 }

@@ -9,6 +9,7 @@ import {
   workflowInfo,
   type ActivityInput,
   type ContinueAsNewInput,
+  type Headers,
   type Next,
   type StartChildWorkflowExecutionInput,
   type WorkflowExecuteInput,
@@ -16,9 +17,16 @@ import {
   type WorkflowInterceptorsFactory,
   type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
-import { ARTIFACT_HEADER, IDENTITY_HEADER, LINEAGE_HEADER } from '../core/protocol/headers';
-import { VERIFY_IDENTITY_ACTIVITY, type VerifiedPrincipal, type VerifyIdentityRequest } from '../core/protocol/authorizeContract';
-import { runState } from './runState';
+import { ARTIFACT_HEADER, HANDOFF_HEADER, IDENTITY_HEADER, LINEAGE_HEADER } from '../core/protocol/headers';
+import {
+  HAND_OFF_ACTIVITY,
+  VERIFY_IDENTITY_ACTIVITY,
+  type HandOffRequest,
+  type HandOffResult,
+  type VerifiedPrincipal,
+  type VerifyIdentityRequest,
+} from '../core/protocol/authorizeContract';
+import { inChainTurn, runState } from './runState';
 import { registerOperatorHandlers } from './operatorHandlers';
 import { CONTROL_WORKFLOW_TYPE, registerKillSwitchHandler } from './control';
 
@@ -26,6 +34,10 @@ import { CONTROL_WORKFLOW_TYPE, registerKillSwitchHandler } from './control';
 // so only an attempt whose worker was lost is tried again; the codes are not repeated as
 // nonRetryableErrorTypes, which would write all of them into every run's history.
 const identityCheck = proxyActivities<Record<string, (request: VerifyIdentityRequest) => Promise<VerifiedPrincipal>>>({
+  startToCloseTimeout: '10s',
+  retry: { maximumAttempts: 3 },
+});
+const identityHandOff = proxyActivities<Record<string, (request: HandOffRequest) => Promise<HandOffResult>>>({
   startToCloseTimeout: '10s',
   retry: { maximumAttempts: 3 },
 });
@@ -40,26 +52,21 @@ function readHeader(headers: Record<string, unknown>, name: string): string | un
 class GovernedInbound implements WorkflowInboundCallsInterceptor {
   async execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     const state = runState();
-    state.identityToken = readHeader(input.headers, IDENTITY_HEADER);
-    const parent = readHeader(input.headers, LINEAGE_HEADER);
-    state.lineage = { sequence: 1, previous: null, parent: parent ?? null };
-    if (state.identityToken === undefined) {
+    const identityToken = readHeader(input.headers, IDENTITY_HEADER);
+    const handoff = readHeader(input.headers, HANDOFF_HEADER);
+    const parent = readHeader(input.headers, LINEAGE_HEADER) ?? null;
+    state.lineage = { sequence: 1, previous: null, parent };
+    if (identityToken === undefined && handoff === undefined) {
       // Recorded as the workflow's failure: nothing ran without an initiator.
       throw ApplicationFailure.create({ type: 'IDENTITY_MISSING', message: 'workflow started without an identity token', nonRetryable: true });
     }
     // Operators can reach the run from its first moment (pending query, approve, revoke).
     registerOperatorHandlers();
     if (workflowInfo().workflowType === CONTROL_WORKFLOW_TYPE) registerKillSwitchHandler();
-    // The identity is checked by an activity so the verdict is in history.
-    try {
-      state.principal = await identityCheck[VERIFY_IDENTITY_ACTIVITY]!({ identityToken: state.identityToken });
-    } catch (error) {
-      // Surface the denial as the workflow's own failure, typed by its code.
-      if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type) {
-        throw ApplicationFailure.create({ type: error.cause.type, message: error.cause.message, nonRetryable: true, cause: error });
-      }
-      throw error;
-    }
+    // The identity is checked by an activity so the verdict is in history; it registers
+    // the run, and later steps carry no credential.
+    const request: VerifyIdentityRequest = handoff !== undefined ? { handoff, parent } : { identityToken: identityToken!, parent };
+    state.principal = await asRunFailure(() => identityCheck[VERIFY_IDENTITY_ACTIVITY]!(request));
     return next(input);
   }
 }
@@ -73,20 +80,42 @@ class GovernedOutbound implements WorkflowOutboundCallsInterceptor {
   }
 
   async startChildWorkflowExecution(input: StartChildWorkflowExecutionInput, next: Next<WorkflowOutboundCallsInterceptor, 'startChildWorkflowExecution'>) {
-    const state = runState();
-    const headers = { ...input.headers };
-    if (state.identityToken !== undefined) headers[IDENTITY_HEADER] = defaultPayloadConverter.toPayload(state.identityToken);
-    if (state.lineage.previous !== null) headers[LINEAGE_HEADER] = defaultPayloadConverter.toPayload(state.lineage.previous);
+    const headers = await handOffHeaders(input.headers, input.options.workflowId, 'child');
     return next({ ...input, headers });
   }
 
   async continueAsNew(input: ContinueAsNewInput, next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>) {
-    const state = runState();
-    const headers = { ...input.headers };
-    if (state.identityToken !== undefined) headers[IDENTITY_HEADER] = defaultPayloadConverter.toPayload(state.identityToken);
     // The new run continues this run's chain as its parent link.
-    if (state.lineage.previous !== null) headers[LINEAGE_HEADER] = defaultPayloadConverter.toPayload(state.lineage.previous);
+    const headers = await handOffHeaders(input.headers, workflowInfo().workflowId, 'continue');
     return next({ ...input, headers });
+  }
+}
+
+/**
+ * The start headers of a child or continued run: a hand-off of this run's identity,
+ * offered in the governance store by an activity (so it is in history), and this run's
+ * chain head as the new run's parent link. A run whose identity was never verified has
+ * nothing to hand on and starts the run without (it is then refused at its first step).
+ */
+async function handOffHeaders(headers: Headers, toWorkflowId: string | undefined, kind: HandOffRequest['kind']): Promise<Headers> {
+  const state = runState();
+  const next: Headers = { ...headers };
+  if (state.principal === undefined || toWorkflowId === undefined) return next;
+  const offered = await inChainTurn(() => asRunFailure(() => identityHandOff[HAND_OFF_ACTIVITY]!({ toWorkflowId, kind })));
+  next[HANDOFF_HEADER] = defaultPayloadConverter.toPayload(offered.handoffId);
+  if (offered.parent !== null) next[LINEAGE_HEADER] = defaultPayloadConverter.toPayload(offered.parent);
+  return next;
+}
+
+/** Runs one of Writ's activities; its refusal becomes the run's own failure, typed by its code. */
+async function asRunFailure<R>(call: () => Promise<R>): Promise<R> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type) {
+      throw ApplicationFailure.create({ type: error.cause.type, message: error.cause.message, nonRetryable: true, cause: error });
+    }
+    throw error;
   }
 }
 

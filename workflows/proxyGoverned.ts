@@ -18,7 +18,7 @@ import { awaitApprovals } from './awaitApprovals';
 import { WRIT_ERROR_CODES, type WritErrorCode } from '../core/errors/writError';
 import { toApplicationFailure } from '../core/errors/toApplicationFailure';
 import { requireBoundedInput, resolveMaxInputBytes } from '../core/protocol/inputBounds';
-import { runState } from './runState';
+import { inChainTurn, runState } from './runState';
 
 /**
  * How many authorizations one step may make: the first, one after approvals arrive, and
@@ -70,7 +70,7 @@ function asFailure<R>(check: () => R, fallbackCode: WritErrorCode): R {
 
 async function governedStep(action: string, input: unknown, options: ActivityOptions, approvalTimeout: Duration | undefined, maxInputBytes: () => number): Promise<unknown> {
   const state = runState();
-  if (state.identityToken === undefined) {
+  if (state.principal === undefined) {
     throw ApplicationFailure.create({ type: 'IDENTITY_MISSING', message: 'governed step without an identity', nonRetryable: true });
   }
   // Before anything is scheduled: an argument over the bound would fail the workflow task
@@ -100,25 +100,32 @@ async function governedStep(action: string, input: unknown, options: ActivityOpt
     }
     const activityId = `${stepId}.${round}`;
     const args = [input];
-    const outcome = await rethrowDenial(() =>
-      authorizeOn[AUTHORIZE_ACTIVITY]!({
-        action,
-        args,
-        stepId,
-        activityId,
-        taskQueue: actionTaskQueue,
-        identityToken: state.identityToken!,
-        lineage: state.lineage,
-        ...(approvals.length === 0 ? {} : { approvals }),
-      }),
-    );
+    // One authorization of the run at a time: each takes the next link of the run's chain,
+    // which the governance store hands out once, so concurrent steps queue here (their
+    // actions still run side by side).
+    const outcome = await inChainTurn(async () => {
+      const decided = await rethrowDenial(() =>
+        authorizeOn[AUTHORIZE_ACTIVITY]!({
+          action,
+          args,
+          stepId,
+          activityId,
+          taskQueue: actionTaskQueue,
+          lineage: state.lineage,
+          ...(approvals.length === 0 ? {} : { approvals }),
+        }),
+      );
+      if (decided.decision === 'permit') {
+        state.lineage = { sequence: state.lineage.sequence + 1, previous: decided.artifactDigest, parent: state.lineage.parent };
+      }
+      return decided;
+    });
     if (outcome.decision === 'approval-required') {
       // Wait for approvers, then authorize again with their statements as evidence.
       approvals = await awaitApprovals(outcome.request, approvalTimeout);
       continue;
     }
     const authorization = outcome;
-    state.lineage = { sequence: state.lineage.sequence + 1, previous: authorization.artifactDigest, parent: state.lineage.parent };
 
     const act = proxyActivities<Record<string, AnyActivity>>({
       ...options,

@@ -12,10 +12,11 @@ export interface PendingState extends PendingApproval {
 }
 
 interface RunState {
-  identityToken: string | undefined;
   principal: VerifiedPrincipal | undefined;
   /** Next authorization's link in the chain. */
   lineage: LineageLink;
+  /** Settles when the run's latest authorization has answered: the next one waits for it. */
+  chainTurn: Promise<void>;
   /** Governed steps started so far; names the next step deterministically. */
   steps: number;
   /** Artifacts waiting to be attached to the action they authorize, by activity id. */
@@ -29,9 +30,9 @@ interface RunState {
 }
 
 const state: RunState = {
-  identityToken: undefined,
   principal: undefined,
   lineage: { sequence: 1, previous: null, parent: null },
+  chainTurn: Promise.resolve(),
   steps: 0,
   pendingArtifacts: new Map(),
   pending: undefined,
@@ -42,4 +43,18 @@ const state: RunState = {
 /** The governance state of the current run. */
 export function runState(): RunState {
   return state;
+}
+
+/**
+ * Runs `step` (an authorization, or a hand-off that reads the chain head) after every such
+ * step the run started before it has answered: the turns form one promise chain in the
+ * run's state, which replays the same, being workflow code.
+ */
+export async function inChainTurn<R>(step: () => Promise<R>): Promise<R> {
+  const turn = state.chainTurn.then(step);
+  state.chainTurn = turn.then(
+    () => undefined,
+    () => undefined,
+  );
+  return turn;
 }

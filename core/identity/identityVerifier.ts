@@ -199,6 +199,14 @@ export class IdentityVerifier {
     return identity;
   }
 
+  /** {@inheritDoc IdentityCheck.requireUnexpired} */
+  requireUnexpired(identity: { readonly principal: string; readonly expiresAt: number }): void {
+    const now = Math.floor(this.clock().getTime() / 1000);
+    if (identity.expiresAt + this.config.clockToleranceSeconds <= now) {
+      throw new WritError('IDENTITY_EXPIRED', `the identity of ${identity.principal} expired at ${new Date(identity.expiresAt * 1000).toISOString()}`);
+    }
+  }
+
   /**
    * Verifies an operator's signed statement: a JWT from the same identity provider, for
    * `audience` (each kind of statement has its own, so an identity token or an approval

@@ -7,6 +7,8 @@ import type { ApprovalRequest } from './operatorContract';
 export const AUTHORIZE_ACTIVITY = 'writ.authorize';
 /** Activity type of the identity check at workflow start. */
 export const VERIFY_IDENTITY_ACTIVITY = 'writ.verifyIdentity';
+/** Activity type of a run handing its identity to a child workflow or to the run continuing it. */
+export const HAND_OFF_ACTIVITY = 'writ.handOff';
 
 /** Position of an authorization in the run's hash chain. */
 export interface LineageLink {
@@ -34,8 +36,12 @@ export interface AuthorizeRequest {
    * authorize activity's own task queue, which was then the action's.
    */
   readonly taskQueue?: string;
-  /** The initiator's identity token, verified again for every authorization. */
-  readonly identityToken: string;
+  /**
+   * Absent: the run's identity is the one its identity check registered in the governance
+   * store, so requests carry no credential. Requests recorded before carried the
+   * initiator's token here; the auditor still checks it against the artifact when present.
+   */
+  readonly identityToken?: string;
   /** Where this authorization sits in the run's hash chain. */
   readonly lineage: LineageLink;
   /** Signed approval statements collected for this step, presented as evidence. */
@@ -82,10 +88,20 @@ export interface AuthorizeResult {
   readonly approvers: readonly string[];
 }
 
-/** Input and result of `writ.verifyIdentity`. */
+/**
+ * Input of `writ.verifyIdentity`, from the run's start headers: the initiator's token for
+ * a run started by a client, or the hand-off id for a child or continued run.
+ */
 export interface VerifyIdentityRequest {
-  readonly identityToken: string;
+  readonly identityToken?: string;
+  /** The client's proof of possession over this start, for a token bound to a key (`cnf`). */
+  readonly startProof?: string;
+  readonly handoff?: string;
+  /** The parent link the run was started with (its `writ-lineage` header), or null. */
+  readonly parent?: string | null;
 }
+
+/** Result of `writ.verifyIdentity`: who the run acts for, as registered in the governance store. */
 export interface VerifiedPrincipal {
   readonly principal: string;
   readonly groups: readonly string[];
@@ -97,6 +113,22 @@ export interface VerifiedPrincipal {
    * runs on the action's own task queue, as one worker of role `all` serves both.
    */
   readonly authorizerTaskQueue?: string;
+  /** How the identity was established: at this run's own start, or handed on by a parent or predecessor. */
+  readonly origin?: 'start' | 'child' | 'continue';
+}
+
+/** Input of `writ.handOff`: the run that is to receive this run's identity. */
+export interface HandOffRequest {
+  /** The child's workflow id, or this run's own for continue-as-new. */
+  readonly toWorkflowId: string;
+  readonly kind: 'child' | 'continue';
+}
+
+/** Result of `writ.handOff`: what the receiving run starts with (its `writ-handoff` and `writ-lineage` headers). */
+export interface HandOffResult {
+  readonly handoffId: string;
+  /** This run's chain head at the hand-off: the receiving run's parent link. */
+  readonly parent: string | null;
 }
 
 /** What a governed action activity returns: its result plus the signed receipt. */

@@ -7,3 +7,8 @@ export const ARTIFACT_HEADER = 'writ-artifact';
 export const IDENTITY_HEADER = 'writ-identity';
 /** The parent's lineage head (last artifact digest), set on a child workflow's start. */
 export const LINEAGE_HEADER = 'writ-lineage';
+/**
+ * The id of the identity hand-off a child or continued run takes up at its identity check
+ * (set by the parent's or predecessor's workflow interceptor): such a run carries no token.
+ */
+export const HANDOFF_HEADER = 'writ-handoff';

@@ -6,6 +6,9 @@ import type { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
 import { createAuthorize } from '../../activities/authorize';
+import { registerRun } from '../support/registeredRun';
+import { DEV_IDENTITY_ISSUER } from '../../core/identity/devIdentityProvider';
+import { IdentityVerifier } from '../../core/identity/identityVerifier';
 import { intentDigest } from '../../core/artifact/intentDigest';
 import type { ArtifactClaims } from '../../core/artifact/claims';
 import { sha256Digest } from '../../core/canonical/digest';
@@ -46,31 +49,50 @@ async function governanceWith(options: Parameters<typeof openRealGovernance>[0] 
   return governance;
 }
 
-/** A transfer request from `who`, as the governed step would send it. */
+/** The identity token each governance's run (INFO's) was registered with. */
+const runTokens = new Map<RealGovernance, string>();
+
+/**
+ * A transfer request from `who`, as the governed step would send it, in INFO's run: the run
+ * is first registered as `who` by the real `writ.verifyIdentity`, as the run's first step does.
+ */
 async function transferRequest(
   governance: RealGovernance,
   args: unknown,
   who: { principal: string; groups: string[] } = TREASURER,
 ): Promise<AuthorizeRequest> {
-  return {
-    action: 'transferFunds',
-    args: [args],
-    stepId: 'step-transfer',
-    activityId: 'transfer-activity-3',
-    identityToken: await governance.idp.mintToken(who),
-    lineage: LINEAGE,
-  };
+  if (!runTokens.has(governance)) {
+    const token = await governance.idp.mintToken(who);
+    await registerRun(governance.deps, INFO, token);
+    runTokens.set(governance, token);
+  }
+  return { action: 'transferFunds', args: [args], stepId: 'step-transfer', activityId: 'transfer-activity-3', lineage: LINEAGE };
 }
 
-/** Runs writ.authorize as the activity of INFO's workflow run. */
+/**
+ * Runs writ.authorize as the activity of INFO's workflow run. The request's link is the
+ * one the run's chain has reached, as the governed step tracks it: LINEAGE for the first
+ * authorization (the chain is first brought to LINEAGE's previous link), the next link after.
+ */
 async function authorizeIn(
   governance: RealGovernance,
   request: AuthorizeRequest | Promise<AuthorizeRequest>,
   info: Partial<Info> = INFO,
 ): Promise<AuthorizeResult> {
+  const asked = await request;
+  const store = governance.deps.governance;
+  const registered = await store.registeredRun(INFO.activityNamespace!, INFO.workflowExecution!.runId);
+  let lineage = asked.lineage;
+  if (registered !== undefined) {
+    if (registered.chain.sequence === 0) {
+      await store.advanceChain({ namespace: registered.namespace, runId: registered.runId, claimed: { sequence: 1, previous: null }, next: LINEAGE.previous, by: 'writ-authorize-earlier' });
+    } else {
+      lineage = { sequence: registered.chain.sequence + 1, previous: registered.chain.head, parent: null };
+    }
+  }
   const env = new MockActivityEnvironment(info, quietMockOptions());
   // These requests need no approval, so the outcome is a permit or a failure.
-  const outcome: unknown = await env.run(createAuthorize(governance.deps), await request);
+  const outcome: unknown = await env.run(createAuthorize(governance.deps), { ...asked, lineage });
   return outcome as AuthorizeResult;
 }
 
@@ -78,6 +100,9 @@ async function authorizeIn(
 function factsOf(failure: ApplicationFailure): Record<string, unknown> {
   return (failure.details?.[0] ?? {}) as Record<string, unknown>;
 }
+
+/** A transfer request in INFO's run, its link left to the caller. */
+const LINEAGE_REQUEST = (args: unknown): AuthorizeRequest => ({ action: 'transferFunds', args: [args], stepId: 'step-transfer', activityId: 'transfer-activity-3', lineage: LINEAGE });
 
 describe('writ.authorize', () => {
   describe('when a treasurer asks for a transfer the policy permits', () => {
@@ -90,7 +115,7 @@ describe('writ.authorize', () => {
 
       const claims = decodeJwt(result.artifact) as unknown as ArtifactClaims;
       expect(claims.sub).toBe('alice');
-      expect(claims.writ.principal).toEqual({ id: 'alice', groups: ['treasury'], issuer: 'writ-dev-idp', tokenDigest: sha256Digest(request.identityToken) });
+      expect(claims.writ.principal).toEqual({ id: 'alice', groups: ['treasury'], issuer: 'writ-dev-idp', tokenDigest: sha256Digest(runTokens.get(governance)!) });
       expect(claims.writ.runtime).toEqual({
         namespace: 'writ-authz-ns',
         taskQueue: 'writ-authz-queue',
@@ -201,29 +226,45 @@ describe('writ.authorize', () => {
     });
   });
 
-  describe('when the identity token is bad', () => {
+  describe('when the run never passed the identity check', () => {
+    it('fails RUN_NOT_VERIFIED whatever the request carries, even a valid token of the old request shape', async () => {
+      const governance = await governanceWith();
+      const identityToken = await governance.idp.mintToken(TREASURER);
+      const request: AuthorizeRequest = { action: 'transferFunds', args: [{ fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 }], stepId: 'step-transfer', activityId: 'transfer-activity-3', identityToken, lineage: { sequence: 1, previous: null, parent: null } };
+      await expectFailure(() => authorizeIn(governance, request), 'RUN_NOT_VERIFIED');
+    });
+  });
+
+  describe('when the request claims another chain head', () => {
     const args = { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 };
 
-    it('fails IDENTITY_MISSING for an empty token', async () => {
+    it('fails LINEAGE_HEAD_MISMATCH for a link already taken, and the chain keeps the first', async () => {
       const governance = await governanceWith();
-      const request = { ...(await transferRequest(governance, args)), identityToken: '' };
-      await expectFailure(() => authorizeIn(governance, request), 'IDENTITY_MISSING');
+      const first = await authorizeIn(governance, transferRequest(governance, args));
+      const env = new MockActivityEnvironment({ ...INFO, activityId: 'writ-authorize-8' }, quietMockOptions());
+      const failure = await expectFailure(() => env.run(createAuthorize(governance.deps), { ...LINEAGE_REQUEST(args), lineage: LINEAGE }), 'LINEAGE_HEAD_MISMATCH');
+      expect(factsOf(failure)).toMatchObject({ sequence: 2, head: first.artifactDigest });
     });
 
-    it('fails IDENTITY_INVALID for a token that is not a JWT', async () => {
+    it('fails LINEAGE_HEAD_MISMATCH for a parent link other than the registered one', async () => {
       const governance = await governanceWith();
-      const request = { ...(await transferRequest(governance, args)), identityToken: 'not.a.jwt' };
-      await expectFailure(() => authorizeIn(governance, request), 'IDENTITY_INVALID');
+      await transferRequest(governance, args);
+      await governance.deps.governance.advanceChain({ namespace: INFO.activityNamespace!, runId: INFO.workflowExecution!.runId, claimed: { sequence: 1, previous: null }, next: LINEAGE.previous, by: 'earlier' });
+      const env = new MockActivityEnvironment(INFO, quietMockOptions());
+      await expectFailure(() => env.run(createAuthorize(governance.deps), { ...LINEAGE_REQUEST(args), lineage: { ...LINEAGE, parent: sha256Digest('a parent it never had') } }), 'LINEAGE_HEAD_MISMATCH');
     });
+  });
 
-    it('fails IDENTITY_INVALID for a token whose payload was edited to add a group', async () => {
+  describe('when the identity the run was registered with has expired', () => {
+    it('fails IDENTITY_EXPIRED', async () => {
       const governance = await governanceWith();
-      const genuine = await governance.idp.mintToken({ principal: 'bob', groups: [] });
-      const [header, payload, signature] = genuine.split('.');
-      const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
-      const forged = [header, Buffer.from(JSON.stringify({ ...claims, groups: ['treasury'] })).toString('base64url'), signature].join('.');
-      const request = { ...(await transferRequest(governance, args)), identityToken: forged };
-      await expectFailure(() => authorizeIn(governance, request), 'IDENTITY_INVALID');
+      const request = await transferRequest(governance, { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 });
+      const registered = await governance.deps.governance.registeredRun(INFO.activityNamespace!, INFO.workflowExecution!.runId);
+      // The identity provider's verifier, its clock past the token's expiry and tolerance.
+      const afterExpiry = new Date((registered!.identity.expiresAt + 31) * 1000);
+      const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: governance.idp.jwksPath }, { clock: () => afterExpiry });
+      const env = new MockActivityEnvironment(INFO, quietMockOptions());
+      await expectFailure(() => env.run(createAuthorize({ ...governance.deps, identity }), request), 'IDENTITY_EXPIRED');
     });
   });
 

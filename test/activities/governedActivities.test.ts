@@ -2,7 +2,7 @@ import { APPLY_KILL_SWITCH_ACTIVITY, APPLY_REVOCATION_ACTIVITY, VERIFY_APPROVAL_
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { actionContextStore } from '../../activities/actionContextStore';
 import { createGovernedActivities } from '../../activities/governedActivities';
-import { AUTHORIZE_ACTIVITY, VERIFY_IDENTITY_ACTIVITY } from '../../core/protocol/authorizeContract';
+import { AUTHORIZE_ACTIVITY, HAND_OFF_ACTIVITY, VERIFY_IDENTITY_ACTIVITY } from '../../core/protocol/authorizeContract';
 import { expectFailure, openRealGovernance, quietMockOptions, type RealGovernance } from './realGovernanceDeps';
 
 const TRANSFER = { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 1_500 };
@@ -22,7 +22,7 @@ function transferFunds(): (...args: unknown[]) => Promise<unknown> {
 describe('createGovernedActivities', () => {
   it("registers Writ's own activities and one activity per governed action", () => {
     const names = Object.keys(createGovernedActivities(governance.deps)).sort();
-    const writs = [AUTHORIZE_ACTIVITY, VERIFY_IDENTITY_ACTIVITY, VERIFY_APPROVAL_ACTIVITY, APPLY_REVOCATION_ACTIVITY, APPLY_KILL_SWITCH_ACTIVITY];
+    const writs = [AUTHORIZE_ACTIVITY, VERIFY_IDENTITY_ACTIVITY, HAND_OFF_ACTIVITY, VERIFY_APPROVAL_ACTIVITY, APPLY_REVOCATION_ACTIVITY, APPLY_KILL_SWITCH_ACTIVITY];
     expect(names).toEqual([...writs, ...governance.deps.registry.names()].sort());
   });
 

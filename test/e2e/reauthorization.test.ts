@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Context } from '@temporalio/activity';
 import { PolicySource } from '../../core/policy/policySource';
 import { PolicyEngine } from '../../core/policy/policyEngine';
 import { loadPolicySet } from '../../core/policy/policySet';
@@ -16,12 +17,21 @@ async function runTransfer(env: GovernedTestEnv, id: string) {
   return governedStepsFromHistory(await handle.fetchHistory());
 }
 
+/** The type of the activity the caller runs in, or undefined outside one. */
+function currentActivityType(): string | undefined {
+  try {
+    return Context.current().info.activityType;
+  } catch {
+    return undefined;
+  }
+}
+
 describe('when an artifact expires before its action starts', () => {
   let env: GovernedTestEnv;
-  // Writ's clock: minting (call 1) happens now; the enforcement point (call 2) sees a
-  // moment two minutes later, as after a backlog; later calls are back to now.
-  let calls = 0;
-  const clock = () => new Date(Date.now() + (++calls === 2 ? 120_000 : 0));
+  // Writ's clock: the enforcement point's first look (inside the transferFunds activity)
+  // sees a moment two minutes later, as after a backlog; every other reading is now.
+  let enforcementReadings = 0;
+  const clock = () => new Date(Date.now() + (currentActivityType() === 'transferFunds' && ++enforcementReadings === 1 ? 120_000 : 0));
   beforeAll(async () => {
     env = await createGovernedTestEnv({ clock });
   });

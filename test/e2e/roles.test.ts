@@ -54,12 +54,16 @@ const running: Promise<void>[] = [];
 const taskQueue = `writ-roles-exec-${randomUUID()}`;
 const authorizerTaskQueue = `writ-roles-authz-${randomUUID()}`;
 
-/** A host's configuration: its own data directory, the shared identity provider and policies. */
+/**
+ * A host's configuration: its own data directory; the shared identity provider, policies and
+ * governance store (the executor registers each run's identity there, the authorizer reads it).
+ */
 function hostConfig(dataDir: string, settings: Record<string, unknown>): WritConfig {
+  const governanceStore = { kind: 'sqlite', file: join(root, 'shared', 'governance.sqlite') };
   return loadConfig({
     projectRoot: root,
     env: {},
-    overrides: { dataDir, taskQueue, authorizerTaskQueue, policiesDir: POLICIES, identity: { issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath }, ...settings },
+    overrides: { dataDir, taskQueue, authorizerTaskQueue, policiesDir: POLICIES, governanceStore, identity: { issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath }, ...settings },
   });
 }
 

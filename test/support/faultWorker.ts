@@ -19,6 +19,7 @@ import { createGovernedWorker } from '../../worker/createGovernedWorker';
 import { bundleGovernedWorkflows, type GovernedBundle } from '../../worker/bundleGovernedWorkflows';
 import { installRuntimeLogging } from '../../worker/runtimeLogging';
 import type { IdentityCheck } from '../../activities/governanceDeps';
+import type { GovernanceStore } from '../../core/governance/governanceStore';
 import { AUTHORIZE_ACTIVITY } from '../../core/protocol/authorizeContract';
 import { FaultLatch } from './faultLatch';
 
@@ -99,10 +100,8 @@ async function main(): Promise<void> {
   const identity = governance.identity;
   const faultIdentity: IdentityCheck = {
     verifyStatement: (token, audience) => identity.verifyStatement(token, audience),
-    verify: async (token) => {
-      if (currentActivityType() === AUTHORIZE_ACTIVITY) await at('authorize-start');
-      return identity.verify(token);
-    },
+    verify: (token) => identity.verify(token),
+    requireUnexpired: (registered) => identity.requireUnexpired(registered),
   };
   const bundleFile = process.env[FAULT_ENV.bundle];
   const workflows: GovernedBundle =
@@ -131,7 +130,7 @@ async function main(): Promise<void> {
     },
     trustedKeys: governance.trustedKeys,
     identity: faultIdentity,
-    governance: governance.store,
+    governance: withAuthorizeStartFault(governance.store, at),
     window: config.artifacts,
     workerBuildId: config.workerBuildId,
   });
@@ -143,6 +142,22 @@ async function main(): Promise<void> {
     stores.close();
     await connection.close();
   }
+}
+
+/**
+ * The store, with the fault point `authorize-start` where authorize first reads it (the
+ * run's registration), before it has decided or minted anything.
+ */
+function withAuthorizeStartFault(store: GovernanceStore, at: (point: FaultPoint) => Promise<void>): GovernanceStore {
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      if (name !== 'registeredRun') return Reflect.get(target, name, receiver) as unknown;
+      return async (namespace: string, runId: string) => {
+        if (currentActivityType() === AUTHORIZE_ACTIVITY) await at('authorize-start');
+        return target.registeredRun(namespace, runId);
+      };
+    },
+  });
 }
 
 if (require.main === module) {

@@ -3,6 +3,7 @@ import type { Info } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { createAuthorize } from '../../activities/authorize';
+import { nextLink, registerRun } from '../support/registeredRun';
 import { createGovernedActivities } from '../../activities/governedActivities';
 import { AUTHORIZE_ACTIVITY, type ActionOutcome, type AuthorizeRequest, type AuthorizeResult } from '../../core/protocol/authorizeContract';
 import { ARTIFACT_HEADER } from '../../core/protocol/headers';
@@ -77,14 +78,8 @@ function spiedTransferFunds(): { fn: (...args: unknown[]) => Promise<unknown>; r
 /** Mints an artifact for `activityId` in this run, through the real writ.authorize activity. */
 async function authorizeTransfer(activityId: string): Promise<AuthorizeResult> {
   const authorize = createAuthorize(governance.deps);
-  const request: AuthorizeRequest = {
-    action: 'transferFunds',
-    args: [TRANSFER],
-    stepId: 'step-1',
-    activityId,
-    identityToken: await governance.idp.mintToken({ principal: 'alice', groups: ['treasury'] }),
-    lineage: { sequence: 1, previous: null, parent: null },
-  };
+  await registerRun(governance.deps, RUN, await governance.idp.mintToken({ principal: 'alice', groups: ['treasury'] }));
+  const request: AuthorizeRequest = { action: 'transferFunds', args: [TRANSFER], stepId: 'step-1', activityId, lineage: await nextLink(governance.deps, RUN) };
   const env = environment({ activityType: AUTHORIZE_ACTIVITY, activityId: 'writ-authorize-1' }, [enforcement()]);
   const outcome: unknown = await env.run(authorize, request);
   return outcome as AuthorizeResult;

@@ -75,8 +75,12 @@ export type BaselineActivities = ReturnType<typeof createBaselineActivities>;
  * the `two-activity-same-bytes` variant carries strings of these sizes.
  */
 export interface SameBytesSizes {
-  /** The identity token `writ.authorize`'s request carries beyond `{ action, args }`. */
-  readonly identityToken: number;
+  /**
+   * What `writ.authorize`'s request carries beyond `{ action, args }` (step and activity ids,
+   * the action's task queue, the lineage link), as JSON: no credential, the run's identity
+   * being registered once per run.
+   */
+  readonly authorizeRequestExtra: number;
   /** `writ.authorize`'s result as recorded (JSON of `AuthorizeResult`: artifact and summary). */
   readonly authorizeResult: number;
   /** The artifact the action's header carries. */
@@ -112,7 +116,7 @@ export function createSameBytesActivities(sizes: SameBytesSizes, actions: BenchA
       result: await action.execute(input, UNGOVERNED_CONTEXT),
       writReceipt: receipt,
     }),
-    [BENCH_PREFLIGHT]: async (_request: { action: string; args: readonly unknown[]; identityToken: string }): Promise<SameBytesPreflightResult> => preflightResult,
+    [BENCH_PREFLIGHT]: async (_request: { action: string; args: readonly unknown[]; padding: string }): Promise<SameBytesPreflightResult> => preflightResult,
   };
 }
 

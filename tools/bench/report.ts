@@ -116,7 +116,7 @@ export function renderMarkdown(report: BenchReport): string {
         (ratios.governedPostgresOverGoverned === null
           ? ' (throughput). '
           : `, governed-postgres / governed = **${ratios.governedPostgresOverGoverned}**, governed-postgres / two-activity = **${ratios.governedPostgresOverTwoActivity}** (throughput). `) +
-        `\`two-activity-same-bytes\` carries a governed step's bytes: a ${sameBytes.identityToken} B identity token, a ${sameBytes.authorizeResult} B authorize result, ` +
+        `\`two-activity-same-bytes\` carries a governed step's bytes: ${sameBytes.authorizeRequestExtra} B of authorize request beyond the arguments, a ${sameBytes.authorizeResult} B authorize result, ` +
         `a ${sameBytes.artifact} B artifact and a ${sameBytes.receipt} B receipt.`,
       '',
     );

@@ -41,7 +41,7 @@ export async function twoActivitySteps(request: BenchWorkflowRequest): Promise<B
 
 /**
  * `two-activity-same-bytes`: the two-activity step carrying as many bytes through history
- * as a governed step: an identity-token-long string in the preflight request, a preflight
+ * as a governed step: a string as long as the authorize request's other members in the preflight request, a preflight
  * result as long as an authorize result, an artifact-long string to the action and a
  * receipt-long string in its result (the two results are padded by the activities). The
  * floor of any design that records an authorization artifact of Writ's size.
@@ -50,11 +50,11 @@ export async function twoActivitySameBytesSteps(request: BenchWorkflowRequest): 
   const sizes = request.sameBytes;
   if (sizes === undefined) throw ApplicationFailure.nonRetryable('twoActivitySameBytesSteps needs the sizes to carry (request.sameBytes)', 'BENCH_REQUEST_INVALID');
   const { benchPreflight, benchRecord } = proxyActivities<SameBytesActivities>(ACTIVITY_OPTIONS);
-  const identityToken = 'x'.repeat(sizes.identityToken);
+  const padding = 'x'.repeat(sizes.authorizeRequestExtra);
   // Stands in for the artifact header; as an argument instead, the server stores the bytes either way.
   const artifact = 'x'.repeat(sizes.artifact);
   return timeSteps(request, async (input) => {
-    await benchPreflight({ action: 'benchRecord', args: [input], identityToken });
+    await benchPreflight({ action: 'benchRecord', args: [input], padding });
     return benchRecord(input, artifact);
   });
 }

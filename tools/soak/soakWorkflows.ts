@@ -42,7 +42,6 @@ export async function soakTamper(input: SoakTransferInput): Promise<unknown> {
     args: [input],
     stepId,
     activityId,
-    identityToken: state.identityToken!,
     lineage: state.lineage,
   });
   if (outcome.decision !== 'permit') throw new Error('soakTamper expects a permitted transfer to tamper with');

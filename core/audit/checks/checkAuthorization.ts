@@ -116,9 +116,10 @@ function checkRequest(context: RunContext, step: GovernedStep, claims: ArtifactC
     ['intent.argsDigest', safeIntentDigest(request.action, request.args), intent.argsDigest],
     ['runtime.stepId', request.stepId, runtime.stepId],
     ['runtime.activityId', request.activityId, runtime.activityId],
-    ['principal.tokenDigest', sha256Digest(request.identityToken), principal.tokenDigest],
     ['lineage', linkText(request.lineage), linkText(lineage)],
   ];
+  // Carried by requests recorded before the run's identity was registered in the store.
+  if (request.identityToken !== undefined) pairs.push(['principal.tokenDigest', sha256Digest(request.identityToken), principal.tokenDigest]);
   // Named by requests since authorization may run on another task queue than the action's.
   if (request.taskQueue !== undefined) pairs.push(['runtime.taskQueue', request.taskQueue, runtime.taskQueue]);
   for (const [field, expected, found] of pairs) {

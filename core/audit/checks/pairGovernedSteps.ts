@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AUTHORIZE_ACTIVITY, VERIFY_IDENTITY_ACTIVITY } from '../../protocol/authorizeContract';
+import { AUTHORIZE_ACTIVITY, HAND_OFF_ACTIVITY, VERIFY_IDENTITY_ACTIVITY } from '../../protocol/authorizeContract';
 import { APPLY_KILL_SWITCH_ACTIVITY, APPLY_REVOCATION_ACTIVITY, VERIFY_APPROVAL_ACTIVITY } from '../../protocol/operatorContract';
 import type { ArtifactClaims } from '../../artifact/claims';
 import type { ActivityRecord } from '../history/runRecord';
@@ -15,7 +15,7 @@ const AuthorizeRequestSchema = z.object({
   activityId: z.string(),
   // Absent from requests recorded before authorization could run on a task queue of its own.
   taskQueue: z.string().optional(),
-  identityToken: z.string(),
+  identityToken: z.string().optional(),
   lineage: z.object({ sequence: z.number(), previous: z.string().nullable(), parent: z.string().nullable() }),
 });
 
@@ -37,7 +37,7 @@ const PermitSchema = z.object({
  * Writ's own activities, which need no authorization. Only these: any other activity type,
  * even one named `writ.something`, is a governed action as far as the auditor is concerned.
  */
-const WRIT_ACTIVITIES: ReadonlySet<string> = new Set([VERIFY_IDENTITY_ACTIVITY, VERIFY_APPROVAL_ACTIVITY, APPLY_REVOCATION_ACTIVITY, APPLY_KILL_SWITCH_ACTIVITY]);
+const WRIT_ACTIVITIES: ReadonlySet<string> = new Set([VERIFY_IDENTITY_ACTIVITY, HAND_OFF_ACTIVITY, VERIFY_APPROVAL_ACTIVITY, APPLY_REVOCATION_ACTIVITY, APPLY_KILL_SWITCH_ACTIVITY]);
 
 /** The input of a `writ.authorize` as recorded. */
 export type RecordedAuthorizeRequest = z.infer<typeof AuthorizeRequestSchema>;
@@ -86,7 +86,7 @@ function readAuthorization(context: RunContext, activity: ActivityRecord): Gover
   const input = activity.args[0];
   const request = input?.ok === true ? AuthorizeRequestSchema.safeParse(input.value) : undefined;
   if (request === undefined || !request.success) {
-    report(context, 'HISTORY_MALFORMED', activity.scheduled.eventId, 'a writ.authorize input (action, args, stepId, activityId, identityToken, lineage)', input?.ok === false ? input.reason : 'another shape', 'the authorization request cannot be read');
+    report(context, 'HISTORY_MALFORMED', activity.scheduled.eventId, 'a writ.authorize input (action, args, stepId, activityId, lineage)', input?.ok === false ? input.reason : 'another shape', 'the authorization request cannot be read');
   }
   let permit: RecordedPermit | null = null;
   let awaitingApproval = false;

@@ -157,9 +157,11 @@ describe('npm run bench -- --json', () => {
 
     it('measures the bytes a governed step carries, from a real artifact and receipt', () => {
       const sizes = report['e2e'].sameBytes;
-      expect(sizes).toEqual({ identityToken: expect.any(Number), authorizeResult: expect.any(Number), artifact: expect.any(Number), receipt: expect.any(Number) });
-      // A compact JWS each: the identity token, the artifact (inside the authorize result, with its summary) and the receipt.
-      expect(sizes.identityToken).toBeGreaterThan(100);
+      expect(sizes).toEqual({ authorizeRequestExtra: expect.any(Number), authorizeResult: expect.any(Number), artifact: expect.any(Number), receipt: expect.any(Number) });
+      // Ids, task queue and a lineage link naming the previous artifact's digest; no credential.
+      expect(sizes.authorizeRequestExtra).toBeGreaterThan(100);
+      expect(sizes.authorizeRequestExtra).toBeLessThan(400);
+      // A compact JWS each: the artifact (inside the authorize result, with its summary) and the receipt.
       expect(sizes.receipt).toBeGreaterThan(100);
       expect(sizes.artifact).toBeGreaterThan(sizes.receipt);
       expect(sizes.authorizeResult).toBeGreaterThan(sizes.artifact + 100);
@@ -168,7 +170,7 @@ describe('npm run bench -- --json', () => {
     it('makes two-activity-same-bytes record what a governed step records, and two-activity far less', () => {
       const { variants, sameBytes } = report['e2e'];
       const historyBytes = (name: string): number => variants[name].historyBytesPerStep;
-      const carried = sameBytes.identityToken + sameBytes.authorizeResult + sameBytes.artifact + sameBytes.receipt;
+      const carried = sameBytes.authorizeRequestExtra + sameBytes.authorizeResult + sameBytes.artifact + sameBytes.receipt;
       // What the same-bytes step adds to the two-activity step is what it was given to carry (give or take field names and framing).
       const added = historyBytes('two-activity-same-bytes') - historyBytes('two-activity');
       expect(added).toBeGreaterThan(0.9 * carried);

@@ -106,7 +106,7 @@ export async function runE2e(governance: BenchGovernance, options: E2eOptions, p
       steps: options.steps,
     });
     progress(
-      `e2e: a governed step carries a ${sameBytes.identityToken} B identity token, a ${sameBytes.authorizeResult} B authorize result, ` +
+      `e2e: a governed step carries ${sameBytes.authorizeRequestExtra} B of authorize request beyond its arguments, a ${sameBytes.authorizeResult} B authorize result, ` +
         `a ${sameBytes.artifact} B artifact and a ${sameBytes.receipt} B receipt; two-activity-same-bytes carries as many`,
     );
     const variants = benchVariants({

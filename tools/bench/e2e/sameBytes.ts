@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createAuthorize } from '../../../activities/authorize';
+import { createVerifyIdentity } from '../../../activities/verifyIdentity';
 import { canonicalDigest, sha256Digest } from '../../../core/canonical/digest';
-import { AUTHORIZE_ACTIVITY, type AuthorizeOutcome, type AuthorizeRequest, type AuthorizeResult, type LineageLink } from '../../../core/protocol/authorizeContract';
+import { AUTHORIZE_ACTIVITY, VERIFY_IDENTITY_ACTIVITY, type AuthorizeOutcome, type AuthorizeRequest, type AuthorizeResult, type LineageLink } from '../../../core/protocol/authorizeContract';
 import { mintReceipt } from '../../../core/receipt/mintReceipt';
 import type { GovernedBundle } from '../../../worker/bundleGovernedWorkflows';
 import { BENCH_ACTION, type BenchRecordInput, type BenchRecordResult, type SameBytesSizes } from '../benchActions';
@@ -35,29 +36,29 @@ export async function measureGovernedStepBytes(
   const deps = governance.deps(workflows);
   const authorize = createAuthorize(deps);
   const runId = randomUUID();
+  const info = { activityNamespace: run.namespace, taskQueue: run.taskQueue, workflowExecution: { workflowId: run.workflowId, runId }, workflowType: run.workflowType };
+  // The run's first step, as in the governed variant: its identity registered once.
+  await new MockActivityEnvironment({ ...info, activityType: VERIFY_IDENTITY_ACTIVITY, activityId: '1' }, { logger: new DefaultLogger('ERROR') }).run(createVerifyIdentity(deps), {
+    identityToken: governance.identityToken,
+  });
+  let request: AuthorizeRequest | undefined;
   const permit = async (sequence: number, previous: string | null): Promise<AuthorizeResult> => {
     const stepId = `writ-step-${sequence}`;
     const activityId = `${stepId}.1`;
     const input: BenchRecordInput = { sequence, amountCents: 100 + sequence, note: 'benchmark step' };
     const lineage: LineageLink = { sequence, previous, parent: null };
-    const request: AuthorizeRequest = { action: BENCH_ACTION, args: [input], stepId, activityId, identityToken: governance.identityToken, lineage };
-    const env = new MockActivityEnvironment(
-      {
-        activityNamespace: run.namespace,
-        taskQueue: run.taskQueue,
-        workflowExecution: { workflowId: run.workflowId, runId },
-        workflowType: run.workflowType,
-        activityType: AUTHORIZE_ACTIVITY,
-        activityId,
-      },
-      { logger: new DefaultLogger('ERROR') },
-    );
+    request = { action: BENCH_ACTION, args: [input], stepId, activityId, taskQueue: run.taskQueue, lineage };
+    const env = new MockActivityEnvironment({ ...info, activityType: AUTHORIZE_ACTIVITY, activityId: `writ-authorize-${sequence}` }, { logger: new DefaultLogger('ERROR') });
     const outcome: AuthorizeOutcome = await env.run(authorize, request);
     if (outcome.decision !== 'permit') throw new Error(`the bench policy must permit ${BENCH_ACTION} outright, got ${outcome.decision}`);
     return outcome;
   };
+  // Step K chained to step 1: the chain in the store is brought to step K's link first.
   const first = await permit(1, null);
-  const step = run.steps === 1 ? first : await permit(run.steps, first.artifactDigest);
+  let previous = first;
+  for (let sequence = 2; sequence < run.steps; sequence += 1) previous = await permit(sequence, previous.artifactDigest);
+  const step = run.steps === 1 ? first : await permit(run.steps, previous.artifactDigest);
+  const { action: _action, args: _args, ...extra } = request!;
   const result: BenchRecordResult = { sequence: run.steps, recorded: true };
   const receipt = await mintReceipt(
     {
@@ -74,7 +75,7 @@ export async function measureGovernedStepBytes(
   );
   // Payloads are JSON (the default converter): a string records its length plus quotes, an object its JSON.
   return {
-    identityToken: Buffer.byteLength(governance.identityToken),
+    authorizeRequestExtra: Buffer.byteLength(JSON.stringify(extra)),
     authorizeResult: Buffer.byteLength(JSON.stringify(step)),
     artifact: Buffer.byteLength(step.artifact),
     receipt: Buffer.byteLength(receipt),

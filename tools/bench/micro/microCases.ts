@@ -56,7 +56,6 @@ export async function buildMicroSuite(governance: BenchGovernance, storeDir: str
     args: [SMALL_ARGUMENT],
     stepId: 'writ-step-1',
     activityId: 'writ-step-1.1',
-    identityToken: governance.identityToken,
     lineage: { sequence: 1, previous: null, parent: null },
   };
   const permit = async (): Promise<PermittedRequest> => {
@@ -134,7 +133,7 @@ export async function buildMicroSuite(governance: BenchGovernance, storeDir: str
     },
     {
       name: 'identity-verify',
-      description: 'identity token (JWT) verification, once per writ.authorize',
+      description: 'identity token (JWT) verification, once per run (writ.verifyIdentity)',
       run: () => governance.identity.verify(governance.identityToken),
     },
     {
