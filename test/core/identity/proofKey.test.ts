@@ -56,7 +56,7 @@ describe('ProofKey', () => {
 
     it('never puts the private key material in the error', async () => {
       const jwk = exportProofKey(await generateProofKey());
-      const error = await importProofKey({ ...jwk, kid: 'A'.repeat(43) }).catch((e: unknown) => e as WritError);
+      const error = (await importProofKey({ ...jwk, kid: 'A'.repeat(43) }).catch((e: unknown) => e)) as WritError;
       expect(JSON.stringify({ message: error.message, issues: error.issues })).not.toContain(jwk.d);
     });
   });
