@@ -7,3 +7,9 @@ export const ARTIFACT_HEADER = 'writ-artifact';
 export const IDENTITY_HEADER = 'writ-identity';
 /** The parent's lineage head (last artifact digest), set on a child workflow's start. */
 export const LINEAGE_HEADER = 'writ-lineage';
+/**
+ * A proof of possession of the key the identity token is bound to (its `cnf.jkt`), made
+ * for this one start (its workflow id, workflow type and token): set on workflow start by
+ * the client interceptor beside IDENTITY_HEADER when the client holds a proof key.
+ */
+export const START_PROOF_HEADER = 'writ-start-proof';
