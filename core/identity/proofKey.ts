@@ -4,12 +4,23 @@ import { calculateJwkThumbprint } from 'jose';
 import { z } from 'zod';
 import { jsonPathOf } from '../canonical/jsonPath';
 import { WritError, type WritIssue } from '../errors/writError';
-import { Ed25519PublicJwkSchema, type Ed25519PublicJwk } from '../keys/ed25519Jwk';
+import { Ed25519PublicJwkSchema } from '../keys/ed25519Jwk';
+import type { Assert, SameType } from '../types/sameType';
 
 const generateEd25519 = promisify(generateKeyPair);
 
 /** 32 bytes in unpadded base64url: an Ed25519 coordinate, or a SHA-256 thumbprint. */
 const BASE64URL_32 = /^[A-Za-z0-9_-]{43}$/;
+
+/** The public half of a proof key as a JWK: the three members its RFC 7638 thumbprint covers, nothing else. */
+export interface ProofPublicJwk {
+  /** Always `OKP`. */
+  readonly kty: 'OKP';
+  /** Always `Ed25519`. */
+  readonly crv: 'Ed25519';
+  /** The public key, 32 bytes in unpadded base64url. */
+  readonly x: string;
+}
 
 /**
  * A key its holder proves possession of when starting a workflow (RFC 7800 `cnf`, a
@@ -22,7 +33,7 @@ export interface ProofKey {
   /** The Ed25519 private key that signs start proofs; never logged, never serialised except by `exportProofKey`. */
   readonly privateKey: webcrypto.CryptoKey | KeyObject;
   /** The public half as a JWK with only `kty`, `crv` and `x`, as a start proof embeds it. */
-  readonly publicJwk: Ed25519PublicJwk;
+  readonly publicJwk: ProofPublicJwk;
   /** The RFC 7638 SHA-256 thumbprint of `publicJwk`, base64url: the `cnf.jkt` a bound token names. */
   readonly thumbprint: string;
 }
@@ -39,8 +50,20 @@ export const ProofKeyJwkSchema = z.strictObject({
   kid: z.string().regex(BASE64URL_32, 'must be the key\'s RFC 7638 SHA-256 thumbprint').optional(),
 });
 
-/** A proof key's private JWK; as secret as the key itself. */
-export type ProofKeyJwk = z.infer<typeof ProofKeyJwkSchema>;
+/** A proof key's private JWK; as secret as the key itself. (The type `ProofKeyJwkSchema` checks, written out.) */
+export interface ProofKeyJwk {
+  /** Always `OKP`. */
+  kty: 'OKP';
+  /** Always `Ed25519`. */
+  crv: 'Ed25519';
+  /** The public key, 32 bytes in unpadded base64url. */
+  x: string;
+  /** The private key, 32 bytes in unpadded base64url. */
+  d: string;
+  /** The key's RFC 7638 thumbprint, when given. */
+  kid?: string | undefined;
+}
+type _ProofKeyJwkIsTheSchemas = Assert<SameType<ProofKeyJwk, z.infer<typeof ProofKeyJwkSchema>>>;
 
 /** Makes a fresh Ed25519 proof key. */
 export async function generateProofKey(): Promise<ProofKey> {
@@ -117,7 +140,7 @@ export function ed25519Thumbprint(x: string): string {
 async function proofKeyFrom(privateKey: KeyObject, publicKey: KeyObject): Promise<ProofKey> {
   const x = publicKey.export({ format: 'jwk' }).x;
   if (typeof x !== 'string') throw new WritError('INPUT_INVALID', 'the proof key has no public coordinate');
-  const publicJwk: Ed25519PublicJwk = { kty: 'OKP', crv: 'Ed25519', x };
+  const publicJwk: ProofPublicJwk = { kty: 'OKP', crv: 'Ed25519', x };
   return { privateKey, publicJwk, thumbprint: await calculateJwkThumbprint(publicJwk, 'sha256') };
 }
 

@@ -119,8 +119,7 @@ export async function createStartProof(key: ProofKey, binding: StartProofBinding
  */
 export async function verifyStartProof(proof: string | undefined, expected: StartProofExpectation): Promise<VerifiedStartProof> {
   const compact = requirePresentProof(proof);
-  const jwk = decodeProtectedHeader(compact);
-  const key = requirePublicEd25519Key(jwk);
+  const { jwk, key } = requirePublicEd25519Key(decodeProtectedHeader(compact));
   const payload = requireValidSignature(compact, key);
   const thumbprint = requireConfirmedKey(jwk, expected.confirmedThumbprint);
   const claims = parseClaims(payload);
@@ -152,13 +151,13 @@ function decodeProtectedHeader(compact: string): unknown {
   return parsed.data.jwk;
 }
 
-function requirePublicEd25519Key(jwk: unknown): KeyObject {
+function requirePublicEd25519Key(jwk: unknown): { jwk: Ed25519PublicJwk; key: KeyObject } {
   // Named apart from the shape check: a proof that carries its private key is a leak, not a typo.
   if (hasPrivateJwkMember(jwk)) throw invalid('start proof jwk carries private key material');
   const parsed = Ed25519PublicJwkSchema.safeParse(jwk);
   if (!parsed.success) throw invalid('start proof jwk must be a public Ed25519 key with only kty, crv and x');
   try {
-    return createPublicKey({ key: parsed.data, format: 'jwk' });
+    return { jwk: parsed.data, key: createPublicKey({ key: parsed.data, format: 'jwk' }) };
   } catch {
     throw invalid('start proof jwk is not a usable Ed25519 public key');
   }
@@ -173,8 +172,8 @@ function requireValidSignature(compact: string, key: KeyObject): Buffer {
   }
 }
 
-function requireConfirmedKey(jwk: unknown, confirmedThumbprint: string): string {
-  const thumbprint = ed25519Thumbprint((jwk as Ed25519PublicJwk).x);
+function requireConfirmedKey(jwk: Ed25519PublicJwk, confirmedThumbprint: string): string {
+  const thumbprint = ed25519Thumbprint(jwk.x);
   if (thumbprint !== confirmedThumbprint) {
     throw new WritError('START_PROOF_KEY_MISMATCH', 'start proof is signed by another key than the one the identity token is bound to', { facts: { thumbprint } });
   }
