@@ -88,7 +88,7 @@ describe('when the plugin is given to a worker with a workflowsPath', () => {
     const taskQueue = `writ-plugin-${randomUUID()}`;
     const writ = new WritPlugin({ actions, governance });
     const worker = await Worker.create({ connection: nativeConnection, namespace: testTemporal().namespace, taskQueue, workflowsPath: STARTER_WORKFLOWS, plugins: [writ] });
-    const client = new Client({ connection, namespace: testTemporal().namespace, plugins: [new WritPlugin({ identityToken: await idp.mintToken({ principal: 'dana', groups: ['deployers'] }) })] });
+    const client = new Client({ connection, namespace: testTemporal().namespace, plugins: [new WritPlugin(await idp.mintBoundCredential({ principal: 'dana', groups: ['deployers'] }))] });
     const result = await worker.runUntil(
       client.workflow.execute('deploy', { taskQueue, workflowId: `plugin-${randomUUID()}`, args: [{ service: 'api', environment: 'staging', version: '2.0.0' }] }),
     );
