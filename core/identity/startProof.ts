@@ -104,7 +104,8 @@ export async function createStartProof(key: ProofKey, binding: StartProofBinding
 
 /**
  * Verifies the start proof sent with a workflow start whose identity token is bound to a
- * key (`cnf.jkt`), as a list of steps, each throwing a WritError:
+ * key (`cnf.jkt`), as a list of steps, each throwing a WritError (an unusable
+ * `expected`, such as an invalid date, is the caller's `CONFIG_INVALID` first):
  * 1. a proof is present (`START_PROOF_MISSING`);
  * 2. it is a bounded compact JWS whose protected header is exactly `typ`, `alg`, `jwk`,
  *    with the pinned type and algorithm (`START_PROOF_INVALID`);
@@ -118,6 +119,7 @@ export async function createStartProof(key: ProofKey, binding: StartProofBinding
  * Single use (each `jti` once) is the caller's to record.
  */
 export async function verifyStartProof(proof: string | undefined, expected: StartProofExpectation): Promise<VerifiedStartProof> {
+  requireUsableExpectation(expected);
   const compact = requirePresentProof(proof);
   const { jwk, key } = requirePublicEd25519Key(decodeProtectedHeader(compact));
   const payload = requireValidSignature(compact, key);
@@ -126,6 +128,17 @@ export async function verifyStartProof(proof: string | undefined, expected: Star
   requireTimely(claims, expected);
   requireBinding(claims, expected);
   return { jti: claims.jti, iat: claims.iat, thumbprint };
+}
+
+/**
+ * A time that is not a number would make every comparison false, so every proof timely:
+ * the caller's own mistake is refused (CONFIG_INVALID) before any proof is looked at.
+ */
+function requireUsableExpectation(expected: StartProofExpectation): void {
+  const tolerance = expected.clockToleranceSeconds;
+  if (!Number.isFinite(expected.now.getTime()) || !Number.isFinite(expected.notAfter.getTime()) || !Number.isInteger(tolerance) || tolerance < 0 || tolerance > 300) {
+    throw new WritError('CONFIG_INVALID', 'verifyStartProof needs valid now and notAfter dates and a clock tolerance of 0 to 300 whole seconds');
+  }
 }
 
 function requirePresentProof(proof: unknown): string {

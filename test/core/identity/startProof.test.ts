@@ -208,6 +208,18 @@ describe('verifyStartProof', () => {
     });
   });
 
+  describe('when the expectation itself is unusable', () => {
+    it.each<[string, Partial<StartProofExpectation>]>([
+      ['an invalid now', { now: new Date(Number.NaN) }],
+      ['an invalid notAfter', { notAfter: new Date(Number.NaN) }],
+      ['a tolerance that is not a number', { clockToleranceSeconds: Number.NaN }],
+      ['a negative tolerance', { clockToleranceSeconds: -1 }],
+    ])('refuses %s before looking at the proof (CONFIG_INVALID)', async (_name, overrides) => {
+      const proof = await createStartProof(key, START, NOW);
+      expect(await codeOf(() => verifyStartProof(proof, expectation(overrides)))).toBe('CONFIG_INVALID');
+    });
+  });
+
   describe('when the proof is too long or not a JWS', () => {
     it(`refuses a proof over ${MAX_START_PROOF_LENGTH} characters before decoding it (START_PROOF_INVALID)`, async () => {
       const long = await createStartProof(key, { ...START, workflowId: 'w'.repeat(MAX_START_PROOF_LENGTH) }, NOW);
