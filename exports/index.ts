@@ -59,7 +59,11 @@ export type {
   VerifiedStatement,
 } from '../core/identity/identityVerifier';
 export { DevIdentityProvider, DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../core/identity/devIdentityProvider';
-export type { DevIdentityProviderOptions, MintTokenRequest } from '../core/identity/devIdentityProvider';
+export type { BoundCredential, BoundCredentialRequest, DevIdentityProviderOptions, MintTokenRequest } from '../core/identity/devIdentityProvider';
+// Sender-constrained identity: a token bound to a proof key (cnf.jkt), proven at every start.
+export { generateProofKey, importProofKey, exportProofKey } from '../core/identity/proofKey';
+export type { ProofKey, ProofKeyJwk, ProofPublicJwk } from '../core/identity/proofKey';
+export { readBoundCredentialFile, writeBoundCredentialFile, BOUND_CREDENTIAL_FORMAT } from '../core/identity/boundCredentialFile';
 
 // Policy.
 export { PolicySource } from '../core/policy/policySource';

@@ -9,6 +9,11 @@ export const WRIT_ERROR_CODES = [
   'IDENTITY_INVALID',
   'IDENTITY_EXPIRED',
   'IDENTITY_UNTRUSTED_ISSUER',
+  // proof of possession of the key an identity token is bound to (cnf.jkt), per start
+  'START_PROOF_MISSING',
+  'START_PROOF_INVALID',
+  'START_PROOF_KEY_MISMATCH',
+  'START_PROOF_BINDING_MISMATCH',
   // the action and its input
   'ACTION_UNKNOWN',
   'ACTION_NOT_GOVERNED',

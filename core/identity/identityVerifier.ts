@@ -117,6 +117,13 @@ export interface VerifiedIdentity {
   readonly expiresAt: number;
   /** `sha256:<hex>` of the compact token: evidence of which token was presented, without keeping it. */
   readonly tokenDigest: string;
+  /**
+   * The token's `cnf` (RFC 7800): the thumbprint (`jkt`, RFC 7638 SHA-256) of the key its
+   * holder must prove possession of at every start, or null for a token bound to no key.
+   */
+  readonly confirmation: { readonly jkt: string } | null;
+  /** The token's `jti`, or null when it has none. */
+  readonly tokenId: string | null;
 }
 
 /** A verified operator statement: who signed it, when, and everything it says. */
@@ -129,12 +136,16 @@ export interface VerifiedStatement extends VerifiedIdentity {
   readonly payload: Readonly<Record<string, unknown>>;
 }
 
-// Claims jose has not already checked; other claims are allowed and ignored.
+// Claims jose has not already checked; other claims are allowed and ignored. A `cnf`
+// must be exactly a key thumbprint: one naming another confirmation method (a certificate,
+// a whole key) asks for a check Writ does not make, so it is refused, not ignored.
 const IdentityClaimsSchema = z.object({
   iss: z.string(),
   sub: z.string().min(1),
   exp: z.number(),
   groups: z.array(z.string()).optional(),
+  jti: z.string().min(1).max(1024).optional(),
+  cnf: z.strictObject({ jkt: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be an RFC 7638 SHA-256 thumbprint, base64url') }).optional(),
 });
 
 /**
@@ -142,7 +153,8 @@ const IdentityClaimsSchema = z.object({
  * string. `verify` runs, in order: the token is present; it names the trusted issuer;
  * its signature verifies against the issuer's keys with an allowed algorithm, and its
  * audience, expiry and not-before hold (with the configured tolerance); it has a `sub`
- * and `exp`, and `groups`, when present, is a list of strings. Each failure is a WritError:
+ * and `exp`, `groups`, when present, is a list of strings, `jti` a string, and `cnf` a
+ * key thumbprint `{ jkt }` (its holder must then prove possession at each start). Each failure is a WritError:
  * `IDENTITY_MISSING`, `IDENTITY_UNTRUSTED_ISSUER`, `IDENTITY_EXPIRED`, or for anything else
  * (bad signature, a key the issuer does not publish, wrong audience, malformed token,
  * keys that cannot be fetched) `IDENTITY_INVALID`.
@@ -285,6 +297,8 @@ function toVerifiedIdentity(claims: z.infer<typeof IdentityClaimsSchema>, tokenD
     issuer: claims.iss,
     expiresAt: claims.exp,
     tokenDigest,
+    confirmation: claims.cnf === undefined ? null : { jkt: claims.cnf.jkt },
+    tokenId: claims.jti ?? null,
   };
 }
 

@@ -7,7 +7,7 @@ export {
   MAX_DEV_TOKEN_TTL_SECONDS,
   MintTokenRequestSchema,
 } from './devIdentityProvider';
-export type { DevIdentityProviderOptions, MintTokenRequest } from './devIdentityProvider';
+export type { BoundCredential, BoundCredentialRequest, DevIdentityProviderOptions, MintTokenRequest } from './devIdentityProvider';
 export {
   IdentityVerifier,
   IdentityVerifierConfigSchema,
@@ -20,3 +20,9 @@ export type {
   ResolvedIdentityVerifierConfig,
   VerifiedIdentity,
 } from './identityVerifier';
+export { generateProofKey, importProofKey, exportProofKey, ProofKeyJwkSchema } from './proofKey';
+export type { ProofKey, ProofKeyJwk, ProofPublicJwk } from './proofKey';
+export { createStartProof, verifyStartProof, identityTokenHash, START_PROOF_TYPE, START_PROOF_ALG, MAX_START_PROOF_LENGTH } from './startProof';
+export type { StartProofBinding, StartProofExpectation, VerifiedStartProof } from './startProof';
+export { readBoundCredentialFile, writeBoundCredentialFile, BoundCredentialFileSchema, BOUND_CREDENTIAL_FORMAT } from './boundCredentialFile';
+export type { BoundCredentialFile } from './boundCredentialFile';

@@ -43,7 +43,7 @@ export class VerifiedTokenCache {
       this.entries.delete(tokenDigest);
       return undefined;
     }
-    return { ...entry.identity, groups: [...entry.identity.groups] };
+    return copyOf(entry.identity);
   }
 
   /** Remembers a token the full verification accepted at `nowSeconds`. */
@@ -57,11 +57,16 @@ export class VerifiedTokenCache {
       const oldest = this.entries.keys().next();
       if (oldest.done !== true) this.entries.delete(oldest.value);
     }
-    this.entries.set(identity.tokenDigest, { identity: { ...identity, groups: [...identity.groups] }, verifiedAt: nowSeconds, answersUntil });
+    this.entries.set(identity.tokenDigest, { identity: copyOf(identity), verifiedAt: nowSeconds, answersUntil });
   }
 
   /** How many entries are held (for tests and diagnostics). */
   get size(): number {
     return this.entries.size;
   }
+}
+
+// A copy a caller cannot change the cached entry through.
+function copyOf(identity: VerifiedIdentity): VerifiedIdentity {
+  return { ...identity, groups: [...identity.groups], confirmation: identity.confirmation === null ? null : { ...identity.confirmation } };
 }

@@ -20,7 +20,8 @@ export const WRIT_PLUGIN_NAME = 'writ';
  * `Worker.create({ plugins })` and `bundleWorkflowCode({ plugins })`, governs all three.
  *
  * - On a client it adds the identity interceptor, so every workflow start carries the
- *   caller's identity token (`identityToken`).
+ *   caller's identity token (`identityToken`) and, with `proofKey`, a proof of possession
+ *   of the key that token is bound to, made for that start.
  * - On the bundler it adds Writ's workflow interceptor module, which verifies the
  *   initiator's identity, carries lineage and attaches each artifact to its action.
  * - On a worker it registers Writ's activities (`writ.authorize`, the identity and
@@ -50,7 +51,7 @@ export class WritPlugin implements ClientPlugin, BundlerPlugin, WorkerPlugin {
     const token = settings.identityToken;
     this.simple = new SimplePlugin({
       name: WRIT_PLUGIN_NAME,
-      ...(token === undefined ? {} : { clientInterceptors: { workflow: [identityInterceptor(token)] } }),
+      ...(token === undefined ? {} : { clientInterceptors: { workflow: [identityInterceptor(token, settings.proofKey)] } }),
       workerInterceptors: { workflowModules: [WORKFLOW_INTERCEPTORS_MODULE] },
     });
     this.worker = settings.worker;

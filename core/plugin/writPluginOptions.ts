@@ -9,6 +9,7 @@ import type { PolicySource } from '../policy/policySource';
 import type { ArtifactWindowSettings, IdentityCheck } from '../../activities/governanceDeps';
 import { ArtifactWindowSchema } from '../../worker/windowSettings';
 import { WRIT_ROLES, type WritRole } from '../config/writRole';
+import { proofKeyIssues, type ProofKey } from '../identity/proofKey';
 
 /**
  * The trust material a governed worker decides and enforces with: the authorization
@@ -37,6 +38,11 @@ export interface WritGovernance {
 export interface WritPluginOptions {
   /** The caller's identity token (or a function returning a fresh one), added to every workflow start. */
   readonly identityToken?: string | (() => string);
+  /**
+   * The key `identityToken` is bound to (its `cnf.jkt`): every workflow start then also
+   * carries a fresh proof of possession over that start (see `mintBoundCredential`).
+   */
+  readonly proofKey?: ProofKey;
   /** The governed actions this worker serves, declared with `defineAction`. */
   readonly actions?: GovernedActions;
   /** Keys, identity, policy and governance store (see `openGovernance`). */
@@ -89,6 +95,7 @@ export interface WritWorkerSettings {
 /** Validated plugin settings. */
 export interface WritPluginSettings {
   readonly identityToken: (() => string) | undefined;
+  readonly proofKey: ProofKey | undefined;
   readonly worker: WritWorkerSettings | undefined;
 }
 
@@ -109,6 +116,12 @@ const GovernanceSchema = z.looseObject({
 const OptionsSchema = z
   .strictObject({
     identityToken: z.union([z.string().min(1), z.custom<() => string>(isFunction)], { error: 'must be a non-empty string or a function returning one' }).optional(),
+    proofKey: z
+      .custom<ProofKey>()
+      .superRefine((value, context) => {
+        for (const issue of proofKeyIssues(value)) context.addIssue({ code: 'custom', path: issue.path === '(root)' ? [] : [issue.path], message: issue.message });
+      })
+      .optional(),
     actions: z.record(z.string(), z.custom<GovernedActions[string]>(hasMethods('execute'), 'must be declared with defineAction')).optional(),
     governance: GovernanceSchema.optional(),
     exemptActivities: z.array(z.string().min(1)).optional(),
@@ -121,6 +134,10 @@ const OptionsSchema = z
   .refine((options) => (options.actions === undefined) === (options.governance === undefined), {
     message: 'a worker needs both `actions` and `governance`; a client needs neither',
     path: ['governance'],
+  })
+  .refine((options) => options.proofKey === undefined || options.identityToken !== undefined, {
+    message: 'a proof key proves possession for an identity token: give the identityToken bound to it',
+    path: ['proofKey'],
   });
 
 /**
@@ -130,9 +147,9 @@ const OptionsSchema = z
 export function parseWritPluginOptions(options: WritPluginOptions): WritPluginSettings {
   const parsed = OptionsSchema.safeParse(options);
   if (!parsed.success) throw invalid(parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message })));
-  const { identityToken, actions, governance, exemptActivities = [], artifacts = {}, workerBuildId = 'writ-dev', clock, role = 'all', authorizerTaskQueue } = options;
+  const { identityToken, proofKey, actions, governance, exemptActivities = [], artifacts = {}, workerBuildId = 'writ-dev', clock, role = 'all', authorizerTaskQueue } = options;
   const token = identityToken === undefined ? undefined : typeof identityToken === 'string' ? () => identityToken : identityToken;
-  if (actions === undefined || governance === undefined) return { identityToken: token, worker: undefined };
+  if (actions === undefined || governance === undefined) return { identityToken: token, proofKey, worker: undefined };
   const window = ArtifactWindowSchema.parse(artifacts);
   const issues: WritIssue[] = [];
   if (window.ttlSeconds > window.maxLifetimeSeconds) issues.push({ path: 'artifacts.ttlSeconds', message: 'must not exceed maxLifetimeSeconds' });
@@ -149,6 +166,7 @@ export function parseWritPluginOptions(options: WritPluginOptions): WritPluginSe
   if (issues.length > 0 || registry === undefined) throw invalid(issues);
   return {
     identityToken: token,
+    proofKey,
     worker: {
       role,
       authorizerTaskQueue,

@@ -12,3 +12,9 @@ export const LINEAGE_HEADER = 'writ-lineage';
  * (set by the parent's or predecessor's workflow interceptor): such a run carries no token.
  */
 export const HANDOFF_HEADER = 'writ-handoff';
+/**
+ * A proof of possession of the key the identity token is bound to (its `cnf.jkt`), made
+ * for this one start (its workflow id, workflow type and token): set on workflow start by
+ * the client interceptor beside IDENTITY_HEADER when the client holds a proof key.
+ */
+export const START_PROOF_HEADER = 'writ-start-proof';

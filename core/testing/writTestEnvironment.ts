@@ -133,10 +133,14 @@ export class WritTestEnvironment {
     return this.server.address;
   }
 
-  /** A client whose workflow starts carry a fresh identity token for `principal` in `groups`. */
+  /**
+   * A client whose workflow starts carry a fresh identity token for `principal` in
+   * `groups`, bound to a fresh proof key, and a start proof each: it may start any number
+   * of runs, as a real client does.
+   */
   async clientAs(principal: string, groups: readonly string[] = []): Promise<Client> {
-    const identityToken = await this.idp.mintToken({ principal, groups: [...groups] });
-    return new Client({ connection: this.connection, namespace: this.namespace, plugins: [new WritPlugin({ identityToken })] });
+    const { identityToken, proofKey } = await this.idp.mintBoundCredential({ principal, groups: [...groups] });
+    return new Client({ connection: this.connection, namespace: this.namespace, plugins: [new WritPlugin({ identityToken, proofKey })] });
   }
 
   /** A client that sends no identity at all: every run it starts is refused (IDENTITY_MISSING). */

@@ -56,19 +56,21 @@ export async function runDev(options: DevOptions): Promise<number> {
     const idp = started.governance.devIdentityProvider;
     if (idp === undefined) throw new Error('the demo mints demo identities and needs the local identity provider (remove `identity` from writ.config.json)');
     const connection = await Connection.connect(toConnectionOptions(target, server?.address));
-    const tokens = {
-      alice: await idp.mintToken({ principal: 'alice', groups: [...DEMO_PRINCIPALS.alice] }),
-      'support-agent': await idp.mintToken({ principal: 'support-agent', groups: [...DEMO_PRINCIPALS['support-agent']] }),
+    // Each principal starts several runs with one credential: a token bound to a key, and a
+    // proof of that key with every start.
+    const credentials = {
+      alice: await idp.mintBoundCredential({ principal: 'alice', groups: [...DEMO_PRINCIPALS.alice] }),
+      'support-agent': await idp.mintBoundCredential({ principal: 'support-agent', groups: [...DEMO_PRINCIPALS['support-agent']] }),
     };
     const runId = Date.now().toString(36);
-    const operators = new OperatorConsole(createWritClient({ connection, namespace: started.namespace, identityToken: tokens.alice }), idp, {
+    const operators = new OperatorConsole(createWritClient({ connection, namespace: started.namespace, ...credentials.alice }), idp, {
       namespace: started.namespace,
       controlTaskQueue: config.taskQueue,
     });
     const running = started.worker.run();
     try {
       for (const [index, scenario] of DEMO_SCENARIOS.entries()) {
-        const client = createWritClient({ connection, namespace: started.namespace, identityToken: tokens[scenario.principal] });
+        const client = createWritClient({ connection, namespace: started.namespace, ...credentials[scenario.principal] });
         const handle = await client.workflow.start(scenario.workflowType, {
           taskQueue: config.taskQueue,
           workflowId: `demo-${runId}-${index + 1}-${scenario.workflowType}`,

@@ -106,7 +106,7 @@ beforeAll(async () => {
   executorConfig = hostConfig(executorDir, { role: 'executor', trustedKeysFile });
   executor = await start(executorConfig, bundle);
   connection = await Connection.connect({ address: testTemporal().address });
-  client = createWritClient({ connection, namespace: testTemporal().namespace, identityToken: await idp.mintToken({ principal: TREASURER.principal, groups: TREASURER.groups }) });
+  client = createWritClient({ connection, namespace: testTemporal().namespace, ...(await idp.mintBoundCredential({ principal: TREASURER.principal, groups: TREASURER.groups })) });
 }, 120_000);
 
 afterAll(async () => {

@@ -67,7 +67,7 @@ afterAll(async () => {
 });
 
 async function clientAs(principal: string, groups: string[]) {
-  return createWritClient({ connection, namespace: testTemporal().namespace, identityToken: await idp.mintToken({ principal, groups }) });
+  return createWritClient({ connection, namespace: testTemporal().namespace, ...(await idp.mintBoundCredential({ principal, groups })) });
 }
 
 async function start(taskQueue: string, workflowType: string, args: unknown[]): Promise<WorkflowHandleWithFirstExecutionRunId> {

@@ -86,7 +86,7 @@ export async function createFaultFixture(address: string, namespace: string): Pr
   cpSync(POLICIES_DIR, policiesDir, { recursive: true });
   const { bundle, file } = await faultBundle();
   const connection = await Connection.connect({ address });
-  const client = createWritClient({ connection, namespace, identityToken: await idp.mintToken({ principal: 'alice', groups: ['treasury'] }) });
+  const client = createWritClient({ connection, namespace, ...(await idp.mintBoundCredential({ principal: 'alice', groups: ['treasury'] })) });
   const workers: FaultWorkerProcess[] = [];
   const baseEnv = {
     WRIT_DATA_DIR: dataDir,

@@ -121,8 +121,8 @@ export async function createGovernedTestEnv(options: { policiesDir?: string; pol
       running = worker.run();
     },
     async clientAs(principal, groups) {
-      const token = await idp.mintToken({ principal, groups });
-      return createWritClient({ connection, namespace, identityToken: token });
+      // Bound to a key: the client may start any number of runs, each with its own proof.
+      return createWritClient({ connection, namespace, ...(await idp.mintBoundCredential({ principal, groups })) });
     },
     anonymousClient: () => new Client({ connection, namespace }),
     async close() {

@@ -10,6 +10,7 @@ import { TrustedKeySet } from '../../core/keys/trustedKeySet';
 import { PolicySource } from '../../core/policy/policySource';
 import type { GovernedBundle } from '../../worker/bundleGovernedWorkflows';
 import { governanceDeps } from '../../worker/createGovernedWorker';
+import type { ProofKey } from '../../core/identity/proofKey';
 import { BENCH_PRINCIPAL, createBenchActions, type BenchActions } from './benchActions';
 import { projectRoot } from './projectRoot';
 
@@ -30,8 +31,10 @@ export interface BenchGovernance {
   readonly policies: PolicySource;
   /** Revocations and the kill switch (empty: nothing is revoked), consulted every step. */
   readonly governance: SqliteGovernanceStore;
-  /** A verified-identity token for the bench principal. */
+  /** A verified-identity token for the bench principal, bound to `proofKey`. */
   readonly identityToken: string;
+  /** The key `identityToken` is bound to: a client proves possession of it at every start. */
+  readonly proofKey: ProofKey;
   /** The authorization and receipt keys with their signing periods, as an auditor receives them. */
   keyRecords(): KeyRecord[];
   /** The deps a governed worker builds, over the given bundle's digest. */
@@ -58,7 +61,8 @@ export async function openBenchGovernance(dataDir: string): Promise<BenchGoverna
   const trustedKeys = TrustedKeySet.fromJwks(keyStore.exportPublicJwks());
   const policies = PolicySource.load(BENCH_POLICIES_DIR);
   const governance = SqliteGovernanceStore.open(path.join(dataDir, GOVERNANCE_SQLITE_FILE));
-  const identityToken = await idp.mintToken({ principal: BENCH_PRINCIPAL.principal, groups: [...BENCH_PRINCIPAL.groups], ttlSeconds: TOKEN_TTL_SECONDS });
+  // Bound to a key, as every client that starts many runs with one token must be.
+  const { identityToken, proofKey } = await idp.mintBoundCredential({ principal: BENCH_PRINCIPAL.principal, groups: [...BENCH_PRINCIPAL.groups], ttlSeconds: TOKEN_TTL_SECONDS });
   const actions = createBenchActions();
   return {
     actions,
@@ -69,6 +73,7 @@ export async function openBenchGovernance(dataDir: string): Promise<BenchGoverna
     policies,
     governance,
     identityToken,
+    proofKey,
     keyRecords: () => [...keyStore.exportKeyRecords(), ...receiptKeyStore.exportKeyRecords()],
     deps: (workflows) =>
       governanceDeps({

@@ -18,7 +18,8 @@ export interface OperatorCommandOptions {
 }
 
 /**
- * Connects as the operator: a client whose starts carry the operator's identity token and
+ * Connects as the operator: a client whose starts carry the operator's identity token
+ * (bound to a fresh proof key, with a start proof each) and
  * a console that signs their statements, both through the local development identity
  * provider. The server is the one Temporal's client configuration names (TEMPORAL_ADDRESS,
  * a temporal.toml profile), with `--address` and `--namespace` over it; with the embedded
@@ -35,7 +36,9 @@ export async function openOperatorConsole(
   const idp = DevIdentityProvider.open(join(config.dataDir, 'idp'));
   await idp.ensureKey();
   const operator = { principal: options.as, groups: options.group };
-  const client = createWritClient({ connection, namespace, identityToken: await idp.mintToken({ principal: operator.principal, groups: [...operator.groups] }) });
+  // Bound to a key: the control workflow's history shows the token, and a copy of it
+  // alone must not start runs as this operator.
+  const client = createWritClient({ connection, namespace, ...(await idp.mintBoundCredential({ principal: operator.principal, groups: [...operator.groups] })) });
   return {
     console: new OperatorConsole(client, idp, { namespace, controlTaskQueue: config.taskQueue }),
     operator,

@@ -105,7 +105,8 @@ export async function runSoak(options: SoakOptions, command: string, progress: (
     progress(`${options.workers} worker processes serving ${taskQueue}, governance store: ${options.store}`);
 
     connection = await Connection.connect({ address: server.address });
-    const client: Client = createWritClient({ connection, namespace: server.namespace, identityToken: await idp.mintToken({ principal: 'alice', groups: ['treasury'], ttlSeconds: 3600 }) });
+    // One credential for every run: a token bound to a key, each start with its own proof.
+    const client: Client = createWritClient({ connection, namespace: server.namespace, ...(await idp.mintBoundCredential({ principal: 'alice', groups: ['treasury'], ttlSeconds: 3600 })) });
     const kinds = planKinds(options);
     const ids = kinds.map((kind, i) => `soak-${options.seed}-${String(i).padStart(5, '0')}-${kind}`);
     const endings = new Map<string, Ending>();

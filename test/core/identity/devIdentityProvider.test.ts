@@ -10,6 +10,7 @@ import {
   MAX_DEV_TOKEN_TTL_SECONDS,
   WRIT_IDENTITY_AUDIENCE,
 } from '../../../core/identity/devIdentityProvider';
+import { generateProofKey } from '../../../core/identity/proofKey';
 
 const NOW = new Date('2030-01-02T03:04:05.000Z');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-dev-idp-'));
@@ -66,6 +67,39 @@ describe('DevIdentityProvider', () => {
       expect(first.exp).toBe(NOW.getTime() / 1000 + DEFAULT_DEV_TOKEN_TTL_SECONDS);
       expect(first.groups).toEqual([]);
       expect(first.jti).not.toBe(second.jti);
+    });
+  });
+
+  describe('when minting a token bound to a key', () => {
+    const provider = DevIdentityProvider.open(path.join(root, 'bound'), { clock: () => NOW });
+
+    it('adds cnf.jkt with the thumbprint of a proof key, or of a { jkt } given as it is', async () => {
+      const proofKey = await generateProofKey();
+      expect(decodeJwt(await provider.mintToken({ principal: 'alice', confirmation: proofKey })).cnf).toEqual({ jkt: proofKey.thumbprint });
+      expect(decodeJwt(await provider.mintToken({ principal: 'alice', confirmation: { jkt: proofKey.thumbprint } })).cnf).toEqual({ jkt: proofKey.thumbprint });
+      expect(decodeJwt(await provider.mintToken({ principal: 'alice' }))).not.toHaveProperty('cnf');
+    });
+
+    it('mints a bound credential: a fresh proof key and a token confirming it', async () => {
+      const first = await provider.mintBoundCredential({ principal: 'alice', groups: ['treasury'], ttlSeconds: 300 });
+      const second = await provider.mintBoundCredential({ principal: 'alice', groups: ['treasury'] });
+      const claims = decodeJwt(first.identityToken);
+      expect(claims).toMatchObject({ sub: 'alice', groups: ['treasury'], exp: NOW.getTime() / 1000 + 300, cnf: { jkt: first.proofKey.thumbprint } });
+      expect(second.proofKey.thumbprint).not.toBe(first.proofKey.thumbprint);
+    });
+
+    it.each<[string, unknown]>([
+      ['a jkt of the wrong length', { jkt: 'abc' }],
+      ['a jkt with an unknown member beside it', { jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs', alg: 'EdDSA' }],
+      ['a bare public JWK', { kty: 'OKP', crv: 'Ed25519', x: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' }],
+    ])('refuses %s as confirmation with INPUT_INVALID', async (_kind, confirmation) => {
+      expect(await codeOf(() => provider.mintToken({ principal: 'a', confirmation } as never))).toBe('INPUT_INVALID');
+    });
+
+    it('refuses a proof key whose thumbprint is not its own with INPUT_INVALID', async () => {
+      const proofKey = await generateProofKey();
+      const other = await generateProofKey();
+      expect(await codeOf(() => provider.mintToken({ principal: 'a', confirmation: { ...proofKey, thumbprint: other.thumbprint } }))).toBe('INPUT_INVALID');
     });
   });
 

@@ -8,9 +8,12 @@ import { sha256Digest } from '../../../core/canonical/digest';
 import { WritError, type WritErrorCode } from '../../../core/errors/writError';
 import { DEV_IDENTITY_ISSUER, DevIdentityProvider, WRIT_IDENTITY_AUDIENCE } from '../../../core/identity/devIdentityProvider';
 import { IdentityVerifier, type IdentityVerifierConfig } from '../../../core/identity/identityVerifier';
+import { generateProofKey } from '../../../core/identity/proofKey';
 import { KeyStore } from '../../../core/keys/keyStore';
 
 const NOW = new Date('2030-03-04T05:06:07.000Z');
+/** A well-formed RFC 7638 SHA-256 thumbprint (43 base64url characters). */
+const JKT = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-identity-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -60,7 +63,16 @@ describe('IdentityVerifier', () => {
         issuer: DEV_IDENTITY_ISSUER,
         expiresAt: NOW.getTime() / 1000 + 600,
         tokenDigest: sha256Digest(token),
+        confirmation: null,
+        tokenId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       });
+      expect((await verifier.verify(token)).tokenId).toBe(decodePart(token, 1).jti);
+    });
+
+    it('reads the key a bound token confirms (cnf.jkt)', async () => {
+      const proofKey = await generateProofKey();
+      const token = await provider.mintToken({ principal: 'alice', confirmation: proofKey });
+      expect((await verifier.verify(token)).confirmation).toEqual({ jkt: proofKey.thumbprint });
     });
 
     it('defaults groups to none', async () => {
@@ -219,13 +231,21 @@ describe('IdentityVerifier', () => {
       ['groups that are not strings', { ...base, sub: 'ivan', exp: NOW.getTime() / 1000 + 60, groups: ['ok', 7] }],
       ['groups that are not a list', { ...base, sub: 'ivan', exp: NOW.getTime() / 1000 + 60, groups: 'admins' }],
       ['a not-before in the future', { ...base, sub: 'ivan', exp: NOW.getTime() / 1000 + 600, nbf: NOW.getTime() / 1000 + 300 }],
+      ['a jti that is not a string', { ...base, sub: 'ivan', exp: NOW.getTime() / 1000 + 60, jti: 7 }],
+      ['a cnf that is not an object', { ...base, sub: 'ivan', exp: NOW.getTime() / 1000 + 60, cnf: JKT }],
+      ['a cnf without jkt', { ...base, sub: 'ivan', exp: NOW.getTime() / 1000 + 60, cnf: {} }],
+      ['a cnf.jkt that is not base64url', { ...base, sub: 'ivan', exp: NOW.getTime() / 1000 + 60, cnf: { jkt: `${JKT.slice(0, 42)}=` } }],
+      ['a cnf.jkt of the wrong length', { ...base, sub: 'ivan', exp: NOW.getTime() / 1000 + 60, cnf: { jkt: `${JKT}A` } }],
+      ['a cnf.jkt that is not a string', { ...base, sub: 'ivan', exp: NOW.getTime() / 1000 + 60, cnf: { jkt: 42 } }],
+      ['a cnf naming another confirmation method too', { ...base, sub: 'ivan', exp: NOW.getTime() / 1000 + 60, cnf: { jkt: JKT, 'x5t#S256': JKT } }],
+      ['a cnf naming a whole key', { ...base, sub: 'ivan', exp: NOW.getTime() / 1000 + 60, cnf: { jwk: { kty: 'OKP', crv: 'Ed25519', x: JKT } } }],
     ])('refuses a token with %s with IDENTITY_INVALID', async (_kind, claims) => {
       expect(await codeOf(async () => verifier.verify(await signedWith(claims)))).toBe('IDENTITY_INVALID');
     });
 
     it('accepts the same signing path with complete claims (the cases above fail for their claims alone)', async () => {
-      const token = await signedWith({ ...base, sub: 'ivan', exp: NOW.getTime() / 1000 + 60, groups: ['ok'] });
-      await expect(verifier.verify(token)).resolves.toMatchObject({ principal: 'ivan', groups: ['ok'] });
+      const token = await signedWith({ ...base, sub: 'ivan', exp: NOW.getTime() / 1000 + 60, groups: ['ok'], jti: 'token-1', cnf: { jkt: JKT } });
+      await expect(verifier.verify(token)).resolves.toMatchObject({ principal: 'ivan', groups: ['ok'], tokenId: 'token-1', confirmation: { jkt: JKT } });
     });
   });
 

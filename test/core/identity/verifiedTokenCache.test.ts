@@ -5,7 +5,7 @@ import { VerifiedTokenCache } from '../../../core/identity/verifiedTokenCache';
 const T0 = 2_000_000_000;
 
 function identity(token: string, expiresAt: number): VerifiedIdentity {
-  return { principal: 'hana', groups: ['ops'], issuer: 'writ-dev-idp', expiresAt, tokenDigest: sha256Digest(token) };
+  return { principal: 'hana', groups: ['ops'], issuer: 'writ-dev-idp', expiresAt, tokenDigest: sha256Digest(token), confirmation: { jkt: 'A'.repeat(43) }, tokenId: token };
 }
 
 describe('VerifiedTokenCache', () => {

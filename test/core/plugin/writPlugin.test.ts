@@ -14,6 +14,7 @@ import { KeyStore } from '../../../core/keys/keyStore';
 import { TrustedKeySet } from '../../../core/keys/trustedKeySet';
 import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../../../core/identity/devIdentityProvider';
 import { IdentityVerifier } from '../../../core/identity/identityVerifier';
+import { generateProofKey } from '../../../core/identity/proofKey';
 import { PolicySource } from '../../../core/policy/policySource';
 import { SqliteGovernanceStore } from '../../../core/governance/sqliteGovernanceStore';
 import { installRuntimeLogging } from '../../../worker/runtimeLogging';
@@ -87,7 +88,7 @@ describe('when the plugin is given to a worker with a workflowsPath', () => {
     const taskQueue = `writ-plugin-${randomUUID()}`;
     const writ = new WritPlugin({ actions, governance });
     const worker = await Worker.create({ connection: nativeConnection, namespace: testTemporal().namespace, taskQueue, workflowsPath: STARTER_WORKFLOWS, plugins: [writ] });
-    const client = new Client({ connection, namespace: testTemporal().namespace, plugins: [new WritPlugin({ identityToken: await idp.mintToken({ principal: 'dana', groups: ['deployers'] }) })] });
+    const client = new Client({ connection, namespace: testTemporal().namespace, plugins: [new WritPlugin(await idp.mintBoundCredential({ principal: 'dana', groups: ['deployers'] }))] });
     const result = await worker.runUntil(
       client.workflow.execute('deploy', { taskQueue, workflowId: `plugin-${randomUUID()}`, args: [{ service: 'api', environment: 'staging', version: '2.0.0' }] }),
     );
@@ -140,6 +141,24 @@ describe('when the plugin is constructed', () => {
     expect(codeOf(() => new WritPlugin({ actions, governance, exemptActivities: ['writ.authorize'] }))).toBe('CONFIG_INVALID');
     expect(codeOf(() => new WritPlugin({ actions, governance, artifacts: { ttlSeconds: 600, maxLifetimeSeconds: 300 } }))).toBe('CONFIG_INVALID');
     expect(codeOf(() => new WritPlugin({ actions: { 'bad name': actions.deployService }, governance }))).toBe('CONFIG_INVALID');
+  });
+
+  it('accepts a proof key beside the token it is bound to, and refuses one alone or one that is not a proof key, with its path (CONFIG_INVALID)', async () => {
+    const { identityToken, proofKey } = await idp.mintBoundCredential({ principal: 'dana' });
+    const other = await generateProofKey();
+    const pathsOf = (options: object): string[] => {
+      try {
+        new WritPlugin(options as never);
+      } catch (error) {
+        return isWritError(error) && error.code === 'CONFIG_INVALID' ? error.issues.map((issue) => issue.path).sort() : ['not CONFIG_INVALID'];
+      }
+      return [];
+    };
+    expect(pathsOf({ identityToken, proofKey })).toEqual([]);
+    expect(pathsOf({ proofKey })).toEqual(['proofKey']);
+    expect(pathsOf({ identityToken, proofKey: { ...proofKey, thumbprint: other.thumbprint } })).toEqual(['proofKey.thumbprint']);
+    expect(pathsOf({ identityToken, proofKey: { ...proofKey, publicJwk: other.publicJwk, thumbprint: other.thumbprint } })).toEqual(['proofKey.publicJwk']);
+    expect(pathsOf({ identityToken, proofKey: 'key' })).toEqual(['proofKey']);
   });
 
   it('checks bundles for the mark the interceptor module really carries', () => {

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { decodeJwt } from 'jose';
+import { readBoundCredentialFile } from '../../../core/identity/boundCredentialFile';
 import { DEV_IDENTITY_ISSUER } from '../../../core/identity/devIdentityProvider';
 import { IdentityVerifier } from '../../../core/identity/identityVerifier';
 import { KeyStore } from '../../../core/keys/keyStore';
@@ -195,6 +196,20 @@ describe('writ CLI', () => {
 
       const verifier = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: join(dataDir, 'idp', 'jwks.json') });
       await expect(verifier.verify(token)).resolves.toMatchObject({ principal: 'alice', groups: ['treasury'], issuer: DEV_IDENTITY_ISSUER });
+    });
+  });
+
+  describe('when a token is minted bound to a key (--bind)', () => {
+    it('writes a credentials file of mode 0600 whose token confirms its key, prints no token, and the file reads back', async () => {
+      const file = join(root, 'alice.credential.json');
+      const stdout = writOk('token', 'alice', '-g', 'treasury', '--ttl', '600', '--bind', file);
+      expect(stdout).toMatch(/^wrote a credential for alice bound to key [A-Za-z0-9_-]{43} to /);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const credential = await readBoundCredentialFile(file);
+      expect(stdout).not.toContain(credential.identityToken);
+      expect(stdout).toContain(credential.proofKey.thumbprint);
+      const verifier = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: join(dataDir, 'idp', 'jwks.json') });
+      await expect(verifier.verify(credential.identityToken)).resolves.toMatchObject({ principal: 'alice', groups: ['treasury'], confirmation: { jkt: credential.proofKey.thumbprint } });
     });
   });
 

@@ -92,7 +92,7 @@ export function benchVariants(context: E2eContext): readonly Variant[] {
         workerBuildId: 'writ-bench',
         ...WORKER_TUNING,
       }),
-    client: () => createWritClient({ connection: context.connection, namespace: context.namespace, identityToken: governance.identityToken }),
+    client: () => createWritClient({ connection: context.connection, namespace: context.namespace, identityToken: governance.identityToken, proofKey: governance.proofKey }),
   });
   return [
     { name: 'ungoverned', workflowType: 'ungovernedSteps', startRequest: stepsOnly, createWorker: baselineWorker, client: plainClient },
