@@ -1,0 +1,7 @@
+/**
+ * The absolute path of Writ's payload converter module, as `payloadConverterPath` takes it:
+ * the `.ts` source under ts-jest, the `.js` file in the published build. Kept apart from
+ * the converter itself, which the workflow bundle includes and where `require.resolve`
+ * would mean a webpack module id.
+ */
+export const STRICT_PAYLOAD_CONVERTER_PATH: string = require.resolve('./strictPayloadConverter');
