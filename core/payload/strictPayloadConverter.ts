@@ -16,3 +16,10 @@ import { StrictJsonPayloadConverter } from './strictJsonPayloadConverter';
  * surrogates, which are refused), so only hand-made or foreign bytes are affected.
  */
 export const payloadConverter = new CompositePayloadConverter(new UndefinedPayloadConverter(), new BinaryPayloadConverter(), new StrictJsonPayloadConverter());
+
+/**
+ * Marks every workflow bundle that decodes with this converter (WritPlugin checks a
+ * prebuilt bundle for it, as STRICT_PAYLOADS_MARK): a bundle without it would read a
+ * workflow's input and its activities' results with JSON.parse.
+ */
+export const WRIT_STRICT_PAYLOADS = 'writ:strict-payloads/1';
