@@ -64,14 +64,14 @@ export class WritPlugin implements ClientPlugin, BundlerPlugin, WorkerPlugin {
     this.worker = settings.worker;
   }
 
-  /** Adds the identity interceptor to a client (when the plugin has an `identityToken`). */
+  /** Installs Writ's payload converter on a client, and the identity interceptor when the plugin has an `identityToken`. */
   configureClient(options: Omit<ClientOptions, 'plugins'>): Omit<ClientOptions, 'plugins'> {
     const configured = this.simple.configureClient(options as ClientOptions);
     return { ...configured, dataConverter: strictDataConverter(configured.dataConverter, 'client') };
   }
 
   /**
-   * Adds Writ's workflow interceptor module to a bundle, and resolves
+   * Adds Writ's workflow interceptor module and payload converter to a bundle, and resolves
    * `writ-governance/workflow` to the interceptors' own copy (one workflow side per bundle).
    */
   configureBundler(options: BundleOptions): BundleOptions {
