@@ -1,4 +1,4 @@
-import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { ApplicationFailure, type Payload } from '@temporalio/common';
 import type { Context } from '@temporalio/activity';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
 import { canonicalDigest, sha256Digest } from '../core/canonical/digest';
@@ -12,6 +12,7 @@ import { ARTIFACT_HEADER } from '../core/protocol/headers';
 import { requireBoundedInput } from '../core/protocol/inputBounds';
 import type { ActionOutcome } from '../core/protocol/authorizeContract';
 import { mintReceipt } from '../core/receipt/mintReceipt';
+import { payloadConverter } from '../core/payload/strictPayloadConverter';
 import { actionContextStore } from '../activities/actionContextStore';
 import type { GovernanceDeps } from '../activities/governanceDeps';
 
@@ -76,10 +77,11 @@ export class EnforcementInterceptor implements ActivityInboundCallsInterceptor {
     return this.runAndReceipt(input, next, claims, sha256Digest(token as string), facts);
   }
 
+  // Headers reach the interceptor undecoded; read as strictly as the arguments were.
   private readArtifact(payload: Payload | undefined): unknown {
     if (payload === undefined) return undefined;
     try {
-      return defaultPayloadConverter.fromPayload(payload);
+      return payloadConverter.fromPayload(payload);
     } catch {
       throw toApplicationFailure(new WritError('ARTIFACT_MALFORMED', 'artifact header does not decode'), 'ARTIFACT_MALFORMED');
     }

@@ -5,3 +5,10 @@
  * error codes) or burn CPU in a verifier.
  */
 export const MAX_JSON_DEPTH = 256;
+
+/**
+ * The largest JSON payload Writ's payload converter decodes: 2 MiB, the payload size
+ * Temporal's server refuses beyond by default. A larger one cannot have come through a
+ * server so configured, and decoding it would let one value hold a worker's memory and CPU.
+ */
+export const MAX_JSON_PAYLOAD_BYTES = 2 * 1024 * 1024;

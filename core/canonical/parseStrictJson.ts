@@ -2,6 +2,19 @@ import { WritError, type WritErrorCode } from '../errors/writError';
 import { isWellFormedUtf16 } from './isWellFormedUtf16';
 import { MAX_JSON_DEPTH } from './jsonLimits';
 import { jsonPathOf, ROOT_JSON_PATH } from './jsonPath';
+import { isExactNumber } from './isExactNumber';
+
+/** How strictly `parseStrictJson` reads numbers. */
+export interface StrictJsonOptions {
+  /**
+   * Refuse (`CANONICAL_NUMBER_IMPRECISE`) a number whose text is not the shortest decimal of
+   * the double it parses to: `9007199254740993` (read as ...992), `0.10000000000000001`,
+   * `1e-400` (read as 0). Such a text means one thing to a reader that keeps every digit and
+   * another to JSON.parse. Off by default: documents written by other tools (RFC 8785's own
+   * examples) carry such numbers, and their digests are of the value read.
+   */
+  readonly exactNumbers?: boolean;
+}
 
 /**
  * Parses JSON text (RFC 8259) strictly, for documents whose digest or signature matters.
@@ -10,7 +23,8 @@ import { jsonPathOf, ROOT_JSON_PATH } from './jsonPath';
  * different things to two parsers; this parser refuses it (`CANONICAL_DUPLICATE_KEY`), also
  * when the two spellings differ only by escapes. Strings and keys must decode to well-formed
  * UTF-16, whether a surrogate was written literally or as `\ud800`
- * (`CANONICAL_LONE_SURROGATE`). Numbers beyond the IEEE 754 double range, nesting deeper than
+ * (`CANONICAL_LONE_SURROGATE`). With `exactNumbers`, a number that is not the shortest
+ * decimal of its double (it would not read back as written) is `CANONICAL_NUMBER_IMPRECISE`. Numbers beyond the IEEE 754 double range, nesting deeper than
  * `MAX_JSON_DEPTH`, a byte-order mark, comments, trailing commas and any other deviation from
  * the grammar are `CANONICAL_INVALID_JSON`. A key `"__proto__"` becomes an ordinary own
  * property, exactly as with `JSON.parse`; it never changes an object's prototype.
@@ -19,13 +33,13 @@ import { jsonPathOf, ROOT_JSON_PATH } from './jsonPath';
  * tree, and the one checked (momoa) accepts raw control characters inside strings, which
  * JSON forbids.
  */
-export function parseStrictJson(text: string): unknown {
+export function parseStrictJson(text: string, options: StrictJsonOptions = {}): unknown {
   if (typeof text !== 'string') {
     throw new WritError('CANONICAL_INVALID_JSON', 'JSON text must be a string', {
       issues: [{ path: ROOT_JSON_PATH, message: 'JSON text must be a string' }],
     });
   }
-  return new StrictJsonParser(text).parseDocument();
+  return new StrictJsonParser(text, options.exactNumbers === true).parseDocument();
 }
 
 // The grammar of a JSON number, matched in one step at the current position.
@@ -53,7 +67,10 @@ class StrictJsonParser {
    */
   private readonly steps: Array<string | number> = [];
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly exactNumbers: boolean,
+  ) {}
 
   parseDocument(): unknown {
     this.skipWhitespace();
@@ -215,6 +232,9 @@ class StrictJsonParser {
     const value = Number(match[0]);
     // I-JSON (RFC 7493), which RFC 8785 builds on, allows only IEEE 754 doubles.
     if (!Number.isFinite(value)) this.fail('number is outside the IEEE 754 double range');
+    if (this.exactNumbers && !isExactNumber(match[0], value)) {
+      throw this.error('CANONICAL_NUMBER_IMPRECISE', `number ${match[0]} at offset ${this.position} reads as ${String(value)}`);
+    }
     this.position += match[0].length;
     return value;
   }

@@ -1,4 +1,5 @@
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import type { Payload } from '@temporalio/common';
+import { payloadConverter } from '../payload/strictPayloadConverter';
 import type { temporal } from '@temporalio/proto';
 import { AUTHORIZE_ACTIVITY, type ActionOutcome, type ApprovalRequired, type AuthorizeOutcome, type AuthorizeRequest, type AuthorizeResult } from '../protocol/authorizeContract';
 import { ARTIFACT_HEADER } from '../protocol/headers';
@@ -119,9 +120,10 @@ export function actionOutcome(step: GovernedStepRecord): ActionOutcome | undefin
   return step.execution?.end.status === 'completed' ? (step.execution.end.result as ActionOutcome) : undefined;
 }
 
+/** Strictly, as the worker decoded it: bytes that say two things throw their PayloadRefusal. */
 function decode(payload: Payload | undefined): unknown {
   if (payload === undefined || payload === null) return undefined;
-  return defaultPayloadConverter.fromPayload(payload);
+  return payloadConverter.fromPayload(payload);
 }
 
 function failureEnd(eventId: number, failure: Failure): ActivityEnd {

@@ -10,6 +10,8 @@ import type { GovernanceDeps } from '../../activities/governanceDeps';
 import { EnforcementInterceptor } from '../../worker/enforcementInterceptor';
 import { WORKFLOW_INTERCEPTORS_MARK, WORKFLOW_INTERCEPTORS_MODULE, aliasWritWorkflowSide } from '../../worker/workflowSide';
 import { quietBundlerLogger } from '../../worker/quietBundlerLogger';
+import { STRICT_PAYLOAD_CONVERTER_PATH, STRICT_PAYLOADS_MARK } from '../payload/strictPayloadConverterPath';
+import { requireStrictPayloadConverterPath, strictDataConverter } from './strictDataConverter';
 import { parseWritPluginOptions, type WritPluginOptions, type WritWorkerSettings } from './writPluginOptions';
 
 /** The name Temporal lists this plugin under. */
@@ -19,6 +21,12 @@ export const WRIT_PLUGIN_NAME = 'writ';
  * Writ as a Temporal plugin: one instance, given to `new Client({ plugins })`,
  * `Worker.create({ plugins })` and `bundleWorkflowCode({ plugins })`, governs all three.
  *
+ * - Everywhere it installs Writ's payload converter (`payloadConverterPath`), which
+ *   decodes JSON strictly: a duplicate member, a number that does not read back as
+ *   written, a lone surrogate, a value too deep or too large is refused with its stable
+ *   code, so the authorize activity, the enforcement point, the workflow and the auditor
+ *   read one value from the bytes history records. Another payload converter is refused
+ *   (`CONFIG_INVALID`); payload codecs and a failure converter are kept.
  * - On a client it adds the identity interceptor, so every workflow start carries the
  *   caller's identity token (`identityToken`) and, with `proofKey`, a proof of possession
  *   of the key that token is bound to, made for that start.
@@ -57,23 +65,26 @@ export class WritPlugin implements ClientPlugin, BundlerPlugin, WorkerPlugin {
     this.worker = settings.worker;
   }
 
-  /** Adds the identity interceptor to a client (when the plugin has an `identityToken`). */
+  /** Installs Writ's payload converter on a client, and the identity interceptor when the plugin has an `identityToken`. */
   configureClient(options: Omit<ClientOptions, 'plugins'>): Omit<ClientOptions, 'plugins'> {
-    return this.simple.configureClient(options as ClientOptions);
+    const configured = this.simple.configureClient(options as ClientOptions);
+    return { ...configured, dataConverter: strictDataConverter(configured.dataConverter, 'client') };
   }
 
   /**
-   * Adds Writ's workflow interceptor module to a bundle, and resolves
+   * Adds Writ's workflow interceptor module and payload converter to a bundle, and resolves
    * `writ-governance/workflow` to the interceptors' own copy (one workflow side per bundle).
    */
   configureBundler(options: BundleOptions): BundleOptions {
+    requireStrictPayloadConverterPath(options.payloadConverterPath, 'bundler.payloadConverterPath');
     const configured = this.simple.configureBundler(options);
-    return { ...configured, webpackConfigHook: aliasWritWorkflowSide(configured.webpackConfigHook) };
+    return { ...configured, payloadConverterPath: STRICT_PAYLOAD_CONVERTER_PATH, webpackConfigHook: aliasWritWorkflowSide(configured.webpackConfigHook) };
   }
 
-  /** Adds Writ's workflow interceptor module to a replay worker that bundles from `workflowsPath`. */
+  /** Adds Writ's workflow interceptor module and payload converter to a replay worker that bundles from `workflowsPath`. */
   configureReplayWorker(options: ReplayWorkerOptions): ReplayWorkerOptions {
-    return this.simple.configureReplayWorker(options);
+    const configured = this.simple.configureReplayWorker(options);
+    return { ...configured, dataConverter: strictDataConverter(configured.dataConverter, 'replayWorker') };
   }
 
   /**
@@ -87,7 +98,9 @@ export class WritPlugin implements ClientPlugin, BundlerPlugin, WorkerPlugin {
       throw new WritError('CONFIG_INVALID', 'this WritPlugin was made for clients: give it `actions` and `governance` to configure a worker');
     }
     requireRoleTaskQueues(settings, options);
-    const workflows = await this.workflowCode(options);
+    // Activities decode their arguments with it on this thread, the bundle in the sandbox.
+    const dataConverter = strictDataConverter(options.dataConverter, 'worker');
+    const workflows = await this.workflowCode({ ...options, dataConverter });
     const deps = governanceDepsFrom(settings, workflows === undefined ? NO_WORKFLOW_CODE : sha256Digest(workflows));
     const governed = createGovernedActivities(deps, settings.role);
     const exempt = new Set(settings.exemptActivities);
@@ -100,6 +113,7 @@ export class WritPlugin implements ClientPlugin, BundlerPlugin, WorkerPlugin {
     const interceptors = options.interceptors ?? {};
     return {
       ...rest,
+      dataConverter,
       ...(workflows === undefined ? {} : { workflowBundle: { code: workflows } }),
       activities: { ...(options.activities ?? {}), ...governed },
       interceptors: {
@@ -117,6 +131,9 @@ export class WritPlugin implements ClientPlugin, BundlerPlugin, WorkerPlugin {
       const code = 'code' in bundle ? bundle.code : await readFile(bundle.codePath, 'utf8');
       if (!code.includes(WORKFLOW_INTERCEPTORS_MARK)) {
         throw new WritError('CONFIG_INVALID', "the worker's workflowBundle lacks Writ's workflow interceptors: bundle it with bundleWorkflowCode({ plugins: [writPlugin] })");
+      }
+      if (!code.includes(STRICT_PAYLOADS_MARK)) {
+        throw new WritError('CONFIG_INVALID', "the worker's workflowBundle lacks Writ's payload converter (it would read workflow inputs with JSON.parse): bundle it with bundleWorkflowCode({ plugins: [writPlugin] })");
       }
       return code;
     }

@@ -100,7 +100,8 @@ function checkActionBindings(context: RunContext, step: GovernedStep, action: Ac
   const at = action.scheduled.eventId;
   const args = valuesOf(action.args);
   if (args === undefined) {
-    report(context, 'HISTORY_MALFORMED', at, `the input of ${action.activityType} as JSON payloads`, 'a payload that does not decode', 'the action input cannot be read, so its digest cannot be recomputed');
+    const unread = action.args.find((decoded) => !decoded.ok);
+    report(context, 'HISTORY_MALFORMED', at, `the input of ${action.activityType} as JSON payloads`, unread?.ok === false ? unread.reason : 'a payload that does not decode', 'the action input cannot be read, so its digest cannot be recomputed');
     return;
   }
   const facts: ExecutionFacts = {

@@ -1,4 +1,6 @@
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import type { Payload } from '@temporalio/common';
+import { PayloadRefusal } from '../../payload/payloadRefusal';
+import { payloadConverter } from '../../payload/strictPayloadConverter';
 
 export type { Payload };
 
@@ -6,16 +8,19 @@ export type { Payload };
 export type Decoded = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
 
 /**
- * Decodes a payload with the default converter, the one the worker used: the auditor must
- * see exactly the values the enforcement point saw. A payload it cannot decode (an encoding
- * it does not know, a codec such as encryption) is reported, never guessed at.
+ * Decodes a payload with Writ's strict payload converter, the one the worker used: the
+ * auditor must see exactly the values the enforcement point saw, and bytes that say two
+ * things (a duplicate member, a number that does not read back as written, a lone
+ * surrogate) are not read as either. A payload it cannot decode (one of those, an encoding
+ * it does not know, a codec such as encryption) is reported with its code, never guessed at.
  */
 export function decodePayload(payload: Payload | null | undefined): Decoded {
   if (payload === undefined || payload === null) return { ok: true, value: undefined };
   try {
-    return { ok: true, value: defaultPayloadConverter.fromPayload(payload) };
+    return { ok: true, value: payloadConverter.fromPayload(payload) };
   } catch (error) {
-    return { ok: false, reason: `payload does not decode: ${(error as Error).message}` };
+    const code = error instanceof PayloadRefusal ? `${error.code}: ` : '';
+    return { ok: false, reason: `payload does not decode: ${code}${(error as Error).message}` };
   }
 }
 
