@@ -21,7 +21,7 @@ export interface IdentityCheck extends StatementVerifier {
   requireUnexpired(identity: { readonly principal: string; readonly expiresAt: number }): void;
 }
 
-/** Limits on artifact windows. Validated once, when the worker is configured. */
+/** Limits on artifact and statement windows. Validated once, when the worker is configured. */
 export interface ArtifactWindowSettings {
   /** Lifetime of a minted artifact (default 60 s). */
   readonly ttlSeconds: number;
@@ -29,6 +29,12 @@ export interface ArtifactWindowSettings {
   readonly clockSkewSeconds: number;
   /** The longest lifetime the enforcement point accepts (default 900 s). */
   readonly maxLifetimeSeconds: number;
+  /**
+   * How old a signed operator statement (approval, denial, revocation, kill-switch change)
+   * may be at its first use, in seconds (default 300, from 30 to 3600): an older one is
+   * STATEMENT_STALE.
+   */
+  readonly statementMaxAgeSeconds: number;
 }
 
 /**

@@ -4,10 +4,12 @@ import { WritError } from '../core/errors/writError';
 import { toApplicationFailure } from '../core/errors/toApplicationFailure';
 import { verifyApproval } from '../core/operators/verifyApproval';
 import { KillSwitchStatementSchema, KILL_SWITCH_AUDIENCE, RevocationStatementSchema, REVOCATION_AUDIENCE } from '../core/operators/statements';
+import { statementFreshness } from '../core/operators/statementFreshness';
 import { verifyOperatorStatement, type VerifiedOperatorStatement } from '../core/operators/verifyStatement';
 import type { CedarEntity, PolicyEngine } from '../core/policy/policyEngine';
 import {
   CONTROL_WORKFLOW_TYPE,
+  type KillSwitchReceipt,
   type OperatorActReceipt,
   type OperatorStatementRequest,
   type VerifiedApproval,
@@ -41,6 +43,9 @@ export function createVerifyApproval(deps: GovernanceDeps): (request: VerifyAppr
  * Records an approval or denial as used by this step, fleet-wide: the same statement
  * presented for any other run or step is STATEMENT_REPLAYED (its request digest already
  * binds run and step; the registry holds even for a statement that binds nothing else).
+ * Its first use (in `writ.verifyApproval`, when it arrives) must be within the freshness
+ * window, else STATEMENT_STALE; presented again by this step to a later authorization,
+ * the use is already recorded and its age no longer matters.
  */
 export async function useApproval(
   deps: GovernanceDeps,
@@ -52,8 +57,14 @@ export async function useApproval(
     kind: 'approval',
     consumer: `${request.workflowId}/${request.runId}/${request.stepId}`,
     statementDigest: approval.statementDigest,
-    usedAt: deps.clock().toISOString(),
+    ...freshUse(deps, approval.issuedAt),
   });
+}
+
+/** When a statement issued at `issuedAtSeconds` is used now, and what the registry holds its first use to. */
+function freshUse(deps: GovernanceDeps, issuedAtSeconds: number): { usedAt: string; issuedAt: string; freshSince: string } {
+  const now = deps.clock();
+  return { usedAt: now.toISOString(), ...statementFreshness(issuedAtSeconds, now, deps.window) };
 }
 
 /** The activity info an operator act reads its target from. */
@@ -64,7 +75,7 @@ type ActInfo = ReturnType<typeof Context.current>['info'];
  * content schema), the check that it names this very target, the Cedar action and
  * resource its signer must be authorized for, and how it is recorded.
  */
-interface OperatorAct<S extends z.ZodType<{ readonly reason: string }>> {
+interface OperatorAct<S extends z.ZodType<{ readonly reason: string }>, R extends OperatorActReceipt> {
   readonly audience: string;
   readonly schema: S;
   /** Throws STATEMENT_INVALID when the statement names another target than this activity's. */
@@ -73,18 +84,21 @@ interface OperatorAct<S extends z.ZodType<{ readonly reason: string }>> {
   readonly resource: (info: ActInfo) => CedarEntity;
   readonly kind: 'revocation' | 'kill-switch';
   readonly record: (verified: VerifiedOperatorStatement<z.infer<S>>, at: string, info: ActInfo) => Promise<unknown>;
+  /** The receipt returned once recorded, from the common fields. */
+  readonly receipt: (base: OperatorActReceipt, statement: z.infer<S>) => R;
 }
 
 /**
  * Builds the activity for one operator act: verify the signed statement (signature,
  * audience, window, content), that it names this target, and the signer's authority under
- * the active policy set; then record it. Every refusal is STATEMENT_INVALID or
- * OPERATOR_NOT_AUTHORIZED, non-retryable, and nothing is recorded.
+ * the active policy set; that it is used once and first used while fresh; then record it.
+ * Every refusal is non-retryable with its code (STATEMENT_INVALID, OPERATOR_NOT_AUTHORIZED,
+ * STATEMENT_REPLAYED, STATEMENT_STALE, or the store's own), and nothing is recorded.
  */
-function createOperatorAct<S extends z.ZodType<{ readonly reason: string }>>(
+function createOperatorAct<S extends z.ZodType<{ readonly reason: string }>, R extends OperatorActReceipt>(
   deps: GovernanceDeps,
-  act: OperatorAct<S>,
-): (request: OperatorStatementRequest) => Promise<OperatorActReceipt> {
+  act: OperatorAct<S, R>,
+): (request: OperatorStatementRequest) => Promise<R> {
   return async function applyOperatorAct(request) {
     try {
       const info = Context.current().info;
@@ -94,18 +108,20 @@ function createOperatorAct<S extends z.ZodType<{ readonly reason: string }>>(
       });
       act.requireTarget(verified.statement, info);
       requireAuthority(deps.policies.current(), verified.signer, verified.groups, act.cedarAction, act.resource(info));
-      const at = deps.clock().toISOString();
-      // Once, fleet-wide: a statement copied from a history cannot be sent again, to this
-      // workflow or any other. A retry of this very activity is the same use.
+      const use = freshUse(deps, verified.issuedAt);
+      const at = use.usedAt;
+      // Once, fleet-wide, and fresh: a statement copied from a history cannot be sent
+      // again, to this workflow or any other, nor one signed long ago and held back. A
+      // retry of this very activity is the same use.
       await deps.governance.useStatement({
         statementId: verified.statementId,
         kind: act.kind,
         consumer: `${info.workflowExecution?.workflowId ?? '-'}/${info.workflowExecution?.runId ?? '-'}/${info.activityId}`,
         statementDigest: verified.statementDigest,
-        usedAt: at,
+        ...use,
       });
       await act.record(verified, at, info);
-      return { by: verified.signer, at, statementDigest: verified.statementDigest, reason: verified.statement.reason };
+      return act.receipt({ by: verified.signer, at, statementDigest: verified.statementDigest, reason: verified.statement.reason }, verified.statement);
     } catch (error) {
       throw toApplicationFailure(error, 'STATEMENT_INVALID');
     }
@@ -139,15 +155,17 @@ export function createApplyRevocation(deps: GovernanceDeps): (request: OperatorS
         reason: verified.statement.reason,
         statementDigest: verified.statementDigest,
       }),
+    receipt: (base) => base,
   });
 }
 
 /**
  * Builds `writ.applyKillSwitch`: verifies a signed kill-switch change for this namespace
  * and the signer's authority (Cedar `operateKillSwitch`), then records it; while engaged,
- * every authorization and every governed execution in the namespace is denied.
+ * every authorization and every governed execution in the namespace is denied. A lift
+ * applies only to the halt it names (else KILL_SWITCH_STATE_MISMATCH, nothing changed).
  */
-export function createApplyKillSwitch(deps: GovernanceDeps): (request: OperatorStatementRequest) => Promise<OperatorActReceipt> {
+export function createApplyKillSwitch(deps: GovernanceDeps): (request: OperatorStatementRequest) => Promise<KillSwitchReceipt> {
   return createOperatorAct(deps, {
     audience: KILL_SWITCH_AUDIENCE,
     schema: KillSwitchStatementSchema,
@@ -172,7 +190,9 @@ export function createApplyKillSwitch(deps: GovernanceDeps): (request: OperatorS
         by: verified.signer,
         reason: verified.statement.reason,
         statementDigest: verified.statementDigest,
+        lifts: verified.statement.engage ? undefined : verified.statement.lifts,
       }),
+    receipt: (base, statement) => ({ ...base, engaged: statement.engage }),
   });
 }
 

@@ -87,7 +87,7 @@ export type {
 export type { GovernanceStoreConfig, PostgresGovernanceStoreConfig, SqliteGovernanceStoreConfig } from '../core/governance/governanceStoreConfig';
 export { OperatorConsole } from '../core/operators/operatorConsole';
 export type { Operator, PendingRun, StatementSigner } from '../core/operators/operatorConsole';
-export type { ApprovalAnswer, ApprovalRequest, OperatorActReceipt, PendingApproval } from '../core/protocol/operatorContract';
+export type { ApprovalAnswer, ApprovalRequest, KillSwitchInForce, KillSwitchReceipt, OperatorActReceipt, PendingApproval } from '../core/protocol/operatorContract';
 
 // Reading governed steps back from a history.
 export { actionOutcome, approvalRequired, authorizationResult, governedStepsFromHistory } from '../core/history/governedSteps';

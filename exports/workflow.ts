@@ -18,3 +18,4 @@ export { DEFAULT_MAX_INPUT_BYTES, MAX_INPUT_BYTES_CEILING } from '../core/protoc
 export type { ActionContext, GovernedAction, GovernedActions, GovernedProxy, ResourceView } from '../core/actions/types';
 export type { CedarEntity, CedarValueJson } from '../core/policy/policyEngine';
 export { writControl } from '../workflows/control';
+export type { KillSwitchInForce } from '../core/protocol/operatorContract';

@@ -56,6 +56,13 @@ export const FINDING_CODES = [
   'REVOCATION_UNVERIFIED',
   // The same for a kill-switch change (writ.applyKillSwitch, the namespace it names).
   'KILL_SWITCH_UNVERIFIED',
+  // An operator statement (approval, denial, revocation, kill-switch change) the run accepted
+  // that was older than the freshness window when its update arrived, or issued after it
+  // (as the enforcing side's STATEMENT_STALE).
+  'STATEMENT_STALE',
+  // A kill-switch lift the control run applied that names another halt than the change
+  // its history applied before it (as the enforcing side's KILL_SWITCH_STATE_MISMATCH).
+  'KILL_SWITCH_STATE_MISMATCH',
   // The policy set does not give the signer of a revocation or kill-switch change that authority.
   'OPERATOR_NOT_AUTHORIZED',
   // A governed action of a run started (and was not refused) after a verified revocation.

@@ -33,6 +33,8 @@ export interface VerifyOptions {
   readonly maxLifetimeSeconds?: number;
   /** How long after a rotation a worker may still sign with the previous key (default 5 s, its signer cache; at most 3600). */
   readonly keyRotationGraceSeconds?: number;
+  /** How old an operator statement may be when its update arrives, as the workers' `statementMaxAgeSeconds` (default 300 s, 30 to 3600). */
+  readonly statementMaxAgeSeconds?: number;
   /** Ungoverned activities allowed by configuration (not required to be authorized). */
   readonly exemptActivities?: readonly string[];
   /**
@@ -67,6 +69,7 @@ const OptionsSchema = z.object({
   clockSkewSeconds: seconds(300).default(5),
   maxLifetimeSeconds: seconds(86_400).default(900),
   keyRotationGraceSeconds: seconds(3_600).default(5),
+  statementMaxAgeSeconds: z.number().int().min(30).max(3_600).default(300),
   exemptActivities: z.array(z.string().min(1)).default([]),
 });
 
@@ -108,6 +111,7 @@ export function validateVerifyOptions(options: VerifyOptions): ValidatedOptions 
       clockSkewSeconds: parsed.data.clockSkewSeconds,
       maxLifetimeSeconds: parsed.data.maxLifetimeSeconds,
       keyRotationGraceSeconds: parsed.data.keyRotationGraceSeconds,
+      statementMaxAgeSeconds: parsed.data.statementMaxAgeSeconds,
     },
     exemptActivities: new Set(parsed.data.exemptActivities),
     identity,

@@ -41,7 +41,7 @@ export const WritConfigSchema = z.strictObject({
   identity: IdentityVerifierConfigSchema.optional(),
   /** Where revocations, the kill switch and single-use state live (default: SQLite under dataDir). */
   governanceStore: GovernanceStoreConfigSchema.default(DEFAULT_GOVERNANCE_STORE),
-  artifacts: ArtifactWindowSchema.default({ ttlSeconds: 60, clockSkewSeconds: 5, maxLifetimeSeconds: 900 }).refine(
+  artifacts: ArtifactWindowSchema.default({ ttlSeconds: 60, clockSkewSeconds: 5, maxLifetimeSeconds: 900, statementMaxAgeSeconds: 300 }).refine(
     (window) => window.ttlSeconds <= window.maxLifetimeSeconds,
     { message: 'ttlSeconds must not exceed maxLifetimeSeconds', path: ['ttlSeconds'] },
   ),
@@ -83,7 +83,7 @@ export interface WritConfig {
   identity?: ResolvedIdentityVerifierConfig | undefined;
   /** Where fleet-wide governance state lives (default: `<dataDir>/governance.sqlite`; PostgreSQL for many hosts). */
   governanceStore: GovernanceStoreConfig;
-  /** Artifact window limits (defaults: 60 s lifetime, 5 s skew, at most 900 s). */
+  /** Artifact window limits (defaults: 60 s lifetime, 5 s skew, at most 900 s) and operator statements' freshness (default 300 s). */
   artifacts: ArtifactWindowSettings;
   /** Ungoverned activities allowed on a governed worker, by name (default none). */
   exemptActivities: string[];

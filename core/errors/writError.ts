@@ -64,8 +64,10 @@ export const WRIT_ERROR_CODES = [
   'OPERATOR_NOT_AUTHORIZED',
   'STATEMENT_INVALID',
   'STATEMENT_REPLAYED',
+  'STATEMENT_STALE',
   'AUTHORITY_REVOKED',
   'KILL_SWITCH_ENGAGED',
+  'KILL_SWITCH_STATE_MISMATCH',
   'GOVERNANCE_STORE_UNAVAILABLE',
   'STORE_SCHEMA_NEWER',
   // the run: its verified start, the identity it hands on, its lineage chain

@@ -30,6 +30,11 @@ export interface KillSwitchChange {
   readonly reason: string;
   /** `sha256:<hex>` of the signed statement. */
   readonly statementDigest: string;
+  /**
+   * For a lift: the `statementDigest` of the halt it lifts, which must be the change in
+   * force. A lift that names no halt, or another one, is refused.
+   */
+  readonly lifts?: string | undefined;
 }
 
 /** The kill switch of a namespace: engaged or not, and the last change. */
@@ -42,6 +47,11 @@ export interface KillSwitchState {
   readonly by: string | null;
   /** Why, as that operator stated it, or null. */
   readonly reason: string | null;
+  /**
+   * `sha256:<hex>` of the statement that made the last change, or null: the identity of
+   * the state, which a lift names.
+   */
+  readonly statementDigest: string | null;
 }
 
 /** The kinds of signed operator statement the single-use registry holds. */
@@ -63,6 +73,14 @@ export interface StatementUse {
   readonly statementDigest: string;
   /** When it was first used (ISO 8601). */
   readonly usedAt: string;
+  /** The statement's `iat` (ISO 8601). */
+  readonly issuedAt: string;
+  /**
+   * The oldest `issuedAt` a first use accepts (ISO 8601): the user's clock less the
+   * freshness window. Only a first use is held to it; a statement already recorded for
+   * this consumer was fresh when it was recorded.
+   */
+  readonly freshSince: string;
 }
 
 /** One execution of a governed action under an artifact, as the enforcement point saw it. */
@@ -96,7 +114,14 @@ export interface GovernanceStore {
   /** The revocation of `runId`, if any. */
   revocation(runId: string): Promise<Revocation | undefined>;
 
-  /** Appends a kill-switch change; the latest change is the state, which is returned. */
+  /**
+   * Appends a kill-switch change, atomically against the state it changes, and returns
+   * the new state. A lift applies only when the namespace's change in force is the very
+   * halt it `lifts`, else it rejects with KILL_SWITCH_STATE_MISMATCH and changes nothing;
+   * an engage always applies (halting is never refused for a race with another halt).
+   * The change in force having this change's own statementDigest (a retried activity)
+   * changes nothing and returns the state.
+   */
   setKillSwitch(change: KillSwitchChange): Promise<KillSwitchState>;
   /** The kill switch of `namespace`. */
   killSwitch(namespace: string): Promise<KillSwitchState>;
@@ -110,7 +135,10 @@ export interface GovernanceStore {
   /**
    * Records the use of a signed statement, atomically across the fleet. Rejects with
    * STATEMENT_REPLAYED when the statement was already used by another consumer; the same
-   * consumer presenting it again succeeds and changes nothing.
+   * consumer presenting it again succeeds and changes nothing, however old the statement
+   * is by then. A first use of a statement issued before `freshSince` rejects with
+   * STATEMENT_STALE and records nothing, so the statement cannot pass later as a
+   * re-presentation.
    */
   useStatement(use: StatementUse): Promise<void>;
 

@@ -2,9 +2,9 @@ import { Pool, type PoolClient } from 'pg';
 import { WritError } from '../errors/writError';
 import type { ArtifactExecution, GovernanceStore, KillSwitchChange, KillSwitchState, Revocation, StatementUse } from './governanceStore';
 import { POSTGRES_GOVERNANCE_MIGRATIONS } from './postgresMigrations';
-import { refuseReplay, refuseStanding, refuseSurplusExecution } from './storeRefusals';
+import { killSwitchApplies, refuseReplay, refuseStale, refuseStanding, refuseSurplusExecution } from './storeRefusals';
 import type { ChainAdvance, ChainHead, HandoffClaim, HandoffOffer, HandoffOffered, RegisteredRun, RunRegistration } from './runRegistry';
-import { PostgresRunRegistry, type PostgresQuery } from './postgresRunRegistry';
+import { PostgresRunRegistry } from './postgresRunRegistry';
 
 /** How a PostgreSQL governance store connects. */
 export interface PostgresStoreOptions {
@@ -20,6 +20,11 @@ const STORE_KIND = 'writ-governance';
 // Serialises migrations of one database across processes starting together.
 const MIGRATION_LOCK = 'SELECT pg_advisory_xact_lock(hashtext($1))';
 
+// Serialises kill-switch changes of one namespace across hosts, for the length of the
+// transaction that checks the state in force and appends the change.
+const KILL_SWITCH_LOCK = "SELECT pg_advisory_xact_lock(hashtext('writ-kill-switch:' || $1))";
+const LATEST_KILL_SWITCH = 'SELECT engaged, at, by, reason, statement_digest FROM kill_switch_events WHERE namespace = $1 ORDER BY seq DESC LIMIT 1';
+
 const META_DDL = `
   CREATE TABLE IF NOT EXISTS writ_store (
     singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
@@ -29,11 +34,11 @@ const META_DDL = `
 
 // One round trip per standing check: the namespace's latest kill-switch change and the run's revocation.
 const STANDING_QUERY = `
-  SELECT k.engaged, k.at, k.by, k.reason,
+  SELECT k.engaged, k.at, k.by, k.reason, k.statement_digest AS halt_digest,
          r.run_id, r.workflow_id, r.revoked_at, r.revoked_by, r.reason AS revoked_reason, r.statement_digest
   FROM (SELECT 1) AS one
   LEFT JOIN LATERAL (
-    SELECT engaged, at, by, reason FROM kill_switch_events WHERE namespace = $1 ORDER BY seq DESC LIMIT 1
+    SELECT engaged, at, by, reason, statement_digest FROM kill_switch_events WHERE namespace = $1 ORDER BY seq DESC LIMIT 1
   ) AS k ON TRUE
   LEFT JOIN revocations AS r ON r.run_id = $2`;
 
@@ -55,7 +60,10 @@ export class PostgresGovernanceStore implements GovernanceStore {
     private readonly pool: Pool,
     private readonly where: string,
   ) {
-    this.runs = new PostgresRunRegistry({ query: (text, values) => this.query(text, values), transaction: (work) => this.transaction(work) });
+    this.runs = new PostgresRunRegistry({
+      query: (text, values) => this.query(text, values),
+      transaction: (work) => this.transaction((client) => work(async (text, values) => (await client.query(text, values as unknown[])).rows as Row[])),
+    });
   }
 
   /**
@@ -109,39 +117,55 @@ export class PostgresGovernanceStore implements GovernanceStore {
 
   /** {@inheritDoc GovernanceStore.setKillSwitch} */
   async setKillSwitch(change: KillSwitchChange): Promise<KillSwitchState> {
-    await this.query('INSERT INTO kill_switch_events (namespace, engaged, at, by, reason, statement_digest) VALUES ($1, $2, $3, $4, $5, $6)', [
-      change.namespace,
-      change.engaged,
-      change.at,
-      change.by,
-      change.reason,
-      change.statementDigest,
-    ]);
-    return this.killSwitch(change.namespace);
+    // One transaction under the namespace's advisory lock: a lift racing an engage on
+    // another host either sees that halt and is refused, or is applied before it.
+    return this.transaction(async (client) => {
+      await client.query(KILL_SWITCH_LOCK, [change.namespace]);
+      const current = killSwitchOf((await client.query(LATEST_KILL_SWITCH, [change.namespace])).rows[0] as Row | undefined);
+      if (!killSwitchApplies(change, current)) return current;
+      await client.query('INSERT INTO kill_switch_events (namespace, engaged, at, by, reason, statement_digest) VALUES ($1, $2, $3, $4, $5, $6)', [
+        change.namespace,
+        change.engaged,
+        change.at,
+        change.by,
+        change.reason,
+        change.statementDigest,
+      ]);
+      return killSwitchOf((await client.query(LATEST_KILL_SWITCH, [change.namespace])).rows[0] as Row | undefined);
+    });
   }
 
   /** {@inheritDoc GovernanceStore.killSwitch} */
   async killSwitch(namespace: string): Promise<KillSwitchState> {
-    const [row] = await this.query('SELECT engaged, at, by, reason FROM kill_switch_events WHERE namespace = $1 ORDER BY seq DESC LIMIT 1', [namespace]);
+    const [row] = await this.query(LATEST_KILL_SWITCH, [namespace]);
     return killSwitchOf(row);
   }
 
   /** {@inheritDoc GovernanceStore.requireStanding} */
   async requireStanding(namespace: string, runId: string): Promise<void> {
     const [row] = await this.query(STANDING_QUERY, [namespace, runId]);
-    refuseStanding(namespace, runId, killSwitchOf(row?.['engaged'] === null ? undefined : row), row?.['run_id'] === null ? undefined : revocationOf(row!));
+    const halt = row === undefined || row['engaged'] === null ? undefined : { ...row, statement_digest: row['halt_digest'] };
+    refuseStanding(namespace, runId, killSwitchOf(halt), row?.['run_id'] === null ? undefined : revocationOf(row!));
   }
 
   /** {@inheritDoc GovernanceStore.useStatement} */
   async useStatement(use: StatementUse): Promise<void> {
+    // Inserted only when fresh: a stale statement leaves no record, so it can never pass
+    // later as the re-presentation of a recorded use.
     await this.query(
       `INSERT INTO statement_uses (statement_id, kind, consumer, statement_digest, used_at)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (statement_id) DO NOTHING`,
-      [use.statementId, use.kind, use.consumer, use.statementDigest, use.usedAt],
+       SELECT $1, $2, $3, $4, $5 WHERE $6::timestamptz >= $7::timestamptz
+       ON CONFLICT (statement_id) DO NOTHING`,
+      [use.statementId, use.kind, use.consumer, use.statementDigest, use.usedAt, use.issuedAt, use.freshSince],
     );
     // A separate statement: under READ COMMITTED it sees a row a racing host committed
     // while the insert waited on it, which the insert's own snapshot would not.
     const [first] = await this.query('SELECT consumer, used_at FROM statement_uses WHERE statement_id = $1', [use.statementId]);
+    // No row: nobody used it and the insert found it stale (rows are never deleted).
+    if (first === undefined) {
+      refuseStale(use);
+      throw new WritError('GOVERNANCE_STORE_UNAVAILABLE', `governance store ${this.where} recorded no use of statement ${use.statementId}`);
+    }
     refuseReplay(use, { consumer: String(first!['consumer']), usedAt: isoOf(first!['used_at']) });
   }
 
@@ -246,19 +270,21 @@ export class PostgresGovernanceStore implements GovernanceStore {
     }
   }
 
-  /** Runs `work` in one transaction on one connection; any failure rolls it back. */
-  private async transaction<T>(work: (query: PostgresQuery) => Promise<T>): Promise<T> {
+  /** Runs `work` in one transaction on one pooled connection; any failure rolls it back. */
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.guard(() => this.pool.connect());
     try {
-      await this.guard(() => client.query('BEGIN'));
-      try {
-        const result = await work(async (text, values) => (await this.guard(() => client.query(text, values as unknown[]))).rows as Row[]);
-        await this.guard(() => client.query('COMMIT'));
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
+      return await this.guard(async () => {
+        await client.query('BEGIN');
+        try {
+          const result = await work(client);
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      });
     } finally {
       client.release();
     }
@@ -284,8 +310,8 @@ function isoOf(value: unknown): string {
 }
 
 function killSwitchOf(row: Row | undefined): KillSwitchState {
-  if (row === undefined) return { engaged: false, since: null, by: null, reason: null };
-  return { engaged: row['engaged'] === true, since: isoOf(row['at']), by: String(row['by']), reason: String(row['reason']) };
+  if (row === undefined) return { engaged: false, since: null, by: null, reason: null, statementDigest: null };
+  return { engaged: row['engaged'] === true, since: isoOf(row['at']), by: String(row['by']), reason: String(row['reason']), statementDigest: String(row['statement_digest']) };
 }
 
 function revocationOf(row: Row): Revocation {

@@ -2,7 +2,7 @@ import type { StatementSync } from 'node:sqlite';
 import { immediateTransaction, openDatabase, type StoreDatabase, type StoreSchema } from '../storage/openDatabase';
 import { WritError } from '../errors/writError';
 import type { ArtifactExecution, GovernanceStore, KillSwitchChange, KillSwitchState, Revocation, StatementUse } from './governanceStore';
-import { refuseReplay, refuseStanding, refuseSurplusExecution } from './storeRefusals';
+import { killSwitchApplies, refuseReplay, refuseStale, refuseStanding, refuseSurplusExecution } from './storeRefusals';
 import type { ChainAdvance, ChainHead, HandoffClaim, HandoffOffer, HandoffOffered, RegisteredRun, RunRegistration } from './runRegistry';
 import { SQLITE_RUN_REGISTRY_MIGRATION, SqliteRunRegistry } from './sqliteRunRegistry';
 
@@ -117,8 +117,16 @@ export class SqliteGovernanceStore implements GovernanceStore {
 
   /** {@inheritDoc GovernanceStore.setKillSwitch} */
   async setKillSwitch(change: KillSwitchChange): Promise<KillSwitchState> {
-    this.guard(() => this.insertKillSwitchEvent.run(change.namespace, change.engaged ? 1 : 0, change.at, change.by, change.reason, change.statementDigest));
-    return this.readKillSwitch(change.namespace);
+    // Read and append in one IMMEDIATE transaction: no other process's change can come
+    // between the state a lift was checked against and the lift.
+    return this.guard(() =>
+      immediateTransaction(this.db, () => {
+        const current = this.readKillSwitch(change.namespace);
+        if (!killSwitchApplies(change, current)) return current;
+        this.insertKillSwitchEvent.run(change.namespace, change.engaged ? 1 : 0, change.at, change.by, change.reason, change.statementDigest);
+        return this.readKillSwitch(change.namespace);
+      }),
+    );
   }
 
   /** {@inheritDoc GovernanceStore.killSwitch} */
@@ -135,6 +143,9 @@ export class SqliteGovernanceStore implements GovernanceStore {
   async useStatement(use: StatementUse): Promise<void> {
     const first = this.guard(() =>
       immediateTransaction(this.db, () => {
+        const recorded = this.selectStatementUse.get(use.statementId) as Row | undefined;
+        if (recorded !== undefined) return recorded;
+        refuseStale(use);
         this.insertStatementUse.run(use.statementId, use.kind, use.consumer, use.statementDigest, use.usedAt);
         return this.selectStatementUse.get(use.statementId) as Row;
       }),
@@ -199,8 +210,8 @@ export class SqliteGovernanceStore implements GovernanceStore {
 
   private readKillSwitch(namespace: string): KillSwitchState {
     const row = this.guard(() => this.selectKillSwitch.get(namespace)) as Row | undefined;
-    if (row === undefined) return { engaged: false, since: null, by: null, reason: null };
-    return { engaged: row['engaged'] === 1, since: String(row['at']), by: String(row['by']), reason: String(row['reason']) };
+    if (row === undefined) return { engaged: false, since: null, by: null, reason: null, statementDigest: null };
+    return { engaged: row['engaged'] === 1, since: String(row['at']), by: String(row['by']), reason: String(row['reason']), statementDigest: String(row['statement_digest']) };
   }
 
   /** Any failure of the file (closed, locked past the timeout, corrupt) is GOVERNANCE_STORE_UNAVAILABLE; refusals pass as they are. */

@@ -1,5 +1,5 @@
 import { WritError } from '../errors/writError';
-import type { ArtifactExecution, KillSwitchState, Revocation, StatementUse } from './governanceStore';
+import type { ArtifactExecution, KillSwitchChange, KillSwitchState, Revocation, StatementUse } from './governanceStore';
 
 // The refusals every backend makes, written once so both say the same thing with the same code.
 
@@ -16,6 +16,36 @@ export function refuseReplay(use: StatementUse, first: { consumer: string; usedA
       facts: { statementId: use.statementId, firstUsedBy: first.consumer },
     });
   }
+}
+
+/**
+ * Throws STATEMENT_STALE when a statement the registry has no record of was issued before
+ * the use's `freshSince`. Called only when no use is recorded: a statement recorded for
+ * this consumer was fresh when first used, and its re-presentation is judged by consumer.
+ */
+export function refuseStale(use: StatementUse): void {
+  if (Date.parse(use.issuedAt) < Date.parse(use.freshSince)) {
+    throw new WritError('STATEMENT_STALE', `${use.kind} statement ${use.statementId} was issued at ${use.issuedAt}, before ${use.freshSince}: a signed statement takes effect only while it is fresh`, {
+      facts: { statementId: use.statementId, issuedAt: use.issuedAt, freshSince: use.freshSince },
+    });
+  }
+}
+
+/**
+ * Whether `change` applies to the namespace's `current` state: `false` when it is the
+ * change already in force (a retry: nothing to append). Throws KILL_SWITCH_STATE_MISMATCH
+ * when a lift does not name the halt in force.
+ */
+export function killSwitchApplies(change: KillSwitchChange, current: KillSwitchState): boolean {
+  if (current.statementDigest !== null && current.statementDigest === change.statementDigest) return false;
+  if (change.engaged) return true;
+  if (!current.engaged || change.lifts === undefined || change.lifts !== current.statementDigest) {
+    const inForce = current.engaged ? `the halt ${current.statementDigest} (by ${current.by})` : 'no halt';
+    throw new WritError('KILL_SWITCH_STATE_MISMATCH', `the lift names ${change.lifts === undefined ? 'no halt' : `the halt ${change.lifts}`}, but namespace ${change.namespace} is under ${inForce}: a lift applies only to the halt it names`, {
+      facts: { namespace: change.namespace, lifts: change.lifts ?? null, inForce: current.engaged ? current.statementDigest : null },
+    });
+  }
+  return true;
 }
 
 /** Throws ARTIFACT_ATTEMPTS_EXCEEDED when `made` executions already used up the artifact. */

@@ -3,11 +3,14 @@ import {
   APPROVE_UPDATE,
   AWAITING_APPROVAL,
   CONTROL_WORKFLOW_ID,
+  KILL_SWITCH_STATE_QUERY,
   KILL_SWITCH_UPDATE,
   PENDING_QUERY,
   REVOKE_UPDATE,
   STATUS_SEARCH_ATTRIBUTE,
   type ApprovalAnswer,
+  type KillSwitchInForce,
+  type KillSwitchReceipt,
   type OperatorActReceipt,
   type PendingApproval,
 } from '../protocol/operatorContract';
@@ -100,20 +103,42 @@ export class OperatorConsole {
     return this.client.workflow.getHandle(workflowId, runId).executeUpdate<OperatorActReceipt, [string]>(REVOKE_UPDATE, { args: [statement] });
   }
 
-  /** Engages (`true`) or lifts the namespace's kill switch. */
-  async killSwitch(engage: boolean, operator: Operator, reason: string): Promise<OperatorActReceipt> {
-    const statement = await this.signer.mintStatement({
-      principal: operator.principal,
-      groups: [...operator.groups],
-      audience: KILL_SWITCH_AUDIENCE,
-      statement: { kind: 'kill-switch', engage, namespace: this.options.namespace, reason },
-    });
+  /**
+   * Engages (`true`) or lifts the namespace's kill switch. A lift names the halt it lifts:
+   * `options.lifts` (the digest `writ halt` printed), or else the halt in force as the
+   * control workflow reports it; with no halt in force it is KILL_SWITCH_STATE_MISMATCH
+   * before anything is signed. The store applies a lift only to the halt it names.
+   */
+  async killSwitch(engage: boolean, operator: Operator, reason: string, options: { lifts?: string | undefined } = {}): Promise<KillSwitchReceipt> {
     const handle = await this.client.workflow.start('writControl', {
       taskQueue: this.options.controlTaskQueue,
       workflowId: CONTROL_WORKFLOW_ID,
       workflowIdConflictPolicy: 'USE_EXISTING',
       args: [],
     });
-    return handle.executeUpdate<OperatorActReceipt, [string]>(KILL_SWITCH_UPDATE, { args: [statement] });
+    const lifts = engage ? undefined : (options.lifts ?? (await this.haltInForce()).statementDigest);
+    const statement = await this.signer.mintStatement({
+      principal: operator.principal,
+      groups: [...operator.groups],
+      audience: KILL_SWITCH_AUDIENCE,
+      statement: { kind: 'kill-switch', engage, namespace: this.options.namespace, reason, ...(lifts === undefined ? {} : { lifts }) },
+    });
+    return handle.executeUpdate<KillSwitchReceipt, [string]>(KILL_SWITCH_UPDATE, { args: [statement] });
+  }
+
+  /** The kill-switch change in force as the control workflow applied it, or null before any. */
+  killSwitchInForce(): Promise<KillSwitchInForce | null> {
+    return this.client.workflow.getHandle(CONTROL_WORKFLOW_ID).query<KillSwitchInForce | null>(KILL_SWITCH_STATE_QUERY);
+  }
+
+  /** The halt a resume lifts: the change in force, which must be an engage. */
+  private async haltInForce(): Promise<KillSwitchInForce> {
+    const inForce = await this.killSwitchInForce();
+    if (inForce === null || !inForce.engaged) {
+      throw new WritError('KILL_SWITCH_STATE_MISMATCH', `the control workflow of namespace ${this.options.namespace} applied no halt that is in force: there is nothing to lift (name one with --lifts <digest> if it was made elsewhere)`, {
+        facts: { namespace: this.options.namespace, inForce: inForce?.statementDigest ?? null },
+      });
+    }
+    return inForce;
   }
 }

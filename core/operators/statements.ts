@@ -37,11 +37,27 @@ export const RevocationStatementSchema = z.strictObject({
 });
 export type RevocationStatement = z.infer<typeof RevocationStatementSchema>;
 
-/** Engages or lifts the namespace-wide kill switch. */
-export const KillSwitchStatementSchema = z.strictObject({
-  kind: z.literal('kill-switch'),
-  engage: z.boolean(),
-  namespace: name,
-  reason: z.string().min(1).max(500),
-});
+/**
+ * Engages or lifts the namespace-wide kill switch. A lift names the halt it lifts
+ * (`lifts`: the digest of the engaging statement in force), so a lift signed for one halt
+ * can never end a later one. An engage names no state: halting is the fail-closed
+ * direction and must not fail because another operator halted first; its replay is
+ * refused by the single-use registry and its late delivery by the freshness window.
+ */
+export const KillSwitchStatementSchema = z.discriminatedUnion('engage', [
+  z.strictObject({
+    kind: z.literal('kill-switch'),
+    engage: z.literal(true),
+    namespace: name,
+    reason: z.string().min(1).max(500),
+  }),
+  z.strictObject({
+    kind: z.literal('kill-switch'),
+    engage: z.literal(false),
+    namespace: name,
+    /** `sha256:<hex>` of the engaging statement whose halt this lifts. */
+    lifts: digest,
+    reason: z.string().min(1).max(500),
+  }),
+]);
 export type KillSwitchStatement = z.infer<typeof KillSwitchStatementSchema>;

@@ -10,6 +10,8 @@ export const REVOKE_UPDATE = 'writ.revoke';
 export const PENDING_QUERY = 'writ.pending';
 /** Updates of the control workflow: the namespace-wide kill switch. */
 export const KILL_SWITCH_UPDATE = 'writ.killSwitch';
+/** Query of the control workflow: the kill-switch change in force, as its history applied it. */
+export const KILL_SWITCH_STATE_QUERY = 'writ.killSwitchState';
 /** Workflow id of the control workflow, one per namespace. */
 export const CONTROL_WORKFLOW_ID = 'writ-control';
 /** Workflow type of the control workflow, the only workflow whose activity changes the kill switch. */
@@ -115,4 +117,23 @@ export interface OperatorActReceipt {
   readonly statementDigest: string;
   /** Why, as the operator stated it. */
   readonly reason: string;
+}
+
+/** What `writ.applyKillSwitch` returns: the act, and which way it turned the switch. */
+export interface KillSwitchReceipt extends OperatorActReceipt {
+  /** Engaged (true) or lifted (false) by this change. */
+  readonly engaged: boolean;
+}
+
+/**
+ * The kill-switch change in force, as the control workflow's history applied it (what
+ * `writ.killSwitchState` answers): a resume names its `statementDigest`. Null before the
+ * control workflow applied any change.
+ */
+export interface KillSwitchInForce {
+  readonly engaged: boolean;
+  /** `sha256:<hex>` of the statement that made the change. */
+  readonly statementDigest: string;
+  readonly by: string;
+  readonly at: string;
 }

@@ -123,6 +123,7 @@ function runContext(conformanceCase: ConformanceCase, cited: CitedClaims): RunCo
       clockSkewSeconds: conformanceCase.clockSkewSeconds,
       maxLifetimeSeconds: conformanceCase.maxLifetimeSeconds,
       keyRotationGraceSeconds: conformanceCase.signingPeriods?.keyRotationGraceSeconds ?? 0,
+      statementMaxAgeSeconds: 300,
     },
     exemptActivities: new Set(),
     findings: [],

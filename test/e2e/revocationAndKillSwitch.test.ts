@@ -5,7 +5,8 @@ import { CONTROL_WORKFLOW_ID, KILL_SWITCH_UPDATE, PENDING_QUERY, REVOKE_UPDATE, 
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 import { failureCode } from '../support/failureCode';
 import { forge, validContent } from '../support/forgeArtifact';
-import { killSwitchBy, revocationBy } from '../support/operatorStatements';
+import { sha256Digest } from '../../core/canonical/digest';
+import { haltBy, resumeBy, revocationBy } from '../support/operatorStatements';
 
 let env: GovernedTestEnv;
 const policyDigest = loadPolicySet(resolve(__dirname, '../../examples/policies')).digest;
@@ -83,8 +84,12 @@ describe('when the kill switch is engaged', () => {
     const client = await env.clientAs('olivia', ['operators']);
     return client.workflow.start('writControl', { taskQueue: env.taskQueue, workflowId: `${CONTROL_WORKFLOW_ID}-${env.taskQueue}`, workflowIdConflictPolicy: 'USE_EXISTING', args: [] });
   }
-  const flip = async (engage: boolean, operator: 'olivia' | 'dave' = 'olivia') =>
-    (await control()).executeUpdate<OperatorActReceipt, [string]>(KILL_SWITCH_UPDATE, { args: [await killSwitchBy(env.idp, operator, env.namespace, engage)] });
+  // The last halt sent, which a resume names.
+  let halt = '';
+  const flip = async (engage: boolean, operator: 'olivia' | 'dave' = 'olivia') => {
+    const statement = engage ? (halt = await haltBy(env.idp, operator, env.namespace)) : await resumeBy(env.idp, operator, env.namespace, sha256Digest(halt));
+    return (await control()).executeUpdate<OperatorActReceipt, [string]>(KILL_SWITCH_UPDATE, { args: [statement] });
+  };
 
   afterAll(async () => {
     await flip(false).catch(() => undefined);
@@ -117,17 +122,19 @@ describe('when a signed statement is sent a second time', () => {
   }
   const send = async (statement: string) => (await control()).executeUpdate<OperatorActReceipt, [string]>(KILL_SWITCH_UPDATE, { args: [statement] });
 
+  let later = '';
   afterAll(async () => {
-    await send(await killSwitchBy(env.idp, 'olivia', env.namespace, false)).catch(() => undefined);
+    await send(await resumeBy(env.idp, 'olivia', env.namespace, sha256Digest(later))).catch(() => undefined);
   });
 
   it('a resume statement copied from history cannot lift a later kill switch (STATEMENT_REPLAYED), and nothing runs', async () => {
-    const engage = await killSwitchBy(env.idp, 'olivia', env.namespace, true);
-    const resume = await killSwitchBy(env.idp, 'olivia', env.namespace, false);
+    const engage = await haltBy(env.idp, 'olivia', env.namespace);
+    const resume = await resumeBy(env.idp, 'olivia', env.namespace, sha256Digest(engage));
     await send(engage);
     await send(resume);
     // The attacker has read the history (where `resume` is recorded) and waits for the next halt.
-    await send(await killSwitchBy(env.idp, 'olivia', env.namespace, true));
+    later = await haltBy(env.idp, 'olivia', env.namespace);
+    await send(later);
     expect(await failureCode(send(resume))).toBe('STATEMENT_REPLAYED');
     expect(await failureCode(send(engage))).toBe('STATEMENT_REPLAYED');
     expect((await env.governance.killSwitch(env.namespace)).engaged).toBe(true);
@@ -135,8 +142,8 @@ describe('when a signed statement is sent a second time', () => {
     const blocked = await start('transferFunds', [small]);
     expect(await failureCode(blocked.result())).toBe('KILL_SWITCH_ENGAGED');
     expect(transfersNow()).toBe(before);
-    // A fresh statement of the same operator lifts it.
-    expect((await send(await killSwitchBy(env.idp, 'olivia', env.namespace, false))).by).toBe('olivia');
+    // A fresh statement of the same operator, naming the later halt, lifts it.
+    expect((await send(await resumeBy(env.idp, 'olivia', env.namespace, sha256Digest(later)))).by).toBe('olivia');
     expect((await env.governance.killSwitch(env.namespace)).engaged).toBe(false);
   });
 });

@@ -16,9 +16,10 @@ import { loadPolicySet } from '../../core/policy/policySet';
 import { CONTROL_WORKFLOW_ID, KILL_SWITCH_UPDATE, REVOKE_UPDATE, type OperatorActReceipt } from '../../core/protocol/operatorContract';
 import { openExampleStores } from '../../examples/exampleStores';
 import { startPostgresServer, type PostgresServer } from '../../tools/postgres/postgresServer';
+import { sha256Digest } from '../../core/canonical/digest';
 import { failureCode } from '../support/failureCode';
 import { forge, validContent } from '../support/forgeArtifact';
-import { killSwitchBy, revocationBy } from '../support/operatorStatements';
+import { haltBy, resumeBy, revocationBy } from '../support/operatorStatements';
 import { testTemporal } from '../support/testServer';
 import { HOST_POLICIES, privateKeyFiles, WritHosts } from '../support/writHosts';
 
@@ -91,7 +92,9 @@ async function throughControlOf(taskQueue: string, statement: string): Promise<O
   return control.executeUpdate<OperatorActReceipt, [string]>(KILL_SWITCH_UPDATE, { args: [statement] });
 }
 
-const killSwitch = (engage: boolean) => killSwitchBy(idp, 'olivia', testTemporal().namespace, engage);
+const halt = () => haltBy(idp, 'olivia', testTemporal().namespace);
+/** A resume naming the halt `engage` (a signed engaging statement) made. */
+const resume = (engage: string) => resumeBy(idp, 'olivia', testTemporal().namespace, sha256Digest(engage));
 
 /**
  * A run on `runQueue` of the reach-around workflow, which will schedule a transfer on
@@ -131,7 +134,8 @@ describe('an authorizer and two executors sharing only Temporal and PostgreSQL',
   it('a kill switch engaged through executor B stops the next action on the authorizer and at executor C, until lifted through C', async () => {
     const held = await runHoldingArtifact(queueC, queueC);
     const before = transfersOn(dirs.c);
-    expect((await throughControlOf(queueB, await killSwitch(true))).by).toBe('olivia');
+    const engage = await halt();
+    expect((await throughControlOf(queueB, engage)).by).toBe('olivia');
     // The authorizer host refuses to authorize...
     expect(await failureCode((await start(queueC, 'transferFunds', [SMALL])).result())).toBe('KILL_SWITCH_ENGAGED');
     // ...and executor C refuses an artifact minted before the switch was engaged.
@@ -139,21 +143,22 @@ describe('an authorizer and two executors sharing only Temporal and PostgreSQL',
     expect(await failureCode(held.handle.result())).toBe('KILL_SWITCH_ENGAGED');
     expect(transfersOn(dirs.c)).toBe(before);
 
-    expect((await throughControlOf(queueC, await killSwitch(false))).by).toBe('olivia');
+    expect((await throughControlOf(queueC, await resume(engage))).by).toBe('olivia');
     await expect((await start(queueB, 'transferFunds', [SMALL])).result()).resolves.toMatchObject({ transferId: expect.any(String) });
   });
 
   it('a statement used through one host is refused through the other (STATEMENT_REPLAYED), and changes nothing', async () => {
-    const engage = await killSwitch(true);
-    const resume = await killSwitch(false);
+    const engage = await halt();
+    const lift = await resume(engage);
     await throughControlOf(queueB, engage);
-    await throughControlOf(queueB, resume);
+    await throughControlOf(queueB, lift);
     expect(await failureCode(throughControlOf(queueC, engage))).toBe('STATEMENT_REPLAYED');
     await expect((await start(queueC, 'transferFunds', [SMALL])).result()).resolves.toMatchObject({ transferId: expect.any(String) });
-    await throughControlOf(queueC, await killSwitch(true));
-    expect(await failureCode(throughControlOf(queueB, resume))).toBe('STATEMENT_REPLAYED');
+    const again = await halt();
+    await throughControlOf(queueC, again);
+    expect(await failureCode(throughControlOf(queueB, lift))).toBe('STATEMENT_REPLAYED');
     expect(await failureCode((await start(queueB, 'transferFunds', [SMALL])).result())).toBe('KILL_SWITCH_ENGAGED');
-    await throughControlOf(queueB, await killSwitch(false));
+    await throughControlOf(queueB, await resume(again));
   });
 
   it("a run revoked through executor B cannot act on executor C, even with a genuine artifact (AUTHORITY_REVOKED)", async () => {

@@ -47,12 +47,22 @@ export function revocationBy(idp: DevIdentityProvider, operator: Operator, run: 
   });
 }
 
-/** A signed kill-switch change for a namespace. */
-export function killSwitchBy(idp: DevIdentityProvider, operator: Operator, namespace: string, engage: boolean, reason = 'incident'): Promise<string> {
+/** A signed engage of a namespace's kill switch. */
+export function haltBy(idp: DevIdentityProvider, operator: Operator, namespace: string, reason = 'incident'): Promise<string> {
   return idp.mintStatement({
     principal: operator,
     groups: [...OPERATORS[operator]],
     audience: KILL_SWITCH_AUDIENCE,
-    statement: { kind: 'kill-switch', engage, namespace, reason },
+    statement: { kind: 'kill-switch', engage: true, namespace, reason },
+  });
+}
+
+/** A signed lift of a namespace's kill switch, naming the halt it lifts (the engaging statement's digest). */
+export function resumeBy(idp: DevIdentityProvider, operator: Operator, namespace: string, lifts: string, reason = 'incident over'): Promise<string> {
+  return idp.mintStatement({
+    principal: operator,
+    groups: [...OPERATORS[operator]],
+    audience: KILL_SWITCH_AUDIENCE,
+    statement: { kind: 'kill-switch', engage: false, namespace, lifts, reason },
   });
 }

@@ -1,5 +1,5 @@
 import type { OperatorEventRecord, RunRecord } from '../history/runRecord';
-import type { AuditRun } from './runContext';
+import type { AuditRun, AuditSettings } from './runContext';
 import type { FindingCode } from '../types';
 import type { GovernedStep } from './pairGovernedSteps';
 import { report, type RunContext } from './runContext';
@@ -14,6 +14,8 @@ export interface OperatorEventCheck {
   readonly namespace: string;
   readonly record: RunRecord;
   readonly steps: readonly GovernedStep[];
+  /** The windows the workers were held to (a statement's freshness among them). */
+  readonly settings: AuditSettings;
   report(code: FindingCode, eventId: number | null, expected: string, found: string, message: string): void;
   /** Says what could not be checked and why (never a finding). */
   note(text: string): void;
@@ -49,6 +51,7 @@ export async function checkOperatorEvents(context: RunContext, steps: readonly G
     namespace: context.namespace,
     record: context.record,
     steps,
+    settings: context.settings,
     report: (code, eventId, expected, found, message) => report(context, code, eventId, expected, found, message),
     note: (text) => context.notes.push(text),
   };

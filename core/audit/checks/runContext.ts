@@ -24,6 +24,8 @@ export interface AuditSettings {
   readonly maxLifetimeSeconds: number;
   /** How long after a rotation a worker may still sign with the previous key (default 5 s, its signer cache). */
   readonly keyRotationGraceSeconds: number;
+  /** How old an operator statement may be when its update arrives, as at the workers (default 300 s). */
+  readonly statementMaxAgeSeconds: number;
 }
 
 /** What every check of one run reads, and where it reports. */

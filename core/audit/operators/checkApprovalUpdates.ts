@@ -6,6 +6,7 @@ import { VERIFY_APPROVAL_ACTIVITY } from '../../protocol/operatorContract';
 import type { OperatorEventCheck } from '../checks/checkOperatorEvents';
 import type { ActivityRecord, OperatorEventRecord } from '../history/runRecord';
 import { pendingAt, type PendingRequest } from './approvalRequests';
+import { checkFreshness } from './checkFreshness';
 import type { EvidencePolicies } from './evidencePolicies';
 import type { IdentityTrust, VerifiedStatementOf } from './identityTrust';
 import { completedValue, endText, statementActivity } from './statementActivity';
@@ -42,7 +43,9 @@ export interface ApprovalContext {
  * naming its signer and digest) and answer for that signer, decision and count
  * (APPROVAL_OUTCOME_MISMATCH); not come from the initiator (APPROVAL_SELF); count each
  * approver once per request (APPROVAL_DUPLICATE_APPROVER); come from someone the policy
- * set lets approve the action (APPROVER_NOT_AUTHORIZED). An update the run refused
+ * set lets approve the action (APPROVER_NOT_AUTHORIZED); be fresh when it arrived
+ * (STATEMENT_STALE, its first use; presented again to a re-authorization, it is not judged
+ * by age, as at the workers). An update the run refused
  * (completed with a failure) counted for nothing, and that is all it must do.
  */
 export async function checkApprovalUpdates(events: readonly OperatorEventRecord[], approvals: ApprovalContext): Promise<AcceptedApproval[]> {
@@ -67,6 +70,7 @@ export async function checkApprovalUpdates(events: readonly OperatorEventRecord[
       verified: verified === null ? null : { signer: verified.statement.signer, decision: verified.statement.statement.decision, requestDigest: verified.request.digest },
     });
     if (verified === null) continue;
+    checkFreshness(check, event, verified.statement);
     checkRecordedOutcome(approvals, event, verified.statement, activity, outcome, accepted, verified.request);
     checkSeparation(approvals, event, verified.statement, verified.request, accepted);
     checkAuthority(approvals, event, verified.statement, verified.request);

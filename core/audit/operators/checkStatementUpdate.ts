@@ -4,6 +4,7 @@ import type { OperatorEventCheck } from '../checks/checkOperatorEvents';
 import type { FindingCode } from '../types';
 import type { ActivityRecord, EventMark, OperatorEventRecord } from '../history/runRecord';
 import type { IdentityTrust, VerifiedStatementOf } from './identityTrust';
+import { checkFreshness } from './checkFreshness';
 import { completedValue, endText, statementActivity } from './statementActivity';
 import type { UpdateOutcome } from './updateOutcomes';
 
@@ -33,6 +34,8 @@ export interface AppliedStatement<T> {
  * statement signed by the identity provider for its audience, valid when the update arrived,
  * naming what it acts on; its activity's result must name the signer, the statement's digest
  * and reason; and the update must answer with that result. Anything else is `kind.code`.
+ * A statement that was not fresh when the update arrived is STATEMENT_STALE (and still
+ * judged further: the act took effect).
  */
 export async function checkStatementUpdate<S extends z.ZodType>(
   kind: StatementUpdateKind<S>,
@@ -66,6 +69,7 @@ export async function checkStatementUpdate<S extends z.ZodType>(
   }
   const binding = kind.bindingError(statement.statement, check);
   if (binding !== null) return fail(binding.expected, binding.found, `the run accepted ${event.name} for something else than it acts on`);
+  checkFreshness(check, event, statement);
   if (result === null || activity === null || activity.end.status !== 'completed') {
     return fail(`a completed ${kind.activityType} of this statement`, endText(activity), `the run accepted ${event.name} without a recorded verification`);
   }

@@ -43,7 +43,7 @@ describe('loadConfig', () => {
         taskQueue: 'writ-governed',
         role: 'all',
         authorizerTaskQueue: 'writ-governed',
-        artifacts: { ttlSeconds: 60, clockSkewSeconds: 5, maxLifetimeSeconds: 900 },
+        artifacts: { ttlSeconds: 60, clockSkewSeconds: 5, maxLifetimeSeconds: 900, statementMaxAgeSeconds: 300 },
         exemptActivities: [],
         workerBuildId: 'writ-dev',
         governanceStore: { kind: 'sqlite' },
@@ -200,6 +200,9 @@ describe('loadConfig', () => {
       ['ttlSeconds over 900', { ttlSeconds: 901 }, 'artifacts.ttlSeconds'],
       ['maxLifetimeSeconds over 900', { maxLifetimeSeconds: 3600 }, 'artifacts.maxLifetimeSeconds'],
       ['clockSkewSeconds over 60', { clockSkewSeconds: 61 }, 'artifacts.clockSkewSeconds'],
+      ['statementMaxAgeSeconds over 3600', { statementMaxAgeSeconds: 3601 }, 'artifacts.statementMaxAgeSeconds'],
+      ['statementMaxAgeSeconds under 30', { statementMaxAgeSeconds: 29 }, 'artifacts.statementMaxAgeSeconds'],
+      ['statementMaxAgeSeconds not whole seconds', { statementMaxAgeSeconds: 60.5 }, 'artifacts.statementMaxAgeSeconds'],
     ])('refuses %s as CONFIG_INVALID', (_kind, artifacts, issuePath) => {
       const root = project({ artifacts });
       const error = configError({ projectRoot: root, env: {} });
@@ -214,9 +217,15 @@ describe('loadConfig', () => {
       expect(error.issues.map((issue) => issue.path)).toEqual(['artifacts.ttlSeconds']);
     });
 
+    it('accepts a statement freshness window from 30 to 3600 seconds', () => {
+      for (const statementMaxAgeSeconds of [30, 3600]) {
+        expect(loadConfig({ projectRoot: project({ artifacts: { statementMaxAgeSeconds } }), env: {} }).artifacts.statementMaxAgeSeconds).toBe(statementMaxAgeSeconds);
+      }
+    });
+
     it('accepts ttlSeconds of exactly 900', () => {
       const root = project({ artifacts: { ttlSeconds: 900 } });
-      expect(loadConfig({ projectRoot: root, env: {} }).artifacts).toEqual({ ttlSeconds: 900, clockSkewSeconds: 5, maxLifetimeSeconds: 900 });
+      expect(loadConfig({ projectRoot: root, env: {} }).artifacts).toEqual({ ttlSeconds: 900, clockSkewSeconds: 5, maxLifetimeSeconds: 900, statementMaxAgeSeconds: 300 });
     });
   });
 

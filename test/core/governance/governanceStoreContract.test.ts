@@ -1,6 +1,6 @@
 import type { GovernanceStore } from '../../../core/governance/governanceStore';
 import { postgresBackend, sqliteBackend, type StoreLocation } from '../../support/governance/storeBackends';
-import { change, EVERY_METHOD, execution, outcome, recordStanding, revocation, use, type ContractMethod } from '../../support/governance/storeFixtures';
+import { change, digestAt, EVERY_METHOD, execution, outcome, recordStanding, revocation, use, type ContractMethod } from '../../support/governance/storeFixtures';
 import { raceStoreProcesses } from '../../support/governance/storeProcesses';
 
 // One contract, two backends: every case here runs against SQLite (a file in a temporary
@@ -38,19 +38,26 @@ describe.each([sqliteBackend(), postgresBackend()])('the $name governance store'
     it("reports each namespace's latest change, through this store and through another on the same database", async () => {
       await expect(store.setKillSwitch(change('payments', true, '2030-01-01T00:00:01.000Z'))).resolves.toMatchObject({ engaged: true });
       await store.setKillSwitch(change('infra', true, '2030-01-01T00:00:02.000Z'));
-      await store.setKillSwitch(change('payments', false, '2030-01-01T00:00:03.000Z'));
+      await store.setKillSwitch(change('payments', false, '2030-01-01T00:00:03.000Z', '2030-01-01T00:00:01.000Z'));
       const other = await openAnother();
-      await other.setKillSwitch(change('infra', false, '2030-01-01T00:00:04.000Z'));
+      await other.setKillSwitch(change('infra', false, '2030-01-01T00:00:04.000Z', '2030-01-01T00:00:02.000Z'));
       await expect(store.setKillSwitch(change('infra', true, '2030-01-01T00:00:05.000Z'))).resolves.toEqual({
         engaged: true,
         since: '2030-01-01T00:00:05.000Z',
         by: 'ops@example.com',
         reason: 'engage infra at 2030-01-01T00:00:05.000Z',
+        statementDigest: digestAt('2030-01-01T00:00:05.000Z'),
       });
       for (const reader of [store, other]) {
-        await expect(reader.killSwitch('payments')).resolves.toEqual({ engaged: false, since: '2030-01-01T00:00:03.000Z', by: 'ops@example.com', reason: 'release payments at 2030-01-01T00:00:03.000Z' });
-        await expect(reader.killSwitch('infra')).resolves.toEqual({ engaged: true, since: '2030-01-01T00:00:05.000Z', by: 'ops@example.com', reason: 'engage infra at 2030-01-01T00:00:05.000Z' });
-        await expect(reader.killSwitch('elsewhere')).resolves.toEqual({ engaged: false, since: null, by: null, reason: null });
+        await expect(reader.killSwitch('payments')).resolves.toEqual({
+          engaged: false,
+          since: '2030-01-01T00:00:03.000Z',
+          by: 'ops@example.com',
+          reason: 'release payments at 2030-01-01T00:00:03.000Z',
+          statementDigest: digestAt('2030-01-01T00:00:03.000Z'),
+        });
+        await expect(reader.killSwitch('infra')).resolves.toMatchObject({ engaged: true, statementDigest: digestAt('2030-01-01T00:00:05.000Z') });
+        await expect(reader.killSwitch('elsewhere')).resolves.toEqual({ engaged: false, since: null, by: null, reason: null, statementDigest: null });
         await expect(reader.requireStanding('infra', 'run-1')).rejects.toMatchObject({ code: 'KILL_SWITCH_ENGAGED' });
         await expect(reader.requireStanding('payments', 'run-1')).resolves.toBeUndefined();
       }
@@ -77,8 +84,60 @@ describe.each([sqliteBackend(), postgresBackend()])('the $name governance store'
       await store.revoke(revocation);
       await store.setKillSwitch(change('payments', true, '2030-01-01T00:00:01.000Z'));
       await expect(store.requireStanding('payments', 'run-1')).rejects.toMatchObject({ code: 'KILL_SWITCH_ENGAGED' });
-      await store.setKillSwitch(change('payments', false, '2030-01-01T00:00:02.000Z'));
+      await store.setKillSwitch(change('payments', false, '2030-01-01T00:00:02.000Z', '2030-01-01T00:00:01.000Z'));
       await expect(store.requireStanding('payments', 'run-1')).rejects.toMatchObject({ code: 'AUTHORITY_REVOKED' });
+    });
+  });
+
+  describe('when a lift does not name the halt in force', () => {
+    const first = '2030-01-01T00:00:01.000Z';
+    const second = '2030-01-01T00:00:03.000Z';
+
+    it('refuses a lift of an earlier halt with KILL_SWITCH_STATE_MISMATCH and keeps the switch engaged, through any store', async () => {
+      await store.setKillSwitch(change('payments', true, first));
+      await store.setKillSwitch(change('payments', false, '2030-01-01T00:00:02.000Z', first));
+      await store.setKillSwitch(change('payments', true, second));
+      const other = await openAnother();
+      // A lift signed for the first halt, delivered after the second.
+      await expect(other.setKillSwitch(change('payments', false, '2030-01-01T00:00:04.000Z', first))).rejects.toMatchObject({
+        code: 'KILL_SWITCH_STATE_MISMATCH',
+        facts: { namespace: 'payments', lifts: digestAt(first), inForce: digestAt(second) },
+      });
+      await expect(store.killSwitch('payments')).resolves.toMatchObject({ engaged: true, statementDigest: digestAt(second) });
+      await expect(store.requireStanding('payments', 'run-1')).rejects.toMatchObject({ code: 'KILL_SWITCH_ENGAGED' });
+    });
+
+    it('refuses a lift when nothing is engaged, and one that names no halt', async () => {
+      await expect(store.setKillSwitch(change('payments', false, second, first))).rejects.toMatchObject({ code: 'KILL_SWITCH_STATE_MISMATCH', facts: { inForce: null } });
+      await store.setKillSwitch(change('payments', true, first));
+      await expect(store.setKillSwitch(change('payments', false, second))).rejects.toMatchObject({ code: 'KILL_SWITCH_STATE_MISMATCH', facts: { lifts: null } });
+      await expect(store.killSwitch('payments')).resolves.toMatchObject({ engaged: true, statementDigest: digestAt(first) });
+      await expect(store.killSwitch('elsewhere')).resolves.toMatchObject({ engaged: false, statementDigest: null });
+    });
+
+    it('applies the change in force again as nothing (a retried activity), and refuses it once another change followed', async () => {
+      await store.setKillSwitch(change('payments', true, first));
+      const lift = change('payments', false, '2030-01-01T00:00:02.000Z', first);
+      await store.setKillSwitch(lift);
+      await expect(store.setKillSwitch(lift)).resolves.toMatchObject({ engaged: false, statementDigest: lift.statementDigest });
+      await store.setKillSwitch(change('payments', true, second));
+      await expect(store.setKillSwitch(lift)).rejects.toMatchObject({ code: 'KILL_SWITCH_STATE_MISMATCH' });
+    });
+
+    it('never lets a lift racing a new halt on another store end that halt', async () => {
+      const other = await openAnother();
+      for (let round = 0; round < 10; round++) {
+        const halt = `2030-01-01T00:0${round}:01.000Z`;
+        const next = `2030-01-01T00:0${round}:02.000Z`;
+        await store.setKillSwitch(change('payments', true, halt));
+        const [lifted, halted] = await Promise.all([outcome(store.setKillSwitch(change('payments', false, `2030-01-01T00:0${round}:03.000Z`, halt))), outcome(other.setKillSwitch(change('payments', true, next)))]);
+        expect(halted).toHaveProperty('value');
+        // Either the lift came first and the new halt followed it, or it was refused: the
+        // namespace ends under the new halt either way.
+        if ('code' in lifted) expect(lifted).toEqual({ code: 'KILL_SWITCH_STATE_MISMATCH' });
+        await expect(store.killSwitch('payments')).resolves.toMatchObject({ engaged: true, statementDigest: digestAt(next) });
+        await store.setKillSwitch(change('payments', false, `2030-01-01T00:0${round}:04.000Z`, next));
+      }
     });
   });
 
@@ -94,6 +153,22 @@ describe.each([sqliteBackend(), postgresBackend()])('the $name governance store'
       });
       await expect(store.useStatement({ ...use, consumer: 'wf-a/run-a/4' })).rejects.toMatchObject({ code: 'STATEMENT_REPLAYED' });
       await expect(store.useStatement({ ...use, statementId: 'stmt-2', consumer: 'wf-b/run-b/3' })).resolves.toBeUndefined();
+    });
+
+    it('refuses a first use of a statement issued before freshSince with STATEMENT_STALE, recording nothing', async () => {
+      const stale = { ...use, issuedAt: '2029-12-31T23:54:59.000Z' };
+      await expect(store.useStatement(stale)).rejects.toMatchObject({ code: 'STATEMENT_STALE', facts: { statementId: 'stmt-1' } });
+      // Nothing was recorded: another consumer's first use, fresh by its own window, is not a replay.
+      const other = await openAnother();
+      await expect(other.useStatement({ ...stale, consumer: 'wf-b/run-b/3', freshSince: '2029-12-31T23:50:00.000Z' })).resolves.toBeUndefined();
+    });
+
+    it('lets the consumer that first used it present it again however old it is by then, and no other', async () => {
+      await store.useStatement(use);
+      const later = { ...use, usedAt: '2030-01-01T02:00:00.000Z', freshSince: '2030-01-01T01:55:00.000Z' };
+      const other = await openAnother();
+      await expect(other.useStatement(later)).resolves.toBeUndefined();
+      await expect(other.useStatement({ ...later, consumer: 'wf-b/run-b/3' })).rejects.toMatchObject({ code: 'STATEMENT_REPLAYED' });
     });
 
     it('lets exactly one of several stores racing to use it win, and only that consumer after', async () => {

@@ -5,14 +5,17 @@ import type { StepOutcome } from './storeProcesses';
 // What the governance store tests record and ask, shared by the contract suite and each
 // backend's own tests.
 
-/** A kill-switch change whose reason says what it did and when. */
-export const change = (namespace: string, engaged: boolean, at: string): KillSwitchChange => ({
+/** The statementDigest `change` gives the change it makes at `at`. */
+export const digestAt = (at: string): string => `sha256:${at}`;
+/** A kill-switch change whose reason says what it did and when; a lift names the halt made at `liftsAt`. */
+export const change = (namespace: string, engaged: boolean, at: string, liftsAt?: string): KillSwitchChange => ({
   namespace,
   engaged,
   at,
   by: 'ops@example.com',
   reason: `${engaged ? 'engage' : 'release'} ${namespace} at ${at}`,
-  statementDigest: `sha256:${at}`,
+  statementDigest: digestAt(at),
+  ...(liftsAt === undefined ? {} : { lifts: digestAt(liftsAt) }),
 });
 /** A revocation of run-1 (of wf-1). */
 export const revocation: Revocation = {
@@ -23,8 +26,16 @@ export const revocation: Revocation = {
   reason: 'compromised',
   statementDigest: 'sha256:r1',
 };
-/** The first use of an approval statement, by step 3 of wf-a's run. */
-export const use: StatementUse = { statementId: 'stmt-1', kind: 'approval', consumer: 'wf-a/run-a/3', statementDigest: 'sha256:s1', usedAt: '2030-01-01T00:00:00.000Z' };
+/** The first use of an approval statement, by step 3 of wf-a's run, issued a minute before within a five-minute window. */
+export const use: StatementUse = {
+  statementId: 'stmt-1',
+  kind: 'approval',
+  consumer: 'wf-a/run-a/3',
+  statementDigest: 'sha256:s1',
+  usedAt: '2030-01-01T00:00:00.000Z',
+  issuedAt: '2029-12-31T23:59:00.000Z',
+  freshSince: '2029-12-31T23:55:00.000Z',
+};
 /** An artifact authorizing three executions. */
 export const execution: ArtifactExecution = { artifactId: 'art-1', maxAttempts: 3, expiresAt: '2030-01-01T00:01:00.000Z' };
 

@@ -94,7 +94,7 @@ export async function buildMicroSuite(governance: BenchGovernance, storeDir: str
   };
   const useStatement = (store: GovernanceStore) => () => {
     used += 1;
-    return store.useStatement({ statementId: `${run.runId}-${used}`, kind: 'approval', consumer: `bench-micro/${run.runId}/writ-step-1`, statementDigest: resultDigest, usedAt: now.toISOString() });
+    return store.useStatement({ statementId: `${run.runId}-${used}`, kind: 'approval', consumer: `bench-micro/${run.runId}/writ-step-1`, statementDigest: resultDigest, usedAt: now.toISOString(), issuedAt: now.toISOString(), freshSince: new Date(now.getTime() - 300_000).toISOString() });
   };
   // A case of the PostgreSQL store, in the suite only when the bench has one.
   const onPostgres = (micro: (stores: BenchPostgres) => Omit<MicroCase, 'onPostgres'>): MicroCase[] =>

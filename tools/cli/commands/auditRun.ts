@@ -103,6 +103,7 @@ async function verify(opts: VerifyCliOptions): Promise<AuditVerdict> {
       replay,
       clockSkewSeconds: config.artifacts.clockSkewSeconds,
       maxLifetimeSeconds: config.artifacts.maxLifetimeSeconds,
+      statementMaxAgeSeconds: config.artifacts.statementMaxAgeSeconds,
       exemptActivities: config.exemptActivities,
     });
   } finally {

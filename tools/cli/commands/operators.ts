@@ -63,14 +63,22 @@ export function registerOperatorCommands(program: Command): void {
       }),
     );
 
-  for (const [name, engage] of [['halt', true], ['resume', false]] as const) {
-    withOperatorOptions(program.command(name).description(engage ? 'engage the kill switch: every authorization in the namespace is denied' : 'lift the kill switch'))
-      .requiredOption('--reason <text>', 'why')
-      .action((opts: OperatorCommandOptions & { reason: string }) =>
-        run(opts, async ({ console, operator }) => {
-          const receipt = await console.killSwitch(engage, operator, opts.reason);
-          return { json: receipt, text: `kill switch ${engage ? 'engaged' : 'lifted'} by ${receipt.by} at ${receipt.at}` };
-        }),
-      );
-  }
+  withOperatorOptions(program.command('halt').description('engage the kill switch: every authorization in the namespace is denied'))
+    .requiredOption('--reason <text>', 'why')
+    .action((opts: OperatorCommandOptions & { reason: string }) =>
+      run(opts, async ({ console, operator }) => {
+        const receipt = await console.killSwitch(true, operator, opts.reason);
+        return { json: receipt, text: `kill switch engaged by ${receipt.by} at ${receipt.at} (halt ${receipt.statementDigest})` };
+      }),
+    );
+
+  withOperatorOptions(program.command('resume').description('lift the kill switch: the statement names the halt it lifts, and lifts no other'))
+    .requiredOption('--reason <text>', 'why')
+    .option('--lifts <digest>', 'the halt to lift (default: the halt in force, as the control workflow reports it)')
+    .action((opts: OperatorCommandOptions & { reason: string; lifts?: string }) =>
+      run(opts, async ({ console, operator }) => {
+        const receipt = await console.killSwitch(false, operator, opts.reason, { lifts: opts.lifts });
+        return { json: receipt, text: `kill switch lifted by ${receipt.by} at ${receipt.at} (statement ${receipt.statementDigest})` };
+      }),
+    );
 }

@@ -2,8 +2,9 @@ import { verifyBundle, policySetDigest, type EvidenceBundle } from '../../../../
 import { activityEvent, resultOf, scheduledEvent } from '../../../fixtures/audit/generate/tamper';
 import { bundleOf, edit, findingsOf, historyOf, idsOf } from './operatorFixtures';
 
-// The writ.killSwitch verifier on the recorded control run (dave refused, olivia engaged,
-// a transfer denied meanwhile, olivia lifted), edited in memory.
+// The writ.killSwitch verifier on the recorded control runs: the clean one (dave refused,
+// olivia engaged, a transfer denied meanwhile, olivia lifted), edited in memory, and the
+// two recorded by misbehaving workers (a slow clock; a store that did not compare).
 
 const KILL_SWITCH = 'clean-kill-switch';
 
@@ -65,5 +66,29 @@ describe('when the bundle has no identity provider keys', () => {
     const { identity: _identity, ...older } = bundleOf(KILL_SWITCH);
     const updates = idsOf(historyOf(older), 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED');
     expect(findingsOf(await verify(older))).toEqual(updates.map((id) => `${id}:OPERATOR_EVENT_UNVERIFIED`));
+  });
+});
+
+describe('when the control run applied statements signed long before they arrived', () => {
+  it('finds each one (STATEMENT_STALE), as the workers would have refused them', async () => {
+    const bundle = bundleOf('kill-switch-stale-statement_fail');
+    const updates = idsOf(historyOf(bundle), 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED');
+    const verdict = await verify(bundle);
+    expect(findingsOf(verdict)).toEqual(updates.map((id) => `${id}:STATEMENT_STALE`));
+    expect(verdict.runs[0]!.findings[0]!.expected).toMatch(/^a statement issued within 300 s before /);
+  });
+
+  it('judges them by the window it is given, the workers\' statementMaxAgeSeconds', async () => {
+    expect(findingsOf(await verify(bundleOf('kill-switch-stale-statement_fail'), { statementMaxAgeSeconds: 3600 }))).toEqual([]);
+  });
+});
+
+describe('when the control run applied a lift of another halt than the one in force', () => {
+  it('finds that lift (KILL_SWITCH_STATE_MISMATCH), and only it', async () => {
+    const bundle = bundleOf('kill-switch-lifts-another-halt_fail');
+    const updates = idsOf(historyOf(bundle), 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED');
+    const verdict = await verify(bundle);
+    expect(findingsOf(verdict)).toEqual([`${updates.at(-1)}:KILL_SWITCH_STATE_MISMATCH`]);
+    expect(verdict.runs[0]!.findings[0]!.expected).toMatch(/^a lift of the halt in force, sha256:/);
   });
 });
