@@ -5,6 +5,7 @@ import type { PolicySource } from '../core/policy/policySource';
 import type { GovernanceStore } from '../core/governance/governanceStore';
 import type { StatementVerifier } from '../core/operators/verifyStatement';
 import type { VerifiedIdentity } from '../core/identity/identityVerifier';
+import type { StartProofBinding, VerifiedStartProof } from '../core/identity/startProof';
 
 /**
  * Verifies identity tokens and operators' signed statements; the identity module's
@@ -19,6 +20,11 @@ export interface IdentityCheck extends StatementVerifier {
    * checked with: a run acts for its principal no longer than the token it started with.
    */
   requireUnexpired(identity: { readonly principal: string; readonly expiresAt: number }): void;
+  /**
+   * Verifies the start proof of a token bound to a key (`cnf.jkt`) on the clock and
+   * tolerance tokens are checked with; a refusal is a WritError with a `START_PROOF_*` code.
+   */
+  verifyStartProof(proof: string | undefined, start: StartProofBinding & { readonly identity: VerifiedIdentity }): Promise<VerifiedStartProof>;
 }
 
 /** Limits on artifact and statement windows. Validated once, when the worker is configured. */

@@ -17,7 +17,7 @@ import {
   type WorkflowInterceptorsFactory,
   type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
-import { ARTIFACT_HEADER, HANDOFF_HEADER, IDENTITY_HEADER, LINEAGE_HEADER } from '../core/protocol/headers';
+import { ARTIFACT_HEADER, HANDOFF_HEADER, IDENTITY_HEADER, LINEAGE_HEADER, START_PROOF_HEADER } from '../core/protocol/headers';
 import {
   HAND_OFF_ACTIVITY,
   VERIFY_IDENTITY_ACTIVITY,
@@ -53,6 +53,7 @@ class GovernedInbound implements WorkflowInboundCallsInterceptor {
   async execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     const state = runState();
     const identityToken = readHeader(input.headers, IDENTITY_HEADER);
+    const startProof = readHeader(input.headers, START_PROOF_HEADER);
     const handoff = readHeader(input.headers, HANDOFF_HEADER);
     const parent = readHeader(input.headers, LINEAGE_HEADER) ?? null;
     state.lineage = { sequence: 1, previous: null, parent };
@@ -65,7 +66,7 @@ class GovernedInbound implements WorkflowInboundCallsInterceptor {
     if (workflowInfo().workflowType === CONTROL_WORKFLOW_TYPE) registerKillSwitchHandler();
     // The identity is checked by an activity so the verdict is in history; it registers
     // the run, and later steps carry no credential.
-    const request: VerifyIdentityRequest = handoff !== undefined ? { handoff, parent } : { identityToken: identityToken!, parent };
+    const request: VerifyIdentityRequest = handoff !== undefined ? { handoff, parent } : { identityToken: identityToken!, ...(startProof === undefined ? {} : { startProof }), parent };
     state.principal = await asRunFailure(() => identityCheck[VERIFY_IDENTITY_ACTIVITY]!(request));
     return next(input);
   }

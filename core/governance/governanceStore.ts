@@ -55,7 +55,7 @@ export interface KillSwitchState {
 }
 
 /** The kinds of signed operator statement the single-use registry holds. */
-export type StatementKind = 'approval' | 'revocation' | 'kill-switch';
+export type StatementKind = 'approval' | 'revocation' | 'kill-switch' | 'start-proof' | 'identity-token';
 
 /** One use of a signed statement: which statement, and where it was used. */
 export interface StatementUse {

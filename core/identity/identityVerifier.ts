@@ -8,6 +8,7 @@ import { WritError, type WritErrorCode, type WritIssue } from '../errors/writErr
 import { hasPrivateJwkMember } from '../keys/ed25519Jwk';
 import type { Assert, SameType } from '../types/sameType';
 import { VerifiedTokenCache } from './verifiedTokenCache';
+import { verifyStartProof, type StartProofBinding, type VerifiedStartProof } from './startProof';
 
 /**
  * A JWS algorithm an identity token may use: asymmetric only. A shared-secret (HS*) token
@@ -217,6 +218,19 @@ export class IdentityVerifier {
     if (identity.expiresAt + this.config.clockToleranceSeconds <= now) {
       throw new WritError('IDENTITY_EXPIRED', `the identity of ${identity.principal} expired at ${new Date(identity.expiresAt * 1000).toISOString()}`);
     }
+  }
+
+  /** {@inheritDoc IdentityCheck.verifyStartProof} */
+  async verifyStartProof(proof: string | undefined, start: StartProofBinding & { readonly identity: VerifiedIdentity }): Promise<VerifiedStartProof> {
+    const { identity, ...binding } = start;
+    if (identity.confirmation === null) throw new WritError('START_PROOF_INVALID', 'the identity token is bound to no key: there is no start proof to verify');
+    return verifyStartProof(proof, {
+      ...binding,
+      confirmedThumbprint: identity.confirmation.jkt,
+      now: this.clock(),
+      clockToleranceSeconds: this.config.clockToleranceSeconds,
+      notAfter: new Date(identity.expiresAt * 1000),
+    });
   }
 
   /**

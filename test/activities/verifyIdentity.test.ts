@@ -1,8 +1,13 @@
+import { join } from 'node:path';
 import type { Info } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createHandOff } from '../../activities/handOff';
 import { createVerifyIdentity } from '../../activities/verifyIdentity';
+import { SignJWT } from 'jose';
 import { sha256Digest } from '../../core/canonical/digest';
+import { DEV_IDENTITY_ISSUER } from '../../core/identity/devIdentityProvider';
+import { createStartProof } from '../../core/identity/startProof';
+import { KeyStore } from '../../core/keys/keyStore';
 import type { HandOffRequest, HandOffResult, VerifiedPrincipal, VerifyIdentityRequest } from '../../core/protocol/authorizeContract';
 import { expectFailure, openRealGovernance, quietMockOptions, type RealGovernance } from './realGovernanceDeps';
 
@@ -66,6 +71,52 @@ describe('writ.verifyIdentity', () => {
       const identityToken = await governance.idp.mintToken(TREASURER);
       await expectFailure(() => verifyIn(governance, PARENT, { identityToken, parent: sha256Digest('someone else\'s chain') }), 'LINEAGE_HEAD_MISMATCH');
       await expect(governance.deps.governance.registeredRun('writ-identity-ns', 'run-parent')).resolves.toBeUndefined();
+    });
+  });
+
+  describe('when a client starts a run with a token bound to no key', () => {
+    it('lets the token start one run, and refuses it for another (IDENTITY_REPLAYED)', async () => {
+      const governance = await governanceForTest();
+      const identityToken = await governance.idp.mintToken(TREASURER);
+      await verifyIn(governance, PARENT, { identityToken });
+      // The identity check retried in the same run is the same use.
+      await expect(verifyIn(governance, PARENT, { identityToken })).resolves.toMatchObject({ principal: 'alice' });
+      const other = { ...PARENT, workflowExecution: { workflowId: 'wf-other', runId: 'run-other' } };
+      await expectFailure(() => verifyIn(governance, other, { identityToken }), 'IDENTITY_REPLAYED');
+      await expect(governance.deps.governance.registeredRun('writ-identity-ns', 'run-other')).resolves.toBeUndefined();
+    });
+
+    it('refuses one without a jti, which could start any number of runs (IDENTITY_UNBOUND)', async () => {
+      const governance = await governanceForTest();
+      // Signed by the provider's own key, as a provider that issues no jti would.
+      const { kid, key } = await KeyStore.open(join(governance.dir, 'idp')).loadSigningKey();
+      const identityToken = await new SignJWT({ groups: ['treasury'] })
+        .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid })
+        .setIssuer(DEV_IDENTITY_ISSUER)
+        .setAudience('writ')
+        .setSubject('alice')
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .sign(key);
+      await expectFailure(() => verifyIn(governance, PARENT, { identityToken }), 'IDENTITY_UNBOUND');
+      await expect(governance.deps.governance.registeredRun('writ-identity-ns', 'run-parent')).resolves.toBeUndefined();
+    });
+  });
+
+  describe('when a client starts a run with a token bound to a key', () => {
+    it('needs a start proof for this run (START_PROOF_MISSING without), and each proof starts one run', async () => {
+      const governance = await governanceForTest();
+      const { identityToken, proofKey } = await governance.idp.mintBoundCredential(TREASURER);
+      await expectFailure(() => verifyIn(governance, PARENT, { identityToken }), 'START_PROOF_MISSING');
+      const startProof = await createStartProof(proofKey, { workflowId: 'wf-parent', workflowType: 'payrollRun', identityToken });
+      await expectFailure(() => verifyIn(governance, { ...PARENT, workflowType: 'otherType' }, { identityToken, startProof }), 'START_PROOF_BINDING_MISMATCH');
+      await expect(verifyIn(governance, PARENT, { identityToken, startProof })).resolves.toMatchObject({ principal: 'alice', origin: 'start' });
+      // The same workflow id started again (a new run) with the proof read from the first run's history.
+      const again = { ...PARENT, workflowExecution: { workflowId: 'wf-parent', runId: 'run-parent-2' } };
+      await expectFailure(() => verifyIn(governance, again, { identityToken, startProof }), 'IDENTITY_REPLAYED');
+      // A fresh proof by the key's holder starts it.
+      const fresh = await createStartProof(proofKey, { workflowId: 'wf-parent', workflowType: 'payrollRun', identityToken });
+      await expect(verifyIn(governance, again, { identityToken, startProof: fresh })).resolves.toMatchObject({ principal: 'alice' });
     });
   });
 

@@ -106,6 +106,7 @@ describe('when a run starts two governed steps at once', () => {
     expect(steps.map((step) => step.authorization.request.lineage.sequence)).toEqual([1, 2]);
     expect(steps.map((step) => step.execution?.end.status)).toEqual(['completed', 'completed']);
     const verdict = await audit([workflowId]);
+    expect(verdict.runs.flatMap((run) => run.findings)).toEqual([]);
     expect(verdict).toMatchObject({ passed: true, findings: 0 });
   });
 });

@@ -102,6 +102,7 @@ async function main(): Promise<void> {
     verifyStatement: (token, audience) => identity.verifyStatement(token, audience),
     verify: (token) => identity.verify(token),
     requireUnexpired: (registered) => identity.requireUnexpired(registered),
+    verifyStartProof: (proof, start) => identity.verifyStartProof(proof, start),
   };
   const bundleFile = process.env[FAULT_ENV.bundle];
   const workflows: GovernedBundle =

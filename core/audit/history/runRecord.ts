@@ -137,9 +137,11 @@ export function readRunRecord(history: History): RunRecord {
     // Every check of time (windows, key periods, issue times) needs it: no time, no pass.
     if (at.time === null) malformed.push({ eventId: at.eventId, expected: 'an event time', found: 'none, or not a valid instant' });
     // Temporal writes an activity's started event only when the activity ends, stamped
-    // with when it really started, so with activities running at once a started event's
-    // time may precede the events just before it. Every other event's time never goes back.
-    const writtenLate = event.activityTaskStartedEventAttributes !== null && event.activityTaskStartedEventAttributes !== undefined;
+    // with when it really started, and holds back an activity's end while a workflow task
+    // is in flight, writing it after that task's events with the time it really ended: with
+    // activities running at once, either may precede the events just before it. Every other
+    // event's time never goes back.
+    const writtenLate = isActivityProgress(event);
     if (!writtenLate && at.time !== null && previousTime !== null && at.time.getTime() < previousTime.getTime()) {
       malformed.push({ eventId: at.eventId, expected: `a time at or after ${previousTime.toISOString()}`, found: at.time.toISOString() });
     }
@@ -325,4 +327,15 @@ export function eventKind(event: HistoryEvent): string {
 
 function nonEmpty(value: string | null | undefined): string | null {
   return value === undefined || value === null || value === '' ? null : value;
+}
+
+/** An activity's started or end event: written when it happens or later, stamped with when it happened. */
+function isActivityProgress(event: HistoryEvent): boolean {
+  return Boolean(
+    event.activityTaskStartedEventAttributes ??
+      event.activityTaskCompletedEventAttributes ??
+      event.activityTaskFailedEventAttributes ??
+      event.activityTaskTimedOutEventAttributes ??
+      event.activityTaskCanceledEventAttributes,
+  );
 }

@@ -65,8 +65,10 @@ describe('writ worker', () => {
       const idp = DevIdentityProvider.open(join(root, 'idp'));
       await idp.ensureKey();
       const identity = { issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath };
-      const authorizer = host('authorizer', { role: 'authorizer', taskQueue, authorizerTaskQueue, identity });
-      const executor = host('executor', { role: 'executor', taskQueue, authorizerTaskQueue, trustedKeysFile: 'authorization-keys.json', identity });
+      // The governance store both hosts reach (PostgreSQL across real hosts): the executor registers each run's identity, the authorizer reads it.
+      const governanceStore = { kind: 'sqlite', file: join(root, 'governance.sqlite') };
+      const authorizer = host('authorizer', { role: 'authorizer', taskQueue, authorizerTaskQueue, identity, governanceStore });
+      const executor = host('executor', { role: 'executor', taskQueue, authorizerTaskQueue, trustedKeysFile: 'authorization-keys.json', identity, governanceStore });
 
       // Keys, as an operator makes them on each host: with a real identity provider nothing is made on demand.
       writOk(authorizer, 'keys', 'create');

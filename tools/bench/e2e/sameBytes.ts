@@ -5,6 +5,7 @@ import { createAuthorize } from '../../../activities/authorize';
 import { createVerifyIdentity } from '../../../activities/verifyIdentity';
 import { canonicalDigest, sha256Digest } from '../../../core/canonical/digest';
 import { AUTHORIZE_ACTIVITY, VERIFY_IDENTITY_ACTIVITY, type AuthorizeOutcome, type AuthorizeRequest, type AuthorizeResult, type LineageLink } from '../../../core/protocol/authorizeContract';
+import { createStartProof } from '../../../core/identity/startProof';
 import { mintReceipt } from '../../../core/receipt/mintReceipt';
 import type { GovernedBundle } from '../../../worker/bundleGovernedWorkflows';
 import { BENCH_ACTION, type BenchRecordInput, type BenchRecordResult, type SameBytesSizes } from '../benchActions';
@@ -38,8 +39,10 @@ export async function measureGovernedStepBytes(
   const runId = randomUUID();
   const info = { activityNamespace: run.namespace, taskQueue: run.taskQueue, workflowExecution: { workflowId: run.workflowId, runId }, workflowType: run.workflowType };
   // The run's first step, as in the governed variant: its identity registered once.
+  const startProof = await createStartProof(governance.proofKey, { workflowId: run.workflowId, workflowType: run.workflowType, identityToken: governance.identityToken });
   await new MockActivityEnvironment({ ...info, activityType: VERIFY_IDENTITY_ACTIVITY, activityId: '1' }, { logger: new DefaultLogger('ERROR') }).run(createVerifyIdentity(deps), {
     identityToken: governance.identityToken,
+    startProof,
   });
   let request: AuthorizeRequest | undefined;
   const permit = async (sequence: number, previous: string | null): Promise<AuthorizeResult> => {
