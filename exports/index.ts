@@ -64,6 +64,7 @@ export type { BoundCredential, BoundCredentialRequest, DevIdentityProviderOption
 export { generateProofKey, importProofKey, exportProofKey } from '../core/identity/proofKey';
 export type { ProofKey, ProofKeyJwk, ProofPublicJwk } from '../core/identity/proofKey';
 export { readBoundCredentialFile, writeBoundCredentialFile, BOUND_CREDENTIAL_FORMAT } from '../core/identity/boundCredentialFile';
+export type { StartProofBinding, VerifiedStartProof } from '../core/identity/startProof';
 
 // Policy.
 export { PolicySource } from '../core/policy/policySource';
@@ -84,6 +85,7 @@ export type {
   StatementKind,
   StatementUse,
 } from '../core/governance/governanceStore';
+export type { ChainAdvance, ChainHead, HandoffClaim, HandoffOffer, HandoffOffered, RegisteredRun, RunIdentity, RunOrigin, RunRegistration } from '../core/governance/runRegistry';
 export type { GovernanceStoreConfig, PostgresGovernanceStoreConfig, SqliteGovernanceStoreConfig } from '../core/governance/governanceStoreConfig';
 export { OperatorConsole } from '../core/operators/operatorConsole';
 export type { Operator, PendingRun, StatementSigner } from '../core/operators/operatorConsole';

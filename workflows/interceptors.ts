@@ -5,6 +5,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   defaultPayloadConverter,
+  patched,
   proxyActivities,
   workflowInfo,
   type ActivityInput,
@@ -26,7 +27,7 @@ import {
   type VerifiedPrincipal,
   type VerifyIdentityRequest,
 } from '../core/protocol/authorizeContract';
-import { inChainTurn, runState } from './runState';
+import { IDENTITY_HANDOFF_PATCH, inChainTurn, runState } from './runState';
 import { registerOperatorHandlers } from './operatorHandlers';
 import { CONTROL_WORKFLOW_TYPE, registerKillSwitchHandler } from './control';
 
@@ -53,6 +54,7 @@ class GovernedInbound implements WorkflowInboundCallsInterceptor {
   async execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     const state = runState();
     const identityToken = readHeader(input.headers, IDENTITY_HEADER);
+    state.identityToken = identityToken;
     const startProof = readHeader(input.headers, START_PROOF_HEADER);
     const handoff = readHeader(input.headers, HANDOFF_HEADER);
     const parent = readHeader(input.headers, LINEAGE_HEADER) ?? null;
@@ -102,6 +104,12 @@ async function handOffHeaders(headers: Headers, toWorkflowId: string | undefined
   const state = runState();
   const next: Headers = { ...headers };
   if (state.principal === undefined || toWorkflowId === undefined) return next;
+  if (!patched(IDENTITY_HANDOFF_PATCH)) {
+    // A run recorded before hand-offs: it started the new run with its token copied.
+    if (state.identityToken !== undefined) next[IDENTITY_HEADER] = defaultPayloadConverter.toPayload(state.identityToken);
+    if (state.lineage.previous !== null) next[LINEAGE_HEADER] = defaultPayloadConverter.toPayload(state.lineage.previous);
+    return next;
+  }
   const offered = await inChainTurn(() => asRunFailure(() => identityHandOff[HAND_OFF_ACTIVITY]!({ toWorkflowId, kind })));
   next[HANDOFF_HEADER] = defaultPayloadConverter.toPayload(offered.handoffId);
   if (offered.parent !== null) next[LINEAGE_HEADER] = defaultPayloadConverter.toPayload(offered.parent);

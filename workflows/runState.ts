@@ -1,6 +1,15 @@
 // Per-run governance state of a workflow. The Temporal workflow sandbox gives every
 // workflow execution its own copy of module state, so these are per run.
+import { patched } from '@temporalio/workflow';
 import type { LineageLink, VerifiedPrincipal } from '../core/protocol/authorizeContract';
+
+/**
+ * Temporal patch ids (`patched`) of changes to the commands a governed run issues, so that
+ * histories recorded before each change still replay: the auditor replays them, and runs in
+ * flight during an upgrade continue on the new workers.
+ */
+export const CHAIN_TURNS_PATCH = 'writ-chain-turns-1';
+export const IDENTITY_HANDOFF_PATCH = 'writ-identity-handoff-1';
 import type { OperatorActReceipt, PendingApproval } from '../core/protocol/operatorContract';
 
 /** A request waiting for approvers, with the statements gathered so far. */
@@ -12,6 +21,11 @@ export interface PendingState extends PendingApproval {
 }
 
 interface RunState {
+  /**
+   * The token the run was started with, if any. Used only to replay a run recorded before
+   * hand-offs existed, whose child and continued runs were started with the token copied.
+   */
+  identityToken: string | undefined;
   principal: VerifiedPrincipal | undefined;
   /** Next authorization's link in the chain. */
   lineage: LineageLink;
@@ -30,6 +44,7 @@ interface RunState {
 }
 
 const state: RunState = {
+  identityToken: undefined,
   principal: undefined,
   lineage: { sequence: 1, previous: null, parent: null },
   chainTurn: Promise.resolve(),
@@ -51,6 +66,8 @@ export function runState(): RunState {
  * run's state, which replays the same, being workflow code.
  */
 export async function inChainTurn<R>(step: () => Promise<R>): Promise<R> {
+  // Histories recorded before turns existed ran concurrent authorizations side by side.
+  if (!patched(CHAIN_TURNS_PATCH)) return step();
   const turn = state.chainTurn.then(step);
   state.chainTurn = turn.then(
     () => undefined,

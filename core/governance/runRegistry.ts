@@ -24,9 +24,13 @@ export type RunOrigin = 'start' | 'child' | 'continue';
 
 /** A run that passed Writ's identity check. */
 export interface RunRegistration {
+  /** The namespace the run is in. */
   readonly namespace: string;
+  /** The run's workflow id. */
   readonly workflowId: string;
+  /** The run, as the server names it to the activities it schedules. */
   readonly runId: string;
+  /** Who the run acts for. */
   readonly identity: RunIdentity;
   /** Verified at its own start, or handed the identity of a parent or predecessor run. */
   readonly origin: RunOrigin;
@@ -46,12 +50,15 @@ export interface ChainHead {
 
 /** A registered run with its chain head. */
 export interface RegisteredRun extends RunRegistration {
+  /** Where the run's lineage chain is. */
   readonly chain: ChainHead;
 }
 
 /** An authorization taking the next link of a run's chain. */
 export interface ChainAdvance {
+  /** The run's namespace. */
   readonly namespace: string;
+  /** The run whose chain advances. */
   readonly runId: string;
   /** The link the authorization claims: sequence n and the digest it follows (null for n = 1). */
   readonly claimed: { readonly sequence: number; readonly previous: string | null };
@@ -69,11 +76,13 @@ export interface ChainAdvance {
 export interface HandoffOffer {
   /** Unique per hand-off; derived from the offering run and activity, so a retry offers the same. */
   readonly handoffId: string;
+  /** The offering run's namespace, which the receiving run must be in. */
   readonly namespace: string;
   /** The offering run, which must be registered. */
   readonly fromRunId: string;
   /** The workflow id of the child, or the offering run's own id for continue-as-new. */
   readonly toWorkflowId: string;
+  /** A child workflow, or the run continuing this one (continue-as-new). */
   readonly kind: 'child' | 'continue';
   /** When it was offered (ISO 8601). */
   readonly offeredAt: string;
@@ -81,6 +90,7 @@ export interface HandoffOffer {
 
 /** What the store answers to an offer: the parent link the receiving run will carry. */
 export interface HandoffOffered {
+  /** The hand-off's id, for the receiving run's `writ-handoff` header. */
   readonly handoffId: string;
   /** The offering run's chain head at the hand-off. */
   readonly parent: string | null;
@@ -88,10 +98,13 @@ export interface HandoffOffered {
 
 /** A run taking up a hand-off at its identity check. */
 export interface HandoffClaim {
+  /** The hand-off the run's `writ-handoff` header names. */
   readonly handoffId: string;
+  /** The claiming run's namespace. */
   readonly namespace: string;
   /** The claiming run's workflow id, which must be the one the hand-off names. */
   readonly workflowId: string;
+  /** The claiming run, which the registration is for. */
   readonly runId: string;
   /** When it was claimed (ISO 8601): the new registration's time. */
   readonly claimedAt: string;

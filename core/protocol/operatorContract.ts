@@ -131,9 +131,12 @@ export interface KillSwitchReceipt extends OperatorActReceipt {
  * control workflow applied any change.
  */
 export interface KillSwitchInForce {
+  /** Halted (true) or resumed (false). */
   readonly engaged: boolean;
   /** `sha256:<hex>` of the statement that made the change. */
   readonly statementDigest: string;
+  /** The operator who signed it. */
   readonly by: string;
+  /** When it was applied (ISO 8601). */
   readonly at: string;
 }

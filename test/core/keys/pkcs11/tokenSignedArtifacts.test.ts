@@ -19,6 +19,7 @@ import { openRealGovernance, quietMockOptions } from '../../../activities/realGo
 import { forge, validContent } from '../../../support/forgeArtifact';
 import { startSoftHsm, type SoftHsm } from '../../../support/softhsmToken';
 import { TARGET, contextAt, factsFor, rejectionCode } from '../../artifact/artifactTestKit';
+import { registerRun } from '../../../support/registeredRun';
 
 const TOKEN = 'writ-artifacts';
 const NOW = new Date('2031-03-04T05:06:07.000Z');
@@ -103,14 +104,8 @@ describe('artifacts signed in a PKCS#11 token', () => {
           activityId: 'writ-authorize-1',
         };
         const args = [{ fromAccount: 'acct-treasury', toAccount: 'acct-bob', amountCents: 2_500 }];
-        const request = {
-          action: 'transferFunds',
-          args,
-          stepId: 'writ-step-1',
-          activityId: 'writ-step-1.1',
-          identityToken: await governance.idp.mintToken({ principal: 'alice', groups: ['treasury'] }),
-          lineage: { sequence: 1, previous: null, parent: null },
-        };
+        await registerRun(governance.deps, info, await governance.idp.mintToken({ principal: 'alice', groups: ['treasury'] }));
+        const request = { action: 'transferFunds', args, stepId: 'writ-step-1', activityId: 'writ-step-1.1', lineage: { sequence: 1, previous: null, parent: null } };
         const outcome: unknown = await new MockActivityEnvironment(info, quietMockOptions()).run(createAuthorize(governance.deps), request);
         const result = outcome as AuthorizeResult;
         expect(result.decision).toBe('permit');
