@@ -2,4 +2,4 @@
 export { transferFunds } from './treasury/workflows';
 export { changeInfrastructure } from './infrastructure/workflows';
 export { runAgentPlan } from './support-agent/workflows';
-export { writControl } from 'writ-governance/workflow';
+export { writControl, writMcpSession } from 'writ-governance/workflow';

@@ -18,4 +18,6 @@ export { DEFAULT_MAX_INPUT_BYTES, MAX_INPUT_BYTES_CEILING } from '../core/protoc
 export type { ActionContext, GovernedAction, GovernedActions, GovernedProxy, ResourceView } from '../core/actions/types';
 export type { CedarEntity, CedarValueJson } from '../core/policy/policyEngine';
 export { writControl } from '../workflows/control';
+export { writMcpSession } from '../workflows/mcpSession';
+export type { McpCallOutcome, McpCallRequest, McpSessionSummary } from '../core/protocol/mcpContract';
 export type { KillSwitchInForce } from '../core/protocol/operatorContract';

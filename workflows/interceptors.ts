@@ -30,6 +30,8 @@ import {
 import { IDENTITY_HANDOFF_PATCH, inChainTurn, runState } from './runState';
 import { registerOperatorHandlers } from './operatorHandlers';
 import { CONTROL_WORKFLOW_TYPE, registerKillSwitchHandler } from './control';
+import { MCP_SESSION_WORKFLOW_TYPE } from '../core/protocol/mcpContract';
+import { registerMcpSessionHandlers } from './mcpSession';
 
 // Each refusal writ.verifyIdentity raises is non-retryable on its own (toApplicationFailure),
 // so only an attempt whose worker was lost is tried again; the codes are not repeated as
@@ -66,6 +68,7 @@ class GovernedInbound implements WorkflowInboundCallsInterceptor {
     // Operators can reach the run from its first moment (pending query, approve, revoke).
     registerOperatorHandlers();
     if (workflowInfo().workflowType === CONTROL_WORKFLOW_TYPE) registerKillSwitchHandler();
+    if (workflowInfo().workflowType === MCP_SESSION_WORKFLOW_TYPE) registerMcpSessionHandlers();
     // The identity is checked by an activity so the verdict is in history; it registers
     // the run, and later steps carry no credential.
     const request: VerifyIdentityRequest = handoff !== undefined ? { handoff, parent } : { identityToken: identityToken!, ...(startProof === undefined ? {} : { startProof }), parent };

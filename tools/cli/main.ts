@@ -6,6 +6,7 @@ import { registerAuditReportCommand } from './commands/auditReport';
 import { registerInitCommand } from './commands/init';
 import { registerKeysCommands } from './commands/keys';
 import { registerLogCommands } from './commands/log';
+import { registerMcpCommand } from './commands/mcp';
 import { registerOperatorCommands } from './commands/operators';
 import { registerServeCommands } from './commands/serve';
 import { registerTokenCommand } from './commands/token';
@@ -24,6 +25,7 @@ registerWorkerCommand(program);
 registerOperatorCommands(program);
 registerAuditReportCommand(registerAuditCommands(program));
 registerLogCommands(program);
+registerMcpCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const refusal = refusalOf(error);

@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../../core/config/writConfig';
 import { WRIT_ROLES, type WritRole } from '../../../core/config/writRole';
-import { WritError } from '../../../core/errors/writError';
-import type { WritWorkerDefinition } from '../../../worker/startWritWorker';
+import { loadDefinition } from '../workerModule';
 // The worker module loads the Temporal runtime (a second to import): it is required when
 // the command runs, so `writ keys` and `writ token` stay quick.
 type StartWritWorkerModule = typeof import('../../../worker/startWritWorker');
@@ -38,20 +36,4 @@ export function registerWorkerCommand(program: Command): void {
       process.stdout.write(`${WORKER_SERVING} task queue ${started.taskQueue} in namespace ${started.namespace} as ${started.role}${sends}\n`);
       await started.run();
     });
-}
-
-/** The worker definition the module exports; CONFIG_INVALID naming what is missing. */
-function loadDefinition(file: string, name: string): WritWorkerDefinition {
-  if (!existsSync(file)) {
-    throw new WritError('CONFIG_INVALID', `no worker module at ${file}: build the project (npm run build) or name it with --module <file>`, { issues: [{ path: 'module', message: 'does not exist' }] });
-  }
-  const loaded = require(file) as Record<string, unknown>;
-  const definition = (loaded[name] ?? (name === 'writWorker' ? loaded['default'] : undefined)) as Partial<WritWorkerDefinition> | undefined;
-  const actions: unknown = definition?.actions;
-  if (typeof actions !== 'function' && (typeof actions !== 'object' || actions === null)) {
-    throw new WritError('CONFIG_INVALID', `${file} exports no worker definition as ${name}: export { actions, workflowsPath } (a WritWorkerDefinition) under that name`, {
-      issues: [{ path: name, message: 'must be a WritWorkerDefinition with actions' }],
-    });
-  }
-  return definition as WritWorkerDefinition;
 }

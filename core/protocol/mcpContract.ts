@@ -1,0 +1,43 @@
+// The contract between `writ mcp` (the gateway an agent talks to) and the session workflow
+// it runs for each agent session: one update per tool call. Workflow code imports this
+// file (types and constants only).
+
+/** Workflow type of an agent's MCP session: a governed run, one governed step per tool call. */
+export const MCP_SESSION_WORKFLOW_TYPE = 'writMcpSession';
+/** Update that runs one tool call as a governed step of the session. */
+export const MCP_CALL_UPDATE = 'writ.mcp.call';
+/** Signal that the agent's session has ended: the run completes once its calls have answered. */
+export const MCP_END_SIGNAL = 'writ.mcp.end';
+
+/** One `tools/call`: the governed action named as the tool, with the agent's arguments. */
+export interface McpCallRequest {
+  /** The tool, which is the governed action's name. */
+  readonly tool: string;
+  /** The agent's arguments: the action's input, validated by its schema when authorized. */
+  readonly arguments: Record<string, unknown>;
+}
+
+/** A tool call's answer: the action's result, or Writ's refusal with its stable code. */
+export type McpCallOutcome =
+  | {
+      /** The action ran. */
+      readonly outcome: 'result';
+      /** What the action's `execute` returned. */
+      readonly result: unknown;
+    }
+  | {
+      /** Writ refused the call (its code says at which check; nothing ran unless the code is one raised after the action, such as SIGNER_UNAVAILABLE for its receipt). */
+      readonly outcome: 'refused';
+      /** The stable code (`POLICY_DENIED`, `INPUT_INVALID`, `APPROVAL_TIMEOUT`, ...). */
+      readonly code: string;
+      /** The refusal's reason, in words. */
+      readonly message: string;
+      /** What the refusal recorded (policy version, determining policies, input issues), as plain JSON. */
+      readonly facts: Record<string, unknown>;
+    };
+
+/** What a session run returns when it ends. */
+export interface McpSessionSummary {
+  /** Tool calls the session answered. */
+  readonly calls: number;
+}

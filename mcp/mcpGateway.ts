@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { GovernedActions } from '../core/actions/types';
+import { MCP_CALL_UPDATE, MCP_END_SIGNAL, MCP_SESSION_WORKFLOW_TYPE, type McpCallOutcome, type McpCallRequest } from '../core/protocol/mcpContract';
+import { toolResultOf } from './toolResult';
+
+/** What a gateway serves, and where its sessions run. */
+export interface McpGatewayOptions {
+  /** A Writ client started under the agent's identity (its token, and proof key if bound): every session runs as that principal. */
+  readonly client: Client;
+  /** The task queue governed workers serve (the session workflow and its actions). */
+  readonly taskQueue: string;
+  /** The governed actions offered as tools (their zod input schemas become the tools' input schemas). */
+  readonly actions: GovernedActions;
+  /** The session's workflow id (default `writ-mcp-<uuid>`). */
+  readonly sessionWorkflowId?: string;
+  /** Gateway name and version, as `initialize` reports them. */
+  readonly serverInfo?: { readonly name: string; readonly version: string };
+}
+
+/** A gateway for one agent session: the MCP server to connect to a transport, and how to end the session. */
+export interface McpGateway {
+  readonly server: Server;
+  /** The session's workflow id; its run starts with the first request. */
+  readonly sessionWorkflowId: string;
+  /** Signals the session's end (its run completes once its calls have answered) and closes the server. */
+  close(): Promise<void>;
+}
+
+/**
+ * `writ mcp`'s core: an MCP server whose tools are governed actions. The agent's session is
+ * a governed workflow run (`writMcpSession`) started under the agent's verified identity
+ * when the agent first asks for anything; each `tools/call` is an update to it that runs
+ * one governed step. A refusal is a tool result with `isError: true` naming the code and
+ * the policy, which an agent can read and act on; a tool that does not exist stays a
+ * protocol error (InvalidParams), as MCP asks.
+ */
+export function createMcpGateway(options: McpGatewayOptions): McpGateway {
+  const { client, taskQueue, actions } = options;
+  const sessionWorkflowId = options.sessionWorkflowId ?? `writ-mcp-${randomUUID()}`;
+  const tools = toolsOf(actions);
+  const server = new Server(options.serverInfo ?? { name: 'writ', version: '1' }, { capabilities: { tools: {} } });
+  let session: Promise<WorkflowHandle> | undefined;
+  const sessionHandle = (): Promise<WorkflowHandle> => {
+    session ??= client.workflow.start(MCP_SESSION_WORKFLOW_TYPE, { taskQueue, workflowId: sessionWorkflowId, args: [] });
+    return session;
+  };
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [...tools.values()] }));
+  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+    const { name } = request.params;
+    if (!tools.has(name)) throw new McpError(ErrorCode.InvalidParams, `no such tool: ${JSON.stringify(name).slice(0, 200)}`);
+    const call: McpCallRequest = { tool: name, arguments: request.params.arguments ?? {} };
+    const handle = await sessionHandle();
+    const outcome = await handle.executeUpdate<McpCallOutcome, [McpCallRequest]>(MCP_CALL_UPDATE, { args: [call] });
+    return toolResultOf(name, outcome);
+  });
+
+  return {
+    server,
+    sessionWorkflowId,
+    async close() {
+      if (session !== undefined) {
+        const handle = await session.catch(() => undefined);
+        await handle?.signal(MCP_END_SIGNAL).catch(() => undefined);
+      }
+      await server.close();
+    },
+  };
+}
+
+/** Each governed action as an MCP tool: its name, its description, its input schema as JSON Schema. */
+function toolsOf(actions: GovernedActions): Map<string, Tool> {
+  const tools = new Map<string, Tool>();
+  for (const [name, action] of Object.entries(actions)) {
+    const inputSchema = z.toJSONSchema(action.input, { io: 'input' }) as Tool['inputSchema'];
+    tools.set(name, { name, description: action.description, inputSchema: { ...inputSchema, type: 'object' } });
+  }
+  return tools;
+}

@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { fetchRuns } from '../../core/audit/live/fetchRuns';
+import { policySetEvidence } from '../../core/audit/evidence/policySetEvidence';
+import { verifyHistories } from '../../core/audit/verifyHistories';
+import { writeBoundCredentialFile } from '../../core/identity/boundCredentialFile';
+import { loadPolicySet } from '../../core/policy/policySet';
+import { MCP_SESSION_WORKFLOW_TYPE } from '../../core/protocol/mcpContract';
+import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
+import { sharedBundle } from '../support/sharedBundle';
+import { testTemporal } from '../support/testServer';
+
+// The official MCP client, connected over stdio to `writ mcp` (the built CLI, its own
+// process) as an agent would be; a governed worker serves the session's run and its actions.
+
+const CLI = resolve(__dirname, '../../dist/tools/cli/main.js');
+const WORKER_MODULE = resolve(__dirname, '../../dist/test/support/cliWorker.js');
+
+let env: GovernedTestEnv;
+let dir: string;
+beforeAll(async () => {
+  env = await createGovernedTestEnv();
+  dir = mkdtempSync(join(tmpdir(), 'writ-mcp-'));
+}, 120_000);
+afterAll(async () => {
+  await env?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** `writ mcp` for an agent whose identity is `credential` (a file path) or none, in the test's project directory. */
+function gatewayTransport(credential: string | undefined): StdioClientTransport {
+  const { address, namespace } = testTemporal();
+  return new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'mcp', '--module', WORKER_MODULE],
+    cwd: dir,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: namespace,
+      WRIT_TASK_QUEUE: env.taskQueue,
+      ...(credential === undefined ? {} : { WRIT_MCP_CREDENTIAL: credential }),
+    },
+    stderr: 'pipe',
+  });
+}
+
+/** An agent's bound credential, as `writ token --bind` writes it. */
+async function agentCredential(name: string): Promise<string> {
+  const file = join(dir, `${name}.credential.json`);
+  writeBoundCredentialFile(file, await env.idp.mintBoundCredential({ principal: TREASURER.principal, groups: TREASURER.groups }));
+  return file;
+}
+
+const text = (result: CallToolResult): string => result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+
+describe('when an agent connects to writ mcp over stdio', () => {
+  let client: Client;
+  let sessionWorkflowId: string | undefined;
+  beforeAll(async () => {
+    client = new Client({ name: 'writ-test-agent', version: '1.0.0' });
+    const transport = gatewayTransport(await agentCredential('agent'));
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await client.connect(transport);
+    // The gateway names its session's run on stderr once it serves.
+    await client.listTools();
+    sessionWorkflowId = /session (writ-mcp-[0-9a-f-]+)/.exec(stderr)?.[1];
+  }, 60_000);
+
+  it('lists every governed action as a tool, its zod input schema as the input schema', async () => {
+    const { tools } = await client.listTools();
+    const transfer = tools.find((tool) => tool.name === 'transferFunds');
+    expect(transfer?.description).toEqual(expect.any(String));
+    expect(transfer?.inputSchema).toMatchObject({ type: 'object', properties: { fromAccount: { type: 'string' }, toAccount: { type: 'string' }, amountCents: { type: 'integer' } } });
+    expect(transfer?.inputSchema.required).toEqual(expect.arrayContaining(['fromAccount', 'toAccount', 'amountCents']));
+  });
+
+  it('runs a permitted call as a governed step and returns the action\'s result', async () => {
+    const before = env.stores.ledger.listTransfers().length;
+    const result = (await client.callTool({ name: 'transferFunds', arguments: { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 250 } })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    expect(JSON.parse(text(result))).toMatchObject({ transferId: expect.any(String) });
+    expect(env.stores.ledger.listTransfers()).toHaveLength(before + 1);
+  });
+
+  it('answers a denial as a tool error naming the code and the policy, and nothing moves', async () => {
+    const before = env.stores.ledger.listTransfers().length;
+    const result = (await client.callTool({ name: 'transferFunds', arguments: { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 50_000_000 } })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(text(result)).toMatch(/^POLICY_DENIED: Writ refused transferFunds/);
+    expect(text(result)).toMatch(/policy version: /);
+    expect(result.structuredContent).toMatchObject({ code: 'POLICY_DENIED' });
+    expect(env.stores.ledger.listTransfers()).toHaveLength(before);
+  });
+
+  it('lists every problem of invalid arguments', async () => {
+    const result = (await client.callTool({ name: 'transferFunds', arguments: { fromAccount: 'acct-alice', amountCents: 'lots', sneaky: true } })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(text(result)).toMatch(/^INPUT_INVALID/);
+    for (const path of ['toAccount', 'amountCents']) expect(text(result)).toContain(path);
+  });
+
+  it('answers a tool that does not exist with a protocol error, not a tool result', async () => {
+    const error = await client.callTool({ name: 'transferFunds;rm -rf /', arguments: {} }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(McpError);
+    expect((error as McpError).code).toBe(ErrorCode.InvalidParams);
+  });
+
+  it('ends the session run when the agent disconnects, and the run audits clean', async () => {
+    expect(sessionWorkflowId).toEqual(expect.stringMatching(/^writ-mcp-/));
+    await client.close();
+    const handle = env.anonymousClient().workflow.getHandle(sessionWorkflowId!);
+    await expect(handle.result()).resolves.toEqual({ calls: 3 });
+    expect((await handle.describe()).type).toBe(MCP_SESSION_WORKFLOW_TYPE);
+    const runs = await fetchRuns(env.anonymousClient(), { workflowIds: [sessionWorkflowId!], related: false });
+    const verdict = await verifyHistories(runs, {
+      keys: env.auditKeys(),
+      policySets: [policySetEvidence(loadPolicySet(resolve(__dirname, '../../examples/policies')))],
+      namespace: env.namespace,
+      replay: { bundle: await sharedBundle() },
+    });
+    expect(verdict.runs.flatMap((run) => run.findings)).toEqual([]);
+    expect(verdict.passed).toBe(true);
+  }, 60_000);
+});
+
+describe('when an agent without an identity connects', () => {
+  it('gets no server at all: writ mcp exits with IDENTITY_MISSING before serving', async () => {
+    const transport = gatewayTransport(undefined);
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const client = new Client({ name: 'anonymous-agent', version: '1.0.0' });
+    await expect(client.connect(transport)).rejects.toBeDefined();
+    await new Promise((done) => setTimeout(done, 200));
+    expect(stderr).toMatch(/^writ: IDENTITY_MISSING: /m);
+  });
+});

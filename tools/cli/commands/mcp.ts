@@ -1,0 +1,63 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../../../core/config/writConfig';
+import { WritError } from '../../../core/errors/writError';
+import { readBoundCredentialFile } from '../../../core/identity/boundCredentialFile';
+import type { ProofKey } from '../../../core/identity/proofKey';
+import { loadTemporalTarget, toConnectionOptions } from '../../../core/server/temporalTarget';
+import { connectTemporal } from '../temporalConnection';
+import { loadDefinition } from '../workerModule';
+import { DEFAULT_WORKER_MODULE } from './worker';
+
+/** The environment variables the agent's identity comes from on stdio. */
+export const MCP_CREDENTIAL_ENV = 'WRIT_MCP_CREDENTIAL';
+export const MCP_TOKEN_ENV = 'WRIT_IDENTITY_TOKEN';
+
+/**
+ * `writ mcp`: an MCP server on stdio whose tools are the project's governed actions, for an
+ * agent to connect to as it would to any MCP server. Each session is a governed run under
+ * the agent's identity: a bound credential file (`--credential`, or WRIT_MCP_CREDENTIAL:
+ * `writ token --bind` writes one), else a token in WRIT_IDENTITY_TOKEN, which, bound to no
+ * key, starts one session. Nothing but MCP is written to stdout.
+ */
+export function registerMcpCommand(program: Command): void {
+  program
+    .command('mcp')
+    .description("serve the project's governed actions as MCP tools on stdio: each session a governed run, each tool call a governed step")
+    .option('--module <file>', `the project's worker module (built JavaScript) exporting writWorker`, DEFAULT_WORKER_MODULE)
+    .option('--export <name>', 'the export of the module that holds the worker definition', 'writWorker')
+    .option('--credential <file>', `the agent's bound credential (default: ${MCP_CREDENTIAL_ENV})`)
+    .action(async (opts: { module: string; export: string; credential?: string }) => {
+      const config = loadConfig();
+      const identity = await agentIdentity(opts.credential ?? process.env[MCP_CREDENTIAL_ENV]);
+      const definition = loadDefinition(resolve(opts.module), opts.export);
+      const actions = typeof definition.actions === 'function' ? await definition.actions() : definition.actions;
+      const target = loadTemporalTarget();
+      const connection = await connectTemporal(toConnectionOptions(target));
+      // The MCP SDK and Temporal's client load only when the command runs.
+      const { createWritClient } = require('../../../core/client/createWritClient') as typeof import('../../../core/client/createWritClient');
+      const { createMcpGateway } = require('../../../mcp/mcpGateway') as typeof import('../../../mcp/mcpGateway');
+      const { StdioServerTransport } = require('@modelcontextprotocol/sdk/server/stdio.js') as typeof import('@modelcontextprotocol/sdk/server/stdio.js');
+      const client = createWritClient({ connection, namespace: target.namespace, ...identity });
+      const gateway = createMcpGateway({ client, taskQueue: config.taskQueue, actions });
+      const transport = new StdioServerTransport();
+      const closed = new Promise<void>((done) => {
+        transport.onclose = () => done();
+        process.stdin.once('end', () => done());
+      });
+      await gateway.server.connect(transport);
+      process.stderr.write(`writ mcp: serving ${Object.keys(actions).length} governed tools on stdio; session ${gateway.sessionWorkflowId} on task queue ${config.taskQueue}\n`);
+      await closed;
+      await gateway.close();
+      await connection.close();
+      await definition.close?.();
+    });
+}
+
+/** The agent's identity: a bound credential file, else a bearer token from the environment; IDENTITY_MISSING without either. */
+async function agentIdentity(credentialFile: string | undefined): Promise<{ identityToken: string; proofKey?: ProofKey }> {
+  if (credentialFile !== undefined && credentialFile !== '') return readBoundCredentialFile(resolve(credentialFile));
+  const token = process.env[MCP_TOKEN_ENV];
+  if (token !== undefined && token !== '') return { identityToken: token };
+  throw new WritError('IDENTITY_MISSING', `writ mcp serves an agent with a verified identity: give --credential <file> (writ token --bind), ${MCP_CREDENTIAL_ENV}, or a token in ${MCP_TOKEN_ENV}`);
+}
