@@ -6,8 +6,9 @@ import { KeyStoreTrust } from '../keys/keyStoreTrust';
 import { TrustedKeysFile } from '../keys/trustedKeysFile';
 import type { WritRole } from '../config/writRole';
 import { WritError } from '../errors/writError';
-import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../identity/devIdentityProvider';
-import { IdentityVerifier } from '../identity/identityVerifier';
+import type { DevIdentityProvider } from '../identity/devIdentityProvider';
+import type { IdentityVerifier } from '../identity/identityVerifier';
+import { openIdentityVerifier } from './openIdentityVerifier';
 import { PolicySource } from '../policy/policySource';
 import type { GovernanceStore } from '../governance/governanceStore';
 import { openGovernanceStore } from '../governance/openGovernanceStore';
@@ -93,15 +94,7 @@ async function openTrustMaterial(
   else if (keyStore !== undefined) trustedKeys = new KeyStoreTrust(keyStore, skewSeconds, cacheSeconds);
   else throw new WritError('CONFIG_INVALID', 'an executor trusts the authorization keys from their published key set: set trustedKeysFile');
 
-  let devIdentityProvider: DevIdentityProvider | undefined;
-  let identity: IdentityVerifier;
-  if (config.identity === undefined) {
-    devIdentityProvider = DevIdentityProvider.open(join(config.dataDir, 'idp'), clockOption);
-    await devIdentityProvider.ensureKey();
-    identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: devIdentityProvider.jwksPath }, clockOption);
-  } else {
-    identity = await IdentityVerifier.create(config.identity, clockOption);
-  }
+  const { identity, devIdentityProvider } = await openIdentityVerifier(config, clockOption);
 
   const policies = PolicySource.load(config.policiesDir).watch();
   let store: GovernanceStore;

@@ -18,7 +18,8 @@ export const MCP_TOKEN_ENV = 'WRIT_IDENTITY_TOKEN';
  * agent to connect to as it would to any MCP server. Each session is a governed run under
  * the agent's identity: a bound credential file (`--credential`, or WRIT_MCP_CREDENTIAL:
  * `writ token --bind` writes one), else a token in WRIT_IDENTITY_TOKEN, which, bound to no
- * key, starts one session. Nothing but MCP is written to stdout.
+ * key, starts one session. Nothing but MCP is written to stdout. With `--http`, Streamable
+ * HTTP on loopback instead, each session opened with its agent's bearer token.
  */
 export function registerMcpCommand(program: Command): void {
   program
@@ -27,28 +28,48 @@ export function registerMcpCommand(program: Command): void {
     .option('--module <file>', `the project's worker module (built JavaScript) exporting writWorker`, DEFAULT_WORKER_MODULE)
     .option('--export <name>', 'the export of the module that holds the worker definition', 'writWorker')
     .option('--credential <file>', `the agent's bound credential (default: ${MCP_CREDENTIAL_ENV})`)
-    .action(async (opts: { module: string; export: string; credential?: string }) => {
+    .option('--http', 'serve Streamable HTTP instead of stdio: each session opened with its agent\'s bearer token')
+    .option('--host <host>', 'with --http: the address to listen on', '127.0.0.1')
+    .option('--port <port>', 'with --http: the port (0: any free one)', '0')
+    .action(async (opts: { module: string; export: string; credential?: string; http?: boolean; host: string; port: string }) => {
       const config = loadConfig();
-      const identity = await agentIdentity(opts.credential ?? process.env[MCP_CREDENTIAL_ENV]);
       const definition = loadDefinition(resolve(opts.module), opts.export);
+      const identity = opts.http === true ? undefined : await agentIdentity(opts.credential ?? process.env[MCP_CREDENTIAL_ENV]);
       const actions = typeof definition.actions === 'function' ? await definition.actions() : definition.actions;
       const target = loadTemporalTarget();
       const connection = await connectTemporal(toConnectionOptions(target));
       // The MCP SDK and Temporal's client load only when the command runs.
       const { createWritClient } = require('../../../core/client/createWritClient') as typeof import('../../../core/client/createWritClient');
       const { createMcpGateway } = require('../../../mcp/mcpGateway') as typeof import('../../../mcp/mcpGateway');
-      const { StdioServerTransport } = require('@modelcontextprotocol/sdk/server/stdio.js') as typeof import('@modelcontextprotocol/sdk/server/stdio.js');
-      const client = createWritClient({ connection, namespace: target.namespace, ...identity });
-      const gateway = createMcpGateway({ client, taskQueue: config.taskQueue, actions });
-      const transport = new StdioServerTransport();
-      const closed = new Promise<void>((done) => {
-        transport.onclose = () => done();
-        process.stdin.once('end', () => done());
-      });
-      await gateway.server.connect(transport);
-      process.stderr.write(`writ mcp: serving ${Object.keys(actions).length} governed tools on stdio; session ${gateway.sessionWorkflowId} on task queue ${config.taskQueue}\n`);
-      await closed;
-      await gateway.close();
+      const gatewayFor = (agent: { identityToken: string; proofKey?: ProofKey }) =>
+        createMcpGateway({ client: createWritClient({ connection, namespace: target.namespace, ...agent }), taskQueue: config.taskQueue, actions });
+      const tools = Object.keys(actions).length;
+      if (identity === undefined) {
+        const { startMcpHttpServer } = require('../../../mcp/mcpHttpServer') as typeof import('../../../mcp/mcpHttpServer');
+        const { openIdentityVerifier } = require('../../../core/runtime/openIdentityVerifier') as typeof import('../../../core/runtime/openIdentityVerifier');
+        const { identity: verifier } = await openIdentityVerifier(config);
+        const port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new WritError('CONFIG_INVALID', `--port ${opts.port} is not a port`);
+        const http = await startMcpHttpServer({ verifyToken: (token) => verifier.verify(token), gatewayFor: (identityToken) => gatewayFor({ identityToken }), host: opts.host, port });
+        process.stderr.write(`writ mcp: serving ${tools} governed tools at ${http.url} on task queue ${config.taskQueue}\n`);
+        await new Promise<void>((stop) => {
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        await http.close();
+      } else {
+        const { StdioServerTransport } = require('@modelcontextprotocol/sdk/server/stdio.js') as typeof import('@modelcontextprotocol/sdk/server/stdio.js');
+        const gateway = gatewayFor(identity);
+        const transport = new StdioServerTransport();
+        const closed = new Promise<void>((done) => {
+          transport.onclose = () => done();
+          process.stdin.once('end', () => done());
+        });
+        await gateway.server.connect(transport);
+        process.stderr.write(`writ mcp: serving ${tools} governed tools on stdio; session ${gateway.sessionWorkflowId} on task queue ${config.taskQueue}\n`);
+        await closed;
+        await gateway.close();
+      }
       await connection.close();
       await definition.close?.();
     });
