@@ -19,5 +19,5 @@ export type { ActionContext, GovernedAction, GovernedActions, GovernedProxy, Res
 export type { CedarEntity, CedarValueJson } from '../core/policy/policyEngine';
 export { writControl } from '../workflows/control';
 export { writMcpSession } from '../workflows/mcpSession';
-export type { McpCallOutcome, McpCallRequest, McpSessionSummary } from '../core/protocol/mcpContract';
+export type { McpCallOutcome, McpCallRequest, McpSessionSettings, McpSessionSummary } from '../core/protocol/mcpContract';
 export type { KillSwitchInForce } from '../core/protocol/operatorContract';

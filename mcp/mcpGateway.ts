@@ -4,7 +4,8 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { GovernedActions } from '../core/actions/types';
-import { MCP_CALL_UPDATE, MCP_END_SIGNAL, MCP_SESSION_WORKFLOW_TYPE, type McpCallOutcome, type McpCallRequest } from '../core/protocol/mcpContract';
+import { DEFAULT_APPROVAL_WAIT_SECONDS, MCP_CALL_UPDATE, MCP_END_SIGNAL, MCP_SESSION_WORKFLOW_TYPE, type McpCallOutcome, type McpCallRequest, type McpSessionSettings } from '../core/protocol/mcpContract';
+import { PENDING_QUERY, type PendingApproval } from '../core/protocol/operatorContract';
 import { toolResultOf } from './toolResult';
 
 /** What a gateway serves, and where its sessions run. */
@@ -17,6 +18,13 @@ export interface McpGatewayOptions {
   readonly actions: GovernedActions;
   /** The session's workflow id (default `writ-mcp-<uuid>`). */
   readonly sessionWorkflowId?: string;
+  /**
+   * The longest a tool call waits for approvers, in seconds (default 300), however long the
+   * policy would wait: then the call answers APPROVAL_TIMEOUT and its step can no longer run.
+   */
+  readonly approvalWaitSeconds?: number;
+  /** How often a waiting call with a progress token is told it still waits (default 1000 ms). */
+  readonly progressIntervalMs?: number;
   /** Gateway name and version, as `initialize` reports them. */
   readonly serverInfo?: { readonly name: string; readonly version: string };
 }
@@ -45,18 +53,25 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
   const server = new Server(options.serverInfo ?? { name: 'writ', version: '1' }, { capabilities: { tools: {} } });
   let session: Promise<WorkflowHandle> | undefined;
   const sessionHandle = (): Promise<WorkflowHandle> => {
-    session ??= client.workflow.start(MCP_SESSION_WORKFLOW_TYPE, { taskQueue, workflowId: sessionWorkflowId, args: [] });
+    const settings: McpSessionSettings = { approvalWaitSeconds: options.approvalWaitSeconds ?? DEFAULT_APPROVAL_WAIT_SECONDS };
+    session ??= client.workflow.start(MCP_SESSION_WORKFLOW_TYPE, { taskQueue, workflowId: sessionWorkflowId, args: [settings] });
     return session;
   };
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [...tools.values()] }));
-  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const { name } = request.params;
     if (!tools.has(name)) throw new McpError(ErrorCode.InvalidParams, `no such tool: ${JSON.stringify(name).slice(0, 200)}`);
     const call: McpCallRequest = { tool: name, arguments: request.params.arguments ?? {} };
     const handle = await sessionHandle();
-    const outcome = await handle.executeUpdate<McpCallOutcome, [McpCallRequest]>(MCP_CALL_UPDATE, { args: [call] });
-    return toolResultOf(name, outcome);
+    const progressToken = request.params._meta?.progressToken;
+    const reporting = progressToken === undefined ? undefined : reportWaiting(handle, (progress, message) => extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, message } }), options.progressIntervalMs ?? 1000);
+    try {
+      const outcome = await handle.executeUpdate<McpCallOutcome, [McpCallRequest]>(MCP_CALL_UPDATE, { args: [call] });
+      return toolResultOf(name, outcome);
+    } finally {
+      if (reporting !== undefined) clearInterval(reporting);
+    }
   });
 
   return {
@@ -70,6 +85,22 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
       await server.close();
     },
   };
+}
+
+/**
+ * While a call runs, tells the agent every `intervalMs` that it still waits, and for what:
+ * the session's `writ.pending` query names the approvals a step awaits.
+ */
+function reportWaiting(handle: WorkflowHandle, notify: (progress: number, message: string) => Promise<void>, intervalMs: number): NodeJS.Timeout {
+  let progress = 0;
+  return setInterval(() => {
+    progress += 1;
+    const beat = progress;
+    handle
+      .query<PendingApproval | null>(PENDING_QUERY)
+      .then((pending) => notify(beat, pending === null ? 'running' : `waiting for ${pending.required - pending.approvers.length} more approval(s) of ${pending.action} (${pending.requiredBy.join(', ')}) until ${pending.expiresAt}`))
+      .catch(() => undefined);
+  }, intervalMs);
 }
 
 /** Each governed action as an MCP tool: its name, its description, its input schema as JSON Schema. */

@@ -1,5 +1,6 @@
 import { ApplicationFailure, condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { defineSearchAttributeKey, type Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
 import { AWAITING_APPROVAL, RUNNING, STATUS_SEARCH_ATTRIBUTE, type ApprovalRequest } from '../core/protocol/operatorContract';
 import { runState, type PendingState } from './runState';
 
@@ -11,14 +12,15 @@ const STATUS = defineSearchAttributeKey(STATUS_SEARCH_ATTRIBUTE, 'KEYWORD');
  * and answers the `writ.pending` query. Timeout, denial and revocation are failures with
  * their codes: never a silent permit. Returns the approval statements as evidence.
  */
-export async function awaitApprovals(request: ApprovalRequest, timeout: Duration | undefined): Promise<string[]> {
+export async function awaitApprovals(request: ApprovalRequest, timeout: Duration | undefined, maxWait?: Duration): Promise<string[]> {
   const state = runState();
   const now = Date.now(); // workflow time: deterministic
-  const waitMs = timeout ?? request.timeoutSeconds * 1000;
+  const asked = timeout === undefined ? request.timeoutSeconds * 1000 : msToNumber(timeout);
+  const waitMs = maxWait === undefined ? asked : Math.min(asked, msToNumber(maxWait));
   const pending: PendingState = {
     ...request,
     requestedAt: new Date(now).toISOString(),
-    expiresAt: typeof waitMs === 'number' ? new Date(now + waitMs).toISOString() : String(waitMs),
+    expiresAt: new Date(now + waitMs).toISOString(),
     approvers: [],
     statements: [],
     deniedBy: undefined,

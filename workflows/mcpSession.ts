@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, defineSignal, defineUpdate, setHandler } from '@temporalio/workflow';
 import { WRIT_ERROR_CODES } from '../core/errors/writError';
-import { MCP_CALL_UPDATE, MCP_END_SIGNAL, type McpCallOutcome, type McpCallRequest, type McpSessionSummary } from '../core/protocol/mcpContract';
+import { MCP_CALL_UPDATE, MCP_END_SIGNAL, type McpCallOutcome, type McpCallRequest, type McpSessionSettings, type McpSessionSummary } from '../core/protocol/mcpContract';
 import type { GovernedActions } from '../core/actions/types';
 import { proxyGoverned } from './proxyGoverned';
 import { runState } from './runState';
@@ -8,15 +8,16 @@ import { runState } from './runState';
 export const mcpCallUpdate = defineUpdate<McpCallOutcome, [McpCallRequest]>(MCP_CALL_UPDATE);
 export const mcpEndSignal = defineSignal(MCP_END_SIGNAL);
 
-// A tool call may wait for approvers (the policy's own timeout bounds it); the action itself
-// gets a minute.
-const governed = proxyGoverned<GovernedActions>({ startToCloseTimeout: '60s' });
+// The action itself gets a minute; a call needing approval waits at most the session's
+// approval wait (and never longer than the policy's own timeout).
+let governed = proxyGoverned<GovernedActions>({ startToCloseTimeout: '60s' });
 
 const TOOL_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
 
 // Per run: the workflow sandbox gives each execution its own module state.
 let calls = 0;
 let ended = false;
+let started = false;
 
 /**
  * An agent's MCP session as a governed run (`writ mcp` starts one per session, under the
@@ -26,7 +27,9 @@ let ended = false;
  * not the session's end: the agent hears the code and carries on. The run ends when the
  * gateway signals the session's end and every call has answered.
  */
-export async function writMcpSession(): Promise<McpSessionSummary> {
+export async function writMcpSession(settings?: McpSessionSettings): Promise<McpSessionSummary> {
+  if (settings !== undefined) governed = proxyGoverned<GovernedActions>({ startToCloseTimeout: '60s', maxApprovalWait: settings.approvalWaitSeconds * 1000 });
+  started = true;
   await condition(() => ended);
   await condition(allHandlersFinished);
   return { calls };
@@ -45,7 +48,8 @@ export function registerMcpSessionHandlers(): void {
   setHandler(
     mcpCallUpdate,
     async (request) => {
-      await condition(() => runState().principal !== undefined);
+      // After the identity check, once the session has applied its settings.
+      await condition(() => started && runState().principal !== undefined);
       calls += 1;
       try {
         return { outcome: 'result', result: await governed[request.tool]!(request.arguments as never) };

@@ -31,6 +31,12 @@ export type GovernedOptions = ActivityOptions & {
   /** Overrides the policy's `@approvalTimeoutSeconds` for steps that need approval. */
   readonly approvalTimeout?: Duration;
   /**
+   * The longest a step waits for approvals, whatever the policy (or `approvalTimeout`)
+   * allows: the wait is the shorter of the two. For callers that answer someone waiting
+   * (an agent's tool call) and must not leave a step able to run after they gave up.
+   */
+  readonly maxApprovalWait?: Duration;
+  /**
    * The largest argument a step may take, in bytes as the payload converter encodes it
    * (default `DEFAULT_MAX_INPUT_BYTES`, 256 KiB; at most `MAX_INPUT_BYTES_CEILING`, 1 MiB).
    * A larger argument fails the step with INPUT_TOO_LARGE before anything is scheduled.
@@ -47,14 +53,14 @@ type AnyActivity = (...args: unknown[]) => Promise<unknown>;
  * receipt, which the enforcement point signs and returns with the result.
  */
 export function proxyGoverned<T extends GovernedActions>(governedOptions: GovernedOptions): GovernedProxy<T> {
-  const { approvalTimeout, maxInputBytes, ...options } = governedOptions;
+  const { approvalTimeout, maxApprovalWait, maxInputBytes, ...options } = governedOptions;
   // Validated at each step, not here: proxies are often made at module scope, where a throw
   // would fail every workflow task instead of failing the run with its code.
   const bound = () => asFailure(() => resolveMaxInputBytes(maxInputBytes), 'CONFIG_INVALID');
   return new Proxy({} as GovernedProxy<T>, {
     get(_target, name) {
       if (typeof name !== 'string') return undefined;
-      return (input: unknown) => governedStep(name, input, options, approvalTimeout, bound);
+      return (input: unknown) => governedStep(name, input, options, { approvalTimeout, maxApprovalWait }, bound);
     },
   });
 }
@@ -68,7 +74,13 @@ function asFailure<R>(check: () => R, fallbackCode: WritErrorCode): R {
   }
 }
 
-async function governedStep(action: string, input: unknown, options: ActivityOptions, approvalTimeout: Duration | undefined, maxInputBytes: () => number): Promise<unknown> {
+async function governedStep(
+  action: string,
+  input: unknown,
+  options: ActivityOptions,
+  approvalWait: { approvalTimeout: Duration | undefined; maxApprovalWait: Duration | undefined },
+  maxInputBytes: () => number,
+): Promise<unknown> {
   const state = runState();
   if (state.principal === undefined) {
     throw ApplicationFailure.create({ type: 'IDENTITY_MISSING', message: 'governed step without an identity', nonRetryable: true });
@@ -122,7 +134,7 @@ async function governedStep(action: string, input: unknown, options: ActivityOpt
     });
     if (outcome.decision === 'approval-required') {
       // Wait for approvers, then authorize again with their statements as evidence.
-      approvals = await awaitApprovals(outcome.request, approvalTimeout);
+      approvals = await awaitApprovals(outcome.request, approvalWait.approvalTimeout, approvalWait.maxApprovalWait);
       continue;
     }
     const authorization = outcome;

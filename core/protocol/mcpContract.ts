@@ -36,6 +36,15 @@ export type McpCallOutcome =
       readonly facts: Record<string, unknown>;
     };
 
+/** A tool call's default longest wait for approvers, in seconds. */
+export const DEFAULT_APPROVAL_WAIT_SECONDS = 300;
+
+/** What a session run is started with (recorded in its history). */
+export interface McpSessionSettings {
+  /** The longest a tool call waits for approvers, in seconds, however long the policy would wait. */
+  readonly approvalWaitSeconds: number;
+}
+
 /** What a session run returns when it ends. */
 export interface McpSessionSummary {
   /** Tool calls the session answered. */

@@ -10,7 +10,10 @@ import { verifyHistories } from '../../core/audit/verifyHistories';
 import { writeBoundCredentialFile } from '../../core/identity/boundCredentialFile';
 import { loadPolicySet } from '../../core/policy/policySet';
 import { MCP_SESSION_WORKFLOW_TYPE } from '../../core/protocol/mcpContract';
+import { APPROVE_UPDATE } from '../../core/protocol/operatorContract';
+import { awaitPending } from '../support/awaitPending';
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
+import { approvalBy } from '../support/operatorStatements';
 import { sharedBundle } from '../support/sharedBundle';
 import { testTemporal } from '../support/testServer';
 
@@ -32,11 +35,11 @@ afterAll(async () => {
 });
 
 /** `writ mcp` for an agent whose identity is `credential` (a file path) or none, in the test's project directory. */
-function gatewayTransport(credential: string | undefined): StdioClientTransport {
+function gatewayTransport(credential: string | undefined, ...options: string[]): StdioClientTransport {
   const { address, namespace } = testTemporal();
   return new StdioClientTransport({
     command: process.execPath,
-    args: [CLI, 'mcp', '--module', WORKER_MODULE],
+    args: [CLI, 'mcp', '--module', WORKER_MODULE, ...options],
     cwd: dir,
     env: {
       PATH: process.env['PATH'] ?? '',
@@ -126,6 +129,51 @@ describe('when an agent connects to writ mcp over stdio', () => {
     });
     expect(verdict.runs.flatMap((run) => run.findings)).toEqual([]);
     expect(verdict.passed).toBe(true);
+  }, 60_000);
+});
+
+// 2,000.00: above the line where two treasury approvals are required.
+const bigTransfer = { fromAccount: 'acct-treasury', toAccount: 'acct-bob', amountCents: 200_000 };
+
+/** An agent connected to a gateway started with `options`, and the session run's id. */
+async function agentWith(...options: string[]): Promise<{ client: Client; session: () => string }> {
+  const transport = gatewayTransport(await agentCredential(`agent-${options.join('-')}`), ...options);
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const client = new Client({ name: 'writ-test-agent', version: '1.0.0' });
+  await client.connect(transport);
+  return { client, session: () => /session (writ-mcp-[0-9a-f-]+)/.exec(stderr)![1]! };
+}
+
+describe('when a tool call needs approval', () => {
+  it('tells the agent it waits, for what, and answers with the result once operators approve', async () => {
+    const { client, session } = await agentWith('--approval-wait', '60');
+    const progress: string[] = [];
+    const before = env.stores.ledger.listTransfers().length;
+    const answer = client.callTool({ name: 'transferFunds', arguments: bigTransfer }, undefined, { onprogress: (note) => progress.push(note.message ?? ''), resetTimeoutOnProgress: true });
+    const handle = env.anonymousClient().workflow.getHandle(session());
+    // The session run starts with the call: wait until it exists, then until it awaits approvers.
+    for (let i = 0; i < 100 && !(await handle.describe().then(() => true, () => false)); i += 1) await new Promise((r) => setTimeout(r, 50));
+    const pending = await awaitPending(handle);
+    expect(pending).toMatchObject({ action: 'transferFunds', required: 2, initiator: TREASURER.principal });
+    // Progress arrives while the call waits.
+    for (let i = 0; i < 60 && !progress.some((message) => message.startsWith('waiting for 2 more approval(s)')); i += 1) await new Promise((r) => setTimeout(r, 100));
+    expect(progress).toContainEqual(expect.stringMatching(/^waiting for 2 more approval\(s\) of transferFunds \(transfers-require-two-approvals\)/));
+    for (const approver of ['bob', 'carol'] as const) await handle.executeUpdate(APPROVE_UPDATE, { args: [await approvalBy(env.idp, approver, pending)] });
+    const result = (await answer) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    expect(env.stores.ledger.listTransfers()).toHaveLength(before + 1);
+    await client.close();
+  }, 60_000);
+
+  it('answers APPROVAL_TIMEOUT once the gateway\'s wait is over, and the step can no longer run', async () => {
+    const { client } = await agentWith('--approval-wait', '2');
+    const before = env.stores.ledger.listTransfers().length;
+    const result = (await client.callTool({ name: 'transferFunds', arguments: bigTransfer })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(text(result)).toMatch(/^APPROVAL_TIMEOUT: /);
+    expect(env.stores.ledger.listTransfers()).toHaveLength(before);
+    await client.close();
   }, 60_000);
 });
 

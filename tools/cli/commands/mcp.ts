@@ -8,6 +8,7 @@ import { loadTemporalTarget, toConnectionOptions } from '../../../core/server/te
 import { connectTemporal } from '../temporalConnection';
 import { loadDefinition } from '../workerModule';
 import { DEFAULT_WORKER_MODULE } from './worker';
+import { DEFAULT_APPROVAL_WAIT_SECONDS } from '../../../core/protocol/mcpContract';
 
 /** The environment variables the agent's identity comes from on stdio. */
 export const MCP_CREDENTIAL_ENV = 'WRIT_MCP_CREDENTIAL';
@@ -31,8 +32,13 @@ export function registerMcpCommand(program: Command): void {
     .option('--http', 'serve Streamable HTTP instead of stdio: each session opened with its agent\'s bearer token')
     .option('--host <host>', 'with --http: the address to listen on', '127.0.0.1')
     .option('--port <port>', 'with --http: the port (0: any free one)', '0')
-    .action(async (opts: { module: string; export: string; credential?: string; http?: boolean; host: string; port: string }) => {
+    .option('--approval-wait <seconds>', 'the longest a tool call waits for approvers (never longer than the policy)', String(DEFAULT_APPROVAL_WAIT_SECONDS))
+    .action(async (opts: { module: string; export: string; credential?: string; http?: boolean; host: string; port: string; approvalWait: string }) => {
       const config = loadConfig();
+      const approvalWaitSeconds = Number(opts.approvalWait);
+      if (!Number.isInteger(approvalWaitSeconds) || approvalWaitSeconds < 1 || approvalWaitSeconds > 86_400) {
+        throw new WritError('CONFIG_INVALID', `--approval-wait ${opts.approvalWait} is not a whole number of seconds from 1 to 86400`);
+      }
       const definition = loadDefinition(resolve(opts.module), opts.export);
       const identity = opts.http === true ? undefined : await agentIdentity(opts.credential ?? process.env[MCP_CREDENTIAL_ENV]);
       const actions = typeof definition.actions === 'function' ? await definition.actions() : definition.actions;
@@ -42,7 +48,7 @@ export function registerMcpCommand(program: Command): void {
       const { createWritClient } = require('../../../core/client/createWritClient') as typeof import('../../../core/client/createWritClient');
       const { createMcpGateway } = require('../../../mcp/mcpGateway') as typeof import('../../../mcp/mcpGateway');
       const gatewayFor = (agent: { identityToken: string; proofKey?: ProofKey }) =>
-        createMcpGateway({ client: createWritClient({ connection, namespace: target.namespace, ...agent }), taskQueue: config.taskQueue, actions });
+        createMcpGateway({ client: createWritClient({ connection, namespace: target.namespace, ...agent }), taskQueue: config.taskQueue, actions, approvalWaitSeconds });
       const tools = Object.keys(actions).length;
       if (identity === undefined) {
         const { startMcpHttpServer } = require('../../../mcp/mcpHttpServer') as typeof import('../../../mcp/mcpHttpServer');
