@@ -4,12 +4,12 @@ import { SignaturePool, type SignatureTask } from './signaturePool';
 
 /** Below this many signatures threads cost more to start than they save. */
 export const MIN_SIGNATURES_FOR_THREADS = 256;
-/** Signatures per message to a thread: large enough to amortise the message, small enough to start checking early. */
+/** Signatures per message to a thread: large enough to amortise the message, small enough that threads and checks meet close to where their work does. */
 const BATCH = 128;
 /** More threads than this gain nothing for an audit. */
 const MAX_THREADS = 16;
 
-/** How many threads verify signatures: `auto` (the cores, for bundles large enough) or a number (0: none). */
+/** How many threads verify signatures: `auto` (one fewer than the cores, for bundles large enough) or a number (0: none). */
 export type SignatureThreads = 'auto' | number;
 
 /** Signatures verified on worker threads while the checks run. */
