@@ -1,4 +1,5 @@
 import type { GovernedBundle } from '../../worker/bundleGovernedWorkflows';
+import { PreverifiedSignatures } from '../artifact/verify/preverifiedSignatures';
 import { buildAuditedStep } from './buildAuditedStep';
 import { checkAuthorization } from './checks/checkAuthorization';
 import { checkExecution } from './checks/checkExecution';
@@ -7,10 +8,12 @@ import { checkOperatorEvents } from './checks/checkOperatorEvents';
 import { checkReceipt } from './checks/checkReceipt';
 import { checkRunLinks, type LinkedRun } from './checks/checkRunLinks';
 import { checkRunShape } from './checks/checkRunShape';
-import { pairGovernedSteps } from './checks/pairGovernedSteps';
+import { pairGovernedSteps, type GovernedStep } from './checks/pairGovernedSteps';
 import { report, type AuditRun, type RunContext } from './checks/runContext';
 import { readRunRecord } from './history/runRecord';
 import { replayRuns, workflowBundle, type ReplayOutcome } from './replay/replayRuns';
+import { preverifySignatures } from './threads/preverifySignatures';
+import { signatureTasks } from './threads/signatureTasks';
 import type { AuditVerdict, Finding, RunVerdict } from './types';
 import { validateVerifyOptions, type ValidatedOptions, type VerifyOptions } from './verifyOptions';
 
@@ -20,12 +23,33 @@ import { validateVerifyOptions, type ValidatedOptions, type VerifyOptions } from
  * lineage chain, operator events), the chain across parent, child and continued runs, and
  * replay against the workflow code. Trusts nothing but the keys, policy sets and identity
  * provider given. Returns the verdict; `passed` only when no run has any finding.
+ *
+ * Every run is read and its steps paired first; the signatures those steps carry are then
+ * verified on worker threads (`signatureThreads`, from the last run backwards) while the
+ * checks run, run by run, in order, on this thread. A check takes a signature a thread
+ * has verified as verified and verifies anything else itself, so the verdict (findings,
+ * their order, counts) is the one a single thread reaches, whether the threads finish,
+ * fail or never start.
  */
 export async function verifyHistories(runs: readonly AuditRun[], options: VerifyOptions): Promise<AuditVerdict> {
   const validated = validateVerifyOptions(options);
+  const signatures = new PreverifiedSignatures();
+  const read = runs.map((run) => readRun(run, validated, signatures));
+  const preverified = preverifySignatures(
+    read.map(({ context, steps }) => signatureTasks(context, steps)),
+    validated.signatureThreads,
+    signatures,
+  );
   const linked: LinkedRun[] = [];
   const verified = { artifacts: 0, receipts: 0 };
-  for (const run of runs) linked.push(await checkRun(run, validated, verified));
+  try {
+    for (const entry of read) {
+      await preverified.poll();
+      linked.push(await checkRun(entry, validated, verified));
+    }
+  } finally {
+    await preverified.close();
+  }
   checkRunLinks(linked);
 
   const bundle = await replayBundle(validated);
@@ -44,7 +68,8 @@ export async function verifyHistories(runs: readonly AuditRun[], options: Verify
   };
 }
 
-async function checkRun(run: AuditRun, options: ValidatedOptions, verified: { artifacts: number; receipts: number }): Promise<LinkedRun> {
+/** A run read from its history, its steps paired, before any signature is checked. */
+function readRun(run: AuditRun, options: ValidatedOptions, signatures: PreverifiedSignatures): { context: RunContext; steps: GovernedStep[] } {
   const context: RunContext = {
     run,
     namespace: options.namespace,
@@ -56,9 +81,14 @@ async function checkRun(run: AuditRun, options: ValidatedOptions, verified: { ar
     findings: [],
     notes: [],
     keysUsed: new Set(),
+    signatures,
   };
   checkRunShape(context);
-  const steps = pairGovernedSteps(context);
+  return { context, steps: pairGovernedSteps(context) };
+}
+
+async function checkRun(entry: { context: RunContext; steps: GovernedStep[] }, options: ValidatedOptions, verified: { artifacts: number; receipts: number }): Promise<LinkedRun> {
+  const { context, steps } = entry;
   for (const step of steps) {
     await checkAuthorization(context, step);
     if (step.claims !== null) verified.artifacts += 1;

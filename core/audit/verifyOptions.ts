@@ -49,6 +49,13 @@ export interface VerifyOptions {
    * given here replaces the default of its name.
    */
   readonly operatorEvents?: Readonly<Record<string, OperatorEventVerifier>>;
+  /**
+   * Worker threads that verify the histories' signatures ahead of the checks: `'auto'`
+   * (default) uses one per core for a bundle of 256 signatures or more and none below;
+   * a number uses that many (0: none, at most 16). The verdict is the same either way: a
+   * signature a thread did not verify (or whose thread failed) is verified by the check.
+   */
+  readonly signatureThreads?: 'auto' | number;
 }
 
 /** Options after validation. */
@@ -61,6 +68,7 @@ export interface ValidatedOptions {
   readonly exemptActivities: ReadonlySet<string>;
   readonly identity: IdentityTrust | null;
   readonly operatorEvents: Readonly<Record<string, OperatorEventVerifier | undefined>>;
+  readonly signatureThreads: 'auto' | number;
 }
 
 const seconds = (max: number) => z.number().int().min(0).max(max);
@@ -71,6 +79,7 @@ const OptionsSchema = z.object({
   keyRotationGraceSeconds: seconds(3_600).default(5),
   statementMaxAgeSeconds: z.number().int().min(30).max(3_600).default(300),
   exemptActivities: z.array(z.string().min(1)).default([]),
+  signatureThreads: z.union([z.literal('auto'), z.number().int().min(0).max(16)]).default('auto'),
 });
 
 /**
@@ -116,5 +125,6 @@ export function validateVerifyOptions(options: VerifyOptions): ValidatedOptions 
     exemptActivities: new Set(parsed.data.exemptActivities),
     identity,
     operatorEvents: { ...defaultOperatorVerifiers(identity, policySets), ...options.operatorEvents },
+    signatureThreads: parsed.data.signatureThreads,
   };
 }

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import { WritError } from '../errors/writError';
 import type { KeyResolver } from '../artifact/verify/checkSignature';
+import type { PreverifiedSignatures } from '../artifact/verify/preverifiedSignatures';
 import { verifyEd25519Jws } from '../artifact/verify/verifyEd25519Jws';
 import type { KeyPurpose } from '../keys/keyPurpose';
 import { ReceiptClaimsSchema, RECEIPT_TYP, type ReceiptClaims } from './receiptClaims';
@@ -13,11 +14,14 @@ const RECEIPT_HEADER_MEMBERS: ReadonlySet<string> = new Set(['alg', 'typ', 'kid'
  * trusted key by kid) and claims, and that it binds the given artifact digest and result
  * digest. RECEIPT_INVALID names what failed; a receipt signed by an authorization key is
  * RECEIPT_KEY_PURPOSE_INVALID, since only an executor's receipt key attests to an execution.
+ * `preverified` (an auditor's) spares a second verification of a signature already
+ * verified for this key.
  */
 export async function verifyReceipt(
   token: string,
   expected: { artifactDigest: string; resultDigest: string },
   keys: KeyResolver,
+  preverified?: PreverifiedSignatures,
 ): Promise<ReceiptClaims> {
   const kid = receiptKid(token);
   let key: KeyObject;
@@ -33,7 +37,7 @@ export async function verifyReceipt(
   }
   let claims: ReceiptClaims;
   try {
-    const payload = verifyEd25519Jws(token, key);
+    const payload = verifyEd25519Jws(token, key, preverified);
     claims = ReceiptClaimsSchema.parse(JSON.parse(new TextDecoder().decode(payload)));
   } catch {
     throw new WritError('RECEIPT_INVALID', 'receipt does not verify');

@@ -84,7 +84,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
       micro,
       e2e,
       audit,
-      targets: judgeTargets(micro, e2e),
+      targets: judgeTargets(micro, e2e, audit),
     };
   } finally {
     await server?.stop();

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { WritError, isWritError } from '../../errors/writError';
 import type { KeyPurpose } from '../../keys/keyPurpose';
 import type { ArtifactHeader } from './decodeArtifact';
+import type { PreverifiedSignatures } from './preverifiedSignatures';
 import { verifyEd25519Jws } from './verifyEd25519Jws';
 
 /** Resolves a `kid` to a trusted public key, or throws ARTIFACT_KEY_UNKNOWN. */
@@ -27,9 +28,10 @@ export interface KeyResolver {
  * that signs authorization artifacts: a receipt key is refused
  * (ARTIFACT_KEY_PURPOSE_INVALID), so an executor's own key cannot authorize anything. The
  * algorithm is pinned again here (Ed25519 over the RFC 7515 signing input, whatever the
- * header says) so no header can widen it. Returns the verified payload bytes.
+ * header says) so no header can widen it. Returns the verified payload bytes. `preverified`
+ * (an auditor's) spares a second verification of a signature already verified for this key.
  */
-export async function checkSignature(token: string, header: ArtifactHeader, keys: KeyResolver): Promise<Uint8Array> {
+export async function checkSignature(token: string, header: ArtifactHeader, keys: KeyResolver, preverified?: PreverifiedSignatures): Promise<Uint8Array> {
   let key: KeyObject;
   let purpose: KeyPurpose | undefined;
   try {
@@ -43,7 +45,7 @@ export async function checkSignature(token: string, header: ArtifactHeader, keys
     throw new WritError('ARTIFACT_KEY_PURPOSE_INVALID', `key "${header.kid}" is a receipt key: it signs receipts, never authorization artifacts`);
   }
   try {
-    return verifyEd25519Jws(token, key);
+    return verifyEd25519Jws(token, key, preverified);
   } catch {
     throw new WritError('ARTIFACT_SIGNATURE_INVALID', `artifact signature does not verify with key "${header.kid}"`);
   }

@@ -17,6 +17,12 @@ const ProtectedHeaderSchema = z.strictObject({
   kid: z.string().min(1).max(128),
 });
 
+// Headers already found allowed, by their exact base64url text: every artifact of one
+// signer carries the same header, and the checks below depend on that text alone. Only
+// allowed headers are kept; the cap bounds what many kids (or an attacker) can add.
+const allowedHeaders = new Map<string, ArtifactHeader>();
+const MAX_ALLOWED_HEADERS = 256;
+
 /** The protected header of an artifact that passed the shape checks. */
 export type ArtifactHeader = { readonly alg: typeof ARTIFACT_ALG; readonly typ: typeof ARTIFACT_TYP; readonly kid: string };
 
@@ -29,10 +35,20 @@ export function decodeArtifact(token: unknown): ArtifactHeader {
   if (typeof token !== 'string') throw new WritError('ARTIFACT_MALFORMED', 'artifact is not a string');
   if (token.length > MAX_ARTIFACT_BYTES) throw new WritError('ARTIFACT_MALFORMED', `artifact exceeds ${MAX_ARTIFACT_BYTES} bytes`);
   if (!COMPACT_JWS.test(token)) throw new WritError('ARTIFACT_MALFORMED', 'artifact is not a compact JWS');
+  const encoded = token.slice(0, token.indexOf('.'));
+  const known = allowedHeaders.get(encoded);
+  if (known !== undefined) return known;
+  const allowed = checkHeader(encoded);
+  if (allowedHeaders.size >= MAX_ALLOWED_HEADERS) allowedHeaders.clear();
+  allowedHeaders.set(encoded, allowed);
+  return allowed;
+}
+
+function checkHeader(encoded: string): ArtifactHeader {
   let header: unknown;
   try {
     // Strict: a header naming a member twice (say `alg`) is malformed, not last-wins.
-    header = parseStrictJson(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'));
+    header = parseStrictJson(Buffer.from(encoded, 'base64url').toString('utf8'));
   } catch {
     throw new WritError('ARTIFACT_MALFORMED', 'artifact header is not JSON');
   }
@@ -40,5 +56,5 @@ export function decodeArtifact(token: unknown): ArtifactHeader {
   if (!parsed.success) throw new WritError('ARTIFACT_MALFORMED', `artifact header is not allowed: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   if (parsed.data.alg !== ARTIFACT_ALG) throw new WritError('ARTIFACT_ALG_NOT_ALLOWED', `artifact alg "${parsed.data.alg}" is not ${ARTIFACT_ALG}`);
   if (parsed.data.typ !== ARTIFACT_TYP) throw new WritError('ARTIFACT_TYP_INVALID', `artifact typ must be "${ARTIFACT_TYP}"`);
-  return { alg: ARTIFACT_ALG, typ: ARTIFACT_TYP, kid: parsed.data.kid };
+  return Object.freeze({ alg: ARTIFACT_ALG, typ: ARTIFACT_TYP, kid: parsed.data.kid });
 }

@@ -37,7 +37,7 @@ export async function checkAuthorization(context: RunContext, step: GovernedStep
 async function verifyAuthenticity(context: RunContext, token: string, at: number): Promise<ArtifactClaims | null> {
   try {
     const header = decodeArtifact(token);
-    const payload = await checkSignature(token, header, context.keys);
+    const payload = await checkSignature(token, header, context.keys, context.signatures);
     const claims = parseClaims(payload);
     // Judged at its own nbf, the window step checks only what the artifact itself states:
     // iat <= nbf < exp and a lifetime within the maximum. When it was used is judged later,

@@ -76,7 +76,7 @@ async function verifiedReceiptClaims(context: RunContext, token: string, at: num
     // signature and the claims; each binding is then compared on its own, so a finding
     // can say which one differs.
     const claimed = decodeJwt(token) as { writ?: { artifactDigest?: string; resultDigest?: string } };
-    const claims = await verifyReceipt(token, { artifactDigest: claimed.writ?.artifactDigest ?? '', resultDigest: claimed.writ?.resultDigest ?? '' }, context.keys);
+    const claims = await verifyReceipt(token, { artifactDigest: claimed.writ?.artifactDigest ?? '', resultDigest: claimed.writ?.resultDigest ?? '' }, context.keys, context.signatures);
     context.keysUsed.add(decodeProtectedHeader(token).kid as string);
     return claims;
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { temporal } from '@temporalio/proto';
+import type { PreverifiedSignatures } from '../../artifact/verify/preverifiedSignatures';
 import type { AuditKeySet } from '../keys/auditKeySet';
 import type { PolicySetEvidence } from '../evidence/policySetEvidence';
 import type { RunRecord } from '../history/runRecord';
@@ -41,6 +42,8 @@ export interface RunContext {
   readonly notes: string[];
   /** Kids whose signatures this run's verdict rests on. */
   readonly keysUsed: Set<string>;
+  /** Signatures already verified on worker threads, which the checks need not verify again. */
+  readonly signatures?: PreverifiedSignatures;
 }
 
 /** Records a finding on the run: where (event id), what was expected, what was found. */

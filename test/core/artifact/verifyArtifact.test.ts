@@ -275,6 +275,47 @@ describe('verifyArtifact', () => {
     });
   });
 
+  describe('when the payload is JSON that is not strict', () => {
+    /** The genuine claims as `text` (any JSON text), signed by the trusted key. */
+    const signText = (text: string): string => {
+      const signingInput = `${encodeJson(header())}.${Buffer.from(text, 'utf8').toString('base64url')}`;
+      return `${signingInput}.${sign(null, Buffer.from(signingInput), signingKey).toString('base64url')}`;
+    };
+    const genuineText = (): string => JSON.stringify(genuineClaims);
+
+    it('refuses a claim named twice as ARTIFACT_CLAIMS_INVALID, even when both say the same', async () => {
+      const sub = JSON.stringify(genuineClaims.sub);
+      expect(await refusal(signText(genuineText().replace(`"sub":${sub}`, `"sub":${sub},"sub":${sub}`)))).toBe('ARTIFACT_CLAIMS_INVALID');
+    });
+
+    it('refuses a nested claim named twice as ARTIFACT_CLAIMS_INVALID (last-wins would read another run)', async () => {
+      const runId = JSON.stringify(genuineClaims.writ.runtime.runId);
+      expect(await refusal(signText(genuineText().replace(`"runId":${runId}`, `"runId":"another-run-0000","runId":${runId}`)))).toBe('ARTIFACT_CLAIMS_INVALID');
+    });
+
+    it('refuses an escaped lone surrogate in a claim as ARTIFACT_CLAIMS_INVALID', async () => {
+      const jti = JSON.stringify(genuineClaims.jti);
+      // The six characters \ud800 inside the JSON string: JSON.parse reads a lone surrogate.
+      const loneSurrogate = `"jti":${jti.slice(0, -1)}\\ud800"`;
+      expect(await refusal(signText(genuineText().replace(`"jti":${jti}`, loneSurrogate)))).toBe('ARTIFACT_CLAIMS_INVALID');
+    });
+
+    it('accepts the same claims written with spaces and in another member order', async () => {
+      const { writ, ...rest } = genuineClaims;
+      const spaced = JSON.stringify({ writ, ...rest }, null, 2);
+      await expect(verifyArtifact(signText(spaced), factsFor(TARGET), contextAt(keys.trusted, NOW))).resolves.toEqual(genuineClaims);
+    });
+  });
+
+  describe('when the header differs from one already accepted', () => {
+    it('still refuses a header naming alg twice as ARTIFACT_MALFORMED after the genuine header was accepted', async () => {
+      await expect(verifyArtifact(genuine, factsFor(TARGET), contextAt(keys.trusted, NOW))).resolves.toBeDefined();
+      const [, payload, signature] = genuine.split('.');
+      const doubled = Buffer.from(`{"alg":"EdDSA","alg":"EdDSA","typ":"${ARTIFACT_TYP}","kid":"${signer.kid}"}`).toString('base64url');
+      expect(await refusal(`${doubled}.${payload}.${signature}`)).toBe('ARTIFACT_MALFORMED');
+    });
+  });
+
   describe('when the artifact is judged at the edges of its window', () => {
     it('refuses it exactly at exp with no skew as ARTIFACT_EXPIRED', async () => {
       expect(await refusal(genuine, { now: at(60) })).toBe('ARTIFACT_EXPIRED');

@@ -183,6 +183,11 @@ describe('parseStrictJson', () => {
       expect(writErrorFrom(() => parseStrictJson(objects)).code).toBe('CANONICAL_INVALID_JSON');
     });
 
+    it('refuses text nested deep enough to exhaust the stack of JSON.parse with CANONICAL_INVALID_JSON', () => {
+      const depth = 200_000;
+      expect(writErrorFrom(() => parseStrictJson('['.repeat(depth) + ']'.repeat(depth))).code).toBe('CANONICAL_INVALID_JSON');
+    });
+
     it('refuses a value that is not a string', () => {
       expect(writErrorFrom(() => parseStrictJson(42 as unknown as string)).code).toBe('CANONICAL_INVALID_JSON');
     });
@@ -220,6 +225,22 @@ describe('parseStrictJson', () => {
           expect({ mutated, strictCode }).toEqual({ mutated, strictCode: 'CANONICAL_DUPLICATE_KEY' });
         }
       }
+    });
+  });
+
+  describe('when the text is exactly what JSON.stringify writes', () => {
+    const doc = { a: [1, -2.5e3, true, null, 'x"y\u00e9\ud83d\ude00'], b: { c: 'd', n: 1e21, f: 0.1 }, e: [] };
+
+    it('reads the same value as the same document written with spaces', () => {
+      expect(parseStrictJson(JSON.stringify(doc))).toEqual(parseStrictJson(JSON.stringify(doc, null, 2)));
+      expect(parseStrictJson(JSON.stringify(doc), { exactNumbers: true })).toEqual(doc);
+    });
+
+    it('keeps a "__proto__" member an own property, never the prototype', () => {
+      const value = parseStrictJson('{"__proto__":{"polluted":true}}') as Record<string, unknown>;
+      expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+      expect(Object.keys(value)).toEqual(['__proto__']);
+      expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     });
   });
 

@@ -13,6 +13,9 @@ const MICRO_NAMES = [
   'mint',
   'authorize',
   'verify',
+  'cedar-decide',
+  'ed25519-sign',
+  'ed25519-verify',
   'digest-small',
   'digest-64KiB',
   'identity-verify',
@@ -192,16 +195,31 @@ describe('npm run bench -- --json', () => {
         findings: 0,
         seconds: expect.any(Number),
         artifactsPerSecond: expect.any(Number),
+        // 20 signatures: too few for threads, so the default uses none.
+        signatureThreads: 0,
+        cores: expect.any(Number),
+        artifactsPerSecondPerCore: expect.any(Number),
+        singleThread: { seconds: expect.any(Number), artifactsPerSecond: expect.any(Number) },
+        sameVerdict: true,
         replay: false,
       });
     });
 
-    it('judges the three targets of the issue', () => {
+    it('judges the targets of the issue, with the floor of each latency measured in the same run', () => {
+      const floor = { value: expect.any(Number), of: expect.any(String) };
+      const judged = { value: expect.any(Number), met: expect.any(Boolean) };
       expect(report['targets']).toEqual([
-        { name: expect.stringMatching(/two-activity/), target: '>= 0.9', value: expect.any(Number), met: expect.any(Boolean) },
-        { name: expect.stringMatching(/^authorize/), target: '< 300', value: expect.any(Number), met: expect.any(Boolean) },
-        { name: expect.stringMatching(/verification/), target: '< 350', value: expect.any(Number), met: expect.any(Boolean) },
+        { name: expect.stringMatching(/two-activity/), target: '>= 0.9', ...judged, floor: null },
+        { name: expect.stringMatching(/^authorize .* p50/), target: '<= 80', ...judged, floor: { ...floor, of: 'cedar-decide p50 + ed25519-sign p50' } },
+        { name: expect.stringMatching(/^authorize p99/), target: '<= 2', ...judged, floor: null },
+        { name: expect.stringMatching(/verification p50/), target: '<= 60', ...judged, floor: { ...floor, of: 'ed25519-verify p50' } },
+        { name: expect.stringMatching(/verification p99/), target: '<= 2', ...judged, floor: null },
+        { name: expect.stringMatching(/^audit/), target: '>= 5000', ...judged, floor: null },
       ]);
+      const micro = report['micro'].results as { name: string; p50Us: number }[];
+      const p50 = (name: string): number => micro.find((result) => result.name === name)!.p50Us;
+      expect(report['targets'][1].floor.value).toBeCloseTo(p50('cedar-decide') + p50('ed25519-sign'), 1);
+      expect(report['targets'][3].floor.value).toBe(p50('ed25519-verify'));
     });
   });
 
@@ -211,6 +229,8 @@ describe('npm run bench -- --json', () => {
       expect(report['e2e']).toEqual({ status: 'skipped', reason: '--only micro' });
       expect(report['audit']).toEqual({ status: 'skipped', reason: '--only micro' });
       expect(report['targets'][0]).toMatchObject({ value: null, met: null });
+      expect(report['targets'][5]).toMatchObject({ value: null, met: null });
+      expect(report['targets'][3]).toMatchObject({ value: expect.any(Number), met: expect.any(Boolean) });
       expect(report['micro'].status).toBe('measured');
     }, 130_000);
   });

@@ -1,6 +1,10 @@
+import { isDeepStrictEqual } from 'node:util';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
-import { AuditKeySet, buildBundle, fetchRuns, policySetEvidence, verifyBundle } from '../../../core/audit';
+import { AuditKeySet, buildBundle, fetchRuns, policySetEvidence, verifyBundle, type AuditVerdict, type EvidenceBundle } from '../../../core/audit';
+import type { SignatureThreads } from '../../../core/audit/threads/preverifySignatures';
+import { threadCount } from '../../../core/audit/threads/preverifySignatures';
 import type { BenchGovernance } from '../benchGovernance';
 import { round } from '../stats';
 
@@ -16,8 +20,18 @@ export type AuditReport =
       /** True when the checker found nothing: a history Writ wrote must pass its own audit. */
       readonly passed: boolean;
       readonly findings: number;
+      /** The threaded run (the default, `signatureThreads: 'auto'`). */
       readonly seconds: number;
       readonly artifactsPerSecond: number;
+      /** Worker threads that verified signatures in the threaded run. */
+      readonly signatureThreads: number;
+      /** Cores of this machine: the threaded figure divided by them. */
+      readonly cores: number;
+      readonly artifactsPerSecondPerCore: number;
+      /** The same bundle with no threads (`signatureThreads: 0`), timed the same way. */
+      readonly singleThread: { readonly seconds: number; readonly artifactsPerSecond: number };
+      /** Whether both runs reached the same verdict (they must: the threads only share out the signatures). */
+      readonly sameVerdict: boolean;
       /** Replay (determinism against the workflow code) is a separate cost, not timed here. */
       readonly replay: false;
     }
@@ -38,7 +52,10 @@ export interface AuditBenchInput {
  * server are exported into an evidence bundle (Temporal history JSON, the key set with its
  * signing periods, the policy set), exactly what `writ audit export` writes, and the
  * bundle is verified with no server, replay off. Only the verification is timed, after an
- * untimed pass over a few runs; artifacts verified per second is the headline.
+ * untimed pass over a few runs, twice: with the default signature threads (the headline
+ * artifacts verified per second, also per core of the machine) and with none, each the
+ * median of ROUNDS alternating runs, so a burst of outside load does not decide the
+ * figure; every verdict must be the same.
  */
 export async function runAuditBench(input: AuditBenchInput, progress: (line: string) => void): Promise<AuditReport> {
   const connection = await Connection.connect({ address: input.address });
@@ -52,10 +69,19 @@ export async function runAuditBench(input: AuditBenchInput, progress: (line: str
       policySets: [policySetEvidence(input.governance.policies.current().policySet)],
     });
     await verifyBundle({ ...bundle, runs: bundle.runs.slice(0, 3) }, { replay: false });
-    const started = performance.now();
-    const verdict = await verifyBundle(bundle, { replay: false });
-    const seconds = (performance.now() - started) / 1000;
+    const timings: Record<'threaded' | 'single', Timed[]> = { threaded: [], single: [] };
+    for (let pass = 0; pass < ROUNDS; pass += 1) {
+      const order = pass % 2 === 0 ? (['threaded', 'single'] as const) : (['single', 'threaded'] as const);
+      for (const kind of order) timings[kind].push(await timeVerify(bundle, kind === 'threaded' ? 'auto' : 0));
+    }
+    const threaded = median(timings.threaded);
+    const single = median(timings.single);
+    const verdict = threaded.verdict;
+    const sameVerdict = [...timings.threaded, ...timings.single].every((timed) => isDeepStrictEqual(timed.verdict, verdict));
     if (!verdict.passed) progress(`audit: the checker reported ${verdict.findings} finding(s) on the benchmark's own history`);
+    if (!sameVerdict) progress('audit: the threaded and the single-threaded verdicts differ');
+    const cores = os.availableParallelism();
+    const artifactsPerSecond = round(verdict.artifactsVerified / threaded.seconds);
     return {
       status: 'measured',
       runs: runs.length,
@@ -64,11 +90,34 @@ export async function runAuditBench(input: AuditBenchInput, progress: (line: str
       receiptsVerified: verdict.receiptsVerified ?? 0,
       passed: verdict.passed,
       findings: verdict.findings,
-      seconds: round(seconds, 3),
-      artifactsPerSecond: round(verdict.artifactsVerified / seconds),
+      seconds: round(threaded.seconds, 3),
+      artifactsPerSecond,
+      signatureThreads: threadCount('auto', verdict.artifactsVerified + (verdict.receiptsVerified ?? 0)),
+      cores,
+      artifactsPerSecondPerCore: round(artifactsPerSecond / cores),
+      singleThread: { seconds: round(single.seconds, 3), artifactsPerSecond: round(single.verdict.artifactsVerified / single.seconds) },
+      sameVerdict,
       replay: false,
     };
   } finally {
     await connection.close();
   }
+}
+
+/** Timed runs of each kind, alternating; the median counts. */
+const ROUNDS = 3;
+
+interface Timed {
+  readonly seconds: number;
+  readonly verdict: AuditVerdict;
+}
+
+function median(timed: readonly Timed[]): Timed {
+  return [...timed].sort((a, b) => a.seconds - b.seconds)[Math.floor(timed.length / 2)]!;
+}
+
+async function timeVerify(bundle: EvidenceBundle, signatureThreads: SignatureThreads): Promise<Timed> {
+  const started = performance.now();
+  const verdict = await verifyBundle(bundle, { replay: false, signatureThreads });
+  return { seconds: (performance.now() - started) / 1000, verdict };
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
 import path from 'node:path';
 import { decideAuthorization, type PermittedRequest } from '../../../activities/decideAuthorization';
 import { mintAuthorization, type AuthorizingRun } from '../../../activities/mintAuthorization';
@@ -77,6 +77,16 @@ export async function buildMicroSuite(governance: BenchGovernance, storeDir: str
     activePolicyDigest: deps.policies.current().policySet.digest,
   });
   const resultDigest = sha256Digest('benchmark result');
+  // The floors: the primitives the decision path cannot do without, alone, on the bench's
+  // own artifact: Ed25519 one-shot signing and verification with a cached KeyObject over
+  // its signing input (the signing key is a fresh one of the same kind, since the signer
+  // never hands its key out), and the bare Cedar call on the bench request.
+  const lastDot = minted.token.lastIndexOf('.');
+  const signingInput = Buffer.from(minted.token.slice(0, lastDot), 'ascii');
+  const signature = Buffer.from(minted.token.slice(lastDot + 1), 'base64url');
+  const publicKey = governance.trustedKeys.get(JSON.parse(Buffer.from(minted.token.slice(0, minted.token.indexOf('.')), 'base64url').toString('utf8')).kid);
+  const floorKey = generateKeyPairSync('ed25519').privateKey;
+  if (!verify(null, signingInput, publicKey, signature)) throw new Error('the bench artifact must verify with its trusted key');
   // The stores as a worker opens them (WAL, full fsync on commit), on the bench's disk.
   const ledger = LedgerStore.open(path.join(storeDir, 'ledger.sqlite'));
   const writes = SqliteGovernanceStore.open(path.join(storeDir, 'governance-writes.sqlite'));
@@ -120,6 +130,21 @@ export async function buildMicroSuite(governance: BenchGovernance, storeDir: str
       name: 'verify',
       description: 'enforcement point: decode, signature, claims, window, bindings, policy current',
       run: () => verifyArtifact(minted.token, facts, verificationContext()),
+    },
+    {
+      name: 'cedar-decide',
+      description: 'floor: the Cedar decision alone (preparsed schema and policies, request validation), on the bench request',
+      run: () => permitted.engine.decide(permitted.policyRequest),
+    },
+    {
+      name: 'ed25519-sign',
+      description: `floor: node:crypto one-shot Ed25519 signature with a cached KeyObject, over the artifact's ${signingInput.length} B signing input`,
+      run: () => sign(null, signingInput, floorKey),
+    },
+    {
+      name: 'ed25519-verify',
+      description: "floor: node:crypto one-shot Ed25519 verification with a cached KeyObject, of the artifact's signature",
+      run: () => verify(null, signingInput, publicKey, signature),
     },
     {
       name: 'digest-small',
