@@ -178,8 +178,10 @@ describe('npm run bench -- --json', () => {
       const added = historyBytes('two-activity-same-bytes') - historyBytes('two-activity');
       expect(added).toBeGreaterThan(0.9 * carried);
       expect(added).toBeLessThan(1.1 * carried);
-      // Close to the governed step (which also pays, once per workflow, for its identity check: a larger share at K = 2).
-      expect(Math.abs(historyBytes('two-activity-same-bytes') / historyBytes('governed') - 1)).toBeLessThan(0.15);
+      // Close to the governed step, which also pays once per workflow for its identity check
+      // (the token and its start proof, the registration's answer, Writ's two patch markers):
+      // at K = 2 that is a fifth of what a step carries.
+      expect(Math.abs(historyBytes('two-activity-same-bytes') / historyBytes('governed') - 1)).toBeLessThan(0.2);
       expect(historyBytes('two-activity')).toBeLessThan(0.5 * historyBytes('governed'));
     });
 
