@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WritError } from '../../errors/writError';
 import { errnoCode } from '../../keys/errnoCode';
@@ -228,17 +228,21 @@ export class LogDirectory {
   /**
    * Runs one operation of a shared log under the lock: another process may have published
    * since, or died mid-batch, so the checkpoint is read back first. When it is still the
-   * one this log published last, the edge in memory is current and only what a dead
-   * writer may have left is removed; otherwise the log recovers from the directory as
-   * `open` does (checkpoint verified with the key, edge read and checked against it).
+   * one this log published last, the edge in memory is current, and what a writer that
+   * died mid-batch left (BATCH_MARKER_FILE says so) is removed; otherwise the log recovers
+   * from the directory as `open` does (checkpoint verified with the key, edge read and
+   * checked against it, leftovers removed).
    */
   async #underBatchLock<T>(lock: { readonly batch: BatchLock; readonly timeoutMs: number }, operation: () => Promise<T>): Promise<T> {
     await lock.batch.acquire(lock.timeoutMs);
     try {
       if (!this.#mustRecover) {
         const note = await readCheckpointFile(this.directory);
-        if (note.toString('utf8') === this.#checkpoint) await removeLeftovers(this.directory, this.#edge.size);
-        else this.#mustRecover = true;
+        if (note.toString('utf8') !== this.#checkpoint) this.#mustRecover = true;
+        else if (existsSync(path.join(this.directory, BATCH_MARKER_FILE))) {
+          await removeLeftovers(this.directory, this.#edge.size);
+          await rm(path.join(this.directory, BATCH_MARKER_FILE), { force: true });
+        }
       }
       return await operation();
     } finally {
@@ -252,6 +256,7 @@ export class LogDirectory {
     const verifier = new CheckpointVerifier({ origin: this.origin, logKeys: [Ed25519NoteVerifier.fromVerifierKey(this.#key.verifierKey)] });
     const { checkpoint } = verifier.verify(note);
     await removeLeftovers(this.directory, checkpoint.size);
+    await rm(path.join(this.directory, BATCH_MARKER_FILE), { force: true });
     this.#knownDirectories.clear();
     this.#edge = await readEdge(this.#storage, checkpoint);
     this.#checkpoint = note.toString('utf8');
@@ -283,7 +288,9 @@ export class LogDirectory {
    * are flushed: a checkpoint is never visible before what it covers.
    */
   async #publish(files: readonly DurableFile[], note: string): Promise<void> {
+    const marker = path.join(this.directory, BATCH_MARKER_FILE);
     await this.#guarded(async () => {
+      await writeFile(marker, '');
       const [tiles, checkpoint] = await Promise.allSettled([
         stageFiles(this.directory, files, this.#knownDirectories),
         stageFiles(this.directory, [{ path: CHECKPOINT_PATH, data: Buffer.from(note, 'utf8') }], this.#knownDirectories),
@@ -295,6 +302,8 @@ export class LogDirectory {
       await tiles.value.commit();
       await checkpoint.value.commit();
     });
+    // The batch is published: a marker left behind only costs the next writer a look for leftovers.
+    await rm(marker, { force: true }).catch(() => undefined);
   }
 
   async #write(files: readonly DurableFile[]): Promise<void> {
@@ -320,6 +329,14 @@ export class LogDirectory {
     return run;
   }
 }
+
+/**
+ * Present while a batch is being written: a writer that finds it (under the lock) knows
+ * that the last writer died mid-batch and may have left files beyond the checkpoint. Not
+ * flushed: only a process's death, not the host's, must be seen through it, and after the
+ * host's every writer starts with `open` or `openShared`, which look for leftovers anyway.
+ */
+export const BATCH_MARKER_FILE = '.writer.batch';
 
 /** A lifetime writer's lock, or a shared log's lock taken per batch. */
 type HeldLock = WriterLock | { readonly batch: BatchLock; readonly timeoutMs: number };

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CheckpointVerifier } from '../../../../core/log/checkpoint/checkpointVerifier';
-import { decodeEvidenceEntry } from '../../../../core/log/entries/evidenceEntry';
-import { LogDirectory } from '../../../../core/log/storage/logDirectory';
+import { decodeEvidenceEntry, encodeEvidenceEntry } from '../../../../core/log/entries/evidenceEntry';
+import { BATCH_MARKER_FILE, LogDirectory } from '../../../../core/log/storage/logDirectory';
+import { encodeEntryBundle } from '../../../../core/log/tiles/entryBundle';
 import { LogReader } from '../../../../core/log/storage/logReader';
 import { verifyLogContents } from '../../../../core/log/storage/verifyLogContents';
 import { testEntry } from '../support/evidence';
@@ -52,6 +53,23 @@ describe('LogDirectory.openShared', () => {
       expect(entries).toHaveLength(40);
       expect(new Set(results.map((result) => result.indices[0])).size).toBe(40);
       results.forEach((result, i) => expect(entries[result.indices[0]!]!.stepId).toBe(`writ-step-${i % 2 === 0 ? 'a' : 'b'}-${i}`));
+    });
+  });
+
+  describe('when another writer died mid-batch', () => {
+    it('removes what that batch left before extending its own edge, so no stale partial tile lies within the next checkpoint', async () => {
+      const dir = freshDir();
+      const log = await LogDirectory.openShared(dir, key, { lockTimeoutMs: 5_000, create: true });
+      await log.append([testEntry(0), testEntry(1)]);
+      // What a writer killed after staging a batch of 2 leaves: a bundle of width 4 no checkpoint covers, and its marker.
+      const stale = join(dir, 'tile', 'entries', '000.p', '4');
+      writeFileSync(stale, encodeEntryBundle([0, 1, 2, 3].map((i) => encodeEvidenceEntry(testEntry(`dead-${i}`)))));
+      writeFileSync(join(dir, BATCH_MARKER_FILE), '');
+      await log.append([testEntry(2), testEntry(3), testEntry(4)]);
+      log.close();
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(join(dir, BATCH_MARKER_FILE))).toBe(false);
+      expect((await verifiedEntries(dir)).map((entry) => entry.stepId)).toEqual([0, 1, 2, 3, 4].map((i) => `writ-step-${i}`));
     });
   });
 
