@@ -14,6 +14,7 @@ export interface BatchingOptions {
   readonly maxBatchEntries: number;
 }
 
+/** A window of a few milliseconds: a lone step barely waits, steps arriving together share a batch. */
 export const DEFAULT_BATCHING: BatchingOptions = { windowMs: 2, maxBatchEntries: 256 };
 
 interface Waiting {

@@ -31,18 +31,26 @@ export const EvidenceLogConfigSchema = z.discriminatedUnion('kind', [
 
 /** A log directory, as configured (paths not yet resolved). */
 export interface DirectoryEvidenceLogConfig {
+  /** Selects a log directory. */
   readonly kind: 'directory';
+  /** The log directory (default `<dataDir>/log`). */
   readonly dir?: string | undefined;
+  /** The log's private key file (default `<dataDir>/log.key`). */
   readonly keyFile?: string | undefined;
+  /** The log's origin, which must be its key's name (default: the key's). */
   readonly origin?: string | undefined;
+  /** How long an append waits for others to share its batch, in ms (default 2). */
   readonly batchWindowMs: number;
+  /** The most entries in one batch (default 256). */
   readonly maxBatchEntries: number;
+  /** How long an append waits for another process's batch, in ms (default 5,000). */
   readonly lockTimeoutMs: number;
 }
 
 /** The evidence log's configuration, as validated. */
 export type EvidenceLogConfig = DirectoryEvidenceLogConfig | { readonly kind: 'off' };
 
+/** The embedded default: a log directory under dataDir (paths resolved by loadConfig). */
 export const DEFAULT_EVIDENCE_LOG: EvidenceLogConfig = { kind: 'directory', batchWindowMs: 2, maxBatchEntries: 256, lockTimeoutMs: 5_000 };
 
 /** The origin a log made in development gets when none is configured. */
