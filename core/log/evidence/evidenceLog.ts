@@ -2,6 +2,7 @@ import type { EvidenceEntry } from '../entries/evidenceEntry';
 
 /** Where an entry was sequenced: its index in the log, or null when the log is turned off. */
 export interface LoggedEntry {
+  /** The entry's index in the log (its leaf number), or null when the log is turned off. */
   readonly index: number | null;
 }
 
