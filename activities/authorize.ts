@@ -15,6 +15,8 @@ import { mintAuthorization, type AuthorizingRun } from './mintAuthorization';
 import { currentRun } from './currentRun';
 import { refuseUnregistered } from '../core/governance/runRefusals';
 import type { RunIdentity } from '../core/governance/runRegistry';
+import { appendEvidence } from './appendEvidence';
+import { logAuthorizeDenial } from './logDenial';
 
 /**
  * Builds `writ.authorize`: check the run's standing (kill switch, revocation), read who the
@@ -23,10 +25,14 @@ import type { RunIdentity } from '../core/governance/runRegistry';
  * the task queue the request names for the action (see `actionTaskQueue`); a denial
  * that approvals can lift returns the approval request; every other refusal is a
  * non-retryable failure whose type is its stable code. A permit takes the next link of
- * the run's lineage chain in the governance store before it is returned.
+ * the run's lineage chain in the governance store, and is durably sequenced in the
+ * evidence log, before it is returned: the action cannot run on an artifact the log does
+ * not hold (EVIDENCE_LOG_UNAVAILABLE otherwise). A refusal is logged as a signed denial
+ * record before it is thrown.
  */
 export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeRequest) => Promise<AuthorizeOutcome> {
   return async function authorize(request) {
+    let refused: { run: AuthorizingRun; identity: RunIdentity | undefined } | undefined;
     try {
       const current = currentRun(Context.current().info);
       const run: AuthorizingRun = {
@@ -36,10 +42,12 @@ export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeReques
         runId: current.runId,
         workflowType: current.workflowType,
       };
+      refused = { run, identity: undefined };
       await deps.governance.requireStanding(run.namespace, run.runId);
       // Before anything digests the args: a workflow that skipped proxyGoverned is bounded too.
       requireBoundedInput(request.action, request.args);
       const identity = await runIdentity(deps, run, request);
+      refused.identity = identity;
       const engine = deps.policies.current();
       const presented = request.approvals ?? [];
       // The approval request (two canonical digests) is only needed to judge statements presented.
@@ -58,6 +66,11 @@ export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeReques
       // another head (a concurrent or replayed lineage) gets nothing, and the minted
       // artifact, never returned, authorizes nothing.
       await deps.governance.advanceChain({ namespace: run.namespace, runId: run.runId, claimed: request.lineage, next: minted.digest, by: current.activityId });
+      // Write-ahead: the permit (and with it the action) exists only once the log holds the
+      // artifact. After the chain, so that an artifact that lost the race is never logged as
+      // authorizing anything; a failure here leaves the run's head at an artifact never
+      // returned, so the run authorizes nothing more (fail closed).
+      const logged = await appendEvidence(deps, { v: 1, kind: 'artifact', runId: run.runId, stepId: request.stepId, evidence: minted.token });
       return {
         decision: 'permit',
         artifact: minted.token,
@@ -70,8 +83,10 @@ export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeReques
         expiresAt: new Date(minted.claims.exp * 1000).toISOString(),
         maxAttempts: decided.action.maxAttempts,
         approvers: approvals.map((a) => a.approver),
+        ...(logged.index === null ? {} : { logIndex: logged.index }),
       };
     } catch (error) {
+      if (refused !== undefined) await logAuthorizeDenial(deps, { ...refused, request }, error);
       throw toApplicationFailure(error, 'AUTHORIZE_FAILED');
     }
   };

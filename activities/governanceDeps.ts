@@ -5,6 +5,7 @@ import type { PolicySource } from '../core/policy/policySource';
 import type { GovernanceStore } from '../core/governance/governanceStore';
 import type { StatementVerifier } from '../core/operators/verifyStatement';
 import type { VerifiedIdentity } from '../core/identity/identityVerifier';
+import type { EvidenceLog } from '../core/log/evidence/evidenceLog';
 import type { StartProofBinding, VerifiedStartProof } from '../core/identity/startProof';
 
 /**
@@ -59,6 +60,11 @@ export interface GovernanceDeps {
   readonly receiptSigner: () => Promise<Signer>;
   /** The authorization keys artifacts must be signed by. */
   readonly trustedKeys: KeyResolver;
+  /**
+   * Where artifacts, denials, operator statements and receipts are durably sequenced before
+   * the step goes on (NO_EVIDENCE_LOG when the configuration turns it off).
+   */
+  readonly evidenceLog: EvidenceLog;
   readonly clock: () => Date;
   readonly window: ArtifactWindowSettings;
   readonly environment: { readonly workerBuildId: string; readonly codeDigest: string };

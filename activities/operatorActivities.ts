@@ -16,10 +16,12 @@ import {
   type VerifyApprovalRequest,
 } from '../core/protocol/operatorContract';
 import type { GovernanceDeps } from './governanceDeps';
+import { appendEvidence } from './appendEvidence';
 
 /**
  * Builds `writ.verifyApproval`: an operator's approval or denial, verified inside an
- * activity so the verdict (approver, or the code it was refused with) is in history.
+ * activity so the verdict (approver, or the code it was refused with) is in history. A
+ * statement that verifies takes effect once it is durably in the evidence log.
  */
 export function createVerifyApproval(deps: GovernanceDeps): (request: VerifyApprovalRequest) => Promise<VerifiedApproval> {
   return async function verifyApprovalActivity(request) {
@@ -32,6 +34,7 @@ export function createVerifyApproval(deps: GovernanceDeps): (request: VerifyAppr
       await deps.governance.requireStanding(info.activityNamespace, request.request.runId);
       const approval = await verifyApproval(request, { verifier: deps.identity, engine: deps.policies.current() });
       await useApproval(deps, request.request, approval);
+      await appendEvidence(deps, { v: 1, kind: 'approval', runId: request.request.runId, stepId: request.request.stepId, evidence: request.statement });
       return approval;
     } catch (error) {
       throw toApplicationFailure(error, 'APPROVAL_INVALID');
@@ -84,6 +87,8 @@ interface OperatorAct<S extends z.ZodType<{ readonly reason: string }>, R extend
   readonly resource: (info: ActInfo) => CedarEntity;
   readonly kind: 'revocation' | 'kill-switch';
   readonly record: (verified: VerifiedOperatorStatement<z.infer<S>>, at: string, info: ActInfo) => Promise<unknown>;
+  /** The run the statement names in its log entry (null for a namespace-wide one). */
+  readonly logRunId: (statement: z.infer<S>) => string | null;
   /** The receipt returned once recorded, from the common fields. */
   readonly receipt: (base: OperatorActReceipt, statement: z.infer<S>) => R;
 }
@@ -121,6 +126,11 @@ function createOperatorAct<S extends z.ZodType<{ readonly reason: string }>, R e
         ...use,
       });
       await act.record(verified, at, info);
+      const runId = act.logRunId(verified.statement);
+      await appendEvidence(
+        deps,
+        runId === null ? { v: 1, kind: 'kill-switch', runId: null, stepId: null, evidence: request.statement } : { v: 1, kind: 'revocation', runId, stepId: null, evidence: request.statement },
+      );
       return act.receipt({ by: verified.signer, at, statementDigest: verified.statementDigest, reason: verified.statement.reason }, verified.statement);
     } catch (error) {
       throw toApplicationFailure(error, 'STATEMENT_INVALID');
@@ -155,6 +165,7 @@ export function createApplyRevocation(deps: GovernanceDeps): (request: OperatorS
         reason: verified.statement.reason,
         statementDigest: verified.statementDigest,
       }),
+    logRunId: (statement) => statement.runId,
     receipt: (base) => base,
   });
 }
@@ -192,6 +203,7 @@ export function createApplyKillSwitch(deps: GovernanceDeps): (request: OperatorS
         statementDigest: verified.statementDigest,
         lifts: verified.statement.engage ? undefined : verified.statement.lifts,
       }),
+    logRunId: () => null,
     receipt: (base, statement) => ({ ...base, engaged: statement.engage }),
   });
 }

@@ -15,7 +15,9 @@ const check = process.argv.includes('--check');
 const LEFT_UNEXPORTED = {
   // VerifyOptions.operatorEvents: a verifier reads the auditor's own model of a run (its run
   // record, paired steps, artifact claims); exporting the type would make all of that API.
-  'writ-governance': ['OperatorEventVerifier'],
+  // EvidenceEntry (what an EvidenceLog appends) is inferred from the log's zod schema of the
+  // envelope; the schema itself is the log's to validate with, not users'.
+  'writ-governance': ['OperatorEventVerifier', 'EvidenceEntrySchema'],
 };
 
 let failed = false;

@@ -7,6 +7,7 @@ import type { PolicySource } from '../core/policy/policySource';
 import { WritPlugin, governanceDepsFrom } from '../core/plugin/writPlugin';
 import { parseWritPluginOptions, type WritPluginOptions } from '../core/plugin/writPluginOptions';
 import type { ArtifactWindowSettings, GovernanceDeps, IdentityCheck } from '../activities/governanceDeps';
+import type { EvidenceLog } from '../core/log/evidence/evidenceLog';
 import type { GovernedBundle } from './bundleGovernedWorkflows';
 
 /** Everything a governed worker needs; the stores and keys are injected. */
@@ -25,6 +26,8 @@ export interface GovernedWorkerOptions {
   readonly identity: IdentityCheck;
   /** Revocations and the kill switch, shared by every worker of the namespace. */
   readonly governance: GovernanceStore;
+  /** Where evidence is written ahead of acting. */
+  readonly evidenceLog: EvidenceLog;
   /** Ungoverned activities this worker also serves; each must be named in `exemptActivityNames`. */
   readonly exemptActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
   /** The configuration's `exemptActivities`: the only ungoverned activity names allowed to run. */
@@ -62,7 +65,7 @@ export function governanceDeps(options: Omit<GovernedWorkerOptions, 'connection'
 function pluginOptionsOf(options: Omit<GovernedWorkerOptions, 'connection' | 'namespace' | 'taskQueue'>): WritPluginOptions {
   return {
     actions: options.actions,
-    governance: { signer: options.signer, receiptSigner: options.receiptSigner, trustedKeys: options.trustedKeys, identity: options.identity, policies: options.policies, store: options.governance },
+    governance: { signer: options.signer, receiptSigner: options.receiptSigner, trustedKeys: options.trustedKeys, identity: options.identity, policies: options.policies, store: options.governance, evidenceLog: options.evidenceLog },
     ...(options.exemptActivityNames === undefined ? {} : { exemptActivities: options.exemptActivityNames }),
     ...(options.window === undefined ? {} : { artifacts: options.window }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),

@@ -15,11 +15,13 @@ import { mintReceipt } from '../core/receipt/mintReceipt';
 import { payloadConverter } from '../core/payload/strictPayloadConverter';
 import { actionContextStore } from '../activities/actionContextStore';
 import type { GovernanceDeps } from '../activities/governanceDeps';
+import { appendEvidence } from '../activities/appendEvidence';
 
 /**
  * The enforcement point. Before a governed action's body runs, the artifact from its
  * header is verified against this execution's own activity info and the args it
- * received; afterwards the outcome is receipted. Writ's own activities pass; any other
+ * received; afterwards the outcome is receipted, and the receipt durably sequenced in the
+ * evidence log before the result (or failure) is returned. Writ's own activities pass; any other
  * activity runs only when it is declared exempt by name.
  */
 export class EnforcementInterceptor implements ActivityInboundCallsInterceptor {
@@ -107,12 +109,15 @@ export class EnforcementInterceptor implements ActivityInboundCallsInterceptor {
         await this.deps.receiptSigner(),
         this.deps.clock(),
       );
+    // The action has run and cannot be undone: a receipt the log cannot take fails the
+    // activity, non-retryably (a retry would act again), as a receipt that cannot be signed does.
+    const logReceipt = (receipt: string) => appendEvidence(this.deps, { v: 1, kind: 'receipt', runId: facts.runId, stepId: claims.writ.runtime.stepId, evidence: receipt });
 
     let result: unknown;
     try {
       result = await actionContextStore.run(actionContext, () => next(input));
     } catch (error) {
-      throw await this.failureWithReceipt(error, receiptFor);
+      throw await this.failureWithReceipt(error, receiptFor, logReceipt);
     }
     const normalized = result === undefined ? null : result;
     let writReceipt: string;
@@ -121,6 +126,11 @@ export class EnforcementInterceptor implements ActivityInboundCallsInterceptor {
     } catch (error) {
       throw toApplicationFailure(error, 'SIGNER_UNAVAILABLE');
     }
+    try {
+      await logReceipt(writReceipt);
+    } catch (error) {
+      throw toApplicationFailure(error, 'EVIDENCE_LOG_UNAVAILABLE');
+    }
     return { result: normalized, writReceipt };
   }
 
@@ -128,6 +138,7 @@ export class EnforcementInterceptor implements ActivityInboundCallsInterceptor {
   private async failureWithReceipt(
     error: unknown,
     receiptFor: (outcome: 'failed', resultDigest: string) => Promise<string>,
+    logReceipt: (receipt: string) => Promise<unknown>,
   ): Promise<ApplicationFailure> {
     const failure =
       error instanceof ApplicationFailure
@@ -140,6 +151,11 @@ export class EnforcementInterceptor implements ActivityInboundCallsInterceptor {
       writReceipt = await receiptFor('failed', canonicalDigest({ type: failure.type ?? null, message: failure.message }));
     } catch (signError) {
       return toApplicationFailure(signError, 'SIGNER_UNAVAILABLE');
+    }
+    try {
+      await logReceipt(writReceipt);
+    } catch (logError) {
+      return toApplicationFailure(logError, 'EVIDENCE_LOG_UNAVAILABLE');
     }
     return ApplicationFailure.create({
       type: failure.type ?? 'Error',

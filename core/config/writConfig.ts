@@ -9,6 +9,7 @@ import type { ArtifactWindowSettings } from '../../activities/governanceDeps';
 import { JWKS_FILE } from '../keys/keyStoreManifest';
 import { WRIT_ROLES, type WritRole } from './writRole';
 import { ArtifactWindowSchema } from '../../worker/windowSettings';
+import { EvidenceLogConfigSchema, DEFAULT_EVIDENCE_LOG, type DirectoryEvidenceLogConfig } from '../log/evidence/evidenceLogConfig';
 import { GovernanceStoreConfigSchema, DEFAULT_GOVERNANCE_STORE, type GovernanceStoreConfig } from '../governance/governanceStoreConfig';
 
 /** The configuration file Writ reads from the project directory, when present. */
@@ -41,6 +42,8 @@ export const WritConfigSchema = z.strictObject({
   identity: IdentityVerifierConfigSchema.optional(),
   /** Where revocations, the kill switch and single-use state live (default: SQLite under dataDir). */
   governanceStore: GovernanceStoreConfigSchema.default(DEFAULT_GOVERNANCE_STORE),
+  /** Where every governed step's evidence is written ahead of acting (default: a log directory under dataDir). */
+  evidenceLog: EvidenceLogConfigSchema.default(DEFAULT_EVIDENCE_LOG),
   artifacts: ArtifactWindowSchema.default({ ttlSeconds: 60, clockSkewSeconds: 5, maxLifetimeSeconds: 900, statementMaxAgeSeconds: 300 }).refine(
     (window) => window.ttlSeconds <= window.maxLifetimeSeconds,
     { message: 'ttlSeconds must not exceed maxLifetimeSeconds', path: ['ttlSeconds'] },
@@ -83,6 +86,11 @@ export interface WritConfig {
   identity?: ResolvedIdentityVerifierConfig | undefined;
   /** Where fleet-wide governance state lives (default: `<dataDir>/governance.sqlite`; PostgreSQL for many hosts). */
   governanceStore: GovernanceStoreConfig;
+  /**
+   * The evidence log (default: the directory `<dataDir>/log` with its key `<dataDir>/log.key`,
+   * made on first start in development); `{ kind: 'off' }` logs nothing.
+   */
+  readonly evidenceLog: ResolvedEvidenceLogConfig;
   /** Artifact window limits (defaults: 60 s lifetime, 5 s skew, at most 900 s) and operator statements' freshness (default 300 s). */
   artifacts: ArtifactWindowSettings;
   /** Ungoverned activities allowed on a governed worker, by name (default none). */
@@ -90,7 +98,16 @@ export interface WritConfig {
   /** Recorded in every artifact's environment claims (default `writ-dev`). */
   workerBuildId: string;
 }
-type _WritConfigIsTheSchemas = Assert<SameType<WritConfig, z.output<typeof WritConfigSchema> & { readonly projectRoot: string; readonly keysDir: string; readonly receiptKeysDir: string; readonly authorizerTaskQueue: string }>>;
+type _WritConfigIsTheSchemas = Assert<
+  SameType<
+    Omit<WritConfig, 'evidenceLog'>,
+    Omit<z.output<typeof WritConfigSchema>, 'evidenceLog'> & { readonly projectRoot: string; readonly keysDir: string; readonly receiptKeysDir: string; readonly authorizerTaskQueue: string }
+  >
+>;
+type _EvidenceLogIsTheSchemas = Assert<SameType<z.output<typeof EvidenceLogConfigSchema>, DirectoryEvidenceLogConfig | { kind: 'off' }>>;
+
+/** The evidence log's configuration with the directory and key file made absolute. */
+export type ResolvedEvidenceLogConfig = (DirectoryEvidenceLogConfig & { readonly dir: string; readonly keyFile: string }) | { readonly kind: 'off' };
 
 /** Environment variables that override single settings (handy in CI and scripts). */
 const ENV_OVERRIDES: Record<string, (raw: Record<string, unknown>, value: string) => void> = {
@@ -172,6 +189,9 @@ export function loadConfig(options: { projectRoot?: string; file?: string; env?:
   }
   const trustedKeysFile = parsed.data.trustedKeysFile === undefined ? (role === 'executor' ? join(keysDir, JWKS_FILE) : undefined) : at(parsed.data.trustedKeysFile);
   const store = parsed.data.governanceStore;
+  const log = parsed.data.evidenceLog;
+  const evidenceLog: ResolvedEvidenceLogConfig =
+    log.kind === 'off' ? log : { ...log, dir: log.dir === undefined ? join(dataDir, 'log') : at(log.dir), keyFile: log.keyFile === undefined ? join(dataDir, 'log.key') : at(log.keyFile) };
   return {
     ...parsed.data,
     projectRoot,
@@ -181,6 +201,7 @@ export function loadConfig(options: { projectRoot?: string; file?: string; env?:
     keysDir,
     receiptKeysDir: parsed.data.receiptKeysDir === undefined ? join(dataDir, 'receipt-keys') : at(parsed.data.receiptKeysDir),
     authorizerTaskQueue,
+    evidenceLog,
     ...(trustedKeysFile === undefined ? {} : { trustedKeysFile }),
   };
 }

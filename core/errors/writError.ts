@@ -123,6 +123,7 @@ export const WRIT_ERROR_CODES = [
   'LOG_LOCKED',
   'LOG_CORRUPT',
   'LOG_WRITE_FAILED',
+  'EVIDENCE_LOG_UNAVAILABLE',
 ] as const;
 
 /** One of `WRIT_ERROR_CODES`. */

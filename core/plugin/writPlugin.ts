@@ -194,6 +194,7 @@ export function governanceDepsFrom(settings: WritWorkerSettings, codeDigest: str
     signer: settings.governance.signer,
     receiptSigner: settings.governance.receiptSigner,
     trustedKeys: settings.governance.trustedKeys,
+    evidenceLog: settings.governance.evidenceLog,
     clock: settings.clock,
     window: settings.artifacts,
     environment: { workerBuildId: settings.workerBuildId, codeDigest },

@@ -9,6 +9,7 @@ import type { PolicySource } from '../policy/policySource';
 import type { ArtifactWindowSettings, IdentityCheck } from '../../activities/governanceDeps';
 import { ArtifactWindowSchema } from '../../worker/windowSettings';
 import { WRIT_ROLES, type WritRole } from '../config/writRole';
+import type { EvidenceLog } from '../log/evidence/evidenceLog';
 import { proofKeyIssues, type ProofKey } from '../identity/proofKey';
 
 /**
@@ -32,6 +33,11 @@ export interface WritGovernance {
   readonly policies: PolicySource;
   /** Revocations and the kill switch, shared by every worker of the namespace. */
   readonly store: GovernanceStore;
+  /**
+   * Where every artifact, denial, operator statement and receipt is durably sequenced
+   * before the step goes on (`openGovernance` opens the configured one; `<dataDir>/log` by default).
+   */
+  readonly evidenceLog: EvidenceLog;
 }
 
 /** What `new WritPlugin(...)` takes. A client needs only `identityToken`; a worker needs `actions` and `governance`. */
@@ -77,6 +83,7 @@ export interface ResolvedGovernance {
   readonly identity: IdentityCheck;
   readonly policies: PolicySource;
   readonly store: GovernanceStore;
+  readonly evidenceLog: EvidenceLog;
 }
 
 /** The worker half of validated plugin settings. */
@@ -111,6 +118,7 @@ const GovernanceSchema = z.looseObject({
   identity: z.custom<IdentityCheck>(hasMethods('verify', 'verifyStatement'), 'must be an identity verifier (IdentityVerifier)'),
   policies: z.custom<PolicySource>(hasMethods('current'), 'must be a policy source (PolicySource)'),
   store: z.custom<GovernanceStore>(hasMethods('requireStanding'), 'must be a governance store (GovernanceStore)'),
+  evidenceLog: z.custom<EvidenceLog>(hasMethods('append', 'close'), 'must be an evidence log (the evidenceLog openGovernance returns; configure { kind: "off" } to log nothing)'),
 });
 
 const OptionsSchema = z
@@ -178,6 +186,7 @@ export function parseWritPluginOptions(options: WritPluginOptions): WritPluginSe
         identity: governance.identity,
         policies: governance.policies,
         store: governance.store,
+        evidenceLog: governance.evidenceLog,
       },
       exemptActivities,
       artifacts: window,

@@ -86,6 +86,8 @@ export interface AuthorizeResult {
   readonly maxAttempts: number;
   /** Approvers whose verified approvals this permit rests on (empty when none were needed). */
   readonly approvers: readonly string[];
+  /** Where the artifact is in the evidence log (absent when the log is turned off). */
+  readonly logIndex?: number;
 }
 
 /**

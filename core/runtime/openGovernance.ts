@@ -14,6 +14,8 @@ import type { GovernanceStore } from '../governance/governanceStore';
 import { openGovernanceStore } from '../governance/openGovernanceStore';
 import type { Signer } from '../artifact/mintArtifact';
 import type { KeyResolver } from '../artifact/verify/checkSignature';
+import type { EvidenceLog } from '../log/evidence/evidenceLog';
+import { openEvidenceLog } from '../log/evidence/openEvidenceLog';
 import { openSigner, SIGNER_CACHE_MS, type SignerSource } from './openSigner';
 
 /**
@@ -49,9 +51,14 @@ export interface Governance {
   readonly policies: PolicySource;
   /** Fleet-wide governance state (`governanceStore` in configuration; default `<dataDir>/governance.sqlite`). */
   readonly store: GovernanceStore;
+  /**
+   * Where every governed step's evidence is written ahead of acting (`evidenceLog` in the
+   * configuration; default the directory `<dataDir>/log`, shared by this host's workers).
+   */
+  readonly evidenceLog: EvidenceLog;
   /** Present when the local development identity provider is the trusted one. */
   readonly devIdentityProvider: DevIdentityProvider | undefined;
-  /** Stops watching the policy directory and closes the governance store (and a token signer's session). */
+  /** Stops watching the policy directory, writes what the evidence log has pending and closes it, and closes the governance store (and a token signer's session). */
   close(): Promise<void>;
 }
 
@@ -59,7 +66,7 @@ export interface Governance {
  * Opens keys, identity and policy for a worker of `config.role`. In development (no
  * `identity` in the configuration) the local identity provider and a first key of each
  * key store the role holds are created on demand; with a configured provider nothing is
- * created and missing material fails. With a PKCS#11 `signer` the token key is opened
+ * created and missing material fails (the evidence log and its key too: `writ log init`). With a PKCS#11 `signer` the token key is opened
  * here and must be the key store's active key; no authorization key is ever created in
  * the directory then.
  */
@@ -104,6 +111,14 @@ async function openTrustMaterial(
     policies.close();
     throw error;
   }
+  let evidenceLog: EvidenceLog;
+  try {
+    evidenceLog = await openEvidenceLog(config.evidenceLog, { create: createKeys });
+  } catch (error) {
+    policies.close();
+    await store.close();
+    throw error;
+  }
   return {
     role,
     keyStore,
@@ -115,8 +130,10 @@ async function openTrustMaterial(
     policies,
     devIdentityProvider,
     store,
+    evidenceLog,
     close: async () => {
       policies.close();
+      await evidenceLog.close();
       await store.close();
       await signing?.close();
     },

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { EvidenceLog } from '../log/evidence/evidenceLog';
+import { openDevEvidenceLog } from '../log/evidence/openEvidenceLog';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -61,6 +63,7 @@ export class WritTestEnvironment {
     private readonly keyStore: KeyStore,
     private readonly receiptKeyStore: KeyStore,
     private readonly store: GovernanceStore,
+    private readonly evidenceLog: EvidenceLog,
     private readonly policiesDir: string,
     private readonly workflowCode: string,
     /** The task queue the governed worker polls. */
@@ -87,6 +90,8 @@ export class WritTestEnvironment {
       await idp.ensureKey();
       const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath });
       const store = SqliteGovernanceStore.open(join(dir, GOVERNANCE_SQLITE_FILE));
+      // A real log, as a development worker has: `<dir>/log`, made on first use.
+      const evidenceLog = await openDevEvidenceLog(dir);
       const signer = await keyStore.loadSigner();
       const receiptSigner = await receiptKeyStore.loadSigner();
       const writ = new WritPlugin({
@@ -98,6 +103,7 @@ export class WritTestEnvironment {
           identity,
           policies: PolicySource.load(options.policiesDir),
           store,
+          evidenceLog,
         },
         exemptActivities: Object.keys(options.exemptActivities ?? {}),
       });
@@ -115,7 +121,7 @@ export class WritTestEnvironment {
         plugins: [writ],
       });
       const running = worker.run();
-      return new WritTestEnvironment(server, dir, connection, nativeConnection, worker, running, idp, keyStore, receiptKeyStore, store, options.policiesDir, code, taskQueue);
+      return new WritTestEnvironment(server, dir, connection, nativeConnection, worker, running, idp, keyStore, receiptKeyStore, store, evidenceLog, options.policiesDir, code, taskQueue);
     } catch (error) {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -178,6 +184,7 @@ export class WritTestEnvironment {
     await this.nativeConnection.close();
     await this.connection.close();
     await this.store.close();
+    await this.evidenceLog.close();
     await this.server.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -1,4 +1,5 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { generateKeyPairSync } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { Info } from '@temporalio/activity';
@@ -15,7 +16,11 @@ import { sha256Digest } from '../../core/canonical/digest';
 import { KeyStore } from '../../core/keys/keyStore';
 import { localSigner } from '../../core/keys/localSigner';
 import type { AuthorizeRequest, AuthorizeResult } from '../../core/protocol/authorizeContract';
-import { copyPolicies, expectFailure, openRealGovernance, quietMockOptions, type RealGovernance } from './realGovernanceDeps';
+import { copyPolicies, expectFailure, loggedEntries, openRealGovernance, quietMockOptions, type RealGovernance } from './realGovernanceDeps';
+import { DenialClaimsSchema, DENIAL_TYP } from '../../core/log/entries/denialClaims';
+import { BatchingEvidenceLog } from '../../core/log/evidence/batchingEvidenceLog';
+import { ensureLogKey } from '../../core/log/storage/logKeyFile';
+import { LogDirectory } from '../../core/log/storage/logDirectory';
 
 const INFO: Partial<Info> = {
   activityNamespace: 'writ-authz-ns',
@@ -149,7 +154,16 @@ describe('writ.authorize', () => {
         determiningPolicies: ['transfers-permit-treasury'],
         expiresAt: new Date(claims.exp * 1000).toISOString(),
         maxAttempts: claims.writ.runtime.maxAttempts,
+        logIndex: 0,
       });
+    });
+
+    it('returns the permit only once the log holds the artifact, at the index the permit names', async () => {
+      const governance = await governanceWith();
+      const result = await authorizeIn(governance, await transferRequest(governance, { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 }));
+      const entries = await loggedEntries(governance.logDir);
+      expect(entries[result.logIndex!]).toEqual({ v: 1, kind: 'artifact', runId: 'run-authz-1', stepId: 'step-transfer', evidence: result.artifact });
+      expect(entries.filter((entry) => entry.kind === 'artifact')).toHaveLength(1);
     });
 
     it('binds the task queue the request names for the action when authorization runs on another (an authorizer\'s)', async () => {
@@ -191,11 +205,67 @@ describe('writ.authorize', () => {
       });
     });
 
+    it('logs a signed denial record, verifiable with the authorization key, naming who, what, the policy and the code', async () => {
+      const governance = await governanceWith();
+      const args = { fromAccount: 'acct-alice', toAccount: 'acct-mallory', amountCents: 100 };
+      await expectFailure(() => authorizeIn(governance, transferRequest(governance, args)), 'POLICY_DENIED');
+      const entries = await loggedEntries(governance.logDir);
+      expect(entries.map((entry) => [entry.kind, entry.runId, entry.stepId])).toEqual([['denial', 'run-authz-1', 'step-transfer']]);
+      const record = entries[0]!.evidence;
+      const { payload, protectedHeader } = await compactVerify(record, createLocalJWKSet(governance.keyStore.exportPublicJwks()));
+      expect(protectedHeader).toMatchObject({ alg: 'EdDSA', typ: DENIAL_TYP, kid: governance.signer.kid });
+      const claims = DenialClaimsSchema.parse(JSON.parse(Buffer.from(payload).toString('utf8')));
+      const policySet = governance.policies.current().policySet;
+      expect(claims.writ).toEqual({
+        v: 1,
+        stage: 'authorize',
+        code: 'POLICY_DENIED',
+        principal: { id: 'alice', issuer: DEV_IDENTITY_ISSUER, tokenDigest: sha256Digest(runTokens.get(governance)!) },
+        runtime: { namespace: 'writ-authz-ns', taskQueue: 'writ-authz-queue', workflowId: 'wf-authz-1', runId: 'run-authz-1', stepId: 'step-transfer', activityId: 'transfer-activity-3' },
+        intent: { action: 'transferFunds', argsDigest: intentDigest('transferFunds', [args]) },
+        policy: { setId: 'writ-examples', version: policySet.version, digest: policySet.digest, determiningPolicies: ['transfers-forbid-frozen'] },
+      });
+    });
+
     it('fails POLICY_DENIED with no determining policy when no permit applies', async () => {
       const governance = await governanceWith();
       const request = await transferRequest(governance, { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 }, { principal: 'bob', groups: ['ops'] });
       const failure = await expectFailure(() => authorizeIn(governance, request), 'POLICY_DENIED');
       expect(factsOf(failure)).toMatchObject({ principal: 'bob', determiningPolicies: [] });
+    });
+  });
+
+  describe('when the evidence log cannot take the artifact', () => {
+    it.each([
+      ['the log directory was replaced by a file', (logDir: string) => {
+        rmSync(logDir, { recursive: true, force: true });
+        writeFileSync(logDir, 'not a log');
+      }],
+      ['the checkpoint was overwritten (a corrupt directory)', (logDir: string) => writeFileSync(join(logDir, 'checkpoint'), 'garbage\n')],
+    ])('denies EVIDENCE_LOG_UNAVAILABLE when %s, and returns no permit', async (_case, breakLog) => {
+      const governance = await governanceWith();
+      const request = await transferRequest(governance, { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 });
+      breakLog(governance.logDir);
+      const failure = await expectFailure(() => authorizeIn(governance, request), 'EVIDENCE_LOG_UNAVAILABLE');
+      expect(factsOf(failure)).toMatchObject({ kind: 'artifact', runId: 'run-authz-1', stepId: 'step-transfer' });
+    });
+
+    it('denies EVIDENCE_LOG_UNAVAILABLE when another writer holds the log longer than the lock timeout', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'writ-held-log-'));
+      policyCopies.push(join(dir, 'x'));
+      const logDir = join(dir, 'log');
+      const key = await ensureLogKey(join(dir, 'log.key'), 'localhost/writ-log');
+      const directory = await LogDirectory.openShared(logDir, key, { lockTimeoutMs: 50, create: true });
+      const evidenceLog = new BatchingEvidenceLog((entries) => directory.append(entries), () => directory.close());
+      const governance = await governanceWith({ evidenceLog });
+      const request = await transferRequest(governance, { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 });
+      const held = await LogDirectory.open(logDir, key);
+      try {
+        const failure = await expectFailure(() => authorizeIn(governance, request), 'EVIDENCE_LOG_UNAVAILABLE');
+        expect(factsOf(failure)).toMatchObject({ logCode: 'LOG_LOCKED' });
+      } finally {
+        held.close();
+      }
     });
   });
 

@@ -1,6 +1,6 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger } from '@temporalio/worker';
 import type { MockActivityEnvironmentOptions } from '@temporalio/testing';
@@ -17,6 +17,13 @@ import { PolicySource } from '../../core/policy/policySource';
 import { openExampleStores, type ExampleStores } from '../../examples/exampleStores';
 import { governanceDeps } from '../../worker/createGovernedWorker';
 import type { WritErrorCode } from '../../core/errors/writError';
+import type { EvidenceLog } from '../../core/log/evidence/evidenceLog';
+import { openDevEvidenceLog } from '../../core/log/evidence/openEvidenceLog';
+import { CheckpointVerifier } from '../../core/log/checkpoint/checkpointVerifier';
+import { decodeEvidenceEntry, type EvidenceEntry } from '../../core/log/entries/evidenceEntry';
+import { readLogKey } from '../../core/log/storage/logKeyFile';
+import { LogReader } from '../../core/log/storage/logReader';
+import { verifyLogContents } from '../../core/log/storage/verifyLogContents';
 
 /** The repository's policy set, the one the example workers run under. */
 export const POLICIES_DIR = resolve(__dirname, '../../examples/policies');
@@ -32,7 +39,26 @@ export interface RealGovernance {
   /** The receipt keys' public set: what the enforcement point's receipts verify with. */
   readonly receiptKeys: TrustedKeySet;
   readonly policies: PolicySource;
+  /** The evidence log the deps write to: `<dir>/log` (key `<dir>/log.key`) unless one was given. */
+  readonly evidenceLog: EvidenceLog;
+  /** The log directory of the default evidence log. */
+  readonly logDir: string;
   close(): void;
+}
+
+/**
+ * Every entry of the log in `logDir` (its key `<dir>/log.key` next to it, as
+ * openDevEvidenceLog makes it), decoded, after the whole tree was verified against the
+ * signed checkpoint as `writ log verify` does.
+ */
+export async function loggedEntries(logDir: string, keyFile = join(dirname(logDir), 'log.key')): Promise<EvidenceEntry[]> {
+  const key = readLogKey(keyFile);
+  const reader = LogReader.forDirectory(logDir, CheckpointVerifier.fromVerifierKeys({ origin: key.name, logKeys: [key.verifierKey] }));
+  const latest = await reader.latest();
+  const { size } = await verifyLogContents(reader, latest);
+  const entries: EvidenceEntry[] = [];
+  for (let index = 0; index < size; index += 1) entries.push(decodeEvidenceEntry(await reader.entry(index, size)));
+  return entries;
 }
 
 /**
@@ -41,7 +67,7 @@ export interface RealGovernance {
  * the real ones for the tests that break them.
  */
 export async function openRealGovernance(
-  options: { policiesDir?: string; signer?: () => Promise<Signer>; clock?: () => Date } = {},
+  options: { policiesDir?: string; signer?: () => Promise<Signer>; clock?: () => Date; evidenceLog?: EvidenceLog } = {},
 ): Promise<RealGovernance> {
   const dir = mkdtempSync(join(tmpdir(), 'writ-governance-'));
   const keyStore = KeyStore.open(join(dir, 'keys'));
@@ -56,6 +82,7 @@ export async function openRealGovernance(
   const policies = PolicySource.load(options.policiesDir ?? POLICIES_DIR);
   const stores = openExampleStores(join(dir, 'stores'));
   stores.ledger.seedDemo();
+  const evidenceLog = options.evidenceLog ?? (await openDevEvidenceLog(dir));
   const deps = governanceDeps({
     // The workflow bundle is never run here; only its digest reaches the artifact.
     workflows: { bundle: { code: '' }, codeDigest: canonicalDigest('writ-test-workflow-code') },
@@ -66,6 +93,7 @@ export async function openRealGovernance(
     trustedKeys: TrustedKeySet.fromJwks(keyStore.exportPublicJwks()),
     identity,
     governance: SqliteGovernanceStore.open(join(dir, 'governance.sqlite')),
+    evidenceLog,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   return {
@@ -77,10 +105,13 @@ export async function openRealGovernance(
     signer,
     receiptKeys: TrustedKeySet.fromJwks(receiptKeyStore.exportPublicJwks()),
     policies,
+    evidenceLog,
+    logDir: join(dir, 'log'),
     close() {
       policies.close();
       stores.close();
       void deps.governance.close();
+      void evidenceLog.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -5,6 +5,7 @@
 // workflows, the enforcement point and the action bodies. Separate Workers in this
 // process; each opens its governance from configuration as its own host would.
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { initHostLog } from '../support/hostLog';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -96,6 +97,9 @@ beforeAll(async () => {
   const executorDir = join(root, 'executor');
   receiptKeys = KeyStore.open(join(executorDir, 'receipt-keys'), { purpose: 'receipt' });
   await receiptKeys.ensureActive();
+  // Each host's evidence log, as `writ log init` makes it: with a configured identity provider nothing is made on demand.
+  await initHostLog(authorizerDir, 'authorizer.example/writ-log');
+  await initHostLog(executorDir, 'executor.example/writ-log');
   // The executor trusts one key set that also holds its own receipt key, with signing
   // periods (writ keys export --with-periods, then writ keys merge): the receipt key in it
   // must still authorize nothing.

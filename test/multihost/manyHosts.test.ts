@@ -52,6 +52,7 @@ beforeAll(async () => {
   dirs.c = hosts.host('executor-c', executor(queueC));
 
   hosts.writOk(dirs.authorizer, 'keys', 'create');
+  for (const [name, dir] of Object.entries(dirs)) hosts.writOk(dir, 'log', 'init', '--origin', `${name}.example/writ-log`, '--json');
   for (const dir of [dirs.b, dirs.c]) {
     hosts.writOk(dirs.authorizer, 'keys', 'export', '--out', join(dir, 'authorization-keys.json'));
     hosts.writOk(dir, 'keys', '--purpose', 'receipt', 'create');

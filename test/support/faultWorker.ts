@@ -132,6 +132,7 @@ async function main(): Promise<void> {
     trustedKeys: governance.trustedKeys,
     identity: faultIdentity,
     governance: withAuthorizeStartFault(governance.store, at),
+    evidenceLog: governance.evidenceLog,
     window: config.artifacts,
     workerBuildId: config.workerBuildId,
   });

@@ -18,6 +18,8 @@ import { createExampleActions } from '../../examples/exampleActions';
 import { createGovernedWorker } from '../../worker/createGovernedWorker';
 import type { Signer } from '../../core/artifact/mintArtifact';
 import { sharedBundle } from './sharedBundle';
+import type { EvidenceLog } from '../../core/log/evidence/evidenceLog';
+import { openDevEvidenceLog } from '../../core/log/evidence/openEvidenceLog';
 import { testTemporal } from './testServer';
 
 /** Everything one test file needs: a governed worker on its own task queue, real stores. */
@@ -27,6 +29,9 @@ export interface GovernedTestEnv {
   readonly taskQueue: string;
   readonly stores: ExampleStores;
   readonly governance: SqliteGovernanceStore;
+  /** The evidence log the worker writes to (in `logDir`, key `<dir>/log.key`, unless one was given). */
+  readonly evidenceLog: EvidenceLog;
+  readonly logDir: string;
   /** The authorization keys. */
   readonly keyStore: KeyStore;
   /** The receipt keys the worker signs receipts with. */
@@ -58,7 +63,7 @@ export const AGENT = { principal: 'support-agent', groups: ['agents'] };
  * Starts a governed worker for the example actions on the shared dev server, with its own
  * temp directory (keys, identity provider, SQLite stores) and task queue.
  */
-export async function createGovernedTestEnv(options: { policiesDir?: string; policies?: PolicySource; clock?: () => Date } = {}): Promise<GovernedTestEnv> {
+export async function createGovernedTestEnv(options: { policiesDir?: string; policies?: PolicySource; clock?: () => Date; evidenceLog?: EvidenceLog } = {}): Promise<GovernedTestEnv> {
   installRuntimeLogging('ERROR');
   const { address, namespace } = testTemporal();
   const dir = mkdtempSync(join(tmpdir(), 'writ-test-'));
@@ -77,6 +82,7 @@ export async function createGovernedTestEnv(options: { policiesDir?: string; pol
   const signer = await keyStore.loadSigner();
   const trustedKeys = TrustedKeySet.fromJwks(keyStore.exportPublicJwks());
   const governance = SqliteGovernanceStore.open(join(dir, 'governance.sqlite'));
+  const evidenceLog = options.evidenceLog ?? (await openDevEvidenceLog(dir));
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const taskQueue = `writ-test-${randomUUID()}`;
@@ -93,6 +99,7 @@ export async function createGovernedTestEnv(options: { policiesDir?: string; pol
     trustedKeys,
     identity,
     governance,
+    evidenceLog,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   let worker = await newWorker();
@@ -103,6 +110,8 @@ export async function createGovernedTestEnv(options: { policiesDir?: string; pol
     taskQueue,
     stores,
     governance,
+    evidenceLog,
+    logDir: join(dir, 'log'),
     keyStore,
     receiptKeyStore,
     idp,
@@ -132,6 +141,7 @@ export async function createGovernedTestEnv(options: { policiesDir?: string; pol
       await connection.close();
       policies.close();
       stores.close();
+      await evidenceLog.close();
     },
   };
 }

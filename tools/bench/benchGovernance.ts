@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { EvidenceLog } from '../../core/log/evidence/evidenceLog';
+import { openDevEvidenceLog } from '../../core/log/evidence/openEvidenceLog';
 import type { GovernanceDeps } from '../../activities/governanceDeps';
 import type { Signer } from '../../core/artifact/mintArtifact';
 import { DevIdentityProvider, DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../../core/identity/devIdentityProvider';
@@ -26,6 +28,8 @@ export interface BenchGovernance {
   readonly signer: Signer;
   /** The receipt key the enforcement point signs receipts with. */
   readonly receiptSigner: Signer;
+  /** The evidence log in `<dataDir>/log`, as a development worker opens it (shared per batch, batched appends). */
+  readonly evidenceLog: EvidenceLog;
   readonly trustedKeys: TrustedKeySet;
   readonly identity: IdentityVerifier;
   readonly policies: PolicySource;
@@ -61,6 +65,7 @@ export async function openBenchGovernance(dataDir: string): Promise<BenchGoverna
   const trustedKeys = TrustedKeySet.fromJwks(keyStore.exportPublicJwks());
   const policies = PolicySource.load(BENCH_POLICIES_DIR);
   const governance = SqliteGovernanceStore.open(path.join(dataDir, GOVERNANCE_SQLITE_FILE));
+  const evidenceLog = await openDevEvidenceLog(dataDir);
   // Bound to a key, as every client that starts many runs with one token must be.
   const { identityToken, proofKey } = await idp.mintBoundCredential({ principal: BENCH_PRINCIPAL.principal, groups: [...BENCH_PRINCIPAL.groups], ttlSeconds: TOKEN_TTL_SECONDS });
   const actions = createBenchActions();
@@ -68,6 +73,7 @@ export async function openBenchGovernance(dataDir: string): Promise<BenchGoverna
     actions,
     signer,
     receiptSigner,
+    evidenceLog,
     trustedKeys,
     identity,
     policies,
@@ -85,10 +91,12 @@ export async function openBenchGovernance(dataDir: string): Promise<BenchGoverna
         trustedKeys,
         identity,
         governance,
+        evidenceLog,
         workerBuildId: 'writ-bench',
       }),
     close: async () => {
       policies.close();
+      await evidenceLog.close();
       await governance.close();
     },
   };

@@ -142,7 +142,7 @@ export function renderMarkdown(report: BenchReport): string {
     lines.push(
       '',
       `governed / two-activity = **${ratios.governedOverTwoActivity}**, governed / two-activity-same-bytes = **${ratios.governedOverTwoActivitySameBytes}**, ` +
-        `governed / ungoverned = **${ratios.governedOverUngoverned}**` +
+        `governed / ungoverned = **${ratios.governedOverUngoverned}**, governed / governed-log-off = **${ratios.governedOverGovernedLogOff}**` +
         (ratios.governedPostgresOverGoverned === null
           ? ' (throughput). '
           : `, governed-postgres / governed = **${ratios.governedPostgresOverGoverned}**, governed-postgres / two-activity = **${ratios.governedPostgresOverTwoActivity}** (throughput). `) +

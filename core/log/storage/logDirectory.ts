@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WritError } from '../../errors/writError';
 import { errnoCode } from '../../keys/errnoCode';
@@ -19,11 +19,24 @@ import { stageFiles, writeFilesDurably, type DurableFile } from './durableFiles'
 import { readEdge } from './readEdge';
 import { MAX_APPEND_ENTRIES, removeLeftovers } from './removeLeftovers';
 import { WriterLock } from './writerLock';
+import { BatchLock } from './batchLock';
 
 /** The log's own key: signs its checkpoints; its name is the log's origin. */
 export interface LogKey extends NoteSigner {
   /** The vkey checkpoints are verified with. */
   readonly verifierKey: string;
+}
+
+/**
+ * How a log shared by several processes on one host is opened: the writer lock is taken
+ * for each batch (waiting up to `lockTimeoutMs` for another process's batch, LOG_LOCKED
+ * after that) instead of for the writer's lifetime.
+ */
+export interface SharedLogOptions {
+  /** How long an append waits for another process's batch, in ms. */
+  readonly lockTimeoutMs: number;
+  /** Start an empty log when the directory holds none (else LOG_NOT_FOUND). */
+  readonly create: boolean;
 }
 
 /** What an append acknowledges: where each entry is, and the checkpoint that covers them. */
@@ -40,7 +53,9 @@ export interface AppendResult {
  * An append-only evidence log in a directory, laid out as c2sp.org/tlog-tiles serves it
  * (`checkpoint`, `tile/<L>/<N>[.p/<W>]`, `tile/entries/<N>[.p/<W>]`), so the directory can
  * be archived or served as static files. One writer per directory (a kernel lock, see
- * WriterLock; LOG_LOCKED for a second).
+ * WriterLock; LOG_LOCKED for a second), or, opened with `openShared`, one batch at a time
+ * for each of several processes (BatchLock): each batch then begins by reading back the
+ * published checkpoint and extends the edge it verifies, whoever wrote it.
  *
  * An append sequences a batch, writes its tiles and bundles durably (flushed, renamed,
  * directories flushed), and only then publishes a checkpoint of the new size, signed by
@@ -55,7 +70,7 @@ export class LogDirectory {
   /** The log's origin: its key's name. */
   readonly origin: string;
   readonly #key: LogKey;
-  readonly #lock: WriterLock;
+  readonly #lock: HeldLock;
   readonly #storage: DirectoryStorage;
   #edge: LogEdge = EMPTY_EDGE;
   #checkpoint = '';
@@ -65,7 +80,7 @@ export class LogDirectory {
   /** Directories known to exist, so an append does not stat each one. */
   readonly #knownDirectories = new Set<string>();
 
-  private constructor(directory: string, key: LogKey, lock: WriterLock) {
+  private constructor(directory: string, key: LogKey, lock: HeldLock) {
     this.directory = directory;
     this.origin = key.name;
     this.#key = key;
@@ -102,6 +117,37 @@ export class LogDirectory {
     const log = new LogDirectory(absolute, key, WriterLock.acquire(absolute, 'the log'));
     try {
       await log.#recover();
+      return log;
+    } catch (error) {
+      log.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Opens the log in `directory` as one of several writers on this host: the writer lock
+   * is taken for each batch, never held in between (see SharedLogOptions). With `create`
+   * an empty log is started when the directory holds no checkpoint, under the lock, so two
+   * processes starting at once make one log. Otherwise as `open`: LOG_NOT_FOUND, LOG_CORRUPT,
+   * a checkpoint that does not verify with `key`.
+   */
+  static async openShared(directory: string, key: LogKey, options: SharedLogOptions): Promise<LogDirectory> {
+    const absolute = path.resolve(directory);
+    if (options.create) mkdirSync(absolute, { recursive: true });
+    else if (!existsSync(path.join(absolute, CHECKPOINT_PATH))) throw new WritError('LOG_NOT_FOUND', `no log in ${absolute} (no checkpoint): create one with \`writ log init\``);
+    const batch = new BatchLock(absolute, 'the log');
+    const log = new LogDirectory(absolute, key, { batch, timeoutMs: options.lockTimeoutMs });
+    try {
+      await batch.acquire(options.lockTimeoutMs);
+      try {
+        if (!existsSync(path.join(absolute, CHECKPOINT_PATH))) {
+          await removeLeftovers(absolute, 0);
+          await writeFilesDurably(absolute, [{ path: CHECKPOINT_PATH, data: Buffer.from(signCheckpoint({ origin: key.name, size: 0, root: EMPTY_ROOT }, key), 'utf8') }]);
+        }
+        await log.#recover();
+      } finally {
+        batch.release();
+      }
       return log;
     } catch (error) {
       log.close();
@@ -175,7 +221,33 @@ export class LogDirectory {
   /** Releases the writer lock. The log can be opened again afterwards. */
   close(): void {
     this.#closed = true;
-    this.#lock.release();
+    if (this.#lock instanceof WriterLock) this.#lock.release();
+    else this.#lock.batch.close();
+  }
+
+  /**
+   * Runs one operation of a shared log under the lock: another process may have published
+   * since, or died mid-batch, so the checkpoint is read back first. When it is still the
+   * one this log published last, the edge in memory is current, and what a writer that
+   * died mid-batch left (BATCH_MARKER_FILE says so) is removed; otherwise the log recovers
+   * from the directory as `open` does (checkpoint verified with the key, edge read and
+   * checked against it, leftovers removed).
+   */
+  async #underBatchLock<T>(lock: { readonly batch: BatchLock; readonly timeoutMs: number }, operation: () => Promise<T>): Promise<T> {
+    await lock.batch.acquire(lock.timeoutMs);
+    try {
+      if (!this.#mustRecover) {
+        const note = await readCheckpointFile(this.directory);
+        if (note.toString('utf8') !== this.#checkpoint) this.#mustRecover = true;
+        else if (existsSync(path.join(this.directory, BATCH_MARKER_FILE))) {
+          await removeLeftovers(this.directory, this.#edge.size);
+          await rm(path.join(this.directory, BATCH_MARKER_FILE), { force: true });
+        }
+      }
+      return await operation();
+    } finally {
+      lock.batch.release();
+    }
   }
 
   /** Reads back the published state from the directory, removing an interrupted append's files. */
@@ -184,6 +256,7 @@ export class LogDirectory {
     const verifier = new CheckpointVerifier({ origin: this.origin, logKeys: [Ed25519NoteVerifier.fromVerifierKey(this.#key.verifierKey)] });
     const { checkpoint } = verifier.verify(note);
     await removeLeftovers(this.directory, checkpoint.size);
+    await rm(path.join(this.directory, BATCH_MARKER_FILE), { force: true });
     this.#knownDirectories.clear();
     this.#edge = await readEdge(this.#storage, checkpoint);
     this.#checkpoint = note.toString('utf8');
@@ -215,7 +288,9 @@ export class LogDirectory {
    * are flushed: a checkpoint is never visible before what it covers.
    */
   async #publish(files: readonly DurableFile[], note: string): Promise<void> {
+    const marker = path.join(this.directory, BATCH_MARKER_FILE);
     await this.#guarded(async () => {
+      await writeFile(marker, '');
       const [tiles, checkpoint] = await Promise.allSettled([
         stageFiles(this.directory, files, this.#knownDirectories),
         stageFiles(this.directory, [{ path: CHECKPOINT_PATH, data: Buffer.from(note, 'utf8') }], this.#knownDirectories),
@@ -227,6 +302,8 @@ export class LogDirectory {
       await tiles.value.commit();
       await checkpoint.value.commit();
     });
+    // The batch is published: a marker left behind only costs the next writer a look for leftovers.
+    await rm(marker, { force: true }).catch(() => undefined);
   }
 
   async #write(files: readonly DurableFile[]): Promise<void> {
@@ -246,12 +323,23 @@ export class LogDirectory {
   #serialized<T>(operation: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(() => {
       if (this.#closed) throw new WritError('LOG_WRITE_FAILED', `the log in ${this.directory} is closed`);
-      return operation();
+      return this.#lock instanceof WriterLock ? operation() : this.#underBatchLock(this.#lock, operation);
     });
     this.#queue = run.catch(() => undefined);
     return run;
   }
 }
+
+/**
+ * Present while a batch is being written: a writer that finds it (under the lock) knows
+ * that the last writer died mid-batch and may have left files beyond the checkpoint. Not
+ * flushed: only a process's death, not the host's, must be seen through it, and after the
+ * host's every writer starts with `open` or `openShared`, which look for leftovers anyway.
+ */
+export const BATCH_MARKER_FILE = '.writer.batch';
+
+/** A lifetime writer's lock, or a shared log's lock taken per batch. */
+type HeldLock = WriterLock | { readonly batch: BatchLock; readonly timeoutMs: number };
 
 /** The checkpoint file's bytes; LOG_NOT_FOUND when the directory has none. */
 export async function readCheckpointFile(directory: string): Promise<Buffer> {

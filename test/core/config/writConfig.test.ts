@@ -48,6 +48,7 @@ describe('loadConfig', () => {
         workerBuildId: 'writ-dev',
         governanceStore: { kind: 'sqlite' },
         signer: { kind: 'local' },
+        evidenceLog: { kind: 'directory', dir: path.join(root, '.writ', 'log'), keyFile: path.join(root, '.writ', 'log.key'), batchWindowMs: 2, maxBatchEntries: 256, lockTimeoutMs: 5_000 },
       });
       expect(path.isAbsolute(config.dataDir)).toBe(true);
     });
@@ -192,6 +193,37 @@ describe('loadConfig', () => {
       expect(configError({ projectRoot: project({ governanceStore: { kind: 'postgres' } }), env: {} }).issues.map((i) => i.path)).toEqual(['governanceStore.url']);
       expect(configError({ projectRoot: project({ governanceStore: { kind: 'postgres', url: 'mysql://h/db' } }), env: {} }).issues.map((i) => i.path)).toEqual(['governanceStore.url']);
       expect(configError({ projectRoot: project({ governanceStore: { kind: 'redis' } }), env: {} }).issues.map((i) => i.path)).toEqual(['governanceStore.kind']);
+    });
+  });
+
+  describe('when the evidence log is configured', () => {
+    it('resolves its directory and key file from the project directory, keeping the batching given', () => {
+      const root = project({ evidenceLog: { kind: 'directory', dir: 'evidence', keyFile: '/secrets/log.key', origin: 'example.com/writ-log', batchWindowMs: 0, maxBatchEntries: 64 } });
+      expect(loadConfig({ projectRoot: root, env: {} }).evidenceLog).toEqual({
+        kind: 'directory',
+        dir: path.join(root, 'evidence'),
+        keyFile: '/secrets/log.key',
+        origin: 'example.com/writ-log',
+        batchWindowMs: 0,
+        maxBatchEntries: 64,
+        lockTimeoutMs: 5_000,
+      });
+    });
+
+    it('takes { kind: "off" } as it is', () => {
+      expect(loadConfig({ projectRoot: project({ evidenceLog: { kind: 'off' } }), env: {} }).evidenceLog).toEqual({ kind: 'off' });
+    });
+
+    it('refuses an unknown kind, an origin that is no note name, batches beyond the log\'s limit and unknown keys, as CONFIG_INVALID naming each', () => {
+      const paths = (evidenceLog: unknown) => {
+        const error = configError({ projectRoot: project({ evidenceLog }), env: {} });
+        expect(error.code).toBe('CONFIG_INVALID');
+        return error.issues.map((issue) => issue.path);
+      };
+      expect(paths({ kind: 'postgres' })).toEqual(['evidenceLog.kind']);
+      expect(paths({ kind: 'directory', origin: 'has space+plus' })).toEqual(['evidenceLog.origin']);
+      expect(paths({ kind: 'directory', maxBatchEntries: 5_000, batchWindowMs: -1, lockTimeoutMs: 0 }).sort()).toEqual(['evidenceLog.batchWindowMs', 'evidenceLog.lockTimeoutMs', 'evidenceLog.maxBatchEntries']);
+      expect(paths({ kind: 'off', dir: 'x' })).toEqual(['evidenceLog']);
     });
   });
 

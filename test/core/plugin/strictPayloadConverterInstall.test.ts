@@ -22,6 +22,7 @@ const governance: WritGovernance = {
   identity: { verify: unused, verifyStatement: unused } as never,
   policies: { current: unused } as never,
   store: { requireStanding: unused } as never,
+  evidenceLog: { append: unused, close: unused } as never,
 };
 const codec: PayloadCodec = { encode: async (p) => p, decode: async (p) => p };
 const ELSEWHERE = '/somewhere/else/payloadConverter.js';

@@ -3,6 +3,7 @@
 // undeclared activity and a client-only plugin are refused when the worker is created;
 // every setting is validated when the plugin is constructed.
 import { mkdtempSync } from 'node:fs';
+import { openDevEvidenceLog } from '../../../core/log/evidence/openEvidenceLog';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -64,6 +65,7 @@ beforeAll(async () => {
     identity: await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: idp.jwksPath }),
     policies: PolicySource.load(STARTER_POLICIES),
     store,
+    evidenceLog: await openDevEvidenceLog(dir),
   };
   nativeConnection = await NativeConnection.connect({ address: testTemporal().address });
   connection = await Connection.connect({ address: testTemporal().address });
@@ -73,6 +75,7 @@ afterAll(async () => {
   await nativeConnection?.close();
   await connection?.close();
   store?.close();
+  await governance?.evidenceLog.close();
 });
 
 

@@ -31,10 +31,13 @@ const MICRO_NAMES = [
   'log-append-1',
   'log-append-16',
   'log-append-256',
+  'log-append-shared-1',
+  'evidence-log-1',
+  'evidence-log-concurrent-64',
   'log-inclusion-verify',
   'log-proof-verify',
 ];
-const VARIANTS = ['ungoverned', 'two-activity', 'two-activity-same-bytes', 'governed', 'governed-postgres'];
+const VARIANTS = ['ungoverned', 'two-activity', 'two-activity-same-bytes', 'governed', 'governed-log-off', 'governed-postgres'];
 const onPostgres = (name: string): boolean => name.endsWith('-postgres');
 
 interface BenchRun {
@@ -126,7 +129,7 @@ describe('npm run bench -- --json', () => {
       }
     });
 
-    it('reports the five variants over the same N x K steps, and their ratios', () => {
+    it('reports the six variants over the same N x K steps, and their ratios', () => {
       const e2e = report['e2e'];
       expect(e2e).toMatchObject({ status: 'measured', workflows: 2, stepsPerWorkflow: 2, warmupWorkflows: 1, rounds: 1 });
       expect(Object.keys(e2e.variants)).toEqual(VARIANTS);
@@ -147,6 +150,7 @@ describe('npm run bench -- --json', () => {
         governedOverTwoActivity: expect.any(Number),
         governedOverTwoActivitySameBytes: expect.any(Number),
         governedOverUngoverned: expect.any(Number),
+        governedOverGovernedLogOff: expect.any(Number),
         governedPostgresOverGoverned: expect.any(Number),
         governedPostgresOverTwoActivity: expect.any(Number),
       });
@@ -156,6 +160,11 @@ describe('npm run bench -- --json', () => {
       const { variants } = report['e2e'];
       // Its task queue's name is 9 characters longer, and it is in the artifact's bindings and the history's events.
       expect(Math.abs(variants['governed-postgres'].historyBytesPerStep / variants['governed'].historyBytesPerStep - 1)).toBeLessThan(0.05);
+    });
+
+    it('runs governed-log-off as the governed variant with only the log turned off: the permit loses its log index, little else', () => {
+      const { variants } = report['e2e'];
+      expect(Math.abs(variants['governed-log-off'].historyBytesPerStep / variants['governed'].historyBytesPerStep - 1)).toBeLessThan(0.05);
     });
 
     it('measures the bytes a governed step carries, from a real artifact and receipt', () => {

@@ -72,6 +72,8 @@ describe('writ worker', () => {
 
       // Keys, as an operator makes them on each host: with a real identity provider nothing is made on demand.
       writOk(authorizer, 'keys', 'create');
+      writOk(authorizer, 'log', 'init', '--origin', 'authorizer.example/writ-log', '--json');
+      writOk(executor, 'log', 'init', '--origin', 'executor.example/writ-log', '--json');
       writOk(authorizer, 'keys', 'export', '--out', join(executor, 'authorization-keys.json'));
       writOk(executor, 'keys', '--purpose', 'receipt', 'create');
 

@@ -48,6 +48,8 @@ export interface E2eReport {
     readonly governedOverTwoActivity: number;
     readonly governedOverTwoActivitySameBytes: number;
     readonly governedOverUngoverned: number;
+    /** What write-ahead evidence costs: governed (log on) / governed-log-off. */
+    readonly governedOverGovernedLogOff: number;
     readonly governedPostgresOverGoverned: number | null;
     readonly governedPostgresOverTwoActivity: number | null;
   };
@@ -160,6 +162,7 @@ export async function runE2e(governance: BenchGovernance, options: E2eOptions, p
         governedOverTwoActivity: round(rate('governed') / rate('two-activity'), 3),
         governedOverTwoActivitySameBytes: round(rate('governed') / rate('two-activity-same-bytes'), 3),
         governedOverUngoverned: round(rate('governed') / rate('ungoverned'), 3),
+        governedOverGovernedLogOff: round(rate('governed') / rate('governed-log-off'), 3),
         governedPostgresOverGoverned: postgresOver('governed'),
         governedPostgresOverTwoActivity: postgresOver('two-activity'),
       },

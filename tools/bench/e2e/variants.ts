@@ -7,9 +7,10 @@ import { createGovernedWorker } from '../../../worker/createGovernedWorker';
 import { createBaselineActivities, createSameBytesActivities, type SameBytesSizes } from '../benchActions';
 import type { BenchGovernance } from '../benchGovernance';
 import type { BenchWorkflowRequest } from '../workflows';
+import { NO_EVIDENCE_LOG, type EvidenceLog } from '../../../core/log/evidence/evidenceLog';
 
 /** The end-to-end variants, in the order they run and report. */
-export const VARIANT_NAMES = ['ungoverned', 'two-activity', 'two-activity-same-bytes', 'governed', 'governed-postgres'] as const;
+export const VARIANT_NAMES = ['ungoverned', 'two-activity', 'two-activity-same-bytes', 'governed', 'governed-log-off', 'governed-postgres'] as const;
 export type VariantName = (typeof VARIANT_NAMES)[number];
 /** The variant that needs PostgreSQL: left out of a run with `--no-postgres`. */
 export const POSTGRES_VARIANT = 'governed-postgres' as const;
@@ -53,9 +54,11 @@ const WORKER_TUNING = { maxConcurrentActivityTaskExecutions: 100 } as const;
  * body as a plain activity on a plain worker (`two-activity-same-bytes` with the padded
  * preflight and result of createSameBytesActivities); the governed variant is a governed worker
  * built by `createGovernedWorker`, enforcing on the same action, and a client whose
- * starts carry the bench principal's identity token. `governed-postgres` is that same
- * worker and client with the PostgreSQL governance store in place of the SQLite file,
- * when the context has one.
+ * starts carry the bench principal's identity token, writing every artifact and receipt
+ * ahead to the evidence log; `governed-log-off` is that worker with the log turned off
+ * (`evidenceLog: { kind: 'off' }`), so the two tell what write-ahead evidence costs.
+ * `governed-postgres` is the governed worker and client with the PostgreSQL governance
+ * store in place of the SQLite file, when the context has one.
  */
 export function benchVariants(context: E2eContext): readonly Variant[] {
   const { governance } = context;
@@ -72,7 +75,7 @@ export function benchVariants(context: E2eContext): readonly Variant[] {
   const plainClient = () => new Client({ connection: context.connection, namespace: context.namespace });
   const stepsOnly = (steps: number): BenchWorkflowRequest => ({ steps });
   // The governed variants differ only in the governance store their worker consults.
-  const governedVariant = (name: 'governed' | typeof POSTGRES_VARIANT, store: GovernanceStore): Variant => ({
+  const governedVariant = (name: 'governed' | 'governed-log-off' | typeof POSTGRES_VARIANT, store: GovernanceStore, evidenceLog: EvidenceLog = governance.evidenceLog): Variant => ({
     name,
     workflowType: GOVERNED_WORKFLOW_TYPE,
     startRequest: stepsOnly,
@@ -89,6 +92,7 @@ export function benchVariants(context: E2eContext): readonly Variant[] {
         trustedKeys: governance.trustedKeys,
         identity: governance.identity,
         governance: store,
+        evidenceLog,
         workerBuildId: 'writ-bench',
         ...WORKER_TUNING,
       }),
@@ -105,6 +109,7 @@ export function benchVariants(context: E2eContext): readonly Variant[] {
       client: plainClient,
     },
     governedVariant('governed', governance.governance),
+    governedVariant('governed-log-off', governance.governance, NO_EVIDENCE_LOG),
     ...(context.postgresStore === undefined ? [] : [governedVariant(POSTGRES_VARIANT, context.postgresStore)]),
   ];
 }

@@ -40,9 +40,10 @@ interface Round {
 }
 
 /** Runs the child until it has acknowledged `acks` appends (0: until it has opened), then `delayMs` more, then SIGKILLs it. */
-function killedRun(dir: string, seed: number, acks: number, delayMs: number): Promise<Round> {
+function killedRun(dir: string, seed: number, acks: number, delayMs: number, shared: boolean): Promise<Round> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CHILD, dir, String(seed)], { env: { ...process.env, WRIT_TEST_LOG_KEY: testPrivateKey(ORIGIN, 0x01) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, WRIT_TEST_LOG_KEY: testPrivateKey(ORIGIN, 0x01), WRIT_TEST_LOG_SHARED: shared ? '1' : '' };
+    const child = spawn(process.execPath, [CHILD, dir, String(seed)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = [];
     let buffered = '';
     let stderr = '';
@@ -84,7 +85,12 @@ function expectNoTornFile(dir: string): void {
   }
 }
 
-describe('a writer killed during appends', () => {
+// Both ways of holding the directory: the writer's lifetime (writ log), and one batch at a
+// time (worker processes sharing the log), where each batch reads the checkpoint back.
+describe.each([
+  ['holding the lock for its lifetime', false],
+  ['taking the lock per batch', true],
+])('a writer %s, killed during appends', (_how, shared) => {
   const dirs: string[] = [];
   afterAll(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -106,7 +112,7 @@ describe('a writer killed during appends', () => {
     for (let round = 0; round < ROUNDS; round += 1) {
       // Most kills after a few acknowledged appends; some while the child is still opening (recovering).
       const acks = random() < 0.2 ? 0 : 1 + Math.floor(random() * 6);
-      const run = await killedRun(dir, Math.floor(random() * 2 ** 31), acks, Math.floor(random() * 25));
+      const run = await killedRun(dir, Math.floor(random() * 2 ** 31), acks, Math.floor(random() * 25), shared);
       expect({ round, signal: run.signal, stderr: run.stderr }).toEqual({ round, signal: 'SIGKILL', stderr: '' });
       for (const line of run.lines) {
         const [word, size, note] = line.split(' ');
@@ -139,6 +145,6 @@ describe('a writer killed during appends', () => {
     // The kills must have hit appends in flight, or this test proves little.
     expect(killedMidAppend).toBeGreaterThan(0);
     expect(acknowledgedSize).toBeGreaterThan(0);
-    process.stdout.write(`crash test: ${ROUNDS} kills (${killedMidAppend} mid-append), ${acknowledged.length} acknowledged appends, ${acknowledgedSize} entries, ${proofsVerified} inclusion proofs verified, seed ${SEED}\n`);
+    process.stdout.write(`crash test (${shared ? 'lock per batch' : 'lifetime lock'}): ${ROUNDS} kills (${killedMidAppend} mid-append), ${acknowledged.length} acknowledged appends, ${acknowledgedSize} entries, ${proofsVerified} inclusion proofs verified, seed ${SEED}\n`);
   }, 240_000);
 });

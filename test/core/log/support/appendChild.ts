@@ -2,7 +2,8 @@
 // key in WRIT_TEST_LOG_KEY. It opens the log (recovering from the last kill), then appends
 // batches of 1 to 64 entries forever, entry i always being testEntry(i), and reports on
 // stdout, synchronously so nothing is lost to a kill: `begin <size>` before each append,
-// `ack <size> <base64 checkpoint>` once it is acknowledged.
+// `ack <size> <base64 checkpoint>` once it is acknowledged. With WRIT_TEST_LOG_SHARED=1 it
+// opens the log as a worker process does, taking the lock per batch.
 import { writeSync } from 'node:fs';
 import { Ed25519NoteSigner } from '../../../../core/log/note/noteSigner';
 import { LogDirectory } from '../../../../core/log/storage/logDirectory';
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const log = await LogDirectory.open(dir!, key);
+  // WRIT_TEST_LOG_SHARED: as a worker process opens it, the lock taken per batch.
+  const log = process.env['WRIT_TEST_LOG_SHARED'] === '1' ? await LogDirectory.openShared(dir!, key, { lockTimeoutMs: 5_000, create: false }) : await LogDirectory.open(dir!, key);
   writeSync(1, `open ${log.size}\n`);
   for (;;) {
     const count = 1 + Math.floor(random() * 64);
