@@ -26,7 +26,7 @@ export interface TargetResult {
   readonly floor: { readonly value: number; readonly of: string } | null;
 }
 
-/** The decision path's and the audit's targets (issue 16). */
+/** The decision path's and the audit's targets: what governance may cost per step and how fast an audit must go. */
 export const TARGETS = {
   authorizeP50Us: 80,
   verifyP50Us: 60,
