@@ -12,3 +12,16 @@ export function codeOf(run: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The code of the WritError `action` throws or rejects with, `NO_ERROR` when it settles
+ * without one; anything else thrown is named as such, so a mismatch says what happened.
+ */
+export async function awaitedCodeOf(action: () => unknown): Promise<string> {
+  try {
+    await action();
+    return 'NO_ERROR';
+  } catch (error) {
+    return isWritError(error) ? error.code : `not a WritError: ${String(error)}`;
+  }
+}

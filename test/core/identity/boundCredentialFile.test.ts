@@ -5,6 +5,7 @@ import { WritError } from '../../../core/errors/writError';
 import { BOUND_CREDENTIAL_FORMAT, readBoundCredentialFile, writeBoundCredentialFile } from '../../../core/identity/boundCredentialFile';
 import { DevIdentityProvider, type BoundCredential } from '../../../core/identity/devIdentityProvider';
 import { exportProofKey, generateProofKey } from '../../../core/identity/proofKey';
+import { awaitedCodeOf } from '../../support/codeOf';
 
 let root: string;
 let credential: BoundCredential;
@@ -15,15 +16,6 @@ beforeAll(async () => {
   credential = await idp.mintBoundCredential({ principal: 'alice', groups: ['treasury'] });
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-async function codeOf(action: () => Promise<unknown>): Promise<string> {
-  try {
-    await action();
-    return 'NO_ERROR';
-  } catch (error) {
-    return error instanceof WritError ? error.code : `not a WritError: ${String(error)}`;
-  }
-}
 
 function fileWith(name: string, contents: unknown, mode = 0o600): string {
   const file = join(root, name);
@@ -47,14 +39,14 @@ describe('a credentials file', () => {
     const good = () => ({ format: BOUND_CREDENTIAL_FORMAT, identityToken: credential.identityToken, proofKey: exportProofKey(credential.proofKey) });
 
     it('refuses a file others can read (CONFIG_INVALID)', async () => {
-      expect(await codeOf(() => readBoundCredentialFile(fileWith('open.json', good(), 0o644)))).toBe('CONFIG_INVALID');
+      expect(await awaitedCodeOf(() => readBoundCredentialFile(fileWith('open.json', good(), 0o644)))).toBe('CONFIG_INVALID');
     });
 
     it('refuses a token bound to another key, or to none (CONFIG_INVALID)', async () => {
       const otherKey = exportProofKey(await generateProofKey());
-      expect(await codeOf(() => readBoundCredentialFile(fileWith('other-key.json', { ...good(), proofKey: otherKey })))).toBe('CONFIG_INVALID');
+      expect(await awaitedCodeOf(() => readBoundCredentialFile(fileWith('other-key.json', { ...good(), proofKey: otherKey })))).toBe('CONFIG_INVALID');
       const bearer = await idp.mintToken({ principal: 'alice' });
-      expect(await codeOf(() => readBoundCredentialFile(fileWith('bearer.json', { ...good(), identityToken: bearer })))).toBe('CONFIG_INVALID');
+      expect(await awaitedCodeOf(() => readBoundCredentialFile(fileWith('bearer.json', { ...good(), identityToken: bearer })))).toBe('CONFIG_INVALID');
     });
 
     it.each<[string, unknown]>([
@@ -65,11 +57,11 @@ describe('a credentials file', () => {
       ['a token that is not a JWT', { identityToken: 'not-a-jwt' }],
     ])('refuses %s (CONFIG_INVALID)', async (name, change) => {
       const contents = typeof change === 'string' ? change : { ...good(), ...(change as object) };
-      expect(await codeOf(() => readBoundCredentialFile(fileWith(`${name.replace(/\W/g, '-')}.json`, contents)))).toBe('CONFIG_INVALID');
+      expect(await awaitedCodeOf(() => readBoundCredentialFile(fileWith(`${name.replace(/\W/g, '-')}.json`, contents)))).toBe('CONFIG_INVALID');
     });
 
     it('refuses a missing file (CONFIG_INVALID)', async () => {
-      expect(await codeOf(() => readBoundCredentialFile(join(root, 'absent.json')))).toBe('CONFIG_INVALID');
+      expect(await awaitedCodeOf(() => readBoundCredentialFile(join(root, 'absent.json')))).toBe('CONFIG_INVALID');
     });
 
     it('never names the private key in its error', async () => {

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeProtectedHeader, decodeJwt } from 'jose';
-import { WritError, type WritErrorCode } from '../../../core/errors/writError';
 import {
   DEFAULT_DEV_TOKEN_TTL_SECONDS,
   DEV_IDENTITY_ISSUER,
@@ -11,19 +10,11 @@ import {
   WRIT_IDENTITY_AUDIENCE,
 } from '../../../core/identity/devIdentityProvider';
 import { generateProofKey } from '../../../core/identity/proofKey';
+import { awaitedCodeOf } from '../../support/codeOf';
 
 const NOW = new Date('2030-01-02T03:04:05.000Z');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'writ-dev-idp-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-
-async function codeOf(action: () => Promise<unknown>): Promise<WritErrorCode | 'NO_ERROR' | 'NOT_A_WRIT_ERROR'> {
-  try {
-    await action();
-    return 'NO_ERROR';
-  } catch (error) {
-    return error instanceof WritError ? error.code : 'NOT_A_WRIT_ERROR';
-  }
-}
 
 describe('DevIdentityProvider', () => {
   describe('when first used', () => {
@@ -93,13 +84,13 @@ describe('DevIdentityProvider', () => {
       ['a jkt with an unknown member beside it', { jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs', alg: 'EdDSA' }],
       ['a bare public JWK', { kty: 'OKP', crv: 'Ed25519', x: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' }],
     ])('refuses %s as confirmation with INPUT_INVALID', async (_kind, confirmation) => {
-      expect(await codeOf(() => provider.mintToken({ principal: 'a', confirmation } as never))).toBe('INPUT_INVALID');
+      expect(await awaitedCodeOf(() => provider.mintToken({ principal: 'a', confirmation } as never))).toBe('INPUT_INVALID');
     });
 
     it('refuses a proof key whose thumbprint is not its own with INPUT_INVALID', async () => {
       const proofKey = await generateProofKey();
       const other = await generateProofKey();
-      expect(await codeOf(() => provider.mintToken({ principal: 'a', confirmation: { ...proofKey, thumbprint: other.thumbprint } }))).toBe('INPUT_INVALID');
+      expect(await awaitedCodeOf(() => provider.mintToken({ principal: 'a', confirmation: { ...proofKey, thumbprint: other.thumbprint } }))).toBe('INPUT_INVALID');
     });
   });
 
@@ -113,7 +104,7 @@ describe('DevIdentityProvider', () => {
       ['groups that are not strings', { principal: 'a', groups: [1] }],
       ['an unknown member', { principal: 'a', admin: true }],
     ])('refuses %s with INPUT_INVALID', async (_kind, request) => {
-      expect(await codeOf(() => provider.mintToken(request as { principal: string }))).toBe('INPUT_INVALID');
+      expect(await awaitedCodeOf(() => provider.mintToken(request as { principal: string }))).toBe('INPUT_INVALID');
     });
   });
 });

@@ -5,11 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import { sha256Digest } from '../../../core/canonical/digest';
-import { WritError, type WritErrorCode } from '../../../core/errors/writError';
 import { DEV_IDENTITY_ISSUER, DevIdentityProvider, WRIT_IDENTITY_AUDIENCE } from '../../../core/identity/devIdentityProvider';
 import { IdentityVerifier, type IdentityVerifierConfig } from '../../../core/identity/identityVerifier';
 import { generateProofKey } from '../../../core/identity/proofKey';
 import { KeyStore } from '../../../core/keys/keyStore';
+import { awaitedCodeOf } from '../../support/codeOf';
 
 const NOW = new Date('2030-03-04T05:06:07.000Z');
 /** A well-formed RFC 7638 SHA-256 thumbprint (43 base64url characters). */
@@ -28,15 +28,6 @@ beforeAll(async () => {
     { clock: () => NOW },
   );
 });
-
-async function codeOf(action: () => Promise<unknown>): Promise<WritErrorCode | 'NO_ERROR' | 'NOT_A_WRIT_ERROR'> {
-  try {
-    await action();
-    return 'NO_ERROR';
-  } catch (error) {
-    return error instanceof WritError ? error.code : 'NOT_A_WRIT_ERROR';
-  }
-}
 
 function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -111,14 +102,14 @@ describe('IdentityVerifier', () => {
       ['an empty string', ''],
       ['whitespace', '   '],
     ])('refuses %s with IDENTITY_MISSING', async (_kind, token) => {
-      expect(await codeOf(() => verifier.verify(token))).toBe('IDENTITY_MISSING');
+      expect(await awaitedCodeOf(() => verifier.verify(token))).toBe('IDENTITY_MISSING');
     });
   });
 
   describe('when the token has expired', () => {
     it('refuses it with IDENTITY_EXPIRED once past the clock tolerance', async () => {
       const token = await provider.mintToken({ principal: 'erin', ttlSeconds: 60 });
-      expect(await codeOf(async () => (await verifierAt(60 + 31)).verify(token))).toBe('IDENTITY_EXPIRED');
+      expect(await awaitedCodeOf(async () => (await verifierAt(60 + 31)).verify(token))).toBe('IDENTITY_EXPIRED');
     });
   });
 
@@ -149,7 +140,7 @@ describe('IdentityVerifier', () => {
       seconds = 20 + 29;
       await expect(moving.verify(token)).resolves.toMatchObject({ principal: 'gina' });
       seconds = 20 + 30;
-      expect(await codeOf(() => moving.verify(token))).toBe('IDENTITY_EXPIRED');
+      expect(await awaitedCodeOf(() => moving.verify(token))).toBe('IDENTITY_EXPIRED');
     });
 
     it('never vouches for a token it has not verified: a tampered copy of a cached token is refused', async () => {
@@ -157,7 +148,7 @@ describe('IdentityVerifier', () => {
       await moving.verify(token);
       const [header, , signature] = token.split('.');
       const forged = `${header}.${base64url({ ...decodePart(token, 1), sub: 'root' })}.${signature}`;
-      expect(await codeOf(() => moving.verify(forged))).toBe('IDENTITY_INVALID');
+      expect(await awaitedCodeOf(() => moving.verify(forged))).toBe('IDENTITY_INVALID');
     });
   });
 
@@ -165,7 +156,7 @@ describe('IdentityVerifier', () => {
     it('refuses it with IDENTITY_UNTRUSTED_ISSUER', async () => {
       const foreign = DevIdentityProvider.open(path.join(root, 'foreign-idp'), { issuer: 'foreign-idp', clock: () => NOW });
       const token = await foreign.mintToken({ principal: 'mallory' });
-      expect(await codeOf(() => verifier.verify(token))).toBe('IDENTITY_UNTRUSTED_ISSUER');
+      expect(await awaitedCodeOf(() => verifier.verify(token))).toBe('IDENTITY_UNTRUSTED_ISSUER');
     });
   });
 
@@ -174,7 +165,7 @@ describe('IdentityVerifier', () => {
       const impostor = DevIdentityProvider.open(path.join(root, 'impostor-idp'), { clock: () => NOW });
       const token = await impostor.mintToken({ principal: 'mallory', groups: ['admins'] });
       expect(decodePart(token, 1).iss).toBe(DEV_IDENTITY_ISSUER);
-      expect(await codeOf(() => verifier.verify(token))).toBe('IDENTITY_INVALID');
+      expect(await awaitedCodeOf(() => verifier.verify(token))).toBe('IDENTITY_INVALID');
     });
 
     it('refuses a foreign key that reuses the trusted kid with IDENTITY_INVALID', async () => {
@@ -183,26 +174,26 @@ describe('IdentityVerifier', () => {
       const trustedKid = provider.publicJwks().keys[0]?.kid;
       const [, payload, signature] = forged.split('.');
       const token = `${base64url({ alg: 'EdDSA', typ: 'JWT', kid: trustedKid })}.${payload}.${signature}`;
-      expect(await codeOf(() => verifier.verify(token))).toBe('IDENTITY_INVALID');
+      expect(await awaitedCodeOf(() => verifier.verify(token))).toBe('IDENTITY_INVALID');
     });
 
     it('refuses a tampered payload with IDENTITY_INVALID', async () => {
       const token = await provider.mintToken({ principal: 'frank', groups: ['readers'] });
       const [header, , signature] = token.split('.');
       const tampered = `${header}.${base64url({ ...decodePart(token, 1), groups: ['admins'] })}.${signature}`;
-      expect(await codeOf(() => verifier.verify(tampered))).toBe('IDENTITY_INVALID');
+      expect(await awaitedCodeOf(() => verifier.verify(tampered))).toBe('IDENTITY_INVALID');
     });
 
     it('refuses an unsigned token (alg none) with IDENTITY_INVALID', async () => {
       const claims = decodePart(await provider.mintToken({ principal: 'grace' }), 1);
       const unsigned = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ ...claims, sub: 'root' })}.`;
-      expect(await codeOf(() => verifier.verify(unsigned))).toBe('IDENTITY_INVALID');
+      expect(await awaitedCodeOf(() => verifier.verify(unsigned))).toBe('IDENTITY_INVALID');
     });
 
     it('refuses a token for another audience with IDENTITY_INVALID', async () => {
       const sameKeyOtherAudience = DevIdentityProvider.open(path.join(root, 'idp'), { audience: 'billing', clock: () => NOW });
       const token = await sameKeyOtherAudience.mintToken({ principal: 'heidi' });
-      expect(await codeOf(() => verifier.verify(token))).toBe('IDENTITY_INVALID');
+      expect(await awaitedCodeOf(() => verifier.verify(token))).toBe('IDENTITY_INVALID');
     });
 
     it.each<[string, string]>([
@@ -211,7 +202,7 @@ describe('IdentityVerifier', () => {
       ['garbage segments', 'a.b.c'],
       ['an oversized token', 'a'.repeat(20_000)],
     ])('refuses %s with IDENTITY_INVALID', async (_kind, token) => {
-      expect(await codeOf(() => verifier.verify(token))).toBe('IDENTITY_INVALID');
+      expect(await awaitedCodeOf(() => verifier.verify(token))).toBe('IDENTITY_INVALID');
     });
   });
 
@@ -240,7 +231,7 @@ describe('IdentityVerifier', () => {
       ['a cnf naming another confirmation method too', { ...base, sub: 'ivan', exp: NOW.getTime() / 1000 + 60, cnf: { jkt: JKT, 'x5t#S256': JKT } }],
       ['a cnf naming a whole key', { ...base, sub: 'ivan', exp: NOW.getTime() / 1000 + 60, cnf: { jwk: { kty: 'OKP', crv: 'Ed25519', x: JKT } } }],
     ])('refuses a token with %s with IDENTITY_INVALID', async (_kind, claims) => {
-      expect(await codeOf(async () => verifier.verify(await signedWith(claims)))).toBe('IDENTITY_INVALID');
+      expect(await awaitedCodeOf(async () => verifier.verify(await signedWith(claims)))).toBe('IDENTITY_INVALID');
     });
 
     it('accepts the same signing path with complete claims (the cases above fail for their claims alone)', async () => {
@@ -268,7 +259,7 @@ describe('IdentityVerifier', () => {
       ['an unknown member', () => ({ ...valid(), skipSignature: true })],
       ['a missing JWKS file', () => ({ ...valid(), jwksPath: path.join(root, 'nowhere.json') })],
     ])('refuses %s with CONFIG_INVALID', async (_kind, config) => {
-      expect(await codeOf(() => IdentityVerifier.create(config() as IdentityVerifierConfig))).toBe('CONFIG_INVALID');
+      expect(await awaitedCodeOf(() => IdentityVerifier.create(config() as IdentityVerifierConfig))).toBe('CONFIG_INVALID');
     });
 
     it('refuses a JWKS file that holds a private key with CONFIG_INVALID', async () => {
@@ -277,7 +268,7 @@ describe('IdentityVerifier', () => {
       const privateJwk = JSON.parse(fs.readFileSync(path.join(store.directory, `${kid}.private.jwk.json`), 'utf8')) as object;
       const leaked = path.join(root, 'leaked-jwks.json');
       fs.writeFileSync(leaked, JSON.stringify({ keys: [privateJwk] }));
-      expect(await codeOf(() => IdentityVerifier.create({ ...valid(), jwksPath: leaked }))).toBe('CONFIG_INVALID');
+      expect(await awaitedCodeOf(() => IdentityVerifier.create({ ...valid(), jwksPath: leaked }))).toBe('CONFIG_INVALID');
     });
   });
 });

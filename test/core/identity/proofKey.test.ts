@@ -2,15 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { calculateJwkThumbprint, generateKeyPair } from 'jose';
 import { exportProofKey, generateProofKey, importProofKey, proofKeyIssues, ed25519Thumbprint } from '../../../core/identity/proofKey';
 import { WritError } from '../../../core/errors/writError';
-
-async function codeOf(action: () => Promise<unknown>): Promise<string> {
-  try {
-    await action();
-    return 'NO_ERROR';
-  } catch (error) {
-    return error instanceof WritError ? error.code : `not a WritError: ${String(error)}`;
-  }
-}
+import { awaitedCodeOf } from '../../support/codeOf';
 
 describe('ProofKey', () => {
   describe('when generated', () => {
@@ -41,17 +33,17 @@ describe('ProofKey', () => {
       const jwk = exportProofKey(await generateProofKey());
       const other = await generateProofKey();
       const { kid: _kid, ...rest } = jwk;
-      expect(await codeOf(() => importProofKey({ ...rest, x: other.publicJwk.x }))).toBe('INPUT_INVALID');
+      expect(await awaitedCodeOf(() => importProofKey({ ...rest, x: other.publicJwk.x }))).toBe('INPUT_INVALID');
     });
 
     it('refuses a kid that is not the thumbprint, a missing d, an unknown member or another curve (INPUT_INVALID)', async () => {
       const jwk = exportProofKey(await generateProofKey());
       const { d: _d, ...publicOnly } = jwk;
-      expect(await codeOf(() => importProofKey({ ...jwk, kid: 'A'.repeat(43) }))).toBe('INPUT_INVALID');
-      expect(await codeOf(() => importProofKey(publicOnly))).toBe('INPUT_INVALID');
-      expect(await codeOf(() => importProofKey({ ...jwk, alg: 'EdDSA' }))).toBe('INPUT_INVALID');
-      expect(await codeOf(() => importProofKey({ ...jwk, crv: 'X25519' }))).toBe('INPUT_INVALID');
-      expect(await codeOf(() => importProofKey('not a key'))).toBe('INPUT_INVALID');
+      expect(await awaitedCodeOf(() => importProofKey({ ...jwk, kid: 'A'.repeat(43) }))).toBe('INPUT_INVALID');
+      expect(await awaitedCodeOf(() => importProofKey(publicOnly))).toBe('INPUT_INVALID');
+      expect(await awaitedCodeOf(() => importProofKey({ ...jwk, alg: 'EdDSA' }))).toBe('INPUT_INVALID');
+      expect(await awaitedCodeOf(() => importProofKey({ ...jwk, crv: 'X25519' }))).toBe('INPUT_INVALID');
+      expect(await awaitedCodeOf(() => importProofKey('not a key'))).toBe('INPUT_INVALID');
     });
 
     it('never puts the private key material in the error', async () => {

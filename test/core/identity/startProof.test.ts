@@ -1,6 +1,5 @@
 import { createHash, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { CompactSign, decodeProtectedHeader } from 'jose';
-import { WritError } from '../../../core/errors/writError';
 import { exportProofKey, generateProofKey, type ProofKey } from '../../../core/identity/proofKey';
 import {
   MAX_START_PROOF_LENGTH,
@@ -10,6 +9,7 @@ import {
   verifyStartProof,
   type StartProofExpectation,
 } from '../../../core/identity/startProof';
+import { awaitedCodeOf } from '../../support/codeOf';
 
 const NOW = new Date('2030-01-02T03:04:05.000Z');
 const NOW_S = NOW.getTime() / 1000;
@@ -25,15 +25,6 @@ beforeAll(async () => {
 
 function expectation(overrides: Partial<StartProofExpectation> = {}): StartProofExpectation {
   return { ...START, confirmedThumbprint: key.thumbprint, now: NOW, clockToleranceSeconds: 30, notAfter: new Date(NOW.getTime() + 3_600_000), ...overrides };
-}
-
-async function codeOf(action: () => Promise<unknown>): Promise<string> {
-  try {
-    await action();
-    return 'NO_ERROR';
-  } catch (error) {
-    return error instanceof WritError ? error.code : `not a WritError: ${String(error)}`;
-  }
 }
 
 const b64 = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8').toString('base64url');
@@ -88,90 +79,90 @@ describe('verifyStartProof', () => {
 
   describe('when no proof is sent', () => {
     it.each([undefined, ''])('refuses %p (START_PROOF_MISSING)', async (proof) => {
-      expect(await codeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_MISSING');
+      expect(await awaitedCodeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_MISSING');
     });
   });
 
   describe('when the proof was made for another start', () => {
     it('refuses another workflow id (START_PROOF_BINDING_MISMATCH)', async () => {
       const proof = await createStartProof(key, { ...START, workflowId: 'transfer-2' }, NOW);
-      expect(await codeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_BINDING_MISMATCH');
+      expect(await awaitedCodeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_BINDING_MISMATCH');
     });
 
     it('refuses another workflow type (START_PROOF_BINDING_MISMATCH)', async () => {
       const proof = await createStartProof(key, { ...START, workflowType: 'deploy' }, NOW);
-      expect(await codeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_BINDING_MISMATCH');
+      expect(await awaitedCodeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_BINDING_MISMATCH');
     });
 
     it('refuses another identity token (START_PROOF_BINDING_MISMATCH)', async () => {
       const proof = await createStartProof(key, { ...START, identityToken: `${TOKEN}x` }, NOW);
-      expect(await codeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_BINDING_MISMATCH');
+      expect(await awaitedCodeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_BINDING_MISMATCH');
     });
   });
 
   describe('when the proof is signed by another key', () => {
     it('refuses a genuine proof by a key the token is not bound to (START_PROOF_KEY_MISMATCH)', async () => {
       const proof = await createStartProof(otherKey, START, NOW);
-      expect(await codeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_KEY_MISMATCH');
+      expect(await awaitedCodeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_KEY_MISMATCH');
     });
 
     it('refuses a proof that embeds the bound key but is signed by another (START_PROOF_INVALID)', async () => {
       const proof = await forge(honestHeader(key), claims(), otherKey);
-      expect(await codeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_INVALID');
+      expect(await awaitedCodeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_INVALID');
     });
 
     it('refuses a tampered payload (START_PROOF_INVALID)', async () => {
       const [header, , signature] = (await createStartProof(key, START, NOW)).split('.');
       const tampered = `${header}.${b64(claims({ wid: 'transfer-2' }))}.${signature}`;
-      expect(await codeOf(() => verifyStartProof(tampered, expectation({ workflowId: 'transfer-2' })))).toBe('START_PROOF_INVALID');
+      expect(await awaitedCodeOf(() => verifyStartProof(tampered, expectation({ workflowId: 'transfer-2' })))).toBe('START_PROOF_INVALID');
     });
   });
 
   describe('when the header is not the pinned one', () => {
     it('refuses another typ (START_PROOF_INVALID)', async () => {
       const proof = await forge({ ...honestHeader(), typ: 'JWT' }, claims());
-      expect(await codeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_INVALID');
+      expect(await awaitedCodeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_INVALID');
     });
 
     it('refuses typ and alg swapped (START_PROOF_INVALID)', async () => {
       const body = b64(claims());
       const swapped = `${b64({ typ: 'EdDSA', alg: START_PROOF_TYPE, jwk: key.publicJwk })}.${body}.${'A'.repeat(86)}`;
-      expect(await codeOf(() => verifyStartProof(swapped, expectation()))).toBe('START_PROOF_INVALID');
+      expect(await awaitedCodeOf(() => verifyStartProof(swapped, expectation()))).toBe('START_PROOF_INVALID');
     });
 
     it('refuses alg none (START_PROOF_INVALID)', async () => {
       const unsigned = `${b64({ typ: START_PROOF_TYPE, alg: 'none', jwk: key.publicJwk })}.${b64(claims())}.`;
-      expect(await codeOf(() => verifyStartProof(unsigned, expectation()))).toBe('START_PROOF_INVALID');
+      expect(await awaitedCodeOf(() => verifyStartProof(unsigned, expectation()))).toBe('START_PROOF_INVALID');
     });
 
     it('refuses an HS256 proof keyed with the public x (START_PROOF_INVALID)', async () => {
       const secret = Buffer.from(key.publicJwk.x, 'base64url');
       const proof = await new CompactSign(Buffer.from(JSON.stringify(claims()))).setProtectedHeader({ typ: START_PROOF_TYPE, alg: 'HS256', jwk: key.publicJwk } as never).sign(secret);
-      expect(await codeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_INVALID');
+      expect(await awaitedCodeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_INVALID');
     });
 
     it('refuses extra header members such as kid or crit (START_PROOF_INVALID)', async () => {
-      expect(await codeOf(async () => verifyStartProof(await forge({ ...honestHeader(), kid: key.thumbprint }, claims()), expectation()))).toBe('START_PROOF_INVALID');
-      expect(await codeOf(async () => verifyStartProof(await forge({ ...honestHeader(), crit: ['exp'], exp: 1 }, claims()), expectation()))).toBe('START_PROOF_INVALID');
+      expect(await awaitedCodeOf(async () => verifyStartProof(await forge({ ...honestHeader(), kid: key.thumbprint }, claims()), expectation()))).toBe('START_PROOF_INVALID');
+      expect(await awaitedCodeOf(async () => verifyStartProof(await forge({ ...honestHeader(), crit: ['exp'], exp: 1 }, claims()), expectation()))).toBe('START_PROOF_INVALID');
     });
 
     it('refuses a header naming alg twice (START_PROOF_INVALID)', async () => {
       const genuine = (await createStartProof(key, START, NOW)).split('.');
       const doubled = `${b64(`{"typ":"${START_PROOF_TYPE}","alg":"EdDSA","alg":"EdDSA","jwk":${JSON.stringify(key.publicJwk)}}`)}.${genuine[1]}.${genuine[2]}`;
-      expect(await codeOf(() => verifyStartProof(doubled, expectation()))).toBe('START_PROOF_INVALID');
+      expect(await awaitedCodeOf(() => verifyStartProof(doubled, expectation()))).toBe('START_PROOF_INVALID');
     });
   });
 
   describe('when the embedded jwk is not a bare public Ed25519 key', () => {
     it('refuses a jwk that carries d (START_PROOF_INVALID)', async () => {
       const proof = await forge({ ...honestHeader(), jwk: { ...key.publicJwk, d: exportProofKey(key).d } }, claims());
-      expect(await codeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_INVALID');
+      expect(await awaitedCodeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_INVALID');
     });
 
     it('refuses extra jwk members, another curve or no jwk (START_PROOF_INVALID)', async () => {
       for (const jwk of [{ ...key.publicJwk, kid: 'k' }, { ...key.publicJwk, crv: 'Ed448' }, undefined]) {
         const header = jwk === undefined ? { typ: START_PROOF_TYPE, alg: 'EdDSA' } : { ...honestHeader(), jwk };
-        expect(await codeOf(async () => verifyStartProof(await forge(header, claims()), expectation()))).toBe('START_PROOF_INVALID');
+        expect(await awaitedCodeOf(async () => verifyStartProof(await forge(header, claims()), expectation()))).toBe('START_PROOF_INVALID');
       }
     });
   });
@@ -186,24 +177,24 @@ describe('verifyStartProof', () => {
       ['an unknown claim', { exp: NOW_S + 60 }],
     ])('refuses %s (START_PROOF_INVALID)', async (_name, overrides) => {
       const proof = await forge(honestHeader(), claims(overrides));
-      expect(await codeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_INVALID');
+      expect(await awaitedCodeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_INVALID');
     });
 
     it('refuses a payload that is not JSON (START_PROOF_INVALID)', async () => {
-      expect(await codeOf(async () => verifyStartProof(await forge(honestHeader(), 'not json'), expectation()))).toBe('START_PROOF_INVALID');
+      expect(await awaitedCodeOf(async () => verifyStartProof(await forge(honestHeader(), 'not json'), expectation()))).toBe('START_PROOF_INVALID');
     });
   });
 
   describe('when the time is wrong', () => {
     it('refuses an iat far in the future (START_PROOF_INVALID)', async () => {
       const proof = await createStartProof(key, START, new Date(NOW.getTime() + 31_000));
-      expect(await codeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_INVALID');
+      expect(await awaitedCodeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_INVALID');
     });
 
     it("refuses a proof made after its token's expiry (START_PROOF_INVALID)", async () => {
       const proof = await createStartProof(key, START, NOW);
       const notAfter = new Date(NOW.getTime() - 31_000);
-      expect(await codeOf(() => verifyStartProof(proof, expectation({ notAfter, now: new Date(NOW.getTime() - 10_000) })))).toBe('START_PROOF_INVALID');
+      expect(await awaitedCodeOf(() => verifyStartProof(proof, expectation({ notAfter, now: new Date(NOW.getTime() - 10_000) })))).toBe('START_PROOF_INVALID');
       await expect(verifyStartProof(proof, expectation({ notAfter: new Date(NOW.getTime() - 30_000) }))).resolves.toMatchObject({ iat: NOW_S });
     });
   });
@@ -216,14 +207,14 @@ describe('verifyStartProof', () => {
       ['a negative tolerance', { clockToleranceSeconds: -1 }],
     ])('refuses %s before looking at the proof (CONFIG_INVALID)', async (_name, overrides) => {
       const proof = await createStartProof(key, START, NOW);
-      expect(await codeOf(() => verifyStartProof(proof, expectation(overrides)))).toBe('CONFIG_INVALID');
+      expect(await awaitedCodeOf(() => verifyStartProof(proof, expectation(overrides)))).toBe('CONFIG_INVALID');
     });
   });
 
   describe('when the proof is too long or not a JWS', () => {
     it(`refuses a proof over ${MAX_START_PROOF_LENGTH} characters before decoding it (START_PROOF_INVALID)`, async () => {
       const long = await createStartProof(key, { ...START, workflowId: 'w'.repeat(MAX_START_PROOF_LENGTH) }, NOW);
-      expect(await codeOf(() => verifyStartProof(long, expectation({ workflowId: 'w'.repeat(MAX_START_PROOF_LENGTH) })))).toBe('START_PROOF_INVALID');
+      expect(await awaitedCodeOf(() => verifyStartProof(long, expectation({ workflowId: 'w'.repeat(MAX_START_PROOF_LENGTH) })))).toBe('START_PROOF_INVALID');
     });
 
     it('accepts workflow ids and types of 1,000 characters each (Temporal\'s default limit)', async () => {
@@ -232,7 +223,7 @@ describe('verifyStartProof', () => {
     });
 
     it.each(['a.b', 'a.b.c.d', 'not a jws'])('refuses %p (START_PROOF_INVALID)', async (proof) => {
-      expect(await codeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_INVALID');
+      expect(await awaitedCodeOf(() => verifyStartProof(proof, expectation()))).toBe('START_PROOF_INVALID');
     });
   });
 });

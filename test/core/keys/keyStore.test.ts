@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { calculateJwkThumbprint } from 'jose';
-import { WritError, type WritErrorCode } from '../../../core/errors/writError';
+import { WritError } from '../../../core/errors/writError';
 import { KeyStore } from '../../../core/keys/keyStore';
 import { TrustedKeySet } from '../../../core/keys/trustedKeySet';
+import { awaitedCodeOf } from '../../support/codeOf';
 
 const temporaryDirectories: string[] = [];
 
@@ -29,15 +30,6 @@ function steppingClock(start = Date.parse('2030-01-01T00:00:00Z')): () => Date {
   };
 }
 
-async function codeOf(action: () => unknown): Promise<WritErrorCode | 'NO_ERROR' | 'NOT_A_WRIT_ERROR'> {
-  try {
-    await action();
-    return 'NO_ERROR';
-  } catch (error) {
-    return error instanceof WritError ? error.code : 'NOT_A_WRIT_ERROR';
-  }
-}
-
 function privateFile(dir: string, kid: string): string {
   return path.join(dir, `${kid}.private.jwk.json`);
 }
@@ -53,7 +45,7 @@ describe('KeyStore', () => {
     });
 
     it('has no signer', async () => {
-      expect(await codeOf(() => KeyStore.open(freshDirectory()).loadSigningKey())).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(() => KeyStore.open(freshDirectory()).loadSigningKey())).toBe('SIGNER_UNAVAILABLE');
     });
   });
 
@@ -113,11 +105,11 @@ describe('KeyStore', () => {
     it('refuses to open it as an authorization key store, and the reverse, with KEYSTORE_INVALID', async () => {
       const receipts = freshDirectory();
       await KeyStore.open(receipts, { purpose: 'receipt' }).create();
-      expect(await codeOf(() => KeyStore.open(receipts).loadSigningKey())).toBe('KEYSTORE_INVALID');
-      expect(await codeOf(() => KeyStore.open(receipts, { purpose: 'authorization' }).create())).toBe('KEYSTORE_INVALID');
+      expect(await awaitedCodeOf(() => KeyStore.open(receipts).loadSigningKey())).toBe('KEYSTORE_INVALID');
+      expect(await awaitedCodeOf(() => KeyStore.open(receipts, { purpose: 'authorization' }).create())).toBe('KEYSTORE_INVALID');
       const authorizations = freshDirectory();
       await KeyStore.open(authorizations).create();
-      expect(await codeOf(() => KeyStore.open(authorizations, { purpose: 'receipt' }).list())).toBe('KEYSTORE_INVALID');
+      expect(await awaitedCodeOf(() => KeyStore.open(authorizations, { purpose: 'receipt' }).list())).toBe('KEYSTORE_INVALID');
     });
   });
 
@@ -133,7 +125,7 @@ describe('KeyStore', () => {
       expect(store.list()).toEqual([{ ...old, purpose: 'authorization' }]);
       expect(store.exportPublicJwks().keys[0]).not.toHaveProperty('writ_purpose');
       expect((await store.loadSigningKey()).kid).toBe(old.kid);
-      expect(await codeOf(() => KeyStore.open(dir, { purpose: 'receipt' }).list())).toBe('KEYSTORE_INVALID');
+      expect(await awaitedCodeOf(() => KeyStore.open(dir, { purpose: 'receipt' }).list())).toBe('KEYSTORE_INVALID');
       // A rotation adds a marked key; the old one keeps its unmarked record.
       const next = await store.rotate();
       expect(store.exportPublicJwks().keys.map((key) => [key.kid, key.writ_purpose])).toEqual([
@@ -203,15 +195,15 @@ describe('KeyStore', () => {
       const store = KeyStore.open(freshDirectory());
       const active = await store.create();
       store.retire(active.kid);
-      expect(await codeOf(() => store.loadSigningKey())).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(() => store.loadSigningKey())).toBe('SIGNER_UNAVAILABLE');
       expect((await store.ensureActive()).kid).not.toBe(active.kid);
     });
 
     it('refuses an unknown kid with KEY_NOT_FOUND', async () => {
       const store = KeyStore.open(freshDirectory());
       await store.create();
-      expect(await codeOf(() => store.retire('no-such-kid'))).toBe('KEY_NOT_FOUND');
-      expect(await codeOf(() => store.retire('../../etc/passwd'))).toBe('KEY_NOT_FOUND');
+      expect(await awaitedCodeOf(() => store.retire('no-such-kid'))).toBe('KEY_NOT_FOUND');
+      expect(await awaitedCodeOf(() => store.retire('../../etc/passwd'))).toBe('KEY_NOT_FOUND');
     });
   });
 
@@ -256,9 +248,9 @@ describe('KeyStore', () => {
       await store.create();
       const file = path.join(dir, 'manifest.json');
       fs.writeFileSync(file, corrupt(fs.readFileSync(file, 'utf8')));
-      expect(await codeOf(() => store.list())).toBe('KEYSTORE_INVALID');
-      expect(await codeOf(() => store.create())).toBe('KEYSTORE_INVALID');
-      expect(await codeOf(() => store.loadSigningKey())).toBe('KEYSTORE_INVALID');
+      expect(await awaitedCodeOf(() => store.list())).toBe('KEYSTORE_INVALID');
+      expect(await awaitedCodeOf(() => store.create())).toBe('KEYSTORE_INVALID');
+      expect(await awaitedCodeOf(() => store.loadSigningKey())).toBe('KEYSTORE_INVALID');
     });
 
     it('refuses a missing manifest beside existing key files instead of starting afresh', async () => {
@@ -266,8 +258,8 @@ describe('KeyStore', () => {
       const store = KeyStore.open(dir);
       await store.create();
       fs.rmSync(path.join(dir, 'manifest.json'));
-      expect(await codeOf(() => store.list())).toBe('KEYSTORE_INVALID');
-      expect(await codeOf(() => store.ensureActive())).toBe('KEYSTORE_INVALID');
+      expect(await awaitedCodeOf(() => store.list())).toBe('KEYSTORE_INVALID');
+      expect(await awaitedCodeOf(() => store.ensureActive())).toBe('KEYSTORE_INVALID');
     });
   });
 
@@ -282,13 +274,13 @@ describe('KeyStore', () => {
     it('refuses a deleted private key with SIGNER_UNAVAILABLE', async () => {
       const { store, file } = await storeWithActiveKey();
       fs.rmSync(file);
-      expect(await codeOf(() => store.loadSigningKey())).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(() => store.loadSigningKey())).toBe('SIGNER_UNAVAILABLE');
     });
 
     it('refuses a private key file readable by others with SIGNER_UNAVAILABLE', async () => {
       const { store, file } = await storeWithActiveKey();
       fs.chmodSync(file, 0o644);
-      expect(await codeOf(() => store.loadSigningKey())).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(() => store.loadSigningKey())).toBe('SIGNER_UNAVAILABLE');
     });
 
     it('refuses a malformed private key file without echoing its content', async () => {
@@ -316,7 +308,7 @@ describe('KeyStore', () => {
       const mine = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
       // Right kid and x, someone else's d: only the derived public key can tell.
       fs.writeFileSync(file, JSON.stringify({ ...mine, d: foreign.d }), { mode: 0o600 });
-      expect(await codeOf(() => store.loadSigningKey())).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(() => store.loadSigningKey())).toBe('SIGNER_UNAVAILABLE');
     });
 
     it('loads a KeyObject that signs for the published key when all is well', async () => {
@@ -340,13 +332,13 @@ describe('KeyStore', () => {
     });
 
     it('refuses a Signer as it refuses the key (SIGNER_UNAVAILABLE with no active key)', async () => {
-      expect(await codeOf(() => KeyStore.open(freshDirectory()).loadSigner())).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(() => KeyStore.open(freshDirectory()).loadSigner())).toBe('SIGNER_UNAVAILABLE');
     });
   });
 
   describe('when opened with a bad directory argument', () => {
     it('refuses an empty path with CONFIG_INVALID', async () => {
-      expect(await codeOf(() => KeyStore.open(''))).toBe('CONFIG_INVALID');
+      expect(await awaitedCodeOf(() => KeyStore.open(''))).toBe('CONFIG_INVALID');
     });
   });
 });

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { calculateJwkThumbprint } from 'jose';
-import { WritError, type WritErrorCode } from '../../../core/errors/writError';
 import type { Ed25519PublicJwk } from '../../../core/keys/ed25519Jwk';
 import { KeyStore } from '../../../core/keys/keyStore';
+import { awaitedCodeOf } from '../../support/codeOf';
 
 const temporaryDirectories: string[] = [];
 
@@ -29,15 +29,6 @@ function steppingClock(start = Date.parse('2030-01-01T00:00:00Z')): () => Date {
 function tokenPublicJwk(): Ed25519PublicJwk {
   const { x } = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
   return { kty: 'OKP', crv: 'Ed25519', x: String(x) };
-}
-
-async function codeOf(action: () => unknown): Promise<WritErrorCode | 'NO_ERROR' | 'NOT_A_WRIT_ERROR'> {
-  try {
-    await action();
-    return 'NO_ERROR';
-  } catch (error) {
-    return error instanceof WritError ? error.code : 'NOT_A_WRIT_ERROR';
-  }
 }
 
 describe('KeyStore with a key held in a PKCS#11 token', () => {
@@ -88,7 +79,7 @@ describe('KeyStore with a key held in a PKCS#11 token', () => {
       await store.activateTokenKey(tokenPublicJwk());
       const error = await store.loadSigner().catch((caught: unknown) => caught);
       expect(error).toMatchObject({ code: 'SIGNER_UNAVAILABLE', message: expect.stringContaining('PKCS#11') });
-      expect(await codeOf(() => store.loadSigningKey())).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(() => store.loadSigningKey())).toBe('SIGNER_UNAVAILABLE');
     });
 
     it('rotates to a new key in the directory, leaving the token key verify-only', async () => {
@@ -109,7 +100,7 @@ describe('KeyStore with a key held in a PKCS#11 token', () => {
       const jwk = tokenPublicJwk();
       await store.activateTokenKey(jwk);
       await store.rotate();
-      expect(await codeOf(() => store.activateTokenKey(jwk))).toBe('KEYSTORE_INVALID');
+      expect(await awaitedCodeOf(() => store.activateTokenKey(jwk))).toBe('KEYSTORE_INVALID');
     });
 
     it('can be retired like any key', async () => {
@@ -127,7 +118,7 @@ describe('KeyStore with a key held in a PKCS#11 token', () => {
       ['another curve', { kty: 'OKP', crv: 'Ed448', x: tokenPublicJwk().x }],
       ['an EC key', { kty: 'EC', crv: 'P-256', x: tokenPublicJwk().x }],
     ])('refuses %s with KEYSTORE_INVALID', async (_what, jwk) => {
-      expect(await codeOf(() => freshStore().activateTokenKey(jwk as Ed25519PublicJwk))).toBe('KEYSTORE_INVALID');
+      expect(await awaitedCodeOf(() => freshStore().activateTokenKey(jwk as Ed25519PublicJwk))).toBe('KEYSTORE_INVALID');
     });
   });
 });

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { verifyArtifact } from '../../../core/artifact/verifyArtifact';
 import { loadConfig } from '../../../core/config/writConfig';
-import { isWritError } from '../../../core/errors/writError';
 import { KeyStore } from '../../../core/keys/keyStore';
 import { createTokenKey } from '../../../core/keys/pkcs11/createTokenKey';
 import { Pkcs11Signer } from '../../../core/keys/pkcs11/pkcs11Signer';
@@ -12,6 +11,7 @@ import { openSigner, SIGNER_CACHE_MS } from '../../../core/runtime/openSigner';
 import { forge, validContent } from '../../support/forgeArtifact';
 import { startSoftHsm, TEST_PIN, TEST_PIN_ENV, type SoftHsm } from '../../support/softhsmToken';
 import { TARGET, factsFor } from '../artifact/artifactTestKit';
+import { awaitedCodeOf } from '../../support/codeOf';
 
 const TOKEN = 'writ-runtime';
 const KEY = 'writ-authz';
@@ -38,15 +38,6 @@ function freshDirectory(): string {
   return dir;
 }
 
-async function codeOf(action: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await action();
-    return 'NO_ERROR';
-  } catch (error) {
-    return isWritError(error) ? error.code : error;
-  }
-}
-
 describe('openSigner', () => {
   describe('with the key directory (the default)', () => {
     it('creates the first key when asked and signs with the active one', async () => {
@@ -58,7 +49,7 @@ describe('openSigner', () => {
     it('creates nothing when not asked: no key is SIGNER_UNAVAILABLE when signing', async () => {
       const store = KeyStore.open(path.join(freshDirectory(), 'keys'));
       const source = await openSigner({ kind: 'local' }, store, { createKeys: false });
-      expect(await codeOf(() => source.signer())).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(() => source.signer())).toBe('SIGNER_UNAVAILABLE');
       expect(store.list()).toEqual([]);
     });
   });
@@ -66,7 +57,7 @@ describe('openSigner', () => {
   describe('with a PKCS#11 token', () => {
     it('refuses a token key the key directory does not publish as active (KEY_NOT_FOUND), and creates no key there', async () => {
       const store = KeyStore.open(path.join(freshDirectory(), 'keys'));
-      expect(await codeOf(() => openSigner(hsm.config(TOKEN, KEY), store, { createKeys: true, env: hsm.env }))).toBe('KEY_NOT_FOUND');
+      expect(await awaitedCodeOf(() => openSigner(hsm.config(TOKEN, KEY), store, { createKeys: true, env: hsm.env }))).toBe('KEY_NOT_FOUND');
       expect(store.list()).toEqual([]);
     });
 
@@ -79,7 +70,7 @@ describe('openSigner', () => {
         expect((await source.signer()).kid).toBe(tokenKid);
         await store.rotate();
         now += SIGNER_CACHE_MS + 1;
-        expect(await codeOf(() => source.signer())).toBe('SIGNER_UNAVAILABLE');
+        expect(await awaitedCodeOf(() => source.signer())).toBe('SIGNER_UNAVAILABLE');
       } finally {
         await source.close();
       }
@@ -88,7 +79,7 @@ describe('openSigner', () => {
     it('fails to open when the token cannot be used (a wrong PIN is SIGNER_UNAVAILABLE)', async () => {
       const store = KeyStore.open(path.join(freshDirectory(), 'keys'));
       await store.activateTokenKey(tokenJwk);
-      expect(await codeOf(() => openSigner(hsm.config(TOKEN, KEY), store, { createKeys: false, env: { [TEST_PIN_ENV]: 'wrong' } }))).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(() => openSigner(hsm.config(TOKEN, KEY), store, { createKeys: false, env: { [TEST_PIN_ENV]: 'wrong' } }))).toBe('SIGNER_UNAVAILABLE');
     });
   });
 });

@@ -1,11 +1,11 @@
 import { calculateJwkThumbprint } from 'jose';
-import { isWritError } from '../../../../core/errors/writError';
 import { createTokenKey } from '../../../../core/keys/pkcs11/createTokenKey';
 import { isEd25519Params } from '../../../../core/keys/pkcs11/ecPoint';
 import { Pkcs11Signer } from '../../../../core/keys/pkcs11/pkcs11Signer';
 import { findObjects, findTokenKeyPair } from '../../../../core/keys/pkcs11/tokenKeyPair';
 import { openTokenSession } from '../../../../core/keys/pkcs11/tokenSession';
 import { startSoftHsm, TEST_PIN, TEST_PIN_ENV, type SoftHsm } from '../../../support/softhsmToken';
+import { awaitedCodeOf } from '../../../support/codeOf';
 
 const TOKEN = 'writ-create';
 
@@ -16,15 +16,6 @@ beforeAll(() => {
 });
 
 afterAll(() => hsm?.dispose());
-
-async function codeOf(action: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await action();
-    return 'NO_ERROR';
-  } catch (error) {
-    return isWritError(error) ? error.code : error;
-  }
-}
 
 /** The CKA_* flags of the one private key labelled `label`, 1 for true and 0 for false. */
 function privateKeyFlags(label: string, attributes: (binding: typeof import('pkcs11js')) => number[]): number[] {
@@ -75,7 +66,7 @@ describe('createTokenKey', () => {
   describe('when the token already holds a private key by that name', () => {
     it('refuses with KEYSTORE_INVALID and makes nothing', async () => {
       await createTokenKey(hsm.config(TOKEN, 'writ-taken'), { env: hsm.env });
-      expect(await codeOf(() => createTokenKey(hsm.config(TOKEN, 'writ-taken'), { env: hsm.env }))).toBe('KEYSTORE_INVALID');
+      expect(await awaitedCodeOf(() => createTokenKey(hsm.config(TOKEN, 'writ-taken'), { env: hsm.env }))).toBe('KEYSTORE_INVALID');
       const signer = await Pkcs11Signer.open(hsm.config(TOKEN, 'writ-taken'), { env: hsm.env });
       await signer.close();
     });
@@ -83,14 +74,14 @@ describe('createTokenKey', () => {
 
   describe('when the token cannot be used', () => {
     it('refuses a wrong PIN, an unknown token and a missing module with SIGNER_UNAVAILABLE', async () => {
-      expect(await codeOf(() => createTokenKey(hsm.config(TOKEN, 'writ-wrong-pin'), { env: { [TEST_PIN_ENV]: `${TEST_PIN}9` } }))).toBe('SIGNER_UNAVAILABLE');
-      expect(await codeOf(() => createTokenKey({ ...hsm.config(TOKEN, 'writ-x'), tokenLabel: 'writ-no-such-token' }, { env: hsm.env }))).toBe('SIGNER_UNAVAILABLE');
-      expect(await codeOf(() => createTokenKey({ ...hsm.config(TOKEN, 'writ-x'), module: '/nonexistent/libpkcs11.so' }, { env: hsm.env }))).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(() => createTokenKey(hsm.config(TOKEN, 'writ-wrong-pin'), { env: { [TEST_PIN_ENV]: `${TEST_PIN}9` } }))).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(() => createTokenKey({ ...hsm.config(TOKEN, 'writ-x'), tokenLabel: 'writ-no-such-token' }, { env: hsm.env }))).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(() => createTokenKey({ ...hsm.config(TOKEN, 'writ-x'), module: '/nonexistent/libpkcs11.so' }, { env: hsm.env }))).toBe('SIGNER_UNAVAILABLE');
     });
 
     it('refuses settings without a key name with CONFIG_INVALID', async () => {
       const { keyLabel: _label, ...unnamed } = hsm.config(TOKEN, 'unused');
-      expect(await codeOf(() => createTokenKey(unnamed, { env: hsm.env }))).toBe('CONFIG_INVALID');
+      expect(await awaitedCodeOf(() => createTokenKey(unnamed, { env: hsm.env }))).toBe('CONFIG_INVALID');
     });
   });
 });

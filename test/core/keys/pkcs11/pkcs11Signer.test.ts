@@ -4,13 +4,13 @@ import { calculateJwkThumbprint, compactVerify, importJWK } from 'jose';
 import { ARTIFACT_TYP } from '../../../../core/artifact/claims';
 import { signCompactJws } from '../../../../core/artifact/signCompactJws';
 import { verifyEd25519Jws } from '../../../../core/artifact/verify/verifyEd25519Jws';
-import { isWritError, type WritErrorCode } from '../../../../core/errors/writError';
 import { createTokenKey } from '../../../../core/keys/pkcs11/createTokenKey';
 import { acquirePkcs11Module } from '../../../../core/keys/pkcs11/pkcs11Module';
 import { Pkcs11Signer } from '../../../../core/keys/pkcs11/pkcs11Signer';
 import { findObjects, findTokenKeyPair } from '../../../../core/keys/pkcs11/tokenKeyPair';
 import { openTokenSession } from '../../../../core/keys/pkcs11/tokenSession';
 import { SOFTHSM_MODULE, startSoftHsm, TEST_PIN, TEST_PIN_ENV, type SoftHsm } from '../../../support/softhsmToken';
+import { awaitedCodeOf } from '../../../support/codeOf';
 
 const TOKEN = 'writ-signing';
 const WRONG_PIN_TOKEN = 'writ-wrong-pin';
@@ -34,15 +34,6 @@ async function open(config = hsm.config(TOKEN, KEY), env: NodeJS.ProcessEnv = hs
   const signer = await Pkcs11Signer.open(config, { env });
   opened.push(signer);
   return signer;
-}
-
-async function codeOf(action: () => unknown): Promise<WritErrorCode | 'NO_ERROR' | unknown> {
-  try {
-    await action();
-    return 'NO_ERROR';
-  } catch (error) {
-    return isWritError(error) ? error.code : error;
-  }
 }
 
 async function messageOf(action: () => unknown): Promise<string> {
@@ -145,18 +136,18 @@ describe('Pkcs11Signer', () => {
     it('refuses a wrong PIN with SIGNER_UNAVAILABLE naming the PIN variable', async () => {
       const config = hsm.config(WRONG_PIN_TOKEN, KEY);
       const attempt = () => open(config, { [TEST_PIN_ENV]: `${TEST_PIN}0` });
-      expect(await codeOf(attempt)).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(attempt)).toBe('SIGNER_UNAVAILABLE');
       expect(await messageOf(attempt)).toContain(`refused the PIN in ${TEST_PIN_ENV}`);
     });
 
     it('refuses an unset PIN variable with SIGNER_UNAVAILABLE naming it', async () => {
       expect(await messageOf(() => open(hsm.config(TOKEN, KEY), {}))).toContain(`environment variable ${TEST_PIN_ENV} is not set`);
-      expect(await codeOf(() => open(hsm.config(TOKEN, KEY), {}))).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(() => open(hsm.config(TOKEN, KEY), {}))).toBe('SIGNER_UNAVAILABLE');
     });
 
     it('refuses a token label no token has with SIGNER_UNAVAILABLE listing the tokens present', async () => {
       const attempt = () => open({ ...hsm.config(TOKEN, KEY), tokenLabel: 'writ-no-such-token' });
-      expect(await codeOf(attempt)).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(attempt)).toBe('SIGNER_UNAVAILABLE');
       const message = await messageOf(attempt);
       expect(message).toContain('tokens present: ');
       expect(message).toContain(`"${hsm.label(TOKEN)}"`);
@@ -165,18 +156,18 @@ describe('Pkcs11Signer', () => {
 
     it('refuses a key label the token does not hold with KEY_NOT_FOUND', async () => {
       const attempt = () => open(hsm.config(TOKEN, 'writ-no-such-key'));
-      expect(await codeOf(attempt)).toBe('KEY_NOT_FOUND');
+      expect(await awaitedCodeOf(attempt)).toBe('KEY_NOT_FOUND');
       expect(await messageOf(attempt)).toContain('no private key labelled "writ-no-such-key"');
     });
 
     it('refuses a module that is not there with SIGNER_UNAVAILABLE naming the path', async () => {
       const attempt = () => open({ ...hsm.config(TOKEN, KEY), module: '/usr/lib/no-such-pkcs11.so' });
-      expect(await codeOf(attempt)).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(attempt)).toBe('SIGNER_UNAVAILABLE');
       expect(await messageOf(attempt)).toContain('/usr/lib/no-such-pkcs11.so does not exist');
     });
 
     it('refuses a file that is not a PKCS#11 module with SIGNER_UNAVAILABLE', async () => {
-      expect(await codeOf(() => open({ ...hsm.config(TOKEN, KEY), module: hsm.conf }))).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(() => open({ ...hsm.config(TOKEN, KEY), module: hsm.conf }))).toBe('SIGNER_UNAVAILABLE');
     });
 
     it('refuses settings that are not valid with CONFIG_INVALID listing every problem', async () => {
@@ -201,8 +192,8 @@ describe('Pkcs11Signer', () => {
       const signer = await open(hsm.config(TOKEN, KEY), env);
       dropSessions(hsm.label(TOKEN));
       delete env[TEST_PIN_ENV];
-      expect(await codeOf(() => signer.sign(Buffer.from('while the PIN is gone')))).toBe('SIGNER_UNAVAILABLE');
-      expect(await codeOf(() => signer.sign(Buffer.from('still gone')))).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(() => signer.sign(Buffer.from('while the PIN is gone')))).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(() => signer.sign(Buffer.from('still gone')))).toBe('SIGNER_UNAVAILABLE');
       env[TEST_PIN_ENV] = TEST_PIN;
       const signature = await signer.sign(Buffer.from('back'));
       expect(verify(null, Buffer.from('back'), publicKeyOf(signer), signature)).toBe(true);
@@ -231,7 +222,7 @@ describe('Pkcs11Signer', () => {
     it('refuses to sign with SIGNER_UNAVAILABLE', async () => {
       const signer = await Pkcs11Signer.open(hsm.config(TOKEN, KEY), { env: hsm.env });
       await signer.close();
-      expect(await codeOf(() => signer.sign(Buffer.from('late')))).toBe('SIGNER_UNAVAILABLE');
+      expect(await awaitedCodeOf(() => signer.sign(Buffer.from('late')))).toBe('SIGNER_UNAVAILABLE');
     });
   });
 });
