@@ -1,6 +1,6 @@
 import { followsHead, refuseChainClaim, refuseHandoffClaim, refuseReregistration, refuseUnregistered } from './runRefusals';
 import type { ChainAdvance, ChainHead, HandoffClaim, HandoffOffer, HandoffOffered, RegisteredRun, RunOrigin, RunRegistration } from './runRegistry';
-import { registeredRunRow } from './registeredRunRow';
+import { registeredRunRow, runRowValues } from './registeredRunRow';
 
 /** Schema version 3 of the PostgreSQL governance store: verified runs, their chain heads, hand-offs. */
 export const POSTGRES_RUN_REGISTRY_MIGRATION = `
@@ -135,20 +135,10 @@ export class PostgresRunRegistry {
   }
 
   private async insert(query: PostgresQuery, registration: RunRegistration): Promise<RegisteredRun> {
-    const { identity } = registration;
     const [inserted] = await query(
       `INSERT INTO runs (namespace, run_id, workflow_id, identity, origin, parent, registered_at, expires_at, sequence)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0) ON CONFLICT (namespace, run_id) DO NOTHING RETURNING *`,
-      [
-        registration.namespace,
-        registration.runId,
-        registration.workflowId,
-        JSON.stringify(identity),
-        registration.origin,
-        registration.parent,
-        registration.registeredAt,
-        new Date(identity.expiresAt * 1000).toISOString(),
-      ],
+      runRowValues(registration),
     );
     if (inserted !== undefined) return registeredRunRow(inserted);
     // A separate statement: under READ COMMITTED it sees the row a racing host committed.

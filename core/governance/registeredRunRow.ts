@@ -1,4 +1,4 @@
-import type { RegisteredRun, RunIdentity, RunOrigin } from './runRegistry';
+import type { RegisteredRun, RunIdentity, RunOrigin, RunRegistration } from './runRegistry';
 
 /**
  * A `runs` row as either backend returns it (SQLite gives times as text, PostgreSQL as
@@ -16,4 +16,23 @@ export function registeredRunRow(row: Record<string, unknown>): RegisteredRun {
     registeredAt: at instanceof Date ? at.toISOString() : String(at),
     chain: { sequence: Number(row['sequence']), head: (row['head'] as string | null) ?? null },
   };
+}
+
+/**
+ * A registration as both backends insert it into `runs`: namespace, run_id, workflow_id,
+ * identity (as JSON), origin, parent, registered_at and expires_at (the identity's expiry,
+ * by which registrations are pruned), in that order.
+ */
+export function runRowValues(registration: RunRegistration): [string, string, string, string, string, string | null, string, string] {
+  const { identity } = registration;
+  return [
+    registration.namespace,
+    registration.runId,
+    registration.workflowId,
+    JSON.stringify(identity),
+    registration.origin,
+    registration.parent,
+    registration.registeredAt,
+    new Date(identity.expiresAt * 1000).toISOString(),
+  ];
 }

@@ -2,7 +2,7 @@ import type { StatementSync } from 'node:sqlite';
 import { immediateTransaction, type StoreDatabase } from '../storage/openDatabase';
 import { followsHead, refuseChainClaim, refuseHandoffClaim, refuseReregistration, refuseUnregistered } from './runRefusals';
 import type { ChainAdvance, ChainHead, HandoffClaim, HandoffOffer, HandoffOffered, RegisteredRun, RunOrigin, RunRegistration } from './runRegistry';
-import { registeredRunRow } from './registeredRunRow';
+import { registeredRunRow, runRowValues } from './registeredRunRow';
 
 /** Schema version 3 of the SQLite governance store: verified runs, their chain heads, hand-offs. */
 export const SQLITE_RUN_REGISTRY_MIGRATION = `
@@ -140,17 +140,7 @@ export class SqliteRunRegistry {
   }
 
   private insert(registration: RunRegistration): RegisteredRun {
-    const { identity } = registration;
-    this.insertRun.run(
-      registration.namespace,
-      registration.runId,
-      registration.workflowId,
-      JSON.stringify(identity),
-      registration.origin,
-      registration.parent,
-      registration.registeredAt,
-      new Date(identity.expiresAt * 1000).toISOString(),
-    );
+    this.insertRun.run(...runRowValues(registration));
     const existing = this.registeredRun(registration.namespace, registration.runId)!;
     refuseReregistration(registration, existing);
     return existing;
