@@ -7,6 +7,8 @@ export interface FreshStore {
   readonly store: GovernanceStore;
   /** Another store on the same file or database, closed after the case. */
   openAnother(): Promise<GovernanceStore>;
+  /** Closes `stores` (opened elsewhere) after the case too. */
+  closeAfter(...stores: GovernanceStore[]): void;
 }
 
 /**
@@ -40,5 +42,8 @@ export function freshStorePerCase(backend: StoreBackend): FreshStore {
       return store!;
     },
     openAnother,
+    closeAfter: (...stores) => {
+      opened.push(...stores);
+    },
   };
 }
