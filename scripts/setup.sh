@@ -32,6 +32,15 @@ FORCE="${WRIT_SETUP_FORCE:-0}"
 
 say() { printf 'setup: %s\n' "$*"; }
 fail() { printf 'setup: ERROR: %s\n' "$*" >&2; exit 1; }
+# True when set-up may install a missing Debian package itself: as root, with apt-get.
+can_apt_install() { [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null; }
+# apt_install <name> <package> <the tests that need it> <what else to do>: installs Debian's
+# package, or stops set-up saying which tests need it and what to do instead.
+apt_install() {
+  say "installing $1 (apt-get install $2) for $3"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2"; } \
+    || fail "could not install $1 with apt-get (see above). ${3^} need it: $4"
+}
 
 # --- Node.js ---------------------------------------------------------------------------
 # The machine's own node and npm, before .tools/node goes first on PATH: npm fetches the
@@ -203,10 +212,8 @@ fi
 CHROMIUM="${WRIT_CHROMIUM:-/usr/bin/chromium}"
 if [[ -x "$CHROMIUM" ]]; then
   say "Chromium already at $CHROMIUM"
-elif [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null; then
-  say "installing Chromium (apt-get install chromium) for the audit report tests"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
-    || fail "could not install Chromium with apt-get (see above). The audit report tests need it: install Debian's chromium package, or set WRIT_CHROMIUM to a Chromium binary."
+elif can_apt_install; then
+  apt_install Chromium chromium "the audit report tests" "install Debian's chromium package, or set WRIT_CHROMIUM to a Chromium binary."
   [[ -x "$CHROMIUM" ]] || fail "the chromium package is installed but $CHROMIUM does not exist; set WRIT_CHROMIUM to the Chromium binary"
   say "Chromium ready at $CHROMIUM"
 else
@@ -221,10 +228,8 @@ fi
 SOFTHSM_MODULE="${WRIT_SOFTHSM_MODULE:-/usr/lib/softhsm/libsofthsm2.so}"
 if [[ -f "$SOFTHSM_MODULE" ]] && command -v softhsm2-util >/dev/null; then
   say "SoftHSM2 already at $SOFTHSM_MODULE"
-elif [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null; then
-  say "installing SoftHSM2 (apt-get install softhsm2) for the PKCS#11 signer tests"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq softhsm2; } \
-    || fail "could not install SoftHSM2 with apt-get (see above). The PKCS#11 signer tests need it: install Debian's softhsm2 package, or set WRIT_SOFTHSM_MODULE to a SoftHSM2 module."
+elif can_apt_install; then
+  apt_install SoftHSM2 softhsm2 "the PKCS#11 signer tests" "install Debian's softhsm2 package, or set WRIT_SOFTHSM_MODULE to a SoftHSM2 module."
   [[ -f "$SOFTHSM_MODULE" ]] || fail "the softhsm2 package is installed but $SOFTHSM_MODULE does not exist; set WRIT_SOFTHSM_MODULE to the SoftHSM2 module"
   say "SoftHSM2 ready at $SOFTHSM_MODULE"
 else
@@ -263,10 +268,8 @@ if POSTGRES_BIN="$(find_postgres_bin)"; then
   say "PostgreSQL server binaries already at $POSTGRES_BIN ($("$POSTGRES_BIN/postgres" --version))"
 elif [[ -n "${WRIT_POSTGRES_BIN:-}" ]]; then
   fail "WRIT_POSTGRES_BIN=$WRIT_POSTGRES_BIN does not hold ${POSTGRES_TOOLS[*]}: point it at a PostgreSQL server's bin directory, or unset it"
-elif [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null; then
-  say "installing PostgreSQL (apt-get install postgresql) for the governance store tests"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } \
-    || fail "could not install PostgreSQL with apt-get (see above). The governance store tests need a PostgreSQL server: install Debian's postgresql package, or set WRIT_POSTGRES_BIN to a directory holding ${POSTGRES_TOOLS[*]}."
+elif can_apt_install; then
+  apt_install PostgreSQL postgresql "the governance store tests" "install Debian's postgresql package, or set WRIT_POSTGRES_BIN to a directory holding ${POSTGRES_TOOLS[*]}."
   POSTGRES_BIN="$(find_postgres_bin)" \
     || fail "the postgresql package is installed but no /usr/lib/postgresql/<major>/bin holds ${POSTGRES_TOOLS[*]}; set WRIT_POSTGRES_BIN to that directory"
   say "PostgreSQL ready at $POSTGRES_BIN ($("$POSTGRES_BIN/postgres" --version))"
