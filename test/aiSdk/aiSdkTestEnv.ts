@@ -81,7 +81,11 @@ export async function createAiSdkTestEnv(options: AiSdkTestEnvOptions): Promise<
   const signer = await keyStore.loadSigner();
   const receiptSigner = await receiptKeyStore.loadSigner();
   const extra = options.exemptActivities ?? {};
-  const mcpNames = Object.keys(options.mcpClientFactories ?? {}).flatMap((name) => [`${name}-listTools`, `${name}-callTool`]);
+  // AiSdkPlugin's own MCP activities are declared exempt, except a name that is a governed
+  // action: that collision is the worker's to refuse.
+  const mcpNames = Object.keys(options.mcpClientFactories ?? {})
+    .flatMap((name) => [`${name}-listTools`, `${name}-callTool`])
+    .filter((name) => !(name in options.actions) && !(name in extra));
   const exemptActivities = [...MODEL_ACTIVITIES, ...Object.keys(extra), ...mcpNames];
   const writ = new WritPlugin({
     actions: options.actions,
@@ -102,7 +106,16 @@ export async function createAiSdkTestEnv(options: AiSdkTestEnvOptions): Promise<
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const taskQueue = `writ-aisdk-${randomUUID()}`;
-  const worker = await Worker.create({ connection: nativeConnection, namespace, taskQueue, workflowBundle: { code }, activities: extra, plugins });
+  const worker = await Worker.create({ connection: nativeConnection, namespace, taskQueue, workflowBundle: { code }, activities: extra, plugins }).catch(async (error: unknown) => {
+    // A worker refused at start leaves nothing open behind it.
+    await nativeConnection.close();
+    await connection.close();
+    policies.close();
+    await store.close();
+    await evidenceLog.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   const running = worker.run();
   const auditKeys = () => AuditKeySet.fromKeyRecords([...keyStore.exportKeyRecords(), ...receiptKeyStore.exportKeyRecords()]);
   return {
