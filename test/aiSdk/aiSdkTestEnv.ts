@@ -35,7 +35,8 @@ export const MODEL_ACTIVITIES = ['invokeModel', 'invokeModelStreaming', 'invokeE
 /** What the AI SDK tests run: a worker with `AiSdkPlugin` and `WritPlugin`, as a team's worker has both. */
 export interface AiSdkTestEnvOptions {
   readonly actions: GovernedActions;
-  readonly modelProvider: ProviderV4;
+  /** The model provider `AiSdkPlugin` serves; without one the worker has `WritPlugin` alone. */
+  readonly modelProvider?: ProviderV4;
   readonly workflowsPath: string;
   readonly policiesDir: string;
   /** Ungoverned activities the worker also serves (declared exempt by name). */
@@ -60,7 +61,7 @@ export interface AiSdkTestEnv {
 }
 
 /**
- * Starts a governed worker whose plugins are `AiSdkPlugin` (the scripted model's
+ * Starts a governed worker on the shared dev server whose plugins are `AiSdkPlugin` (the scripted model's
  * activities, and any MCP servers it is given) and `WritPlugin`, in that order, so Writ
  * checks every activity the worker serves; both plugins also bundle the workflows.
  */
@@ -86,7 +87,7 @@ export async function createAiSdkTestEnv(options: AiSdkTestEnvOptions): Promise<
   const mcpNames = Object.keys(options.mcpClientFactories ?? {})
     .flatMap((name) => [`${name}-listTools`, `${name}-callTool`])
     .filter((name) => !(name in options.actions) && !(name in extra));
-  const exemptActivities = [...MODEL_ACTIVITIES, ...Object.keys(extra), ...mcpNames];
+  const exemptActivities = [...(options.modelProvider === undefined ? [] : MODEL_ACTIVITIES), ...Object.keys(extra), ...mcpNames];
   const writ = new WritPlugin({
     actions: options.actions,
     governance: {
@@ -100,8 +101,8 @@ export async function createAiSdkTestEnv(options: AiSdkTestEnvOptions): Promise<
     },
     exemptActivities,
   });
-  const aiSdk = new AiSdkPlugin({ modelProvider: options.modelProvider, ...(options.mcpClientFactories === undefined ? {} : { mcpClientFactories: options.mcpClientFactories }) });
-  const plugins = [aiSdk, writ];
+  const aiSdk = options.modelProvider === undefined ? [] : [new AiSdkPlugin({ modelProvider: options.modelProvider, ...(options.mcpClientFactories === undefined ? {} : { mcpClientFactories: options.mcpClientFactories }) })];
+  const plugins = [...aiSdk, writ];
   const { code } = await bundleWorkflowCode({ workflowsPath: options.workflowsPath, plugins, logger: quietBundlerLogger });
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
