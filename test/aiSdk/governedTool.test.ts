@@ -37,11 +37,11 @@ afterAll(async () => {
   stores?.close();
 });
 
-async function startTurn(script: ModelScript): Promise<WorkflowHandle<typeof supportAgentTurn>> {
+async function startTurn(script: ModelScript, workflow: 'supportAgentTurn' | 'impatientAgentTurn' | 'looseSchemaTurn' = 'supportAgentTurn'): Promise<WorkflowHandle<typeof supportAgentTurn>> {
   const client = await env.clientAs(AGENT.principal, AGENT.groups);
   const workflowId = `aisdk-${started.length + 1}-${Date.now()}`;
   started.push(workflowId);
-  return client.workflow.start<typeof supportAgentTurn>('supportAgentTurn', { taskQueue: env.taskQueue, workflowId, args: [JSON.stringify(script)] });
+  return client.workflow.start<typeof supportAgentTurn>(workflow, { taskQueue: env.taskQueue, workflowId, args: [JSON.stringify(script)] });
 }
 
 /** What the scripted model reported it was shown of the tool results. */
@@ -94,6 +94,33 @@ describe('when the tool call needs approval', () => {
     expect(stores.workspace.listRefunds()).toHaveLength(refundsBefore + 1);
     const executed = governedStepsFromHistory(await handle.fetchHistory()).filter((step) => step.execution !== undefined);
     expect(executed.map((step) => step.execution?.activityType)).toEqual(['agentIssueRefund']);
+  });
+});
+
+describe('when no approver answers within the wait', () => {
+  it('answers the model APPROVAL_TIMEOUT and the refund is never issued', async () => {
+    const refundsBefore = stores.workspace.listRefunds().length;
+    const handle = await startTurn({ calls: [{ tool: 'issueRefund', input: { orderId: 'order-43', amountCents: 1500 } }] }, 'impatientAgentTurn');
+    const turn = await handle.result();
+    expect(turn.outputs[0]?.output).toMatchObject({ outcome: 'refused', code: 'APPROVAL_TIMEOUT' });
+    expect(String(seenByModel(turn)[0]?.output.value)).toMatch(/^APPROVAL_TIMEOUT: Writ refused agentIssueRefund: /);
+    expect(stores.workspace.listRefunds()).toHaveLength(refundsBefore);
+    const executed = governedStepsFromHistory(await handle.fetchHistory()).filter((step) => step.execution !== undefined);
+    expect(executed).toEqual([]);
+  });
+});
+
+describe("when the workflow's schema lets through what the action's declaration refuses", () => {
+  it('answers INPUT_INVALID with every problem, and nothing runs', async () => {
+    const outboxBefore = stores.workspace.listOutbox().length;
+    const handle = await startTurn({ calls: [{ tool: 'sendEmail', input: { to: 'not an address', body: 'hi', bcc: 'everyone@example.com' } }] }, 'looseSchemaTurn');
+    const turn = await handle.result();
+    expect(turn.outputs[0]?.output).toMatchObject({ outcome: 'refused', code: 'INPUT_INVALID' });
+    const text = String(seenByModel(turn)[0]?.output.value);
+    expect(text).toMatch(/^INPUT_INVALID: Writ refused agentSendEmail: /);
+    for (const path of ['to', 'subject']) expect(text).toContain(`- ${path}: `);
+    expect(text).toContain('bcc');
+    expect(stores.workspace.listOutbox()).toHaveLength(outboxBefore);
   });
 });
 

@@ -1,6 +1,7 @@
 // Workflows for the AI SDK tests: a support agent's turn, written as a team writes one
 // with the AI SDK and @temporalio/ai-sdk, whose tools are governed actions.
 import { generateText, isStepCount, type ToolSet } from 'ai';
+import { z } from 'zod';
 import { TemporalMCPClient, temporalProvider } from '@temporalio/ai-sdk/workflow';
 import { proxyGoverned } from '../../workflows/proxyGoverned';
 import { governedMcpTools, governedTool, type GovernedToolOutput } from '../../exports/aiSdk';
@@ -24,6 +25,20 @@ export async function supportAgentTurn(prompt: string): Promise<AgentTurn> {
     sendEmail: governedTool(actions, 'agentSendEmail', { description: 'Email a customer', inputSchema: sendEmailInput }),
     issueRefund: governedTool(actions, 'agentIssueRefund', { description: 'Refund part of an order', inputSchema: issueRefundInput }),
   });
+}
+
+/** A refund that may wait two seconds for approvers at most: the answer is then APPROVAL_TIMEOUT. */
+export async function impatientAgentTurn(prompt: string): Promise<AgentTurn> {
+  const impatient = proxyGoverned<ExampleActions>({ startToCloseTimeout: '30s', maxApprovalWait: '2s' });
+  return turn(prompt, { issueRefund: governedTool(impatient, 'agentIssueRefund', { description: 'Refund part of an order', inputSchema: issueRefundInput }) });
+}
+
+/**
+ * A tool whose workflow-side schema lets any object through (typed around on purpose):
+ * what the model may send is still decided by the worker's declaration at authorization.
+ */
+export async function looseSchemaTurn(prompt: string): Promise<AgentTurn> {
+  return turn(prompt, { sendEmail: governedTool(actions, 'agentSendEmail', { inputSchema: z.record(z.string(), z.unknown()) as never }) });
 }
 
 /** One turn of an agent whose tools are the "files" MCP server's, reached through TemporalMCPClient and governed. */
