@@ -7,7 +7,6 @@ import { createMCPClient } from '@ai-sdk/mcp';
 import { Experimental_StdioMCPTransport } from '@ai-sdk/mcp/mcp-stdio';
 import { actionOutcome, governedStepsFromHistory } from '../../core/history/governedSteps';
 import { governedMcpServer } from '../../exports/aiSdk';
-import { codeOf } from '../support/codeOf';
 import { isWritError } from '../../core/errors/writError';
 import { AGENT } from '../support/governedTestEnv';
 import { createAiSdkTestEnv, type AiSdkTestEnv } from './aiSdkTestEnv';
@@ -112,12 +111,6 @@ describe('when a worker also lists the governed server in AiSdkPlugin', () => {
     );
     expect(isWritError(refused) ? refused.code : refused).toBe('CONFIG_INVALID');
     expect((refused as Error).message).toContain('"files-callTool" collides with a governed action');
-  });
-});
-
-describe('when a governed MCP server is declared', () => {
-  it('refuses a name TemporalMCPClient could not address, CONFIG_INVALID', () => {
-    expect(codeOf(() => governedMcpServer({ name: 'files-callTool', connect: connectFiles }))).toBe('CONFIG_INVALID');
   });
 });
 
