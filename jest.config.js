@@ -7,8 +7,8 @@ module.exports = {
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
-  // jose ships ESM only; SWC turns it into CommonJS for jest's module system.
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // jose, oidc-provider and openid-client ship ESM only; SWC turns them into CommonJS for jest's module system.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|oidc-provider|openid-client|oauth4webapi)/)'],
   // The examples import Writ by its package name, as a user's project does; under jest
   // that name is the sources (the build's self-reference would be a second copy).
   moduleNameMapper: {
