@@ -90,6 +90,10 @@ export const WRIT_ERROR_CODES = [
   // the governed step as a whole
   'REAUTHORIZATION_EXHAUSTED',
   'AUTHORIZE_FAILED',
+  // the operator console: sign-in and its requests
+  'SIGN_IN_INVALID',
+  'CSRF_INVALID',
+  'IDENTITY_PROVIDER_UNAVAILABLE',
   // configuration and the embedded server
   'CONFIG_INVALID',
   'TEMPORAL_CLI_NOT_FOUND',

@@ -7,7 +7,8 @@ import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { WritError } from '../errors/writError';
 import { KeyStore } from '../keys/keyStore';
 import { parseDevOidcAccounts } from './devOidcAccounts';
-import { readForm, renderLoginPage } from './loginPage';
+import { readForm } from '../http/readForm';
+import { renderLoginPage } from './loginPage';
 
 /** A relying party the development provider knows (the console, a test client). */
 export interface DevOidcClient {
@@ -45,15 +46,21 @@ export interface RunningDevOidcProvider {
 
 const INTERACTION_PATH = /^\/interaction\/([A-Za-z0-9_-]{1,64})\/?$/;
 
-// Served with every sign-in page: no script, no style from elsewhere, no framing, and the
-// form may post only back to the provider.
-const LOGIN_PAGE_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'x-content-type-options': 'nosniff',
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-};
+/**
+ * Headers of every sign-in page: no script, no style from elsewhere, no framing, and the form
+ * may post only to the provider, whose answer may redirect only to a configured client
+ * (browsers apply `form-action` to the redirects that follow a form's submission too).
+ */
+function loginPageHeaders(clients: readonly DevOidcClient[]): Record<string, string> {
+  const redirectOrigins = [...new Set(clients.flatMap((client) => client.redirectUris.map((uri) => new URL(uri).origin)))];
+  return {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': `default-src 'none'; form-action 'self' ${redirectOrigins.join(' ')}; frame-ancestors 'none'; base-uri 'none'`,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+  };
+}
 
 /**
  * Starts a real OpenID Connect provider on loopback for development (`oidc-provider`):
@@ -119,6 +126,7 @@ export async function startDevOidcProvider(options: DevOidcProviderOptions): Pro
   };
   const provider = new ProviderClass(issuer, configuration);
   const handleProtocol = provider.callback();
+  const headers = loginPageHeaders(options.clients);
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const match = INTERACTION_PATH.exec(new URL(request.url ?? '/', issuer).pathname);
@@ -126,9 +134,9 @@ export async function startDevOidcProvider(options: DevOidcProviderOptions): Pro
       handleProtocol(request, response);
       return;
     }
-    handleSignIn(provider, accounts, request, response).catch((error: unknown) => {
+    handleSignIn(provider, accounts, headers, request, response).catch((error: unknown) => {
       if (!response.headersSent) {
-        response.writeHead(error instanceof WritError && error.code === 'INPUT_TOO_LARGE' ? 413 : 400, LOGIN_PAGE_HEADERS);
+        response.writeHead(error instanceof WritError && error.code === 'INPUT_TOO_LARGE' ? 413 : 400, headers);
         response.end(renderLoginPage({ action: request.url ?? '/', clientId: '-', refusal: error instanceof WritError ? `${error.code}: ${error.message}` : 'the sign-in could not be completed; start again from the application' }));
       } else {
         response.destroy();
@@ -147,23 +155,23 @@ export async function startDevOidcProvider(options: DevOidcProviderOptions): Pro
 }
 
 /** The sign-in step of an authorization: the form, then the account it names. */
-async function handleSignIn(provider: Provider, accounts: ReadonlyMap<string, unknown>, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handleSignIn(provider: Provider, accounts: ReadonlyMap<string, unknown>, headers: Record<string, string>, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const details = await provider.interactionDetails(request, response);
   const clientId = String(details.params['client_id'] ?? '-');
   const action = `/interaction/${details.uid}`;
   if (request.method === 'GET') {
-    response.writeHead(200, LOGIN_PAGE_HEADERS);
+    response.writeHead(200, headers);
     response.end(renderLoginPage({ action, clientId }));
     return;
   }
   if (request.method !== 'POST') {
-    response.writeHead(405, { ...LOGIN_PAGE_HEADERS, allow: 'GET, POST' });
+    response.writeHead(405, { ...headers, allow: 'GET, POST' });
     response.end();
     return;
   }
   const principal = (await readForm(request)).get('principal') ?? '';
   if (!accounts.has(principal)) {
-    response.writeHead(403, LOGIN_PAGE_HEADERS);
+    response.writeHead(403, headers);
     response.end(renderLoginPage({ action, clientId, refusal: `IDENTITY_INVALID: no account ${principal.slice(0, 128)} at this provider` }));
     return;
   }

@@ -1,9 +1,4 @@
-import type { IncomingMessage } from 'node:http';
 import { escapeMarkup } from '../audit/report/escapeMarkup';
-import { WritError } from '../errors/writError';
-
-/** The largest sign-in form body read, in bytes: a principal's name is far shorter. */
-const MAX_FORM_BYTES = 4096;
 
 /**
  * The development provider's sign-in page: one field, the account's principal. Every value
@@ -26,18 +21,4 @@ ${refusal}
 </form>
 </main></body></html>
 `;
-}
-
-/** Reads a urlencoded form of at most 4 KiB (`INPUT_TOO_LARGE` beyond, `INPUT_INVALID` for another type). */
-export async function readForm(request: IncomingMessage): Promise<URLSearchParams> {
-  const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') throw new WritError('INPUT_INVALID', 'the sign-in form is sent as application/x-www-form-urlencoded');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_FORM_BYTES) throw new WritError('INPUT_TOO_LARGE', `the sign-in form is larger than ${MAX_FORM_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
