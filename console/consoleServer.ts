@@ -3,9 +3,14 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import * as oidc from 'openid-client';
-import { WritError, type WritErrorCode } from '../core/errors/writError';
+import { WRIT_ERROR_CODES, WritError, type WritErrorCode } from '../core/errors/writError';
 import { readForm } from '../core/http/readForm';
+import { readJson } from '../core/http/readJson';
 import type { PendingRun } from '../core/operators/operatorConsole';
+import { DEFAULT_PASSKEY_TRUST, type PasskeyTrust } from '../core/passkeys/passkeyTrust';
+import type { ApprovalAnswer, PendingApproval } from '../core/protocol/operatorContract';
+import { PasskeyCeremonies, type PasskeyStore } from './passkeys/passkeyCeremonies';
+import { renderPasskeysPage } from './pages/passkeysPage';
 import { consoleCookie, requestCookies } from './http/cookies';
 import { SECURITY_HEADERS } from './http/securityHeaders';
 import { renderLayout } from './pages/layout';
@@ -23,16 +28,24 @@ export interface ConsoleRelyingParty {
   readonly clientSecret: string;
 }
 
-/** What the console reads about running workflows. */
+/** What the console reads about running workflows, and how it sends operators' decisions. */
 export interface ConsoleOperations {
   /** Every run awaiting approval, with what it awaits. */
   pending(): Promise<PendingRun[]>;
+  /** What one run awaits, or undefined. */
+  pendingOf(workflowId: string): Promise<PendingApproval | undefined>;
+  /** Sends an approval or denial statement through the run's `writ.approve` update. */
+  sendApproval(workflowId: string, statement: string): Promise<ApprovalAnswer>;
 }
 
 /** Options of `startConsole`. */
 export interface ConsoleOptions {
   /** Where operators' runs are read. */
   readonly operations: ConsoleOperations;
+  /** Where operators' passkey bindings are kept: the governance store the workers read. */
+  readonly passkeys: PasskeyStore;
+  /** The relying party id passkeys are scoped to, and the origins assertions come from (default: localhost). */
+  readonly passkeyTrust?: PasskeyTrust;
   /**
    * The console's OpenID provider, given the redirect URI the console listens on (its own
    * origin + `/auth/callback`): a company's provider, or the development one started for it.
@@ -60,7 +73,7 @@ export interface RunningConsole {
 
 const SESSION_COOKIE = 'writ_session';
 const SIGN_IN_COOKIE = 'writ_sign_in';
-const ASSET_TYPES: Readonly<Record<string, string>> = { 'console.css': 'text/css; charset=utf-8', 'console.js': 'text/javascript; charset=utf-8' };
+const ASSET_TYPES: Readonly<Record<string, string>> = { 'console.css': 'text/css; charset=utf-8', 'console.js': 'text/javascript; charset=utf-8', 'webauthn.js': 'text/javascript; charset=utf-8' };
 
 /**
  * `writ console`: the operators' web console. Operators sign in with OpenID Connect (code
@@ -80,7 +93,9 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     server.listen({ host, port: options.port ?? 0 }, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // WebAuthn refuses IP addresses as relying party ids: on loopback the console is
+  // reached, and its cookies and passkeys scoped, as localhost.
+  const origin = isLoopback(host) ? `http://localhost:${port}` : `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const secure = origin.startsWith('https:');
   const redirectUri = `${origin}/auth/callback`;
   const settings = await options.relyingParty(redirectUri);
@@ -89,6 +104,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     throw new WritError('IDENTITY_PROVIDER_UNAVAILABLE', `the console could not read the OpenID provider's discovery at ${settings.issuer}: ${(error as Error).message}`, { cause: error });
   });
   const assets = assetDirectory();
+  const ceremonies = new PasskeyCeremonies(options.passkeys, options.passkeyTrust ?? DEFAULT_PASSKEY_TRUST, origin, clock);
 
   const sessionOf = (request: IncomingMessage): ConsoleSession | undefined => sessions.find(requestCookies(request).get(SESSION_COOKIE));
 
@@ -99,6 +115,14 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     if (route === 'GET /sign-in') return beginSignIn(response, url.searchParams.get('returnTo'));
     if (route === 'GET /auth/callback') return completeSignIn(request, response, url);
     const session = sessionOf(request);
+    if (request.method === 'POST' && url.pathname.startsWith('/api/')) {
+      if (session === undefined) return refuseJson(response, 401, 'IDENTITY_MISSING', 'sign in first');
+      const presented = request.headers['x-writ-csrf'];
+      if (!isSameOrigin(request, origin) || !isSessionCsrfToken(session, typeof presented === 'string' ? presented : undefined)) {
+        return refuseJson(response, 403, 'CSRF_INVALID', 'this request did not come from a console page of this session: reload the page and try again');
+      }
+      return json(response, 200, await apiCall(url.pathname, session, await readJson(request)));
+    }
     if (request.method === 'POST') {
       if (session === undefined) return refuse(response, 401, 'IDENTITY_MISSING', 'sign in first');
       const form = await readForm(request);
@@ -125,7 +149,40 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       return html(response, 200, renderLayout({ title: 'Pending approvals', session, body: renderPendingPage(pending, new Date(clock())), live: '/api/pending' }));
     }
     if (route === 'GET /api/pending') return html(response, 200, renderPendingTable(await options.operations.pending(), new Date(clock())));
+    if (route === 'GET /passkeys') {
+      return html(response, 200, renderLayout({ title: 'Passkeys', session, body: renderPasskeysPage(await options.passkeys.passkeysOf(session.principal)) }));
+    }
     return refuse(response, 404, 'INPUT_INVALID', `no page at ${url.pathname}`, session);
+  };
+
+  /** The console's JSON calls: the WebAuthn ceremonies, and sending a decision. */
+  const apiCall = async (pathname: string, session: ConsoleSession, body: unknown): Promise<unknown> => {
+    const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    switch (pathname) {
+      case '/api/passkeys/registration-options':
+        return ceremonies.registrationOptions(session);
+      case '/api/passkeys/registration':
+        return ceremonies.completeRegistration(session, fields['response'] as never);
+      case '/api/passkeys/binding': {
+        const binding = await ceremonies.completeBinding(session, fields['response'] as never);
+        return { credentialId: binding.credentialId, principal: binding.principal };
+      }
+      case '/api/decisions/options': {
+        const workflowId = String(fields['workflowId'] ?? '');
+        const decision = fields['decision'] === 'deny' ? 'deny' : fields['decision'] === 'approve' ? 'approve' : undefined;
+        if (decision === undefined) throw new WritError('INPUT_INVALID', 'a decision is approve or deny');
+        const reason = typeof fields['reason'] === 'string' && fields['reason'].trim() !== '' ? fields['reason'].trim().slice(0, 500) : null;
+        const pending = await options.operations.pendingOf(workflowId);
+        if (pending === undefined) throw new WritError('APPROVAL_NOT_PENDING', `${workflowId} awaits no approval`);
+        return ceremonies.decisionOptions(session, pending, decision, reason);
+      }
+      case '/api/decisions': {
+        const { workflowId, statement } = ceremonies.completeDecision(session, fields['response'] as never);
+        return options.operations.sendApproval(workflowId, statement);
+      }
+      default:
+        throw new WritError('INPUT_INVALID', `no such call: ${pathname}`);
+    }
   };
 
   const beginSignIn = async (response: ServerResponse, returnTo: string | null): Promise<void> => {
@@ -172,8 +229,10 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
         response.destroy();
         return;
       }
-      const code = error instanceof WritError ? error.code : 'RESOURCE_UNAVAILABLE';
-      refuse(response, code === 'INPUT_TOO_LARGE' ? 413 : code === 'INPUT_INVALID' ? 400 : 503, code, error instanceof WritError ? error.message : 'the console could not answer; try again', sessionOf(request));
+      const refusal = refusalOf(error);
+      const status = refusal.code === 'INPUT_TOO_LARGE' ? 413 : refusal.code === 'RESOURCE_UNAVAILABLE' ? 503 : 400;
+      if ((request.url ?? '').startsWith('/api/')) refuseJson(response, status, refusal.code, refusal.message);
+      else refuse(response, status, refusal.code, refusal.message, sessionOf(request));
     });
   });
 
@@ -202,6 +261,37 @@ function isSameOrigin(request: IncomingMessage, origin: string): boolean {
   return request.headers.origin === origin;
 }
 
+/** Whether `host` is a loopback address or name. */
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1';
+}
+
+/**
+ * The stable code and message of a failure: a WritError's own, or the Writ code a workflow
+ * update failed with (an approval the workers refused), else RESOURCE_UNAVAILABLE.
+ */
+function refusalOf(error: unknown): { code: WritErrorCode; message: string } {
+  if (error instanceof WritError) return { code: error.code, message: error.message };
+  let cause: unknown = error;
+  for (let depth = 0; depth < 4 && typeof cause === 'object' && cause !== null; depth += 1) {
+    const { type, message } = cause as { type?: unknown; message?: unknown };
+    if (typeof type === 'string' && (WRIT_ERROR_CODES as readonly string[]).includes(type)) return { code: type as WritErrorCode, message: String(message) };
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return { code: 'RESOURCE_UNAVAILABLE', message: 'the console could not answer; try again' };
+}
+
+function json(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+}
+
+/** A refusal of a JSON call: its code in the body and the `x-writ-code` header. */
+function refuseJson(response: ServerResponse, status: number, code: WritErrorCode, message: string): void {
+  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'x-writ-code': code });
+  response.end(JSON.stringify({ code, message }));
+}
+
 function html(response: ServerResponse, status: number, body: string): void {
   response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
   response.end(body);
@@ -216,8 +306,10 @@ function refuse(response: ServerResponse, status: number, code: WritErrorCode, m
 function serveAsset(response: ServerResponse, directory: string, name: string): void {
   const type = ASSET_TYPES[name];
   if (type === undefined) return refuse(response, 404, 'INPUT_INVALID', 'no such asset');
+  // The WebAuthn browser library is served from its package, as published.
+  const file = name === 'webauthn.js' ? path.join(path.dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js') : path.join(directory, name);
   response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': type, 'cache-control': 'no-cache' });
-  response.end(readFileSync(path.join(directory, name)));
+  response.end(readFileSync(file));
 }
 
 /** The console's script and style: beside this file in the sources, under console/assets in the package. */

@@ -19,11 +19,12 @@ export function renderPendingTable(pending: readonly PendingRun[], now: Date): s
 <td>${escapeMarkup(run.policyVersion)}<br><span class="muted">${escapeMarkup(run.requiredBy.join(', '))}</span></td>
 <td class="count">${run.approvers.length} / ${run.required}${run.approvers.length === 0 ? '' : `<br><span class="muted">${escapeMarkup(run.approvers.join(', '))}</span>`}</td>
 <td class="time-left"><time datetime="${escapeMarkup(run.expiresAt)}">${formatDuration(timeLeft)}</time></td>
+<td class="decide"><button type="button" data-action="decide" data-decision="approve" data-workflow-id="${escapeMarkup(run.workflowId)}">Approve</button> <button type="button" data-action="decide" data-decision="deny" data-workflow-id="${escapeMarkup(run.workflowId)}">Deny</button></td>
 </tr>`;
   });
   return `<table id="pending">
 <caption>${pending.length} governed step${pending.length === 1 ? '' : 's'} awaiting approval</caption>
-<thead><tr><th scope="col">Workflow</th><th scope="col">Action</th><th scope="col">Arguments</th><th scope="col">Initiator</th><th scope="col">Policy</th><th scope="col">Approvals</th><th scope="col">Time left</th></tr></thead>
+<thead><tr><th scope="col">Workflow</th><th scope="col">Action</th><th scope="col">Arguments</th><th scope="col">Initiator</th><th scope="col">Policy</th><th scope="col">Approvals</th><th scope="col">Time left</th><th scope="col">Decide (with your passkey)</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody></table>`;
@@ -31,7 +32,7 @@ ${rows.join('\n')}
 
 /** The pending page's main content. */
 export function renderPendingPage(pending: readonly PendingRun[], now: Date): string {
-  return `<h1>Pending approvals</h1>\n<div id="pending-list" aria-live="polite">${renderPendingTable(pending, now)}</div>`;
+  return `<h1>Pending approvals</h1>\n<p id="decision-status" role="status" aria-live="polite"></p>\n<div id="pending-list">${renderPendingTable(pending, now)}</div>`;
 }
 
 /** Seconds as `1 h 02 min`, `4 min 05 s` or `12 s`. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DevOidcAccountSchema } from '../oidc/devOidcAccounts';
 import type { Assert, SameType } from '../types/sameType';
+import { DEFAULT_PASSKEY_TRUST, PasskeyTrustSchema, type PasskeyTrust } from '../passkeys/passkeyTrust';
 
 /** The development provider's accounts when none are configured: the examples' operators. */
 export const DEFAULT_DEV_ACCOUNTS = [
@@ -31,6 +32,8 @@ export const ConsoleConfigSchema = z.strictObject({
   devAccounts: z.array(DevOidcAccountSchema).min(1).default(DEFAULT_DEV_ACCOUNTS),
   /** The longest a console session lasts, in seconds (default 8 hours; never past its ID token). */
   sessionSeconds: z.number().int().min(60).max(86_400).default(28_800),
+  /** Where operators' passkeys are scoped and their assertions come from; workers verify approvals against it (default: localhost, any port). */
+  passkeys: PasskeyTrustSchema.default(DEFAULT_PASSKEY_TRUST),
 });
 
 /** The operator console's configuration, as validated (`console` in writ.config.json). */
@@ -50,8 +53,10 @@ export interface ConsoleConfig {
   devAccounts: { principal: string; groups: string[] }[];
   /** The longest a console session lasts, in seconds. */
   sessionSeconds: number;
+  /** Where operators' passkeys are scoped and their assertions come from. */
+  passkeys: PasskeyTrust;
 }
 type _ConsoleConfigIsTheSchemas = Assert<SameType<ConsoleConfig, z.output<typeof ConsoleConfigSchema>>>;
 
 /** The default: the development provider with the examples' operators. */
-export const DEFAULT_CONSOLE_CONFIG: ConsoleConfig = { devAccounts: DEFAULT_DEV_ACCOUNTS, sessionSeconds: 28_800 };
+export const DEFAULT_CONSOLE_CONFIG: ConsoleConfig = { devAccounts: DEFAULT_DEV_ACCOUNTS, sessionSeconds: 28_800, passkeys: DEFAULT_PASSKEY_TRUST };

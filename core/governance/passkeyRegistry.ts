@@ -26,6 +26,7 @@ export interface PasskeyBinding {
 
 /** One assertion made with a passkey: which statement, and the authenticator's signature counter. */
 export interface PasskeyAssertionUse {
+  /** The passkey's credential id, base64url. */
   readonly credentialId: string;
   /** `sha256:<hex>` of the statement carrying the assertion. */
   readonly statementDigest: string;

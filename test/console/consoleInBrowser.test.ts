@@ -10,6 +10,7 @@ import { OperatorConsole } from '../../core/operators/operatorConsole';
 import { startDevOidcProvider, type RunningDevOidcProvider } from '../../core/oidc/devOidcProvider';
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 import { awaitPending } from '../support/awaitPending';
+import { APPROVE_UPDATE } from '../../core/protocol/operatorContract';
 
 // The operators' console in a real headless Chromium (Debian's chromium package), signing
 // in through the development OpenID provider, against a real dev server and governed worker.
@@ -45,11 +46,12 @@ beforeAll(async () => {
   const operatorClient = await env.clientAs('olivia', ['operators']);
   consoleServer = await startConsole({
     operations: new OperatorConsole(operatorClient, env.idp, { namespace: env.namespace, controlTaskQueue: env.taskQueue }),
+    passkeys: env.governance,
     allowInsecureProvider: true,
     relyingParty: async (redirectUri) => {
       provider = await startDevOidcProvider({
         idpDir: join(dir, 'idp'),
-        accounts: [{ principal: 'bob', groups: ['treasury-approvers'] }, { principal: 'carol', groups: ['treasury-approvers'] }],
+        accounts: [{ principal: 'bob', groups: ['treasury-approvers'] }, { principal: 'carol', groups: ['treasury-approvers'] }, { principal: 'alice', groups: ['treasury', 'treasury-approvers'] }],
         clients: [{ clientId: 'writ-console', clientSecret: 'console-test-secret', redirectUris: [redirectUri] }],
       });
       return { issuer: provider.issuer, clientId: 'writ-console', clientSecret: 'console-test-secret' };
@@ -134,7 +136,7 @@ describe('the console in a browser', () => {
   describe('when another site posts to the console with the operator\'s cookie', () => {
     it('is refused with CSRF_INVALID and the session stays', async () => {
       // A page on another origin whose form posts to the console: the browser sends the
-      // session cookie (127.0.0.1 on another port is the same site), not the CSRF token.
+      // session cookie (localhost on another port is the same site), not the CSRF token.
       const attacker = http.createServer((_request, response) => {
         response.writeHead(200, { 'content-type': 'text/html' });
         response.end(`<form id="f" method="post" action="${consoleServer.url}/sign-out"><input name="csrf" value="guessed"></form><script>document.getElementById('f').submit()</script>`);
@@ -143,7 +145,7 @@ describe('the console in a browser', () => {
       try {
         const attackPage = await context.newPage();
         const posted = attackPage.waitForResponse((response) => response.url() === `${consoleServer.url}/sign-out`);
-        await attackPage.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
+        await attackPage.goto(`http://localhost:${(attacker.address() as AddressInfo).port}/`);
         const response = await posted;
         expect(response.status()).toBe(403);
         expect(response.headers()['x-writ-code']).toBe('CSRF_INVALID');
@@ -168,6 +170,120 @@ describe('the console in a browser', () => {
       expect(after.status).toBe(401);
       expect(after.headers.get('x-writ-code')).toBe('IDENTITY_MISSING');
       await other.context().close();
+    });
+  });
+});
+
+/** A signed-in page with Chromium's virtual authenticator (DevTools WebAuthn domain): user present and verified. */
+async function pageWithAuthenticator(principal: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+  const page = await signedInPage(context, principal);
+  const devtools = await context.newCDPSession(page);
+  await devtools.send('WebAuthn.enable', { enableUI: false });
+  await devtools.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  return page;
+}
+
+async function registerPasskey(page: Page, principal: string): Promise<void> {
+  await page.goto(`${consoleServer.url}/passkeys`);
+  await page.getByRole('button', { name: 'Register a passkey' }).click();
+  const status = page.locator('#passkey-status');
+  await status.filter({ hasText: /bound to|Refused/ }).waitFor({ timeout: 15_000 });
+  expect(await status.textContent()).toMatch(new RegExp(`bound to ${principal}\\.$`));
+  await page.waitForURL(`${consoleServer.url}/passkeys`);
+  await page.locator('#passkeys tbody tr').first().waitFor();
+}
+
+/** Clicks a row's decision button and returns what the page then says. */
+async function decideOnPage(page: Page, workflowId: string, decision: 'Approve' | 'Deny'): Promise<string> {
+  await page.goto(consoleServer.url);
+  await page.locator(`tr[data-workflow-id="${workflowId}"]`).getByRole('button', { name: decision }).click();
+  const status = page.locator('#decision-status');
+  await status.filter({ hasText: /^(Approved|Denied|Refused)/ }).waitFor({ timeout: 20_000 });
+  return (await status.textContent()) ?? '';
+}
+
+describe('approving with passkeys', () => {
+  let bob: Page;
+  let carol: Page;
+  let alice: Page;
+
+  beforeAll(async () => {
+    [bob, carol, alice] = [await pageWithAuthenticator('bob'), await pageWithAuthenticator('carol'), await pageWithAuthenticator('alice')];
+    await registerPasskey(bob, 'bob');
+    await registerPasskey(carol, 'carol');
+    await registerPasskey(alice, 'alice');
+  });
+  afterAll(async () => {
+    for (const page of [bob, carol, alice]) await page?.context().close();
+  });
+
+  describe('when operators register passkeys', () => {
+    it('binds each to the principal it signed in as, in the governance store the workers read', async () => {
+      const [bound] = await env.governance.passkeysOf('bob');
+      expect(bound).toMatchObject({ principal: 'bob', groups: ['treasury-approvers'], rpId: 'localhost' });
+      const evidence = JSON.parse(bound!.evidence) as { document: { principal: string; credentialId: string }; idToken: string; assertion: { id: string } };
+      expect(evidence.document).toMatchObject({ principal: 'bob', credentialId: bound!.credentialId });
+      expect(evidence.assertion.id).toBe(bound!.credentialId);
+      expect(evidence.idToken.split('.')).toHaveLength(3);
+    });
+  });
+
+  describe('when two operators approve a two-approval transfer with their passkeys', () => {
+    it('runs it once, after the second approval', async () => {
+      const before = env.stores.ledger.listTransfers().length;
+      const handle = await startTransfer();
+      await expect(decideOnPage(bob, handle.workflowId, 'Approve')).resolves.toBe('Approved by bob: 1/2 approvals.');
+      expect(env.stores.ledger.listTransfers()).toHaveLength(before);
+      await expect(decideOnPage(carol, handle.workflowId, 'Approve')).resolves.toBe('Approved by carol: 2/2 approvals.');
+      await handle.result();
+      expect(env.stores.ledger.listTransfers()).toHaveLength(before + 1);
+      await expect(env.governance.passkeysOf('carol')).resolves.toHaveLength(1);
+    });
+  });
+
+  describe('when the initiator approves their own request', () => {
+    it('is refused with APPROVAL_SELF on the page, and nothing runs', async () => {
+      const before = env.stores.ledger.listTransfers().length;
+      const handle = await startTransfer();
+      await expect(decideOnPage(alice, handle.workflowId, 'Approve')).resolves.toMatch(/^Refused: APPROVAL_SELF: /);
+      expect((await awaitPending(handle)).approvers).toEqual([]);
+      expect(env.stores.ledger.listTransfers()).toHaveLength(before);
+    });
+  });
+
+  describe('when the assertion signs another digest than the request\'s', () => {
+    it('is refused with PASSKEY_ASSERTION_INVALID and counts for nothing', async () => {
+      const handle = await startTransfer();
+      // The page is given another challenge to sign than the one the request's digest and decision make.
+      await bob.route('**/api/decisions/options', async (route) => {
+        const answer = await route.fetch();
+        const options = (await answer.json()) as { challenge: string };
+        await route.fulfill({ response: answer, json: { ...options, challenge: Buffer.alloc(32, 7).toString('base64url') } });
+      });
+      try {
+        await expect(decideOnPage(bob, handle.workflowId, 'Approve')).resolves.toMatch(/^Refused: PASSKEY_ASSERTION_INVALID: /);
+      } finally {
+        await bob.unroute('**/api/decisions/options');
+      }
+      expect((await awaitPending(handle)).approvers).toEqual([]);
+    });
+  });
+
+  describe('when a recorded passkey approval is sent to the run again', () => {
+    it('is refused and counts once', async () => {
+      const handle = await startTransfer();
+      await expect(decideOnPage(bob, handle.workflowId, 'Approve')).resolves.toBe('Approved by bob: 1/2 approvals.');
+      const history = await handle.fetchHistory();
+      const sent = history.events!.find((event) => event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === APPROVE_UPDATE);
+      expect(sent).toBeDefined();
+      const client = await env.clientAs('olivia', ['operators']);
+      const statement = JSON.parse(Buffer.from(sent!.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.args!.payloads![0]!.data!).toString('utf8')) as string;
+      expect(statement.startsWith('writ-passkey.')).toBe(true);
+      await expect(client.workflow.getHandle(handle.workflowId).executeUpdate(APPROVE_UPDATE, { args: [statement] })).rejects.toMatchObject({ cause: { type: expect.stringMatching(/^(APPROVAL_REPLAYED|APPROVAL_DUPLICATE_APPROVER)$/) } });
+      expect((await awaitPending(handle)).approvers).toEqual(['bob']);
     });
   });
 });

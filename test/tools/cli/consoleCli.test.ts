@@ -17,7 +17,7 @@ async function startConsoleCommand(): Promise<{ consoleUrl: string; providerUrl:
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   for (let i = 0; i < 200; i += 1) {
-    const consoleUrl = /Writ console at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+    const consoleUrl = /Writ console at (http:\/\/localhost:\d+)/.exec(stdout)?.[1];
     const providerUrl = /development OpenID provider (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
     if (consoleUrl !== undefined && providerUrl !== undefined) return { consoleUrl, providerUrl };
     if (child.exitCode !== null) throw new Error(`writ console exited ${child.exitCode}: ${stderr}`);

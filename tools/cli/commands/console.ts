@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, type WritConfig } from '../../../core/config/writConfig';
 import { WritError } from '../../../core/errors/writError';
+import { openGovernanceStore } from '../../../core/governance/openGovernanceStore';
 
 // The console pulls in the Temporal client, Koa and openid-client: loaded when it runs.
 type ConsoleModules = {
@@ -38,9 +39,13 @@ export function registerConsoleCommand(program: Command): void {
         operators: require('../operatorClient') as ConsoleModules['operators'],
       };
       const operators = await modules.operators.openOperatorConsole({ as: 'writ-console', group: [], ...(opts.address === undefined ? {} : { address: opts.address }), ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }) });
+      // Passkey bindings go where the workers read them: the configured governance store.
+      const governance = await openGovernanceStore(config.governanceStore, { dataDir: config.dataDir });
       let devProvider: Awaited<ReturnType<ConsoleModules['provider']['startDevOidcProvider']>> | undefined;
       const running = await modules.server.startConsole({
         operations: operators.console,
+        passkeys: governance,
+        passkeyTrust: config.console.passkeys,
         host: opts.host,
         port,
         sessionSeconds: config.console.sessionSeconds,
@@ -65,6 +70,7 @@ export function registerConsoleCommand(program: Command): void {
       await running.stop();
       await devProvider?.stop();
       await operators.close();
+      await governance.close();
     });
 }
 
