@@ -7,9 +7,9 @@ module.exports = {
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
-  // jose and the AI SDK (ai, @ai-sdk/*) ship ESM only; SWC turns them into CommonJS for
-  // jest's module system.
-  transformIgnorePatterns: ['/node_modules/(?!(jose|ai|@ai-sdk/[^/]+|@workflow/serde|@standard-schema/spec|eventsource-parser|pkce-challenge)/)'],
+  // jose, oidc-provider, openid-client and the AI SDK (ai, @ai-sdk/*) ship ESM only; SWC
+  // turns them into CommonJS for jest's module system.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|oidc-provider|openid-client|oauth4webapi|ai|@ai-sdk/[^/]+|@workflow/serde|@standard-schema/spec|eventsource-parser|pkce-challenge)/)'],
   // The examples import Writ by its package name, as a user's project does; under jest
   // that name is the sources (the build's self-reference would be a second copy).
   moduleNameMapper: {
