@@ -9,6 +9,10 @@ import { readJson } from '../core/http/readJson';
 import type { PendingRun } from '../core/operators/operatorConsole';
 import { DEFAULT_PASSKEY_TRUST, type PasskeyTrust } from '../core/passkeys/passkeyTrust';
 import type { ApprovalAnswer, PendingApproval } from '../core/protocol/operatorContract';
+import type { AuditVerdict } from '../core/audit/types';
+import { buildLineageGraph } from '../core/audit/report/lineageGraph';
+import { renderLineageSvg } from '../core/audit/report/renderLineageSvg';
+import { renderWorkflowPage } from './pages/workflowPage';
 import { PasskeyCeremonies, type PasskeyStore } from './passkeys/passkeyCeremonies';
 import { renderPasskeysPage } from './pages/passkeysPage';
 import { consoleCookie, requestCookies } from './http/cookies';
@@ -36,6 +40,8 @@ export interface ConsoleOperations {
   pendingOf(workflowId: string): Promise<PendingApproval | undefined>;
   /** Sends an approval or denial statement through the run's `writ.approve` update. */
   sendApproval(workflowId: string, statement: string): Promise<ApprovalAnswer>;
+  /** The history checker's verdict on a workflow's latest run and its related runs, as `writ audit verify --no-replay` gives it. */
+  audit(workflowId: string): Promise<AuditVerdict>;
 }
 
 /** Options of `startConsole`. */
@@ -72,6 +78,8 @@ export interface RunningConsole {
 }
 
 const SESSION_COOKIE = 'writ_session';
+// `/workflows/<id>` and its lineage picture; the id is one path segment, percent-encoded.
+const WORKFLOW_PATH = /^\/workflows\/([^/]{1,1000})(\/lineage\.svg)?$/;
 const SIGN_IN_COOKIE = 'writ_sign_in';
 const ASSET_TYPES: Readonly<Record<string, string>> = { 'console.css': 'text/css; charset=utf-8', 'console.js': 'text/javascript; charset=utf-8', 'webauthn.js': 'text/javascript; charset=utf-8' };
 
@@ -149,6 +157,19 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       return html(response, 200, renderLayout({ title: 'Pending approvals', session, body: renderPendingPage(pending, new Date(clock())), live: '/api/pending' }));
     }
     if (route === 'GET /api/pending') return html(response, 200, renderPendingTable(await options.operations.pending(), new Date(clock())));
+    const workflow = WORKFLOW_PATH.exec(url.pathname);
+    if (request.method === 'GET' && workflow !== null) {
+      const workflowId = decodeURIComponent(workflow[1]!);
+      const verdict = await options.operations.audit(workflowId);
+      if (workflow[2] === '/lineage.svg') {
+        // The picture is served apart, as an image: its own inline style is allowed there,
+        // and a document loaded as an image runs no script.
+        response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'image/svg+xml; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" });
+        response.end(renderLineageSvg(buildLineageGraph(verdict)));
+        return;
+      }
+      return html(response, 200, renderLayout({ title: workflowId, session, body: renderWorkflowPage(workflowId, verdict) }));
+    }
     if (route === 'GET /passkeys') {
       return html(response, 200, renderLayout({ title: 'Passkeys', session, body: renderPasskeysPage(await options.passkeys.passkeysOf(session.principal)) }));
     }

@@ -2,11 +2,17 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startConsole, type RunningConsole } from '../../console/consoleServer';
 import { OperatorConsole } from '../../core/operators/operatorConsole';
+import { fetchRuns } from '../../core/audit/live/fetchRuns';
+import { verifyHistories } from '../../core/audit/verifyHistories';
+import { policySetEvidence } from '../../core/audit/evidence/policySetEvidence';
+import { loadIdentityEvidence } from '../../core/audit/evidence/identityEvidence';
+import { loadPolicySet } from '../../core/policy/policySet';
+import { DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../../core/identity/devIdentityProvider';
 import { startDevOidcProvider, type RunningDevOidcProvider } from '../../core/oidc/devOidcProvider';
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 import { awaitPending } from '../support/awaitPending';
@@ -45,7 +51,16 @@ beforeAll(async () => {
   env = await createGovernedTestEnv();
   const operatorClient = await env.clientAs('olivia', ['operators']);
   consoleServer = await startConsole({
-    operations: new OperatorConsole(operatorClient, env.idp, { namespace: env.namespace, controlTaskQueue: env.taskQueue }),
+    operations: Object.assign(new OperatorConsole(operatorClient, env.idp, { namespace: env.namespace, controlTaskQueue: env.taskQueue }), {
+      audit: async (workflowId: string) =>
+        verifyHistories(await fetchRuns(operatorClient, { workflowIds: [workflowId], related: true }), {
+          keys: env.auditKeys(),
+          policySets: [policySetEvidence(loadPolicySet(resolve(__dirname, '../../examples/policies')))],
+          namespace: env.namespace,
+          identity: await loadIdentityEvidence({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: env.idp.jwksPath }),
+          replay: false,
+        }),
+    }),
     passkeys: env.governance,
     allowInsecureProvider: true,
     relyingParty: async (redirectUri) => {
@@ -68,6 +83,12 @@ afterAll(async () => {
   await env?.close();
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
+
+/** With WRIT_CONSOLE_SCREENSHOTS=<dir>, saves the page there (the README's pictures come from it). */
+async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env['WRIT_CONSOLE_SCREENSHOTS'];
+  if (dir !== undefined) await page.screenshot({ path: join(dir, name), fullPage: true });
+}
 
 /** Signs `principal` in through the provider's page, starting from the console. */
 async function signedInPage(context: BrowserContext, principal: string): Promise<Page> {
@@ -121,6 +142,18 @@ describe('the console in a browser', () => {
       await expect(page.locator('main script, main img').count()).resolves.toBe(0);
       await expect(page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
       expect(dialogs).toEqual([]);
+    });
+
+    it("shows the workflow's page with its live audit verdict, still running nothing", async () => {
+      const workflowPage = await context.newPage();
+      await workflowPage.goto(`${consoleServer.url}/workflows/${encodeURIComponent(hostile.workflowId)}`);
+      await expect(workflowPage.locator('#verdict').textContent()).resolves.toMatch(/^History check: PASSED/);
+      await expect(workflowPage.locator('table.steps tbody tr td.decision').first().textContent()).resolves.toBe('pending');
+      await expect(workflowPage.locator('main script').count()).resolves.toBe(0);
+      await expect(workflowPage.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
+      await screenshot(workflowPage, 'console-workflow.png');
+      await screenshot(page, 'console-pending.png');
+      await workflowPage.close();
     });
   });
 
@@ -194,6 +227,7 @@ async function registerPasskey(page: Page, principal: string): Promise<void> {
   expect(await status.textContent()).toMatch(new RegExp(`bound to ${principal}\\.$`));
   await page.waitForURL(`${consoleServer.url}/passkeys`);
   await page.locator('#passkeys tbody tr').first().waitFor();
+  if (principal === 'bob') await screenshot(page, 'console-passkeys.png');
 }
 
 /** Clicks a row's decision button and returns what the page then says. */
@@ -241,6 +275,15 @@ describe('approving with passkeys', () => {
       await handle.result();
       expect(env.stores.ledger.listTransfers()).toHaveLength(before + 1);
       await expect(env.governance.passkeysOf('carol')).resolves.toHaveLength(1);
+
+      // Its page: the steps with the approvers, and the lineage picture.
+      await bob.goto(`${consoleServer.url}/workflows/${encodeURIComponent(handle.workflowId)}`);
+      const permit = bob.locator('table.steps tbody tr').filter({ has: bob.locator('td.decision', { hasText: /^permit$/ }) });
+      await expect(permit.locator('td').nth(5).textContent()).resolves.toBe('bob, carol');
+      await expect(permit.locator('td.outcome').textContent()).resolves.toBe('completed');
+      const lineage = bob.locator('img#lineage');
+      await lineage.waitFor();
+      await expect(lineage.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).resolves.toBeGreaterThan(200);
     });
   });
 

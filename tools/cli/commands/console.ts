@@ -8,6 +8,7 @@ import { openGovernanceStore } from '../../../core/governance/openGovernanceStor
 // The console pulls in the Temporal client, Koa and openid-client: loaded when it runs.
 type ConsoleModules = {
   server: typeof import('../../../console/consoleServer');
+  audit: typeof import('./auditRun');
   provider: typeof import('../../../core/oidc/devOidcProvider');
   operators: typeof import('../operatorClient');
 };
@@ -35,6 +36,7 @@ export function registerConsoleCommand(program: Command): void {
       const config = loadConfig();
       const modules: ConsoleModules = {
         server: require('../../../console/consoleServer') as ConsoleModules['server'],
+        audit: require('./auditRun') as ConsoleModules['audit'],
         provider: require('../../../core/oidc/devOidcProvider') as ConsoleModules['provider'],
         operators: require('../operatorClient') as ConsoleModules['operators'],
       };
@@ -43,7 +45,13 @@ export function registerConsoleCommand(program: Command): void {
       const governance = await openGovernanceStore(config.governanceStore, { dataDir: config.dataDir });
       let devProvider: Awaited<ReturnType<ConsoleModules['provider']['startDevOidcProvider']>> | undefined;
       const running = await modules.server.startConsole({
-        operations: operators.console,
+        operations: {
+          pending: () => operators.console.pending(),
+          pendingOf: (workflowId) => operators.console.pendingOf(workflowId),
+          sendApproval: (workflowId, statement) => operators.console.sendApproval(workflowId, statement),
+          // The history checker, as `writ audit verify --no-replay` runs it: the console holds no workflow code to replay.
+          audit: (workflowId) => modules.audit.verdictFor({ workflowId: [workflowId], related: true, replay: false, address: operators.address, namespace: operators.namespace }),
+        },
         passkeys: governance,
         passkeyTrust: config.console.passkeys,
         host: opts.host,
