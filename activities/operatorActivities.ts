@@ -108,10 +108,7 @@ function createOperatorAct<S extends z.ZodType<{ readonly reason: string }>, R e
   return async function applyOperatorAct(request) {
     try {
       const info = Context.current().info;
-      const verified = await verifyOperatorStatement(request.statement, act.audience, act.schema, deps.identity, {
-        invalidCode: 'STATEMENT_INVALID',
-        expiredCode: 'STATEMENT_INVALID',
-      });
+      const verified = await verifyOperatorStatement(request.statement, act.audience, act.schema, deps.identity, { invalidCode: 'STATEMENT_INVALID', expiredCode: 'STATEMENT_INVALID' }, passkeyDeps(deps));
       act.requireTarget(verified.statement, info);
       requireAuthority(deps.policies.current(), verified.signer, verified.groups, act.cedarAction, act.resource(info));
       const use = freshUse(deps, verified.issuedAt);

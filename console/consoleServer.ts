@@ -8,7 +8,9 @@ import { readForm } from '../core/http/readForm';
 import { readJson } from '../core/http/readJson';
 import type { PendingRun } from '../core/operators/operatorConsole';
 import { DEFAULT_PASSKEY_TRUST, type PasskeyTrust } from '../core/passkeys/passkeyTrust';
-import type { ApprovalAnswer, PendingApproval } from '../core/protocol/operatorContract';
+import type { ApprovalAnswer, KillSwitchInForce, KillSwitchReceipt, OperatorActReceipt, PendingApproval } from '../core/protocol/operatorContract';
+import { APPROVAL_AUDIENCE, KILL_SWITCH_AUDIENCE, REVOCATION_AUDIENCE } from '../core/operators/statements';
+import { renderKillSwitchPage } from './pages/killSwitchPage';
 import type { AuditVerdict } from '../core/audit/types';
 import { buildLineageGraph } from '../core/audit/report/lineageGraph';
 import { renderLineageSvg } from '../core/audit/report/renderLineageSvg';
@@ -40,6 +42,16 @@ export interface ConsoleOperations {
   pendingOf(workflowId: string): Promise<PendingApproval | undefined>;
   /** Sends an approval or denial statement through the run's `writ.approve` update. */
   sendApproval(workflowId: string, statement: string): Promise<ApprovalAnswer>;
+  /** The current run of a workflow: the run a revocation names. */
+  currentRunId(workflowId: string): Promise<string>;
+  /** Sends a revocation statement to the run it names (`writ.revoke`). */
+  sendRevocation(workflowId: string, runId: string, statement: string): Promise<OperatorActReceipt>;
+  /** The namespace the kill switch applies to. */
+  readonly namespace: string;
+  /** The kill-switch change in force, or null before any. */
+  killSwitchInForce(): Promise<KillSwitchInForce | null>;
+  /** Sends a kill-switch statement to the control workflow. */
+  sendKillSwitch(statement: string): Promise<KillSwitchReceipt>;
   /** The history checker's verdict on a workflow's latest run and its related runs, as `writ audit verify --no-replay` gives it. */
   audit(workflowId: string): Promise<AuditVerdict>;
 }
@@ -170,6 +182,9 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       }
       return html(response, 200, renderLayout({ title: workflowId, session, body: renderWorkflowPage(workflowId, verdict) }));
     }
+    if (route === 'GET /kill-switch') {
+      return html(response, 200, renderLayout({ title: 'Kill switch', session, body: renderKillSwitchPage(options.operations.namespace, await options.operations.killSwitchInForce()) }));
+    }
     if (route === 'GET /passkeys') {
       return html(response, 200, renderLayout({ title: 'Passkeys', session, body: renderPasskeysPage(await options.passkeys.passkeysOf(session.principal)) }));
     }
@@ -192,14 +207,39 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
         const workflowId = String(fields['workflowId'] ?? '');
         const decision = fields['decision'] === 'deny' ? 'deny' : fields['decision'] === 'approve' ? 'approve' : undefined;
         if (decision === undefined) throw new WritError('INPUT_INVALID', 'a decision is approve or deny');
-        const reason = typeof fields['reason'] === 'string' && fields['reason'].trim() !== '' ? fields['reason'].trim().slice(0, 500) : null;
+        const reason = reasonOf(fields);
         const pending = await options.operations.pendingOf(workflowId);
         if (pending === undefined) throw new WritError('APPROVAL_NOT_PENDING', `${workflowId} awaits no approval`);
-        return ceremonies.decisionOptions(session, pending, decision, reason);
+        const { requestDigest, runId, stepId, action, argsDigest, policyVersion } = pending;
+        const statement = { kind: 'approval', decision, requestDigest, workflowId, runId, stepId, action, argsDigest, policyVersion, ...(reason === undefined ? {} : { reason }) };
+        return ceremonies.statementOptions(session, APPROVAL_AUDIENCE, statement, { kind: 'approval', workflowId });
       }
-      case '/api/decisions': {
-        const { workflowId, statement } = ceremonies.completeDecision(session, fields['response'] as never);
-        return options.operations.sendApproval(workflowId, statement);
+      case '/api/revocations/options': {
+        const workflowId = String(fields['workflowId'] ?? '');
+        // Typed confirmation: the operator types the workflow id they revoke.
+        if (fields['confirm'] !== workflowId || workflowId === '') throw new WritError('INPUT_INVALID', 'to revoke, type the workflow id exactly');
+        const reason = reasonOf(fields);
+        if (reason === undefined) throw new WritError('INPUT_INVALID', 'a revocation states its reason');
+        const runId = await options.operations.currentRunId(workflowId);
+        return ceremonies.statementOptions(session, REVOCATION_AUDIENCE, { kind: 'revocation', workflowId, runId, reason }, { kind: 'revocation', workflowId, runId });
+      }
+      case '/api/kill-switch/options': {
+        const engage = fields['engage'] === true;
+        const namespace = options.operations.namespace;
+        const expected = `${engage ? 'HALT' : 'RESUME'} ${namespace}`;
+        if (fields['confirm'] !== expected) throw new WritError('INPUT_INVALID', `to ${engage ? 'engage' : 'lift'} the kill switch, type ${expected}`);
+        const reason = reasonOf(fields);
+        if (reason === undefined) throw new WritError('INPUT_INVALID', 'a kill-switch change states its reason');
+        const inForce = engage ? null : await options.operations.killSwitchInForce();
+        if (!engage && (inForce === null || !inForce.engaged)) throw new WritError('KILL_SWITCH_STATE_MISMATCH', `no halt is in force in namespace ${namespace}: there is nothing to lift`);
+        const statement = { kind: 'kill-switch', engage, namespace, reason, ...(inForce === null ? {} : { lifts: inForce.statementDigest }) };
+        return ceremonies.statementOptions(session, KILL_SWITCH_AUDIENCE, statement, { kind: 'kill-switch' });
+      }
+      case '/api/statements': {
+        const { target, statement } = ceremonies.completeStatement(session, fields['response'] as never);
+        if (target.kind === 'approval') return options.operations.sendApproval(target.workflowId, statement);
+        if (target.kind === 'revocation') return options.operations.sendRevocation(target.workflowId, target.runId, statement);
+        return options.operations.sendKillSwitch(statement);
       }
       default:
         throw new WritError('INPUT_INVALID', `no such call: ${pathname}`);
@@ -280,6 +320,12 @@ function isSameOrigin(request: IncomingMessage, origin: string): boolean {
   const site = request.headers['sec-fetch-site'];
   if (site !== undefined) return site === 'same-origin' && (request.headers.origin === undefined || request.headers.origin === origin);
   return request.headers.origin === origin;
+}
+
+/** A statement's reason from a JSON call: trimmed, at most 500 characters, absent when empty. */
+function reasonOf(fields: Record<string, unknown>): string | undefined {
+  const reason = typeof fields['reason'] === 'string' ? fields['reason'].trim().slice(0, 500) : '';
+  return reason === '' ? undefined : reason;
 }
 
 /** Whether `host` is a loopback address or name. */

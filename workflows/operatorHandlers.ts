@@ -53,16 +53,11 @@ function asRefusal(error: unknown): unknown {
   return error;
 }
 
+/** A statement its identity provider signed (a compact JWS), or one made with an operator's passkey; the activity verifies it. */
 function requireStatement(statement: unknown): void {
-  if (typeof statement !== 'string' || statement.length > 16_384 || !COMPACT_JWS.test(statement)) {
-    throw refuse('STATEMENT_INVALID', 'a signed statement (compact JWS) is required');
+  if (typeof statement !== 'string' || statement.length > 16_384 || !(COMPACT_JWS.test(statement) || PASSKEY_STATEMENT.test(statement))) {
+    throw refuse('STATEMENT_INVALID', 'a signed statement (compact JWS) or a passkey statement is required');
   }
-}
-
-/** An approval is a signed statement, or one made with an operator's passkey (verified in writ.verifyApproval). */
-function requireApprovalStatement(statement: unknown): void {
-  if (typeof statement === 'string' && statement.length <= 16_384 && PASSKEY_STATEMENT.test(statement)) return;
-  requireStatement(statement);
 }
 
 function publicView(pending: PendingState): PendingApproval {
@@ -107,7 +102,7 @@ export function registerOperatorHandlers(): void {
     {
       validator: (statement) => {
         if (state.pending === undefined) throw refuse('APPROVAL_NOT_PENDING', 'nothing in this run awaits approval');
-        requireApprovalStatement(statement);
+        requireStatement(statement);
       },
     },
   );

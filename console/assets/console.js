@@ -48,19 +48,43 @@
       .catch(function (error) { say('passkey-status', 'Refused: ' + refusal(error)); });
   }
 
-  function decide(button) {
+  // Signs an operator statement with the passkey: the console prepares it, the
+  // authenticator signs it, the console sends it where it goes, the workers verify it.
+  function signStatement(optionsPath, fields, statusId, done) {
     var webauthn = window.SimpleWebAuthnBrowser;
+    say(statusId, 'Touch your authenticator to sign…');
+    call(optionsPath, fields)
+      .then(function (options) { return webauthn.startAuthentication({ optionsJSON: options }); })
+      .then(function (response) { return call('/api/statements', { response: response }); })
+      .then(function (answer) { say(statusId, done(answer)); })
+      .catch(function (error) { say(statusId, 'Refused: ' + refusal(error)); });
+  }
+
+  function decide(button) {
     var workflowId = button.getAttribute('data-workflow-id');
     var decision = button.getAttribute('data-decision');
-    say('decision-status', 'Touch your authenticator to ' + decision + ' ' + workflowId + '…');
-    call('/api/decisions/options', { workflowId: workflowId, decision: decision })
-      .then(function (options) { return webauthn.startAuthentication({ optionsJSON: options }); })
-      .then(function (response) { return call('/api/decisions', { response: response }); })
-      .then(function (answer) {
-        say('decision-status', (answer.decision === 'approve' ? 'Approved' : 'Denied') + ' by ' + answer.approver + ': ' + answer.approvals + '/' + answer.required + ' approvals.');
-      })
-      .catch(function (error) { say('decision-status', 'Refused: ' + refusal(error)); });
+    signStatement('/api/decisions/options', { workflowId: workflowId, decision: decision }, 'decision-status', function (answer) {
+      return (answer.decision === 'approve' ? 'Approved' : 'Denied') + ' by ' + answer.approver + ': ' + answer.approvals + '/' + answer.required + ' approvals.';
+    });
   }
+
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (form.id !== 'revoke' && form.id !== 'kill-switch') return;
+    event.preventDefault();
+    var reason = form.querySelector('[name="reason"]').value;
+    var confirm = form.querySelector('[name="confirm"]').value;
+    if (form.id === 'revoke') {
+      signStatement('/api/revocations/options', { workflowId: form.getAttribute('data-workflow-id'), reason: reason, confirm: confirm }, 'statement-status', function (answer) {
+        return 'Revoked by ' + answer.by + ' at ' + answer.at + '.';
+      });
+    } else {
+      var engage = form.getAttribute('data-engage') === 'true';
+      signStatement('/api/kill-switch/options', { engage: engage, reason: reason, confirm: confirm }, 'statement-status', function (answer) {
+        return (engage ? 'Kill switch engaged' : 'Kill switch lifted') + ' by ' + answer.by + ' at ' + answer.at + '.';
+      });
+    }
+  });
 
   document.addEventListener('click', function (event) {
     var button = event.target.closest ? event.target.closest('button[data-action]') : null;

@@ -21,7 +21,7 @@ export function renderLayout(options: { readonly title: string; readonly session
 <body${options.live === undefined ? '' : ` data-live="${escapeMarkup(options.live)}"`}>
 <header>
 <a class="brand" href="/">Writ console</a>
-<nav aria-label="Console"><a href="/">Pending approvals</a> <a href="/passkeys">Passkeys</a></nav>
+<nav aria-label="Console"><a href="/">Pending approvals</a> <a href="/passkeys">Passkeys</a> <a href="/kill-switch">Kill switch</a></nav>
 <form class="sign-out" method="post" action="/sign-out">
 <span class="operator">Signed in as <strong>${escapeMarkup(session.principal)}</strong>${session.groups.length === 0 ? '' : ` (${escapeMarkup(session.groups.join(', '))})`}</span>
 <input type="hidden" name="csrf" value="${escapeMarkup(session.csrfToken)}">

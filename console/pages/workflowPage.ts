@@ -14,6 +14,13 @@ export function renderWorkflowPage(workflowId: string, verdict: AuditVerdict): s
   return `<h1>${escapeMarkup(workflowId)}</h1>
 <p id="verdict" class="${verdict.passed ? 'passed' : 'failed'}"><strong>History check: ${escapeMarkup(heading)}</strong>${related > 0 ? ` (with ${related} related run(s))` : ''}; replay ${escapeMarkup(runs[0]?.replay ?? 'skipped')}.</p>
 ${runs.map(renderRun).join('\n')}
+<h2>Revoke</h2>
+<form id="revoke" data-workflow-id="${escapeMarkup(workflowId)}">
+<p><label for="revoke-reason">Reason</label><br><input id="revoke-reason" name="reason" required maxlength="500" size="60"></p>
+<p><label for="revoke-confirm">Type the workflow id to confirm</label><br><input id="revoke-confirm" name="confirm" required autocomplete="off" size="40"></p>
+<p><button type="submit">Revoke this run's authority with your passkey</button></p>
+</form>
+<p id="statement-status" role="status" aria-live="polite"></p>
 <h2>Lineage</h2>
 <p><img id="lineage" src="/workflows/${encodeURIComponent(workflowId)}/lineage.svg" alt="The lineage of ${escapeMarkup(workflowId)}: its runs, governed steps, approvals and the hash chain between them"></p>`;
 }

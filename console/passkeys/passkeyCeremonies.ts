@@ -3,11 +3,10 @@ import { generateAuthenticationOptions, generateRegistrationOptions, verifyRegis
 import { sha256Digest } from '../../core/canonical/digest';
 import { WritError } from '../../core/errors/writError';
 import type { PasskeyBinding } from '../../core/governance/passkeyRegistry';
-import { bindingChallenge, bindingDigest, decisionChallenge, type PasskeyBindingDocument } from '../../core/passkeys/passkeyChallenges';
+import { bindingChallenge, bindingDigest, statementChallenge, type PasskeyBindingDocument } from '../../core/passkeys/passkeyChallenges';
 import { encodePasskeyStatement, PasskeyStatementSchema } from '../../core/passkeys/passkeyStatement';
 import type { PasskeyTrust } from '../../core/passkeys/passkeyTrust';
 import { verifyPasskeyAssertion } from '../../core/passkeys/verifyPasskeyAssertion';
-import type { PendingApproval } from '../../core/protocol/operatorContract';
 import type { ConsoleSession } from '../session/consoleSessions';
 
 /** Where the console keeps bindings: the governance store. */
@@ -19,13 +18,17 @@ export interface PasskeyStore {
 type Ceremony =
   | { readonly kind: 'registration'; readonly challenge: string }
   | { readonly kind: 'binding'; readonly document: PasskeyBindingDocument; readonly provisional: PasskeyBinding }
-  | { readonly kind: 'decision'; readonly pending: PendingApproval; readonly decision: 'approve' | 'deny'; readonly reason: string | null; readonly challenge: string };
+  | { readonly kind: 'statement'; readonly audience: string; readonly statement: Record<string, unknown>; readonly target: StatementTarget };
+
+/** Where a statement goes once signed: an approval or a revocation to a run, a kill-switch change to the control workflow. */
+export type StatementTarget = { readonly kind: 'approval'; readonly workflowId: string } | { readonly kind: 'revocation'; readonly workflowId: string; readonly runId: string } | { readonly kind: 'kill-switch' };
 
 /**
  * The console's WebAuthn ceremonies (`@simplewebauthn/server`), one in flight per session:
  * registering a passkey and binding it (the passkey signs a document naming the principal,
- * its groups, the credential and the ID token of the session), and signing a decision on a
- * pending request (the passkey signs the request digest with the decision and reason). The
+ * its groups, the credential and the ID token of the session), and signing an operator's
+ * statement (an approval or denial, a revocation, a kill-switch change: the passkey signs its
+ * audience and whole content, the request digest, decision and reason of an approval among it). The
  * console checks what it can; the workers verify every approval again, and the auditor
  * offline.
  */
@@ -90,39 +93,29 @@ export class PasskeyCeremonies {
     return this.store.registerPasskey({ ...provisional, evidence });
   }
 
-  /** Options for signing `decision` on what `pending` awaits with one of the operator's passkeys (PASSKEY_UNKNOWN when they have none). */
-  async decisionOptions(session: ConsoleSession, pending: PendingApproval, decision: 'approve' | 'deny', reason: string | null): Promise<unknown> {
+  /**
+   * Options for signing an operator statement (`audience`, `statement`: exactly what a
+   * signed statement's content holds) with one of the operator's passkeys; PASSKEY_UNKNOWN
+   * when they have none.
+   */
+  async statementOptions(session: ConsoleSession, audience: string, statement: Record<string, unknown>, target: StatementTarget): Promise<unknown> {
     const passkeys = await this.store.passkeysOf(session.principal);
     if (passkeys.length === 0) throw new WritError('PASSKEY_UNKNOWN', `${session.principal} has no passkey: register one on the Passkeys page first`);
-    const challenge = decisionChallenge({ requestDigest: pending.requestDigest, decision, reason });
-    this.inFlight.set(session.id, { kind: 'decision', pending, decision, reason, challenge });
-    return generateAuthenticationOptions({ rpID: this.trust.rpId, challenge: challengeBytes(challenge), allowCredentials: passkeys.map((p) => ({ id: p.credentialId })), userVerification: 'required' });
+    this.inFlight.set(session.id, { kind: 'statement', audience, statement, target });
+    return generateAuthenticationOptions({ rpID: this.trust.rpId, challenge: challengeBytes(statementChallenge(audience, statement)), allowCredentials: passkeys.map((p) => ({ id: p.credentialId })), userVerification: 'required' });
   }
 
-  /** The passkey statement for the decision in flight, to send through `writ.approve`. */
-  completeDecision(session: ConsoleSession, response: AuthenticationResponseJSON): { workflowId: string; statement: string } {
-    const { pending, decision, reason } = this.take(session, 'decision');
-    const statement = PasskeyStatementSchema.parse({
-      v: 1,
-      kind: 'passkey-approval',
-      decision,
-      reason,
-      requestDigest: pending.requestDigest,
-      workflowId: pending.workflowId,
-      runId: pending.runId,
-      stepId: pending.stepId,
-      action: pending.action,
-      argsDigest: pending.argsDigest,
-      policyVersion: pending.policyVersion,
-      assertion: response,
-    });
-    return { workflowId: pending.workflowId, statement: encodePasskeyStatement(statement as Parameters<typeof encodePasskeyStatement>[0]) };
+  /** The passkey statement in flight, signed, with where it goes; the workers verify it. */
+  completeStatement(session: ConsoleSession, response: AuthenticationResponseJSON): { target: StatementTarget; statement: string } {
+    const { audience, statement, target } = this.take(session, 'statement');
+    const encoded = PasskeyStatementSchema.parse({ v: 1, kind: 'passkey-statement', audience, statement, assertion: response });
+    return { target, statement: encodePasskeyStatement(encoded as Parameters<typeof encodePasskeyStatement>[0]) };
   }
 
   private take<K extends Ceremony['kind']>(session: ConsoleSession, kind: K): Extract<Ceremony, { kind: K }> {
     const ceremony = this.inFlight.get(session.id);
     this.inFlight.delete(session.id);
-    if (ceremony?.kind !== kind) throw new WritError(kind === 'decision' ? 'APPROVAL_INVALID' : 'PASSKEY_REGISTRATION_INVALID', `no ${kind} is in progress in this session: start again`);
+    if (ceremony?.kind !== kind) throw new WritError(kind === 'statement' ? 'STATEMENT_INVALID' : 'PASSKEY_REGISTRATION_INVALID', `no ${kind} is in progress in this session: start again`);
     return ceremony as Extract<Ceremony, { kind: K }>;
   }
 }

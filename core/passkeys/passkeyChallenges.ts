@@ -14,14 +14,6 @@ export interface PasskeyBindingDocument {
   readonly idTokenDigest: string;
 }
 
-/** What a passkey signs to approve or deny one pending request. */
-export interface PasskeyDecision {
-  /** The pending request's digest (`writ pending` shows it; the request binds run, step, arguments and policy). */
-  readonly requestDigest: string;
-  readonly decision: 'approve' | 'deny';
-  readonly reason: string | null;
-}
-
 const sha256 = (document: unknown): Buffer => createHash('sha256').update(canonicalJson(document)).digest();
 
 /**
@@ -39,11 +31,13 @@ export function bindingDigest(document: PasskeyBindingDocument): string {
 }
 
 /**
- * The WebAuthn challenge of an approval or denial: SHA-256 of the canonical JSON of the
- * request digest together with the decision and the reason. The request digest alone
- * would let whoever relays the assertion turn an approval into a denial or change its
- * reason; with them, the passkey signs exactly what the operator decided.
+ * The WebAuthn challenge of an operator's statement made with a passkey (an approval or
+ * denial, a revocation, a kill-switch change): SHA-256 of the RFC 8785 canonical JSON of
+ * its audience and its whole content, base64url. An approval's content holds the request
+ * digest with the decision and the reason, so the passkey signs exactly what the operator
+ * decided: whoever relays the assertion cannot turn an approval into a denial, change its
+ * reason, or present it as another kind of statement.
  */
-export function decisionChallenge(decision: PasskeyDecision): string {
-  return sha256({ kind: 'writ-passkey-decision', requestDigest: decision.requestDigest, decision: decision.decision, reason: decision.reason }).toString('base64url');
+export function statementChallenge(audience: string, statement: unknown): string {
+  return sha256({ kind: 'writ-passkey-statement', audience, statement }).toString('base64url');
 }

@@ -16,6 +16,7 @@ import { DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../../core/identity
 import { startDevOidcProvider, type RunningDevOidcProvider } from '../../core/oidc/devOidcProvider';
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 import { awaitPending } from '../support/awaitPending';
+import { failureCode } from '../support/failureCode';
 import { APPROVE_UPDATE } from '../../core/protocol/operatorContract';
 
 // The operators' console in a real headless Chromium (Debian's chromium package), signing
@@ -66,7 +67,7 @@ beforeAll(async () => {
     relyingParty: async (redirectUri) => {
       provider = await startDevOidcProvider({
         idpDir: join(dir, 'idp'),
-        accounts: [{ principal: 'bob', groups: ['treasury-approvers'] }, { principal: 'carol', groups: ['treasury-approvers'] }, { principal: 'alice', groups: ['treasury', 'treasury-approvers'] }],
+        accounts: [{ principal: 'bob', groups: ['treasury-approvers'] }, { principal: 'carol', groups: ['treasury-approvers'] }, { principal: 'alice', groups: ['treasury', 'treasury-approvers'] }, { principal: 'olivia', groups: ['operators'] }],
         clients: [{ clientId: 'writ-console', clientSecret: 'console-test-secret', redirectUris: [redirectUri] }],
       });
       return { issuer: provider.issuer, clientId: 'writ-console', clientSecret: 'console-test-secret' };
@@ -246,9 +247,7 @@ describe('approving with passkeys', () => {
 
   beforeAll(async () => {
     [bob, carol, alice] = [await pageWithAuthenticator('bob'), await pageWithAuthenticator('carol'), await pageWithAuthenticator('alice')];
-    await registerPasskey(bob, 'bob');
-    await registerPasskey(carol, 'carol');
-    await registerPasskey(alice, 'alice');
+    for (const [page, principal] of [[bob, 'bob'], [carol, 'carol'], [alice, 'alice']] as const) await registerPasskey(page, principal);
   });
   afterAll(async () => {
     for (const page of [bob, carol, alice]) await page?.context().close();
@@ -327,6 +326,60 @@ describe('approving with passkeys', () => {
       expect(statement.startsWith('writ-passkey.')).toBe(true);
       await expect(client.workflow.getHandle(handle.workflowId).executeUpdate(APPROVE_UPDATE, { args: [statement] })).rejects.toMatchObject({ cause: { type: expect.stringMatching(/^(APPROVAL_REPLAYED|APPROVAL_DUPLICATE_APPROVER)$/) } });
       expect((await awaitPending(handle)).approvers).toEqual(['bob']);
+    });
+  });
+});
+
+/** Fills a statement form (reason, typed confirmation), submits it, and returns what the page then says. */
+async function submitStatementForm(page: Page, reason: string, confirm: string): Promise<string> {
+  await page.locator('[name="reason"]').fill(reason);
+  await page.locator('[name="confirm"]').fill(confirm);
+  await page.locator('main form button[type="submit"]').click();
+  const status = page.locator('#statement-status');
+  await status.filter({ hasText: /^(Revoked|Kill switch|Refused)/ }).waitFor({ timeout: 20_000 });
+  return (await status.textContent()) ?? '';
+}
+
+describe('revoking and halting with passkeys', () => {
+  let olivia: Page;
+  const smallTransfer = { fromAccount: 'acct-treasury', toAccount: 'acct-bob', amountCents: 10_000 };
+  async function runSmallTransfer(): Promise<unknown> {
+    const client = await env.clientAs(TREASURER.principal, TREASURER.groups);
+    counter += 1;
+    return client.workflow.execute('transferFunds', { taskQueue: env.taskQueue, workflowId: `console-small-${Date.now()}-${counter}`, args: [smallTransfer] });
+  }
+
+  beforeAll(async () => {
+    olivia = await pageWithAuthenticator('olivia');
+    await registerPasskey(olivia, 'olivia');
+  });
+  afterAll(async () => olivia?.context().close());
+
+  describe('when an operator revokes a waiting run from its page', () => {
+    it('needs the workflow id typed, then ends the run with AUTHORITY_REVOKED', async () => {
+      const handle = await startTransfer();
+      await olivia.goto(`${consoleServer.url}/workflows/${encodeURIComponent(handle.workflowId)}`);
+      await expect(submitStatementForm(olivia, 'suspected compromise', 'not-the-id')).resolves.toMatch(/^Refused: INPUT_INVALID: /);
+      await expect(submitStatementForm(olivia, 'suspected compromise', handle.workflowId)).resolves.toMatch(/^Revoked by olivia at /);
+      await expect(failureCode(handle.result())).resolves.toBe('AUTHORITY_REVOKED');
+      await expect(env.governance.revocation((await handle.describe()).runId)).resolves.toMatchObject({ revokedBy: 'olivia', reason: 'suspected compromise' });
+    });
+  });
+
+  describe('when an operator engages the kill switch from the page', () => {
+    it('stops the next action, and lifting it lets the one after run', async () => {
+      const before = env.stores.ledger.listTransfers().length;
+      await olivia.goto(`${consoleServer.url}/kill-switch`);
+      await expect(submitStatementForm(olivia, 'incident drill', `HALT ${env.namespace}`)).resolves.toMatch(/^Kill switch engaged by olivia at /);
+      await expect(env.governance.killSwitch(env.namespace)).resolves.toMatchObject({ engaged: true, by: 'olivia' });
+      await expect(failureCode(runSmallTransfer())).resolves.toBe('KILL_SWITCH_ENGAGED');
+      expect(env.stores.ledger.listTransfers()).toHaveLength(before);
+
+      await olivia.goto(`${consoleServer.url}/kill-switch`);
+      await expect(olivia.locator('#kill-switch-state').textContent()).resolves.toMatch(/^Engaged/);
+      await expect(submitStatementForm(olivia, 'drill over', `RESUME ${env.namespace}`)).resolves.toMatch(/^Kill switch lifted by olivia at /);
+      await runSmallTransfer();
+      expect(env.stores.ledger.listTransfers()).toHaveLength(before + 1);
     });
   });
 });

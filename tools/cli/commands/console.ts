@@ -49,6 +49,11 @@ export function registerConsoleCommand(program: Command): void {
           pending: () => operators.console.pending(),
           pendingOf: (workflowId) => operators.console.pendingOf(workflowId),
           sendApproval: (workflowId, statement) => operators.console.sendApproval(workflowId, statement),
+          currentRunId: (workflowId) => operators.console.currentRunId(workflowId),
+          sendRevocation: (workflowId, runId, statement) => operators.console.sendRevocation(workflowId, runId, statement),
+          namespace: operators.console.namespace,
+          killSwitchInForce: () => operators.console.killSwitchInForce(),
+          sendKillSwitch: (statement) => operators.console.sendKillSwitch(statement),
           // The history checker, as `writ audit verify --no-replay` runs it: the console holds no workflow code to replay.
           audit: (workflowId) => modules.audit.verdictFor({ workflowId: [workflowId], related: true, replay: false, address: operators.address, namespace: operators.namespace }),
         },
