@@ -7,6 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 import { testTemporal } from '../support/testServer';
+import { EXAMPLE_POLICIES } from '../support/writMcpStdio';
 
 // The official MCP client over Streamable HTTP to the built `writ mcp --http` (its own
 // process), each session opened with the agent's bearer token.
@@ -22,10 +23,10 @@ beforeAll(async () => {
   env = await createGovernedTestEnv();
   dir = mkdtempSync(join(tmpdir(), 'writ-mcp-http-'));
   const { address, namespace } = testTemporal();
-  // The gateway trusts the same development identity provider as the worker.
+  // The gateway trusts the same development identity provider as the worker, and reads its policy set.
   gateway = spawn(process.execPath, [CLI, 'mcp', '--http', '--module', WORKER_MODULE], {
     cwd: dir,
-    env: { PATH: process.env['PATH'] ?? '', TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, WRIT_TASK_QUEUE: env.taskQueue, WRIT_DATA_DIR: env.dir },
+    env: { PATH: process.env['PATH'] ?? '', TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, WRIT_TASK_QUEUE: env.taskQueue, WRIT_DATA_DIR: env.dir, WRIT_POLICIES_DIR: EXAMPLE_POLICIES },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   url = await new Promise<string>((found, failed) => {
