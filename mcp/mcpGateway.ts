@@ -7,6 +7,7 @@ import type { GovernedActions } from '../core/actions/types';
 import { DEFAULT_APPROVAL_WAIT_SECONDS, MCP_CALL_UPDATE, MCP_END_SIGNAL, MCP_SESSION_WORKFLOW_TYPE, type McpCallOutcome, type McpCallRequest, type McpSessionSettings } from '../core/protocol/mcpContract';
 import { PENDING_QUERY, type PendingApproval } from '../core/protocol/operatorContract';
 import { toolResultOf } from './toolResult';
+import { reportCancelledCall, withdrawOnAbort } from './callCancellation';
 import { ToolVisibility, type ActivePolicySet, type AgentPrincipal } from './toolVisibility';
 import { isWritError } from '../core/errors/writError';
 
@@ -59,7 +60,7 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
   const sessionWorkflowId = options.sessionWorkflowId ?? `writ-mcp-${randomUUID()}`;
   const tools = toolsOf(actions);
   const visibility = new ToolVisibility(options.policies, options.principal, [...tools.keys()]);
-  const server = new Server(options.serverInfo ?? { name: 'writ', version: '1' }, { capabilities: { tools: {} } });
+  const server = new Server(options.serverInfo ?? { name: 'writ', version: '1' }, { capabilities: { tools: {}, logging: {} } });
   let session: Promise<WorkflowHandle> | undefined;
   const sessionHandle = (): Promise<WorkflowHandle> => {
     const settings: McpSessionSettings = { approvalWaitSeconds: options.approvalWaitSeconds ?? DEFAULT_APPROVAL_WAIT_SECONDS };
@@ -80,10 +81,16 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
     const handle = await sessionHandle();
     const progressToken = request.params._meta?.progressToken;
     const reporting = progressToken === undefined ? undefined : reportWaiting(handle, (progress, message) => extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, message } }), options.progressIntervalMs ?? 1000);
+    // The update's id names the call, so that a cancellation can withdraw it.
+    const callId = randomUUID();
+    const stopListening = withdrawOnAbort(handle, callId, extra.signal);
     try {
-      const outcome = await handle.executeUpdate<McpCallOutcome, [McpCallRequest]>(MCP_CALL_UPDATE, { args: [call] });
+      if (extra.signal.aborted) throw new McpError(ErrorCode.ConnectionClosed, 'the call was cancelled');
+      const outcome = await handle.executeUpdate<McpCallOutcome, [McpCallRequest]>(MCP_CALL_UPDATE, { args: [call], updateId: callId });
+      if (extra.signal.aborted) await reportCancelledCall(server, name, extra.requestId, outcome);
       return toolResultOf(name, outcome);
     } finally {
+      stopListening();
       if (reporting !== undefined) clearInterval(reporting);
     }
   });

@@ -22,11 +22,14 @@ export interface WritMcpStdioOptions {
   readonly policiesDir?: string;
 }
 
+/** The worker a gateway serves: its data directory (identity provider) and task queue, as a GovernedTestEnv has them. */
+export type GatewayTarget = Pick<GovernedTestEnv, 'dir' | 'taskQueue'>;
+
 /**
  * `writ mcp` for `env`'s worker, run in the project directory `cwd`: it trusts the worker's
  * identity provider (the environment's data directory) and reads its policy set.
  */
-export function writMcpTransport(env: GovernedTestEnv, cwd: string, options: WritMcpStdioOptions = {}): StdioClientTransport {
+export function writMcpTransport(env: GatewayTarget, cwd: string, options: WritMcpStdioOptions = {}): StdioClientTransport {
   const { address, namespace } = testTemporal();
   return new StdioClientTransport({
     command: process.execPath,
@@ -46,14 +49,14 @@ export function writMcpTransport(env: GovernedTestEnv, cwd: string, options: Wri
 }
 
 /** A bound credential for `who` (the treasurer unless told) in `cwd`, as `writ token --bind` writes it. */
-export async function agentCredential(env: GovernedTestEnv, cwd: string, name: string, who: { principal: string; groups: string[] } = TREASURER): Promise<string> {
+export async function agentCredential(env: Pick<GovernedTestEnv, 'idp'>, cwd: string, name: string, who: { principal: string; groups: string[] } = TREASURER): Promise<string> {
   const file = join(cwd, `${name}.credential.json`);
   writeBoundCredentialFile(file, await env.idp.mintBoundCredential({ principal: who.principal, groups: who.groups }));
   return file;
 }
 
 /** An MCP client connected to a fresh `writ mcp`; `session()` is the session run's id once the gateway has named it on stderr. */
-export async function connectedAgent(env: GovernedTestEnv, cwd: string, options: WritMcpStdioOptions): Promise<{ client: Client; session: () => string; stderr: () => string }> {
+export async function connectedAgent(env: GatewayTarget, cwd: string, options: WritMcpStdioOptions): Promise<{ client: Client; session: () => string; stderr: () => string }> {
   const transport = writMcpTransport(env, cwd, options);
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
