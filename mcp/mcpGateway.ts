@@ -7,7 +7,7 @@ import type { GovernedActions } from '../core/actions/types';
 import { DEFAULT_APPROVAL_WAIT_SECONDS, MCP_CALL_UPDATE, MCP_END_SIGNAL, MCP_SESSION_WORKFLOW_TYPE, type McpCallOutcome, type McpCallRequest, type McpSessionSettings } from '../core/protocol/mcpContract';
 import { PENDING_QUERY, type PendingApproval } from '../core/protocol/operatorContract';
 import { toolResultOf } from './toolResult';
-import { reportCancelledCall, withdrawOnAbort } from './callCancellation';
+import { CallWithdrawals, reportCancelledCall } from './callCancellation';
 import { ToolVisibility, type ActivePolicySet, type AgentPrincipal } from './toolVisibility';
 import { isWritError } from '../core/errors/writError';
 
@@ -41,7 +41,7 @@ export interface McpGateway {
   readonly server: Server;
   /** The session's workflow id; its run starts with the first request. */
   readonly sessionWorkflowId: string;
-  /** Signals the session's end (its run completes once its calls have answered) and closes the server. */
+  /** Closes the server, withdraws the calls still open and signals the session's end (its run completes once its calls have answered). */
   close(): Promise<void>;
 }
 
@@ -60,6 +60,7 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
   const sessionWorkflowId = options.sessionWorkflowId ?? `writ-mcp-${randomUUID()}`;
   const tools = toolsOf(actions);
   const visibility = new ToolVisibility(options.policies, options.principal, [...tools.keys()]);
+  const withdrawals = new CallWithdrawals();
   const server = new Server(options.serverInfo ?? { name: 'writ', version: '1' }, { capabilities: { tools: {}, logging: {} } });
   let session: Promise<WorkflowHandle> | undefined;
   const sessionHandle = (): Promise<WorkflowHandle> => {
@@ -83,7 +84,7 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
     const reporting = progressToken === undefined ? undefined : reportWaiting(handle, (progress, message) => extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, message } }), options.progressIntervalMs ?? 1000);
     // The update's id names the call, so that a cancellation can withdraw it.
     const callId = randomUUID();
-    const stopListening = withdrawOnAbort(handle, callId, extra.signal);
+    const stopListening = withdrawals.watch(handle, callId, extra.signal);
     try {
       if (extra.signal.aborted) throw new McpError(ErrorCode.ConnectionClosed, 'the call was cancelled');
       const outcome = await handle.executeUpdate<McpCallOutcome, [McpCallRequest]>(MCP_CALL_UPDATE, { args: [call], updateId: callId });
@@ -99,11 +100,13 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
     server,
     sessionWorkflowId,
     async close() {
+      // Closing the server aborts the calls still open, which withdraws them from the run.
+      await server.close();
+      await withdrawals.settled();
       if (session !== undefined) {
         const handle = await session.catch(() => undefined);
         await handle?.signal(MCP_END_SIGNAL).catch(() => undefined);
       }
-      await server.close();
     },
   };
 }

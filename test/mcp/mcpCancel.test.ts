@@ -109,3 +109,20 @@ describe('when the agent cancels a call whose action already runs', () => {
     expect(verdict.passed).toBe(true);
   }, 90_000);
 });
+
+describe('when the agent disconnects while a call waits for approval', () => {
+  it('withdraws the call, and the session run ends now rather than when the wait would have', async () => {
+    const memo = 'disconnect-while-waiting';
+    // The gateway's default wait is 300 s: a call left waiting would hold the run that long.
+    const { client, session } = await treasurerAgent('disconnecting');
+    const call = client.callTool({ name: 'transferFunds', arguments: { fromAccount: 'acct-treasury', toAccount: 'acct-bob', amountCents: 200_000, memo } });
+    const handle = fixture.client.workflow.getHandle(session());
+    for (let i = 0; i < 100 && !(await handle.describe().then(() => true, () => false)); i += 1) await new Promise((done) => setTimeout(done, 50));
+    await awaitPending(handle);
+    await client.close();
+    await expect(call).rejects.toBeDefined();
+    await expect(handle.result()).resolves.toEqual({ calls: 1 });
+    expect(await scheduledActivities(session())).not.toContain('transferFunds');
+    expect(fixture.transfersWithMemo(memo)).toBe(0);
+  }, 30_000);
+});
