@@ -10,8 +10,8 @@ const STATUS = defineSearchAttributeKey(STATUS_SEARCH_ATTRIBUTE, 'KEYWORD');
  * Pauses the step until the request has its approvals, is denied, the run is revoked, the
  * caller withdraws the call (`withdrawn`: CALL_CANCELLED) or the wait times out. While it
  * waits the run is findable (WritStatus = AwaitingApproval) and answers the `writ.pending`
- * query. Timeout, denial and revocation are failures with
- * their codes: never a silent permit. Returns the approval statements as evidence.
+ * query. Timeout, denial, revocation and withdrawal are failures with their codes: never a
+ * silent permit. Returns the approval statements as evidence.
  */
 export async function awaitApprovals(request: ApprovalRequest, timeout: Duration | undefined, maxWait?: Duration, withdrawn?: () => boolean): Promise<string[]> {
   const state = runState();
