@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
+import { AGENT, createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 import { testTemporal } from '../support/testServer';
 import { EXAMPLE_POLICIES } from '../support/writMcpStdio';
 
@@ -71,6 +71,19 @@ describe('when an agent opens a session with a valid bearer token', () => {
     expect(env.stores.ledger.listTransfers()).toHaveLength(before + 1);
     await transport.terminateSession();
     await client.close();
+  });
+});
+
+describe('when agents of different principals open sessions', () => {
+  it('lists for each the tools policy can permit the principal its token proves', async () => {
+    const treasurer = await connectedAgent(await token());
+    const agent = await connectedAgent(await env.idp.mintToken({ principal: AGENT.principal, groups: AGENT.groups }));
+    expect((await treasurer.client.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['applyInfraChange', 'transferFunds']);
+    expect((await agent.client.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['agentIssueRefund', 'agentSearchDocs', 'agentSendEmail', 'agentWriteNote']);
+    for (const { client, transport } of [treasurer, agent]) {
+      await transport.terminateSession();
+      await client.close();
+    }
   });
 });
 
