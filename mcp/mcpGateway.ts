@@ -8,6 +8,7 @@ import { DEFAULT_APPROVAL_WAIT_SECONDS, MCP_CALL_UPDATE, MCP_END_SIGNAL, MCP_SES
 import { PENDING_QUERY, type PendingApproval } from '../core/protocol/operatorContract';
 import { toolResultOf } from './toolResult';
 import { CallWithdrawals, reportCancelledCall } from './callCancellation';
+import { watchToolList } from './toolListChanges';
 import { ToolVisibility, type ActivePolicySet, type AgentPrincipal } from './toolVisibility';
 import { isWritError } from '../core/errors/writError';
 
@@ -61,7 +62,9 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
   const tools = toolsOf(actions);
   const visibility = new ToolVisibility(options.policies, options.principal, [...tools.keys()]);
   const withdrawals = new CallWithdrawals();
-  const server = new Server(options.serverInfo ?? { name: 'writ', version: '1' }, { capabilities: { tools: {}, logging: {} } });
+  const server = new Server(options.serverInfo ?? { name: 'writ', version: '1' }, { capabilities: { tools: { listChanged: true }, logging: {} } });
+  // A reloaded policy set may offer other tools: the agent is told to list them again.
+  const stopWatching = watchToolList(visibility, () => void server.sendToolListChanged().catch(() => undefined));
   let session: Promise<WorkflowHandle> | undefined;
   const sessionHandle = (): Promise<WorkflowHandle> => {
     const settings: McpSessionSettings = { approvalWaitSeconds: options.approvalWaitSeconds ?? DEFAULT_APPROVAL_WAIT_SECONDS };
@@ -100,6 +103,7 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
     server,
     sessionWorkflowId,
     async close() {
+      stopWatching();
       // Closing the server aborts the calls still open, which withdraws them from the run.
       await server.close();
       await withdrawals.settled();

@@ -2,10 +2,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AGENT, createGovernedTestEnv, type GovernedTestEnv } from '../support/governedTestEnv';
 import { agentCredential, connectedAgent, EXAMPLE_POLICIES, writMcpTransport } from '../support/writMcpStdio';
-import { appendFile } from '../core/policy/policyTestKit';
+import { appendFile, editFile } from '../core/policy/policyTestKit';
 
 // `tools/list` agrees with `tools/call`: the official MCP client over stdio to the built
 // `writ mcp`, against a real dev server and governed worker deciding under the example
@@ -110,6 +110,27 @@ describe('when the gateway\'s policy set breaks while it serves', () => {
     writeFileSync(join(policiesDir, 'agent.cedar'), valid);
     const relisted = await eventually(() => client.listTools().catch(() => ({ tools: [] })), (answer) => answer.tools.length > 0);
     expect(relisted.tools.length).toBe(4);
+    await client.close();
+  }, 60_000);
+});
+
+describe('when the gateway\'s policy set changes while it serves', () => {
+  it('tells the agent the tool list changed, and lists what the new set permits under its version', async () => {
+    const policiesDir = join(mkdtempSync(join(dir, 'policies-')), 'policies');
+    cpSync(EXAMPLE_POLICIES, policiesDir, { recursive: true });
+    const { client } = await connectedAgent(env, dir, { credential: await agentCredential(env, dir, 'changing', AGENT), policiesDir });
+    let changed = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      changed += 1;
+    });
+    expect((await client.listTools()).tools.map((tool) => tool.name)).not.toContain('transferFunds');
+    appendFile(policiesDir, 'agent.cedar', '@id("agents-small-transfers")\npermit (principal in Writ::Group::"agents", action == Writ::Action::"transferFunds", resource)\nwhen { context.amountCents < 100 };');
+    editFile(policiesDir, 'policy-set.json', '"2026-11-26.1"', '"2026-11-26.2"');
+    await eventually(async () => changed, (count) => count > 0);
+    expect(changed).toBeGreaterThan(0);
+    const { tools, _meta } = await client.listTools();
+    expect(tools.map((tool) => tool.name)).toContain('transferFunds');
+    expect(_meta).toMatchObject({ 'writ/policyVersion': '2026-11-26.2' });
     await client.close();
   }, 60_000);
 });
