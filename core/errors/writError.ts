@@ -89,6 +89,8 @@ export const WRIT_ERROR_CODES = [
   'CANONICAL_NON_JSON_VALUE',
   // the governed step as a whole
   'REAUTHORIZATION_EXHAUSTED',
+  // a caller withdrew its call (an agent cancelled a tool call) before the action was scheduled
+  'CALL_CANCELLED',
   'AUTHORIZE_FAILED',
   // operators' passkeys
   'PASSKEY_UNKNOWN',

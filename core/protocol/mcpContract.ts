@@ -9,6 +9,19 @@ export const MCP_CALL_UPDATE = 'writ.mcp.call';
 /** Signal that the agent's session has ended: the run completes once its calls have answered. */
 export const MCP_END_SIGNAL = 'writ.mcp.end';
 
+/**
+ * Signal that the agent cancelled a call (MCP `notifications/cancelled`), naming the call
+ * by the id of its `writ.mcp.call` update: a call that has not scheduled its action is
+ * withdrawn (CALL_CANCELLED) and never runs; an action already running runs to its end.
+ */
+export const MCP_CANCEL_SIGNAL = 'writ.mcp.cancel';
+
+/** What `writ.mcp.cancel` carries. */
+export interface McpCancelRequest {
+  /** The update id the gateway gave the call. */
+  readonly callId: string;
+}
+
 /** One `tools/call`: the governed action named as the tool, with the agent's arguments. */
 export interface McpCallRequest {
   /** The tool, which is the governed action's name. */

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { writeBoundCredentialFile } from '../../core/identity/boundCredentialFile';
@@ -46,7 +46,8 @@ describe('when the support agent works through its conversation via writ mcp', (
       command: process.execPath,
       args: [CLI, 'mcp', '--module', DESK_WORKER, '--approval-wait', '60'],
       cwd: dir,
-      env: { PATH: process.env['PATH'] ?? '', TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, WRIT_TASK_QUEUE: env.taskQueue, WRIT_MCP_CREDENTIAL: credential },
+      // The gateway trusts the worker's identity provider (<data dir>/idp) and lists under the desk's policy set.
+      env: { PATH: process.env['PATH'] ?? '', TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, WRIT_TASK_QUEUE: env.taskQueue, WRIT_MCP_CREDENTIAL: credential, WRIT_DATA_DIR: dirname(dirname(env.idp.jwksPath)), WRIT_POLICIES_DIR: POLICIES },
       stderr: 'pipe',
     });
     let stderr = '';
