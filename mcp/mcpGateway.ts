@@ -7,6 +7,8 @@ import type { GovernedActions } from '../core/actions/types';
 import { DEFAULT_APPROVAL_WAIT_SECONDS, MCP_CALL_UPDATE, MCP_END_SIGNAL, MCP_SESSION_WORKFLOW_TYPE, type McpCallOutcome, type McpCallRequest, type McpSessionSettings } from '../core/protocol/mcpContract';
 import { PENDING_QUERY, type PendingApproval } from '../core/protocol/operatorContract';
 import { toolResultOf } from './toolResult';
+import type { UpstreamTool } from './upstream/upstreamActions';
+import { upstreamToolIndex } from './upstream/upstreamToolIndex';
 
 /** What a gateway serves, and where its sessions run. */
 export interface McpGatewayOptions {
@@ -16,6 +18,8 @@ export interface McpGatewayOptions {
   readonly taskQueue: string;
   /** The governed actions offered as tools (their zod input schemas become the tools' input schemas). */
   readonly actions: GovernedActions;
+  /** Upstream MCP servers' tools, each served as its governed action (`<server>__<tool>` runs `mcp:<server>:<tool>`). */
+  readonly upstreamTools?: readonly Pick<UpstreamTool, 'tool' | 'actionName'>[];
   /** The session's workflow id (default `writ-mcp-<uuid>`). */
   readonly sessionWorkflowId?: string;
   /**
@@ -50,6 +54,7 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
   const { client, taskQueue, actions } = options;
   const sessionWorkflowId = options.sessionWorkflowId ?? `writ-mcp-${randomUUID()}`;
   const tools = toolsOf(actions);
+  const upstream = upstreamToolIndex(tools, options.upstreamTools ?? []);
   const server = new Server(options.serverInfo ?? { name: 'writ', version: '1' }, { capabilities: { tools: {} } });
   let session: Promise<WorkflowHandle> | undefined;
   const sessionHandle = (): Promise<WorkflowHandle> => {
@@ -61,14 +66,15 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [...tools.values()] }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const { name } = request.params;
-    if (!tools.has(name)) throw new McpError(ErrorCode.InvalidParams, `no such tool: ${JSON.stringify(name).slice(0, 200)}`);
-    const call: McpCallRequest = { tool: name, arguments: request.params.arguments ?? {} };
+    if (!tools.has(name)) throw new McpError(ErrorCode.InvalidParams, upstream.unknownToolMessage(name));
+    const call: McpCallRequest = { tool: upstream.actionFor(name) ?? name, arguments: request.params.arguments ?? {} };
     const handle = await sessionHandle();
     const progressToken = request.params._meta?.progressToken;
     const reporting = progressToken === undefined ? undefined : reportWaiting(handle, (progress, message) => extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, message } }), options.progressIntervalMs ?? 1000);
     try {
       const outcome = await handle.executeUpdate<McpCallOutcome, [McpCallRequest]>(MCP_CALL_UPDATE, { args: [call] });
-      return toolResultOf(name, outcome);
+      // An upstream tool's result is the upstream's own answer, passed on as it gave it.
+      return upstream.actionFor(name) !== undefined && outcome.outcome === 'result' ? (outcome.result as CallToolResult) : toolResultOf(name, outcome);
     } finally {
       if (reporting !== undefined) clearInterval(reporting);
     }

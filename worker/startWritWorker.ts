@@ -3,6 +3,7 @@ import type { GovernedActions } from '../core/actions/types';
 import { loadConfig, type WritConfig } from '../core/config/writConfig';
 import type { WritRole } from '../core/config/writRole';
 import { WritPlugin } from '../core/plugin/writPlugin';
+import type { OpenUpstreams } from '../mcp/upstream/openUpstreams';
 import { openGovernance, type Governance } from '../core/runtime/openGovernance';
 import { loadTemporalTarget, toConnectionOptions, type TemporalTarget } from '../core/server/temporalTarget';
 
@@ -71,8 +72,13 @@ export async function startWritWorker(definition: WritWorkerDefinition, options:
   const target = options.target ?? loadTemporalTarget();
   const governance = await openGovernance(config);
   let connection: NativeConnection | undefined;
+  let upstreams: OpenUpstreams | undefined;
   try {
-    const actions = typeof definition.actions === 'function' ? await definition.actions() : definition.actions;
+    const declared = typeof definition.actions === 'function' ? await definition.actions() : definition.actions;
+    // Upstream MCP servers' tools are governed actions too: this worker holds their clients.
+    // (The MCP client loads only when there are upstreams.)
+    upstreams = config.mcp.upstreams.length === 0 ? undefined : await (require('../mcp/upstream/openUpstreams') as typeof import('../mcp/upstream/openUpstreams')).openUpstreams(config.mcp.upstreams, config.projectRoot);
+    const actions = { ...declared, ...upstreams?.actions };
     connection = await NativeConnection.connect(toConnectionOptions(target, options.address));
     const authorizes = role === 'authorizer';
     const writ = new WritPlugin({
@@ -107,6 +113,7 @@ export async function startWritWorker(definition: WritWorkerDefinition, options:
       (closed ??= (async () => {
         await governance.close();
         await definition.close?.();
+        await upstreams?.close();
         await opened.close();
       })());
     return {
@@ -128,6 +135,7 @@ export async function startWritWorker(definition: WritWorkerDefinition, options:
   } catch (error) {
     await governance.close();
     await definition.close?.();
+    await upstreams?.close();
     await connection?.close();
     throw error;
   }
