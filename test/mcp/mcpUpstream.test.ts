@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { fetchRuns } from '../../core/audit/live/fetchRuns';
 import { loadIdentityEvidence } from '../../core/audit/evidence/identityEvidence';
@@ -197,16 +199,19 @@ describe('when an agent has no valid identity', () => {
     expect(await failedStart({}, dir)).toMatch(/^writ: IDENTITY_MISSING: /m);
   });
 
-  it('gets no file with a forged token: the call fails and nothing is read or written', async () => {
+  it('gets no file with a forged token: its session run fails IDENTITY_INVALID and nothing is written', async () => {
     const transport = gatewayTransport({ WRIT_IDENTITY_TOKEN: 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJmaWxlcy1hZ2VudCJ9.AAAA' });
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const client = new Client({ name: 'forger', version: '1.0.0' });
     await client.connect(transport);
     const target = join(root, 'notes', 'forged.txt');
-    const outcome = await client.callTool({ name: 'files__write_file', arguments: { path: target, content: 'forged' } }).then(
-      (result) => text(result as CallToolResult),
-      (error: unknown) => (error as Error).message,
-    );
-    expect(outcome).not.toContain('Successfully wrote');
+    const answer = await client.callTool({ name: 'files__write_file', arguments: { path: target, content: 'forged' } }).then(() => undefined, (e: unknown) => e);
+    expect(answer).toBeInstanceOf(McpError);
+    const failure = await env.anonymousClient().workflow.getHandle(/session (writ-mcp-[0-9a-f-]+)/.exec(stderr)![1]!).result().then(() => undefined, (e: unknown) => e);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause;
+    expect(cause instanceof ApplicationFailure ? cause.type : undefined).toBe('IDENTITY_INVALID');
     expect(existsSync(target)).toBe(false);
     await client.close();
   }, 60_000);
