@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Assert, SameType } from '../types/sameType';
 
 // A server's name is the first part of its tools' names (`<server>__<tool>`) and of their
 // Cedar actions (`mcp:<server>:<tool>`): no underscore, so the first `__` always ends it.
@@ -26,8 +27,26 @@ export const McpUpstreamConfigSchema = z
   })
   .refine((upstream) => (upstream.command === undefined) !== (upstream.url === undefined), { message: 'an upstream has either a command (stdio) or a url (Streamable HTTP)', path: ['command'] });
 
-/** Configuration of an upstream MCP server, as validated. */
-export type McpUpstreamConfig = z.output<typeof McpUpstreamConfigSchema>;
+/** Configuration of an upstream MCP server, as validated (the type `McpUpstreamConfigSchema` checks, written out). */
+export interface McpUpstreamConfig {
+  /** Names the server in its tools' names (`<server>__<tool>`) and Cedar actions (`mcp:<server>:<tool>`). */
+  name: string;
+  /** A stdio server: the command Writ starts. */
+  command?: string | undefined;
+  /** The command's arguments (default none). */
+  args: string[];
+  /** Variables the command gets beside PATH and HOME (default none). */
+  env: Record<string, string>;
+  /** A Streamable HTTP server instead: its URL. */
+  url?: string | undefined;
+  /** The arguments whose values are file paths (default: `path`, `paths`, `source`, `destination`, names ending in `path`/`paths`). */
+  pathArguments?: string[] | undefined;
+  /** How long connecting and listing the tools may take, in milliseconds (default 10000). */
+  connectTimeoutMs: number;
+  /** How long one tool call may take, in milliseconds (default 60000). */
+  callTimeoutMs: number;
+}
+type _UpstreamIsTheSchemas = Assert<SameType<McpUpstreamConfig, z.output<typeof McpUpstreamConfigSchema>>>;
 
 /** `writ.config.json`'s `mcp` section: the upstream MCP servers `writ mcp` governs. */
 export const McpConfigSchema = z
@@ -38,4 +57,8 @@ export const McpConfigSchema = z
   .refine((mcp) => new Set(mcp.upstreams.map((u) => u.name)).size === mcp.upstreams.length, { message: 'each upstream has its own name', path: ['upstreams'] });
 
 /** The `mcp` section, as validated. */
-export type McpConfig = z.output<typeof McpConfigSchema>;
+export interface McpConfig {
+  /** The upstream MCP servers (default none). */
+  upstreams: McpUpstreamConfig[];
+}
+type _McpIsTheSchemas = Assert<SameType<McpConfig, z.output<typeof McpConfigSchema>>>;
