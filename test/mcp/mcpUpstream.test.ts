@@ -1,7 +1,9 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -214,6 +216,39 @@ describe('when an agent has no valid identity', () => {
     expect(cause instanceof ApplicationFailure ? cause.type : undefined).toBe('IDENTITY_INVALID');
     expect(existsSync(target)).toBe(false);
     await client.close();
+  }, 60_000);
+});
+
+describe('when an agent reaches writ mcp over Streamable HTTP', () => {
+  it('reads a permitted file and is denied a write outside the permitted folders', async () => {
+    const { address, namespace } = testTemporal();
+    // The gateway verifies bearer tokens with the same development identity provider as the worker.
+    const gateway = spawn(process.execPath, [CLI, 'mcp', '--http', '--module', WORKER_MODULE], {
+      cwd: dir,
+      env: { PATH: process.env['PATH'] ?? '', TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, WRIT_TASK_QUEUE: env.taskQueue, WRIT_DATA_DIR: env.dir },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((found, failed) => {
+        let stderr = '';
+        gateway.stderr!.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          const match = / at (http:\/\/127\.0\.0\.1:\d+\/mcp) /.exec(stderr);
+          if (match) found(match[1]!);
+        });
+        gateway.once('exit', (code) => failed(new Error(`writ mcp --http exited ${String(code)}: ${stderr}`)));
+      });
+      const token = await env.idp.mintToken(AGENT);
+      const client = new Client({ name: 'writ-http-agent', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+      expect(text(await call(client, 'files__read_text_file', { path: join(root, 'public', 'readme.txt') }))).toBe('hello from the upstream\n');
+      const target = join(root, 'http-defaced.txt');
+      expect(text(await call(client, 'files__write_file', { path: target, content: 'defaced' }))).toMatch(/^POLICY_DENIED: /);
+      expect(existsSync(target)).toBe(false);
+      await client.close();
+    } finally {
+      gateway.kill('SIGTERM');
+    }
   }, 60_000);
 });
 
