@@ -22,8 +22,12 @@ export const McpUpstreamConfigSchema = z
     pathArguments: z.array(z.string().min(1)).optional(),
     /** How long connecting and listing the server's tools may take, in milliseconds (default 10000). */
     connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
-    /** How long one tool call may take, in milliseconds (default 60000). */
-    callTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
+    /**
+     * How long one tool call may take, in milliseconds (default 50000, at most 55000): less
+     * than the minute a session's action activity has, so a slow upstream answers
+     * MCP_UPSTREAM_UNAVAILABLE rather than the activity timing out into a second attempt.
+     */
+    callTimeoutMs: z.number().int().min(100).max(55_000).default(50_000),
   })
   .refine((upstream) => (upstream.command === undefined) !== (upstream.url === undefined), { message: 'an upstream has either a command (stdio) or a url (Streamable HTTP)', path: ['command'] });
 
@@ -43,7 +47,7 @@ export interface McpUpstreamConfig {
   pathArguments?: string[] | undefined;
   /** How long connecting and listing the tools may take, in milliseconds (default 10000). */
   connectTimeoutMs: number;
-  /** How long one tool call may take, in milliseconds (default 60000). */
+  /** How long one tool call may take, in milliseconds (default 50000, at most 55000: a session's action has a minute). */
   callTimeoutMs: number;
 }
 type _UpstreamIsTheSchemas = Assert<SameType<McpUpstreamConfig, z.output<typeof McpUpstreamConfigSchema>>>;
