@@ -11,7 +11,7 @@ export interface UpstreamConnection {
   readonly name: string;
   /** Every tool the server listed when it was connected. */
   readonly tools: readonly Tool[];
-  /** Calls one tool; a server that does not answer, or is gone, is MCP_UPSTREAM_UNAVAILABLE. */
+  /** Calls one tool; a server that does not answer with a result is MCP_UPSTREAM_UNAVAILABLE. */
   callTool(tool: string, args: Record<string, unknown>): Promise<CallToolResult>;
   /** Closes the client (and stops a stdio server). */
   close(): Promise<void>;
@@ -21,8 +21,9 @@ export interface UpstreamConnection {
  * Connects to an upstream MCP server (a stdio command Writ starts, or a Streamable HTTP
  * URL) with the official MCP client and lists its tools, within `connectTimeoutMs`. A
  * server that cannot be started, reached or listed is MCP_UPSTREAM_UNAVAILABLE, and
- * nothing is served from it. A server that goes away later is connected again on the
- * next call; the call that found it gone fails, and is not sent twice.
+ * nothing is served from it. A server found gone before a call is started (or connected)
+ * again for that call; a call it was answering when it went, or answered with a protocol
+ * error instead of a result, fails MCP_UPSTREAM_UNAVAILABLE and is not sent again.
  */
 export async function connectUpstream(config: McpUpstreamConfig, projectRoot: string): Promise<UpstreamConnection> {
   let client = await connected(config, projectRoot);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { McpUpstreamConfigSchema } from '../../../core/config/mcpConfig';
@@ -25,6 +25,25 @@ describe('connectUpstream', () => {
       await upstream.close();
     }
   }, 30_000);
+
+  describe('when the upstream has gone away since the last call', () => {
+    it('starts a fresh server for the next call', async () => {
+      const pidFile = join(dir, 'upstream.pid');
+      // The shell writes its pid and becomes the server, so the test can stop the server itself.
+      const config = McpUpstreamConfigSchema.parse({ name: 'files', command: '/bin/sh', args: ['-c', `echo $$ > ${pidFile}; exec ${FILESYSTEM_SERVER} ${dir}`] });
+      const upstream = await connectUpstream(config, dir);
+      try {
+        const first = readFileSync(pidFile, 'utf8').trim();
+        process.kill(Number(first), 'SIGKILL');
+        await new Promise((r) => setTimeout(r, 300));
+        const again = await upstream.callTool('read_text_file', { path: join(dir, 'a.txt') });
+        expect(again.content).toEqual([{ type: 'text', text: 'a' }]);
+        expect(readFileSync(pidFile, 'utf8').trim()).not.toBe(first);
+      } finally {
+        await upstream.close();
+      }
+    }, 30_000);
+  });
 
   describe('when the upstream cannot be reached', () => {
     it('is MCP_UPSTREAM_UNAVAILABLE for a command that does not exist', async () => {
