@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -6,6 +8,19 @@ import { connectUpstream } from '../../../mcp/upstream/upstreamConnection';
 import { awaitedCodeOf } from '../../support/codeOf';
 
 const FILESYSTEM_SERVER = resolve(__dirname, '../../../node_modules/.bin/mcp-server-filesystem');
+const HTTP_EXAMPLE_SERVER = require.resolve('@modelcontextprotocol/sdk/examples/server/simpleStreamableHttp.js');
+
+/** A port nothing listens on just now. */
+function freePort(): Promise<number> {
+  return new Promise((found, failed) => {
+    const probe = createServer();
+    probe.once('error', failed);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => found(port));
+    });
+  });
+}
 
 let dir: string;
 beforeAll(() => {
@@ -23,6 +38,30 @@ describe('connectUpstream', () => {
       expect(result.content).toEqual([{ type: 'text', text: 'a' }]);
     } finally {
       await upstream.close();
+    }
+  }, 30_000);
+
+  it('reaches a Streamable HTTP server by its URL (the MCP SDK\'s own example server)', async () => {
+    const port = await freePort();
+    const server = spawn(process.execPath, [HTTP_EXAMPLE_SERVER], { env: { ...process.env, MCP_PORT: String(port) }, stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      await new Promise<void>((listening, failed) => {
+        let stdout = '';
+        server.stdout!.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes('listening')) listening();
+        });
+        server.once('exit', (code) => failed(new Error(`the example server exited ${String(code)}`)));
+      });
+      const upstream = await connectUpstream(McpUpstreamConfigSchema.parse({ name: 'demo', url: `http://127.0.0.1:${port}/mcp` }), dir);
+      try {
+        expect(upstream.tools.map((tool) => tool.name)).toContain('greet');
+        expect((await upstream.callTool('greet', { name: 'Writ' })).content).toEqual([{ type: 'text', text: 'Hello, Writ!' }]);
+      } finally {
+        await upstream.close();
+      }
+    } finally {
+      server.kill('SIGTERM');
     }
   }, 30_000);
 
