@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import { defineAction } from '../../core/actions/defineAction';
 import type { GovernedAction, GovernedActions, ResourceView } from '../../core/actions/types';
 import type { McpUpstreamConfig } from '../../core/config/mcpConfig';
+import { WritError } from '../../core/errors/writError';
+import { encodedInputBytes, MAX_INPUT_BYTES_CEILING } from '../../core/protocol/inputBounds';
 import { closedInputSchema, upstreamInputSchema } from './upstreamInputSchema';
 import { commonPath, isPathArgument, normalizePathArgument } from './upstreamPaths';
 import { upstreamToolNames } from './upstreamToolNames';
@@ -56,7 +58,7 @@ export function upstreamTools(config: Pick<McpUpstreamConfig, 'name' | 'pathArgu
           context: {},
         };
       },
-      execute: async (args) => plainJson(await call(advertised.name, normalized(args))),
+      execute: async (args) => boundedResult(toolName, plainJson(await call(advertised.name, normalized(args)))),
     });
     const tool: Tool = { name: toolName, ...(advertised.description === undefined ? {} : { description: advertised.description }), inputSchema: closedInputSchema(advertised.inputSchema) as Tool['inputSchema'] };
     return { tool, actionName, action };
@@ -66,6 +68,22 @@ export function upstreamTools(config: Pick<McpUpstreamConfig, 'name' | 'pathArgu
 /** The actions of `tools`, keyed by action name, as a worker serves them. */
 export function actionsOf(tools: readonly UpstreamTool[]): GovernedActions {
   return Object.fromEntries(tools.map((t) => [t.actionName, t.action]));
+}
+
+/**
+ * An upstream's answer travels twice through history (the action's result, then the
+ * session update's), each a payload Temporal refuses over 2 MB; an answer over 1 MiB is
+ * MCP_RESULT_TOO_LARGE, receipted as a failure, instead of an activity whose completion
+ * the server rejects. The call itself has run by then.
+ */
+export const MAX_UPSTREAM_RESULT_BYTES = MAX_INPUT_BYTES_CEILING;
+
+function boundedResult(toolName: string, result: CallToolResult): CallToolResult {
+  const bytes = encodedInputBytes(result);
+  if (bytes > MAX_UPSTREAM_RESULT_BYTES) {
+    throw new WritError('MCP_RESULT_TOO_LARGE', `${toolName} answered ${bytes} bytes, more than the ${MAX_UPSTREAM_RESULT_BYTES} an upstream's answer may be`, { facts: { bytes, maxBytes: MAX_UPSTREAM_RESULT_BYTES } });
+  }
+  return result;
 }
 
 // The result is recorded in history and digested into the receipt: plain JSON only.

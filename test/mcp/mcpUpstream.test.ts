@@ -163,6 +163,15 @@ describe('when an agent uses an upstream filesystem server through writ mcp', ()
     expect((error as McpError).message).toContain('MCP_TOOL_NAME_INVALID');
   });
 
+  it('refuses an answer over 1 MiB with MCP_RESULT_TOO_LARGE, and the session carries on', async () => {
+    const big = join(root, 'public', 'big.txt');
+    writeFileSync(big, 'x'.repeat(1100 * 1024));
+    const result = await call(client, 'files__read_text_file', { path: big });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toMatch(/^MCP_RESULT_TOO_LARGE: /);
+    expect(text(await call(client, 'files__read_text_file', { path: join(root, 'public', 'readme.txt') }))).toBe('hello from the upstream\n');
+  }, 60_000);
+
   it('runs a write needing approval once a file approver approves it', async () => {
     const target = join(root, 'shared', 'plan.md');
     const answer = call(client, 'files__write_file', { path: target, content: '# plan\n' });
@@ -181,7 +190,7 @@ describe('when an agent uses an upstream filesystem server through writ mcp', ()
     await client.close();
     const handle = env.anonymousClient().workflow.getHandle(sessionWorkflowId);
     // Every call the session run took: the reads, the denial, the refusals, the approved write.
-    await expect(handle.result()).resolves.toEqual({ calls: 8 });
+    await expect(handle.result()).resolves.toEqual({ calls: 10 });
     const runs = await fetchRuns(env.anonymousClient(), { workflowIds: [sessionWorkflowId], related: false });
     const verdict = await verifyHistories(runs, {
       keys: env.auditKeys(),

@@ -39,6 +39,11 @@ describe('upstreamTools', () => {
     expect(await awaitedCodeOf(() => read!.action.resource({ path: '/srv/files/../../etc/shadow' }))).toBe('MCP_PATH_TRAVERSAL');
   });
 
+  it('refuses an answer over 1 MiB with MCP_RESULT_TOO_LARGE rather than hand Temporal a payload it rejects', async () => {
+    const [read] = upstreamTools({ name: 'files', pathArguments: undefined }, [readTool], async () => ({ content: [{ type: 'text', text: 'x'.repeat(1024 * 1024) }] }));
+    expect(await awaitedCodeOf(() => read!.action.execute({ path: '/srv/files/big.txt' }, { idempotencyKey: 'k', principal: 'p', artifactId: 'a' }))).toBe('MCP_RESULT_TOO_LARGE');
+  });
+
   it('sends the upstream the normalised paths', async () => {
     const sent: unknown[] = [];
     const [read] = upstreamTools({ name: 'files', pathArguments: undefined }, [readTool], async (tool, args) => {
