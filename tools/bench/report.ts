@@ -173,8 +173,9 @@ export function renderMarkdown(report: BenchReport): string {
       '|---|---:|---:|---:|',
       `| direct: the MCP client to the upstream | ${mcp.direct.p50} | ${mcp.direct.p99} | ${mcp.direct.mean} |`,
       `| governed: the MCP client to \`writ mcp\`, a governed step per call | ${mcp.governed.p50} | ${mcp.governed.p99} | ${mcp.governed.mean} |`,
+      `| declared: the same gateway calling \`benchEcho\`, a governed step that does nothing | ${mcp.declared.p50} | ${mcp.declared.p99} | ${mcp.declared.mean} |`,
       '',
-      `Governing one call costs **${mcp.overheadP50Ms} ms** at p50.`,
+      `Governing one call costs **${mcp.overheadP50Ms} ms** at p50; reaching the upstream adds **${mcp.upstreamOverDeclaredP50Ms} ms** to a governed step.`,
       '',
     );
   }

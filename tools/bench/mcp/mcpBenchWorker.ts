@@ -1,6 +1,7 @@
-// The worker module the MCP case's `writ mcp` loads: no declared actions, so every tool it
-// serves is the upstream's.
+// The worker module the MCP case's `writ mcp` loads: the declared action it serves beside
+// the configured upstream's tools.
 import type { WritWorkerDefinition } from '../../../worker/startWritWorker';
+import { createMcpBenchActions } from './mcpBenchActions';
 
-/** No governed actions of its own: `writ mcp` serves the configured upstream's tools only. */
-export const writWorker: WritWorkerDefinition = { actions: {} };
+/** `benchEcho`, the declared action; the upstream's tools come from writ.config.json. */
+export const writWorker: WritWorkerDefinition = { actions: createMcpBenchActions };

@@ -14,6 +14,7 @@ import { bundleGovernedWorkflows } from '../../../worker/bundleGovernedWorkflows
 import { createGovernedWorker } from '../../../worker/createGovernedWorker';
 import type { BenchGovernance } from '../benchGovernance';
 import { projectRoot } from '../projectRoot';
+import { createMcpBenchActions } from './mcpBenchActions';
 import { round, summarize } from '../stats';
 
 /** One side's latency per tool call, in milliseconds, as the agent's MCP client saw it. */
@@ -34,8 +35,12 @@ export interface McpReport {
   readonly direct: McpCallLatency;
   /** The official MCP client to the built `writ mcp` over stdio: authorize, enforcement, the worker's call to the upstream, receipt. */
   readonly governed: McpCallLatency;
+  /** The same client and gateway calling `benchEcho`, a declared action that does nothing: a governed step alone. */
+  readonly declared: McpCallLatency;
   /** governed p50 − direct p50, in milliseconds: what governing one call costs. */
   readonly overheadP50Ms: number;
+  /** governed p50 − declared p50, in milliseconds: what reaching the upstream adds to a governed step. */
+  readonly upstreamOverDeclaredP50Ms: number;
 }
 
 /** Where the server is, and how many calls to make. */
@@ -46,7 +51,7 @@ export interface McpBenchOptions {
   readonly warmupCalls: number;
 }
 
-const FILES_POLICIES = path.join(projectRoot(), 'examples', 'mcp-upstream', 'policies');
+const MCP_BENCH_POLICIES = path.join(projectRoot(), 'tools', 'bench', 'mcp', 'policies');
 const FILESYSTEM_SERVER = path.join(projectRoot(), 'node_modules', '.bin', 'mcp-server-filesystem');
 const CLI = path.join(projectRoot(), 'dist', 'tools', 'cli', 'main.js');
 const WORKER_MODULE = require.resolve('./mcpBenchWorker');
@@ -57,8 +62,9 @@ const WORKFLOWS_MODULE = require.resolve('./mcpBenchWorkflows');
  * one run, calls interleaved so a drift weighs on both alike: directly (the official MCP
  * client to its own server process) and governed (the same client to the built `writ mcp`,
  * whose session run authorizes each call and whose governed worker, in this process, calls
- * its own server process and signs the receipt). Both servers serve the same directory; the
- * policy set is the example's (examples/mcp-upstream/policies) with /srv/files made it.
+ * its own server process and signs the receipt); and, interleaved with them, a call of the
+ * declared no-op `benchEcho` through the same gateway, a governed step alone. Both servers
+ * serve the same directory; the policy set is tools/bench/mcp/policies.
  */
 export async function runMcpBench(governance: BenchGovernance, dataDir: string, options: McpBenchOptions, progress: (line: string) => void): Promise<McpReport> {
   const dir = path.join(dataDir, 'mcp');
@@ -66,9 +72,6 @@ export async function runMcpBench(governance: BenchGovernance, dataDir: string, 
   fs.mkdirSync(path.join(root, 'public'), { recursive: true });
   const file = path.join(root, 'public', 'readme.txt');
   fs.writeFileSync(file, 'hello from the upstream\n');
-  const policiesDir = path.join(dir, 'policies');
-  fs.mkdirSync(policiesDir);
-  for (const name of fs.readdirSync(FILES_POLICIES)) fs.writeFileSync(path.join(policiesDir, name), fs.readFileSync(path.join(FILES_POLICIES, name), 'utf8').replaceAll('/srv/files', root));
   const upstream = { name: 'files', command: FILESYSTEM_SERVER, args: [root] };
   fs.writeFileSync(path.join(dir, 'writ.config.json'), JSON.stringify({ mcp: { upstreams: [upstream] } }));
   const idp = DevIdentityProvider.open(path.join(dataDir, 'idp'));
@@ -77,7 +80,7 @@ export async function runMcpBench(governance: BenchGovernance, dataDir: string, 
 
   progress('mcp: connecting the worker\'s upstream and bundling the session workflow');
   const upstreams = await openUpstreams([McpUpstreamConfigSchema.parse(upstream)], dir);
-  const policies = PolicySource.load(policiesDir);
+  const policies = PolicySource.load(MCP_BENCH_POLICIES);
   const nativeConnection = await NativeConnection.connect({ address: options.address });
   const taskQueue = `writ-bench-mcp-${randomUUID().slice(0, 8)}`;
   const worker = await createGovernedWorker({
@@ -85,7 +88,7 @@ export async function runMcpBench(governance: BenchGovernance, dataDir: string, 
     namespace: options.namespace,
     taskQueue,
     workflows: await bundleGovernedWorkflows(WORKFLOWS_MODULE),
-    actions: upstreams.actions,
+    actions: { ...createMcpBenchActions(), ...upstreams.actions },
     policies,
     signer: async () => governance.signer,
     receiptSigner: async () => governance.receiptSigner,
@@ -118,30 +121,29 @@ export async function runMcpBench(governance: BenchGovernance, dataDir: string, 
     };
     const readDirect = () => timed(() => direct.callTool({ name: 'read_text_file', arguments: { path: file } }));
     const readGoverned = () => timed(() => governed.callTool({ name: 'files__read_text_file', arguments: { path: file } }));
+    const echoDeclared = () => timed(() => governed.callTool({ name: 'benchEcho', arguments: { text: 'hello from the upstream\n' } }));
     progress(`mcp: ${options.warmupCalls} warm-up calls each way, then ${options.calls} measured, interleaved`);
-    for (let i = 0; i < options.warmupCalls; i += 1) {
-      await readDirect();
-      await readGoverned();
-    }
-    const directMs: number[] = [];
-    const governedMs: number[] = [];
+    const sides = [
+      { call: readDirect, sample: [] as number[] },
+      { call: readGoverned, sample: [] as number[] },
+      { call: echoDeclared, sample: [] as number[] },
+    ];
+    for (let i = 0; i < options.warmupCalls; i += 1) for (const side of sides) await side.call();
     for (let i = 0; i < options.calls; i += 1) {
-      // Alternate which side goes first, so neither always follows the other.
-      if (i % 2 === 0) {
-        directMs.push(await readDirect());
-        governedMs.push(await readGoverned());
-      } else {
-        governedMs.push(await readGoverned());
-        directMs.push(await readDirect());
+      // Rotate which side goes first, so none always follows another.
+      for (let j = 0; j < sides.length; j += 1) {
+        const side = sides[(i + j) % sides.length]!;
+        side.sample.push(await side.call());
       }
     }
+    const [directMs, governedMs, declaredMs] = sides.map((side) => side.sample) as [number[], number[], number[]];
     const latency = (sample: number[]): McpCallLatency => {
       const summary = summarize(sample);
       return { p50: round(summary.p50, 2), p99: round(summary.p99, 2), mean: round(summary.mean, 2) };
     };
-    const report = { calls: options.calls, warmupCalls: options.warmupCalls, tool: 'read_text_file', direct: latency(directMs), governed: latency(governedMs) };
-    progress(`mcp: direct p50 ${report.direct.p50} ms, governed p50 ${report.governed.p50} ms`);
-    return { ...report, overheadP50Ms: round(report.governed.p50 - report.direct.p50, 2) };
+    const report = { calls: options.calls, warmupCalls: options.warmupCalls, tool: 'read_text_file', direct: latency(directMs), governed: latency(governedMs), declared: latency(declaredMs) };
+    progress(`mcp: direct p50 ${report.direct.p50} ms, governed p50 ${report.governed.p50} ms, declared p50 ${report.declared.p50} ms`);
+    return { ...report, overheadP50Ms: round(report.governed.p50 - report.direct.p50, 2), upstreamOverDeclaredP50Ms: round(report.governed.p50 - report.declared.p50, 2) };
   } finally {
     await governed.close().catch(() => undefined);
     await direct.close().catch(() => undefined);
