@@ -65,6 +65,11 @@ export interface StartedWritWorker {
  *   own receipt key; runs the workflows, the enforcement point, the action bodies and
  *   Writ's other activities on `taskQueue`, and sends authorization to `authorizerTaskQueue`.
  * - `all` (the development default): both, on `taskQueue`.
+ *
+ * When the configuration names upstream MCP servers (`mcp.upstreams`), their tools are
+ * governed actions of this worker too (`mcp:<server>:<tool>`), called through MCP clients
+ * it opens at start and closes with it; one it cannot reach fails the start
+ * (MCP_UPSTREAM_UNAVAILABLE).
  */
 export async function startWritWorker(definition: WritWorkerDefinition, options: StartWritWorkerOptions = {}): Promise<StartedWritWorker> {
   const config = options.config ?? loadConfig();
