@@ -1,7 +1,8 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -16,11 +17,9 @@ import { verifyHistories } from '../../core/audit/verifyHistories';
 import { McpUpstreamConfigSchema } from '../../core/config/mcpConfig';
 import { writeBoundCredentialFile } from '../../core/identity/boundCredentialFile';
 import { loadPolicySet } from '../../core/policy/policySet';
-import { APPROVE_UPDATE } from '../../core/protocol/operatorContract';
 import { openUpstreams, type OpenUpstreams } from '../../mcp/upstream/openUpstreams';
 import { awaitPending } from '../support/awaitPending';
 import { createGovernedTestEnv, type GovernedTestEnv } from '../support/governedTestEnv';
-import { approvalStatement } from '../support/operatorStatements';
 import { sharedBundle } from '../support/sharedBundle';
 import { testTemporal } from '../support/testServer';
 
@@ -33,6 +32,7 @@ const WORKER_MODULE = resolve(__dirname, '../../dist/test/support/cliWorker.js')
 const FILESYSTEM_SERVER = resolve(__dirname, '../../node_modules/.bin/mcp-server-filesystem');
 const EXAMPLE_POLICIES = resolve(__dirname, '../../examples/mcp-upstream/policies');
 const AGENT = { principal: 'files-agent', groups: ['agents'] };
+const execFileAsync = promisify(execFile);
 
 let env: GovernedTestEnv;
 let upstreams: OpenUpstreams;
@@ -93,6 +93,19 @@ async function failedStart(identity: Record<string, string>, cwd: string): Promi
   await expect(client.connect(transport)).rejects.toBeDefined();
   for (let i = 0; i < 50 && !/^writ: /m.test(stderr); i += 1) await new Promise((r) => setTimeout(r, 100));
   return stderr;
+}
+
+/** Runs `writ ...` as an operator against the test server, trusting the test's identity provider and policies. */
+async function writ(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { address, namespace } = testTemporal();
+  const processEnv = { PATH: process.env['PATH'] ?? '', WRIT_DATA_DIR: env.dir, WRIT_POLICIES_DIR: policiesDir, WRIT_TASK_QUEUE: env.taskQueue, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace };
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, ...args], { env: processEnv, cwd: dir });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
 }
 
 const text = (result: CallToolResult): string => result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
@@ -172,14 +185,21 @@ describe('when an agent uses an upstream filesystem server through writ mcp', ()
     expect(text(await call(client, 'files__read_text_file', { path: join(root, 'public', 'readme.txt') }))).toBe('hello from the upstream\n');
   }, 60_000);
 
-  it('runs a write needing approval once a file approver approves it', async () => {
+  it('runs a write needing approval once a file approver approves it with writ approve, and not for anyone else', async () => {
     const target = join(root, 'shared', 'plan.md');
     const answer = call(client, 'files__write_file', { path: target, content: '# plan\n' });
     const handle = env.anonymousClient().workflow.getHandle(session()!);
+    // The session run starts with the agent's first call: this may be it.
+    for (let i = 0; i < 100 && !(await handle.describe().then(() => true, () => false)); i += 1) await new Promise((r) => setTimeout(r, 50));
     const pending = await awaitPending(handle);
     expect(pending).toMatchObject({ action: 'mcp:files:write_file', required: 1, initiator: AGENT.principal });
     expect(existsSync(target)).toBe(false);
-    await handle.executeUpdate(APPROVE_UPDATE, { args: [await approvalStatement(env.idp, 'fran', ['file-approvers'], pending)] });
+    // Someone outside file-approvers cannot approve it; a file approver can, with the writ command.
+    const outsider = await writ('approve', session()!, '--as', 'dave', '-g', 'ops');
+    expect(outsider.stderr).toContain('writ: APPROVER_NOT_AUTHORIZED:');
+    expect(existsSync(target)).toBe(false);
+    const approved = await writ('approve', session()!, '--as', 'fran', '-g', 'file-approvers', '--json');
+    expect(JSON.parse(approved.stdout)).toMatchObject({ accepted: true, approver: 'fran', approvals: 1, required: 1 });
     const result = await answer;
     expect(result.isError).toBeFalsy();
     expect(readFileSync(target, 'utf8')).toBe('# plan\n');
