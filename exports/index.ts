@@ -29,6 +29,9 @@ export { createWritClient } from '../core/client/createWritClient';
 // Configuration and the trust material a worker runs with.
 export { loadConfig, CONFIG_FILE } from '../core/config/writConfig';
 export type { WritConfig } from '../core/config/writConfig';
+export type { ConsoleConfig } from '../core/config/consoleConfig';
+export type { PasskeyTrust } from '../core/passkeys/passkeyTrust';
+export type { PasskeyAssertionUse, PasskeyBinding } from '../core/governance/passkeyRegistry';
 export { openGovernance } from '../core/runtime/openGovernance';
 export type { Governance } from '../core/runtime/openGovernance';
 export type { EvidenceLog, LoggedEntry } from '../core/log/evidence/evidenceLog';

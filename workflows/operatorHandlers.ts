@@ -13,6 +13,7 @@ import { WRIT_ERROR_CODES } from '../core/errors/writError';
 import {
   APPLY_REVOCATION_ACTIVITY,
   APPROVE_UPDATE,
+  PASSKEY_STATEMENT_PREFIX,
   PENDING_QUERY,
   REVOKE_UPDATE,
   VERIFY_APPROVAL_ACTIVITY,
@@ -38,6 +39,7 @@ const operatorActs = proxyActivities<{
 });
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const PASSKEY_STATEMENT = new RegExp(`^${PASSKEY_STATEMENT_PREFIX.replace('.', '\\.')}[A-Za-z0-9_-]+$`);
 
 function refuse(type: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -55,6 +57,12 @@ function requireStatement(statement: unknown): void {
   if (typeof statement !== 'string' || statement.length > 16_384 || !COMPACT_JWS.test(statement)) {
     throw refuse('STATEMENT_INVALID', 'a signed statement (compact JWS) is required');
   }
+}
+
+/** An approval is a signed statement, or one made with an operator's passkey (verified in writ.verifyApproval). */
+function requireApprovalStatement(statement: unknown): void {
+  if (typeof statement === 'string' && statement.length <= 16_384 && PASSKEY_STATEMENT.test(statement)) return;
+  requireStatement(statement);
 }
 
 function publicView(pending: PendingState): PendingApproval {
@@ -99,7 +107,7 @@ export function registerOperatorHandlers(): void {
     {
       validator: (statement) => {
         if (state.pending === undefined) throw refuse('APPROVAL_NOT_PENDING', 'nothing in this run awaits approval');
-        requireStatement(statement);
+        requireApprovalStatement(statement);
       },
     },
   );

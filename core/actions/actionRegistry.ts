@@ -5,7 +5,9 @@ import { MCP_UPSTREAM_ACTION_NAME } from '../protocol/mcpContract';
 /** Writ's own activities: they run on a governed worker without an artifact. */
 export const WRIT_ACTIVITY_PREFIX = 'writ.';
 
-const ACTION_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+// Hyphens too: the activity types @temporalio/ai-sdk's MCP client schedules are
+// `<server>-callTool`, and a governed MCP server's action must carry that name.
+const ACTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
 /**
  * The governed actions one worker serves, by name. The name is the activity type and the

@@ -90,6 +90,16 @@ export const WRIT_ERROR_CODES = [
   // the governed step as a whole
   'REAUTHORIZATION_EXHAUSTED',
   'AUTHORIZE_FAILED',
+  // operators' passkeys
+  'PASSKEY_UNKNOWN',
+  'PASSKEY_ALREADY_BOUND',
+  'PASSKEY_COUNTER_REGRESSED',
+  'PASSKEY_ASSERTION_INVALID',
+  'PASSKEY_REGISTRATION_INVALID',
+  // the operator console: sign-in and its requests
+  'SIGN_IN_INVALID',
+  'CSRF_INVALID',
+  'IDENTITY_PROVIDER_UNAVAILABLE',
   // configuration and the embedded server
   'CONFIG_INVALID',
   'TEMPORAL_CLI_NOT_FOUND',

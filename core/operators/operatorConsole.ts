@@ -17,6 +17,9 @@ import {
 import { WritError } from '../errors/writError';
 import { APPROVAL_AUDIENCE, KILL_SWITCH_AUDIENCE, REVOCATION_AUDIENCE } from './statements';
 
+/** How many runs `pending()` queries at once. */
+const PENDING_QUERY_CONCURRENCY = 16;
+
 /** Signs operator statements for a named principal (the development identity provider does). */
 export interface StatementSigner {
   /**
@@ -58,12 +61,20 @@ export class OperatorConsole {
   async pending(): Promise<PendingRun[]> {
     const runs: WorkflowExecutionInfo[] = [];
     for await (const run of this.client.workflow.list({ query: `${STATUS_SEARCH_ATTRIBUTE} = '${AWAITING_APPROVAL}' AND ExecutionStatus = 'Running'` })) runs.push(run);
-    const pending: PendingRun[] = [];
-    for (const run of runs) {
-      const answer = await this.client.workflow.getHandle(run.workflowId, run.runId).query<PendingApproval | null>(PENDING_QUERY);
-      if (answer !== null) pending.push({ ...answer, workflowType: run.type });
-    }
-    return pending;
+    // Each run answers its own query: asked PENDING_QUERY_CONCURRENCY at a time, so a
+    // console listing hundreds of waiting steps does not pay a round trip for each in turn.
+    const answers: (PendingRun | null)[] = new Array(runs.length).fill(null);
+    let next = 0;
+    const askNext = async (): Promise<void> => {
+      while (next < runs.length) {
+        const index = next++;
+        const run = runs[index]!;
+        const answer = await this.client.workflow.getHandle(run.workflowId, run.runId).query<PendingApproval | null>(PENDING_QUERY);
+        answers[index] = answer === null ? null : { ...answer, workflowType: run.type };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PENDING_QUERY_CONCURRENCY, runs.length) }, askNext));
+    return answers.filter((answer): answer is PendingRun => answer !== null);
   }
 
   /** The pending request of one run, or undefined. */

@@ -4,16 +4,23 @@ import type { ApprovalRequest, VerifiedApproval, VerifyApprovalRequest } from '.
 import { approvalRequestDigest } from './approvalRequestDigest';
 import { ApprovalStatementSchema, APPROVAL_AUDIENCE, type ApprovalStatement } from './statements';
 import { verifyOperatorStatement, type StatementVerifier } from './verifyStatement';
+import { isPasskeyStatement } from '../passkeys/passkeyStatement';
+import { verifyPasskeyApproval, type PasskeyApprovalDeps } from '../passkeys/verifyPasskeyApproval';
 
 /**
  * Verifies one approval or denial of a pending request, step by step, each throwing its
- * code: the statement's signature and window (APPROVAL_INVALID / APPROVAL_EXPIRED); its
+ * code: the statement's signature and window (APPROVAL_INVALID / APPROVAL_EXPIRED), or for
+ * an approval made with an operator's passkey its binding, assertion and counter (see
+ * verifyPasskeyApproval; refused with APPROVAL_INVALID where `passkeys` is not given); its
  * binding to this request's digest and every field it names (APPROVAL_MISMATCH); that it was not presented before
  * (APPROVAL_REPLAYED); separation of duties (APPROVAL_SELF, APPROVAL_DUPLICATE_APPROVER);
  * and the approver's authority as a Cedar decision (APPROVER_NOT_AUTHORIZED).
  */
-export async function verifyApproval(input: VerifyApprovalRequest, deps: { verifier: StatementVerifier; engine: PolicyEngine }): Promise<VerifiedApproval> {
-  const verified = await verifyOperatorStatement(input.statement, APPROVAL_AUDIENCE, ApprovalStatementSchema, deps.verifier, {
+export async function verifyApproval(
+  input: VerifyApprovalRequest,
+  deps: { verifier: StatementVerifier; engine: PolicyEngine; passkeys?: PasskeyApprovalDeps | undefined },
+): Promise<VerifiedApproval> {
+  const verified = isPasskeyStatement(input.statement) ? await verifyPasskeyStatement(input.statement, deps.passkeys) : await verifyOperatorStatement(input.statement, APPROVAL_AUDIENCE, ApprovalStatementSchema, deps.verifier, {
     invalidCode: 'APPROVAL_INVALID',
     expiredCode: 'APPROVAL_EXPIRED',
   });
@@ -51,6 +58,12 @@ export async function verifyApproval(input: VerifyApprovalRequest, deps: { verif
     issuedAt: verified.issuedAt,
     reason: verified.statement.reason ?? null,
   };
+}
+
+/** A passkey approval, where passkeys are verified here (the governance store holds their bindings). */
+function verifyPasskeyStatement(statement: string, passkeys: PasskeyApprovalDeps | undefined) {
+  if (passkeys === undefined) throw new WritError('APPROVAL_INVALID', 'passkey approvals are not verified here: no governance store holds passkey bindings');
+  return verifyPasskeyApproval(statement, passkeys);
 }
 
 /** The fields of an approval statement that bind it, besides its digest. */
