@@ -94,6 +94,7 @@ export type {
 } from '../core/governance/governanceStore';
 export type { ChainAdvance, ChainHead, HandoffClaim, HandoffOffer, HandoffOffered, RegisteredRun, RunIdentity, RunOrigin, RunRegistration } from '../core/governance/runRegistry';
 export type { GovernanceStoreConfig, PostgresGovernanceStoreConfig, SqliteGovernanceStoreConfig } from '../core/governance/governanceStoreConfig';
+export type { McpConfig, McpUpstreamConfig } from '../core/config/mcpConfig';
 export { OperatorConsole } from '../core/operators/operatorConsole';
 export type { Operator, PendingRun, StatementSigner } from '../core/operators/operatorConsole';
 export type { ApprovalAnswer, ApprovalRequest, KillSwitchInForce, KillSwitchReceipt, OperatorActReceipt, PendingApproval } from '../core/protocol/operatorContract';

@@ -11,6 +11,8 @@ import { CallWithdrawals, reportCancelledCall } from './callCancellation';
 import { watchToolList } from './toolListChanges';
 import { ToolVisibility, type ActivePolicySet, type AgentPrincipal } from './toolVisibility';
 import { isWritError } from '../core/errors/writError';
+import type { UpstreamTool } from './upstream/upstreamActions';
+import { upstreamToolIndex } from './upstream/upstreamToolIndex';
 
 /** What a gateway serves, and where its sessions run. */
 export interface McpGatewayOptions {
@@ -24,6 +26,8 @@ export interface McpGatewayOptions {
   readonly principal: AgentPrincipal;
   /** The active policy set (the authorizer's directory, reloaded on change): `tools/list` offers what it can ever permit. */
   readonly policies: ActivePolicySet;
+  /** Upstream MCP servers' tools, each served as its governed action (`<server>__<tool>` runs `mcp:<server>:<tool>`). */
+  readonly upstreamTools?: readonly Pick<UpstreamTool, 'tool' | 'actionName'>[];
   /** The session's workflow id (default `writ-mcp-<uuid>`). */
   readonly sessionWorkflowId?: string;
   /**
@@ -60,7 +64,10 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
   const { client, taskQueue, actions } = options;
   const sessionWorkflowId = options.sessionWorkflowId ?? `writ-mcp-${randomUUID()}`;
   const tools = toolsOf(actions);
-  const visibility = new ToolVisibility(options.policies, options.principal, [...tools.keys()]);
+  const upstream = upstreamToolIndex(tools, options.upstreamTools ?? []);
+  // Policy decides on actions: an upstream tool's is `mcp:<server>:<tool>`.
+  const actionOf = (toolName: string): string => upstream.actionFor(toolName) ?? toolName;
+  const visibility = new ToolVisibility(options.policies, options.principal, [...tools.keys()].map(actionOf));
   const withdrawals = new CallWithdrawals();
   const server = new Server(options.serverInfo ?? { name: 'writ', version: '1' }, { capabilities: { tools: { listChanged: true }, logging: {} } });
   // A reloaded policy set may offer other tools: the agent is told to list them again.
@@ -74,14 +81,14 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     const offered = offeredTools(visibility);
-    return { tools: [...tools.values()].filter((tool) => offered.tools.has(tool.name)), _meta: { 'writ/policySetId': offered.policySetId, 'writ/policyVersion': offered.policyVersion, 'writ/policyDigest': offered.policyDigest } };
+    return { tools: [...tools.values()].filter((tool) => offered.tools.has(actionOf(tool.name))), _meta: { 'writ/policySetId': offered.policySetId, 'writ/policyVersion': offered.policyVersion, 'writ/policyDigest': offered.policyDigest } };
   });
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const { name } = request.params;
     // A tool policy never permits this principal is not offered, so it is as unknown as a
     // tool that does not exist: the same protocol error, and nothing is scheduled.
-    if (!tools.has(name) || !offeredTools(visibility).tools.has(name)) throw new McpError(ErrorCode.InvalidParams, `no such tool: ${JSON.stringify(name).slice(0, 200)}`);
-    const call: McpCallRequest = { tool: name, arguments: request.params.arguments ?? {} };
+    if (!tools.has(name) || !offeredTools(visibility).tools.has(actionOf(name))) throw new McpError(ErrorCode.InvalidParams, upstream.unknownToolMessage(name));
+    const call: McpCallRequest = { tool: actionOf(name), arguments: request.params.arguments ?? {} };
     const handle = await sessionHandle();
     const progressToken = request.params._meta?.progressToken;
     const reporting = progressToken === undefined ? undefined : reportWaiting(handle, (progress, message) => extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, message } }), options.progressIntervalMs ?? 1000);
@@ -92,7 +99,8 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
       if (extra.signal.aborted) throw new McpError(ErrorCode.ConnectionClosed, 'the call was cancelled');
       const outcome = await handle.executeUpdate<McpCallOutcome, [McpCallRequest]>(MCP_CALL_UPDATE, { args: [call], updateId: callId });
       if (extra.signal.aborted) await reportCancelledCall(server, name, extra.requestId, outcome);
-      return toolResultOf(name, outcome);
+      // An upstream tool's result is the upstream's own answer, passed on as it gave it.
+      return upstream.actionFor(name) !== undefined && outcome.outcome === 'result' ? (outcome.result as CallToolResult) : toolResultOf(name, outcome);
     } finally {
       stopListening();
       if (reporting !== undefined) clearInterval(reporting);

@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, currentUpdateInfo, defineSignal, defineUpdate, setHandler } from '@temporalio/workflow';
 import { WRIT_ERROR_CODES } from '../core/errors/writError';
-import { MCP_CALL_UPDATE, MCP_CANCEL_SIGNAL, MCP_END_SIGNAL, type McpCancelRequest, type McpCallOutcome, type McpCallRequest, type McpSessionSettings, type McpSessionSummary } from '../core/protocol/mcpContract';
+import { MCP_CALL_UPDATE, MCP_CANCEL_SIGNAL, MCP_END_SIGNAL, MCP_UPSTREAM_ACTION_NAME, type McpCancelRequest, type McpCallOutcome, type McpCallRequest, type McpSessionSettings, type McpSessionSummary } from '../core/protocol/mcpContract';
 import type { GovernedActions } from '../core/actions/types';
 import { proxyGovernedUntil } from './proxyGoverned';
 import { runState } from './runState';
@@ -77,8 +77,8 @@ export function registerMcpSessionHandlers(): void {
 
 /** Refuses, before anything is recorded, a call that names no tool or whose arguments are not an object. */
 function requireCallShape(request: McpCallRequest): void {
-  if (typeof request !== 'object' || request === null || typeof request.tool !== 'string' || !TOOL_NAME.test(request.tool)) {
-    throw ApplicationFailure.create({ type: 'INPUT_INVALID', message: 'a tool call names a tool (letters, digits, underscores)', nonRetryable: true });
+  if (typeof request !== 'object' || request === null || typeof request.tool !== 'string' || !(TOOL_NAME.test(request.tool) || MCP_UPSTREAM_ACTION_NAME.test(request.tool))) {
+    throw ApplicationFailure.create({ type: 'INPUT_INVALID', message: 'a tool call names a tool (letters, digits, underscores) or an upstream server\'s tool (mcp:<server>:<tool>)', nonRetryable: true });
   }
   if (typeof request.arguments !== 'object' || request.arguments === null || Array.isArray(request.arguments)) {
     throw ApplicationFailure.create({ type: 'INPUT_INVALID', message: `the arguments of ${request.tool} must be an object`, nonRetryable: true });

@@ -1,5 +1,6 @@
 import { WritError } from '../errors/writError';
 import type { GovernedAction, GovernedActions } from './types';
+import { MCP_UPSTREAM_ACTION_NAME } from '../protocol/mcpContract';
 
 /** Writ's own activities: they run on a governed worker without an artifact. */
 export const WRIT_ACTIVITY_PREFIX = 'writ.';
@@ -17,7 +18,8 @@ export class ActionRegistry {
 
   constructor(actions: GovernedActions) {
     for (const name of Object.keys(actions)) {
-      if (!ACTION_NAME.test(name)) throw new TypeError(`governed action name "${name}" must match ${ACTION_NAME}`);
+      // An upstream MCP server's tools are actions named mcp:<server>:<tool>.
+      if (!ACTION_NAME.test(name) && !MCP_UPSTREAM_ACTION_NAME.test(name)) throw new TypeError(`governed action name "${name}" must match ${ACTION_NAME}`);
     }
     this.actions = new Map(Object.entries(actions));
   }

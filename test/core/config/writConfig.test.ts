@@ -50,6 +50,7 @@ describe('loadConfig', () => {
         console: DEFAULT_CONSOLE_CONFIG,
         governanceStore: { kind: 'sqlite' },
         signer: { kind: 'local' },
+        mcp: { upstreams: [] },
         evidenceLog: { kind: 'directory', dir: path.join(root, '.writ', 'log'), keyFile: path.join(root, '.writ', 'log.key'), batchWindowMs: 2, maxBatchEntries: 256, lockTimeoutMs: 5_000 },
       });
       expect(path.isAbsolute(config.dataDir)).toBe(true);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../../../core/config/writConfig';
+import { loadConfig, type WritConfig } from '../../../core/config/writConfig';
+import type { UpstreamTool } from '../../../mcp/upstream/upstreamActions';
 import { WritError } from '../../../core/errors/writError';
 import { readBoundCredentialFile } from '../../../core/identity/boundCredentialFile';
 import type { ProofKey } from '../../../core/identity/proofKey';
@@ -49,14 +50,16 @@ export function registerMcpCommand(program: Command): void {
       const { openIdentityVerifier } = require('../../../core/runtime/openIdentityVerifier') as typeof import('../../../core/runtime/openIdentityVerifier');
       const { identity: verifier } = await openIdentityVerifier(config);
       const actions = typeof definition.actions === 'function' ? await definition.actions() : definition.actions;
+      // The gateway only lists the upstreams' tools; the governed worker holds the clients that call them.
+      const upstreamTools = await listUpstreamTools(config);
       const target = loadTemporalTarget();
       const connection = await connectTemporal(toConnectionOptions(target));
       // The MCP SDK and Temporal's client load only when the command runs.
       const { createWritClient } = require('../../../core/client/createWritClient') as typeof import('../../../core/client/createWritClient');
       const { createMcpGateway } = require('../../../mcp/mcpGateway') as typeof import('../../../mcp/mcpGateway');
       const gatewayFor = (agent: { identityToken: string; proofKey?: ProofKey }, principal: AgentPrincipal) =>
-        createMcpGateway({ client: createWritClient({ connection, namespace: target.namespace, ...agent }), taskQueue: config.taskQueue, actions, approvalWaitSeconds, principal, policies });
-      const tools = Object.keys(actions).length;
+        createMcpGateway({ client: createWritClient({ connection, namespace: target.namespace, ...agent }), taskQueue: config.taskQueue, actions, upstreamTools, approvalWaitSeconds, principal, policies });
+      const tools = Object.keys(actions).length + upstreamTools.length;
       if (identity === undefined) {
         const { startMcpHttpServer } = require('../../../mcp/mcpHttpServer') as typeof import('../../../mcp/mcpHttpServer');
         const port = Number(opts.port);
@@ -87,6 +90,15 @@ export function registerMcpCommand(program: Command): void {
       await connection.close();
       await definition.close?.();
     });
+}
+
+/** The tools of writ.config.json's `mcp.upstreams`, listed once and the connections closed; none without upstreams. */
+async function listUpstreamTools(config: WritConfig): Promise<readonly UpstreamTool[]> {
+  if (config.mcp.upstreams.length === 0) return [];
+  const { openUpstreams } = require('../../../mcp/upstream/openUpstreams') as typeof import('../../../mcp/upstream/openUpstreams');
+  const upstreams = await openUpstreams(config.mcp.upstreams, config.projectRoot);
+  await upstreams.close();
+  return upstreams.tools;
 }
 
 /** The agent's identity: a bound credential file, else a bearer token from the environment; IDENTITY_MISSING without either. */
