@@ -67,7 +67,8 @@ function gatewayTransport(identity: Record<string, string>, cwd = dir): StdioCli
     command: process.execPath,
     args: [CLI, 'mcp', '--module', WORKER_MODULE, '--approval-wait', '60'],
     cwd,
-    env: { PATH: process.env['PATH'] ?? '', TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, WRIT_TASK_QUEUE: env.taskQueue, ...identity },
+    // The gateway verifies the agent's token with the worker's identity provider (its data directory) to list its tools.
+    env: { PATH: process.env['PATH'] ?? '', TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, WRIT_TASK_QUEUE: env.taskQueue, WRIT_DATA_DIR: env.dir, ...identity },
     stderr: 'pipe',
   });
 }
@@ -122,7 +123,11 @@ describe('when an agent uses an upstream filesystem server through writ mcp', ()
     const { tools } = await client.listTools();
     const read = tools.find((tool) => tool.name === 'files__read_text_file');
     expect(read?.inputSchema).toMatchObject({ type: 'object', properties: { path: { type: 'string' } }, required: ['path'], additionalProperties: false });
-    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['files__write_file', 'files__list_allowed_directories', 'transferFunds']));
+    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['files__read_text_file', 'files__write_file']));
+    // The listing leaves out what policy never permits this agent: a tool no permit names,
+    // and the treasury's transfers.
+    expect(tools.map((tool) => tool.name)).not.toContain('files__list_allowed_directories');
+    expect(tools.map((tool) => tool.name)).not.toContain('transferFunds');
   });
 
   it('returns the file of a permitted read, as the upstream answered it', async () => {
@@ -230,21 +235,9 @@ describe('when an agent has no valid identity', () => {
     expect(await failedStart({}, dir)).toMatch(/^writ: IDENTITY_MISSING: /m);
   });
 
-  it('gets no file with a forged token: its session run fails IDENTITY_INVALID and nothing is written', async () => {
-    const transport = gatewayTransport({ WRIT_IDENTITY_TOKEN: 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJmaWxlcy1hZ2VudCJ9.AAAA' });
-    let stderr = '';
-    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const client = new Client({ name: 'forger', version: '1.0.0' });
-    await client.connect(transport);
-    const target = join(root, 'notes', 'forged.txt');
-    const answer = await client.callTool({ name: 'files__write_file', arguments: { path: target, content: 'forged' } }).then(() => undefined, (e: unknown) => e);
-    expect(answer).toBeInstanceOf(McpError);
-    const failure = await env.anonymousClient().workflow.getHandle(/session (writ-mcp-[0-9a-f-]+)/.exec(stderr)![1]!).result().then(() => undefined, (e: unknown) => e);
-    expect(failure).toBeInstanceOf(WorkflowFailedError);
-    const cause = (failure as WorkflowFailedError).cause;
-    expect(cause instanceof ApplicationFailure ? cause.type : undefined).toBe('IDENTITY_INVALID');
-    expect(existsSync(target)).toBe(false);
-    await client.close();
+  it('gets no server with a forged token: writ mcp verifies it before listing anything and exits IDENTITY_INVALID', async () => {
+    expect(await failedStart({ WRIT_IDENTITY_TOKEN: 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJmaWxlcy1hZ2VudCJ9.AAAA' }, dir)).toMatch(/^writ: IDENTITY_INVALID: /m);
+    expect(existsSync(join(root, 'notes', 'forged.txt'))).toBe(false);
   }, 60_000);
 });
 
@@ -285,6 +278,7 @@ describe('when an upstream cannot be reached', () => {
   it('serves nothing: writ mcp exits MCP_UPSTREAM_UNAVAILABLE', async () => {
     const project = join(dir, 'unreachable');
     mkdirSync(project);
+    cpSync(policiesDir, join(project, 'policies'), { recursive: true });
     writeFileSync(join(project, 'writ.config.json'), JSON.stringify({ mcp: { upstreams: [{ name: 'gone', command: join(project, 'no-such-server') }] } }));
     const credential = join(project, 'agent.credential.json');
     writeBoundCredentialFile(credential, await env.idp.mintBoundCredential(AGENT));
