@@ -74,4 +74,9 @@ export interface GovernanceDeps {
    * identity check, so the choice is recorded in history.
    */
   readonly authorizerTaskQueue?: string | undefined;
+  /**
+   * `local` when this worker's runs authorize as local activities (role `all` only); told to
+   * the workflow in the result of its identity check, as `authorizerTaskQueue` is.
+   */
+  readonly authorization?: 'local' | undefined;
 }

@@ -21,6 +21,10 @@ import { sharedBundle } from './sharedBundle';
 import type { EvidenceLog } from '../../core/log/evidence/evidenceLog';
 import { openDevEvidenceLog } from '../../core/log/evidence/openEvidenceLog';
 import { testTemporal } from './testServer';
+import type { AuthorizationMode } from '../../core/protocol/authorizeContract';
+
+/** Both ways a run's authorizations are scheduled, for tests that run in each. */
+export const AUTHORIZATION_MODES_UNDER_TEST: readonly AuthorizationMode[] = ['activity', 'local'];
 
 /** Everything one test file needs: a governed worker on its own task queue, real stores. */
 export interface GovernedTestEnv {
@@ -63,7 +67,9 @@ export const AGENT = { principal: 'support-agent', groups: ['agents'] };
  * Starts a governed worker for the example actions on the shared dev server, with its own
  * temp directory (keys, identity provider, SQLite stores) and task queue.
  */
-export async function createGovernedTestEnv(options: { policiesDir?: string; policies?: PolicySource; clock?: () => Date; evidenceLog?: EvidenceLog } = {}): Promise<GovernedTestEnv> {
+export async function createGovernedTestEnv(
+  options: { policiesDir?: string; policies?: PolicySource; clock?: () => Date; evidenceLog?: EvidenceLog; authorization?: AuthorizationMode } = {},
+): Promise<GovernedTestEnv> {
   installRuntimeLogging('ERROR');
   const { address, namespace } = testTemporal();
   const dir = mkdtempSync(join(tmpdir(), 'writ-test-'));
@@ -101,6 +107,7 @@ export async function createGovernedTestEnv(options: { policiesDir?: string; pol
     governance,
     evidenceLog,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.authorization === undefined ? {} : { authorization: options.authorization }),
   });
   let worker = await newWorker();
   let running = worker.run();

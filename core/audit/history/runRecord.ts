@@ -1,6 +1,7 @@
 import { temporal } from '@temporalio/proto';
 import { decodePayload, decodePayloads, type Decoded, type Payload } from './decodePayload';
 import { IDENTITY_HEADER, LINEAGE_HEADER } from '../../protocol/headers';
+import { readLocalActivityMarker, type LocalActivityMarker } from '../../history/localActivityMarker';
 
 const temporalEnums = temporal.api.enums.v1;
 type History = temporal.api.history.v1.IHistory;
@@ -20,9 +21,15 @@ export type ActivityEndRecord =
   | { readonly status: 'timed-out' | 'canceled'; readonly at: EventMark }
   | { readonly status: 'pending' };
 
-/** One activity of the run: scheduled, maybe started, maybe ended. */
+/**
+ * One activity of the run: scheduled, maybe started, maybe ended. A local activity has one
+ * event, its marker: it is `scheduled` and ends there, `started` is the workflow task it
+ * ran in, and its input is not recorded (`args` empty).
+ */
 export interface ActivityRecord {
   readonly scheduled: EventMark;
+  /** True for a local activity, read from its `core_local_activity` marker. */
+  readonly local: boolean;
   readonly activityId: string;
   readonly activityType: string;
   readonly taskQueue: string;
@@ -112,6 +119,8 @@ export function readRunRecord(history: History): RunRecord {
   let previousTime: Date | null = null;
   let previousId = 0;
   let reset = false;
+  // The workflow task a local activity ran in: its marker is written when that task completes.
+  let lastTaskStarted: EventMark | null = null;
 
   const activityFor = (scheduledEventId: unknown, at: EventMark, what: string): ActivityRecord | undefined => {
     const activity = byScheduledId.get(Number(scheduledEventId));
@@ -160,6 +169,7 @@ export function readRunRecord(history: History): RunRecord {
     if (scheduled) {
       const activity: ActivityRecord = {
         scheduled: at,
+        local: false,
         activityId: scheduled.activityId ?? '',
         activityType: scheduled.activityType?.name ?? '',
         taskQueue: scheduled.taskQueue?.name ?? '',
@@ -207,6 +217,19 @@ export function readRunRecord(history: History): RunRecord {
       endActivity(activityFor(canceled.scheduledEventId, at, 'a cancellation'), { status: 'canceled', at });
       return;
     }
+    if (event.workflowTaskStartedEventAttributes) {
+      lastTaskStarted = at;
+      return;
+    }
+    const localRead = readLocalActivityMarker(event);
+    if (localRead !== null) {
+      if (!localRead.ok) {
+        malformed.push({ eventId: at.eventId, expected: 'a local activity marker that reads (activity id, type, attempt; one result or a failure)', found: localRead.reason });
+        return;
+      }
+      activities.push(localActivityRecord(at, localRead.marker, lastTaskStarted, start?.taskQueue ?? ''));
+      return;
+    }
     const initiated = event.startChildWorkflowExecutionInitiatedEventAttributes;
     if (initiated) {
       const fields = (initiated.header?.fields ?? {}) as Record<string, Payload>;
@@ -248,6 +271,27 @@ export function readRunRecord(history: History): RunRecord {
   });
 
   return { start, activities, children, operatorEvents, end, eventCount: events.length, reset, malformed };
+}
+
+/**
+ * A local activity as an activity record: scheduled and ended at its marker, started in
+ * the workflow task before it (when the task's events are in the history), on the run's
+ * own task queue, where the workflow's worker runs its local activities.
+ */
+function localActivityRecord(at: EventMark, marker: LocalActivityMarker, taskStarted: EventMark | null, taskQueue: string): ActivityRecord {
+  const end: ActivityEndRecord =
+    marker.failure === null ? { status: 'completed', at, result: decodePayload(marker.result) } : { status: 'failed', at, ...failureOf(marker.failure) };
+  return {
+    scheduled: at,
+    local: true,
+    activityId: marker.activityId,
+    activityType: marker.activityType,
+    taskQueue,
+    args: [],
+    headers: {},
+    started: taskStarted === null ? null : { ...taskStarted, attempt: marker.attempt },
+    end,
+  };
 }
 
 function readStart(at: EventMark, started: temporal.api.history.v1.IWorkflowExecutionStartedEventAttributes): RunStart {
