@@ -9,7 +9,12 @@ import { createWritClient } from '../../core/client/createWritClient';
 import { KeyStore } from '../../core/keys/keyStore';
 import { TrustedKeySet } from '../../core/keys/trustedKeySet';
 import { AuditKeySet } from '../../core/audit/keys/auditKeySet';
-import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../../core/identity/devIdentityProvider';
+import { DevIdentityProvider, DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../../core/identity/devIdentityProvider';
+import { fetchRuns } from '../../core/audit/live/fetchRuns';
+import { loadIdentityEvidence } from '../../core/audit/evidence/identityEvidence';
+import { policySetEvidence, type PolicySetEvidence } from '../../core/audit/evidence/policySetEvidence';
+import type { AuditVerdict } from '../../core/audit/types';
+import { verifyHistories } from '../../core/audit/verifyHistories';
 import { IdentityVerifier } from '../../core/identity/identityVerifier';
 import { PolicySource } from '../../core/policy/policySource';
 import { SqliteGovernanceStore } from '../../core/governance/sqliteGovernanceStore';
@@ -56,6 +61,11 @@ export interface GovernedTestEnv {
   restartWorker(): Promise<void>;
   /** A client that sends no identity at all. */
   anonymousClient(): Client;
+  /**
+   * The auditor's verdict on the latest runs of `workflowIds`, from the server, replay
+   * included, with the policy sets given (default: the worker's active one).
+   */
+  audit(workflowIds: readonly string[], policySets?: readonly PolicySetEvidence[]): Promise<AuditVerdict>;
   close(): Promise<void>;
 }
 
@@ -141,6 +151,16 @@ export async function createGovernedTestEnv(
       return createWritClient({ connection, namespace, ...(await idp.mintBoundCredential({ principal, groups })) });
     },
     anonymousClient: () => new Client({ connection, namespace }),
+    async audit(workflowIds, policySets) {
+      const runs = await fetchRuns(new Client({ connection, namespace }), { workflowIds, related: false });
+      return verifyHistories(runs, {
+        keys: AuditKeySet.fromKeyRecords([...keyStore.exportKeyRecords(), ...receiptKeyStore.exportKeyRecords()]),
+        policySets: policySets ?? [policySetEvidence(policies.current().policySet)],
+        namespace,
+        identity: await loadIdentityEvidence({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath }),
+        replay: { bundle: workflows },
+      });
+    },
     async close() {
       worker.shutdown();
       await running;
