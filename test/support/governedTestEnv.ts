@@ -14,6 +14,7 @@ import { fetchRuns } from '../../core/audit/live/fetchRuns';
 import { loadIdentityEvidence } from '../../core/audit/evidence/identityEvidence';
 import { policySetEvidence, type PolicySetEvidence } from '../../core/audit/evidence/policySetEvidence';
 import type { AuditVerdict } from '../../core/audit/types';
+import type { VerifyOptions } from '../../core/audit/verifyOptions';
 import { verifyHistories } from '../../core/audit/verifyHistories';
 import { IdentityVerifier } from '../../core/identity/identityVerifier';
 import { PolicySource } from '../../core/policy/policySource';
@@ -66,6 +67,8 @@ export interface GovernedTestEnv {
    * included, with the policy sets given (default: the worker's active one).
    */
   audit(workflowIds: readonly string[], policySets?: readonly PolicySetEvidence[]): Promise<AuditVerdict>;
+  /** What `audit` verifies with: the keys, the policy sets given (default: the active one), the identity provider's keys, replay against the bundle. */
+  verifyOptions(policySets?: readonly PolicySetEvidence[]): Promise<VerifyOptions>;
   close(): Promise<void>;
 }
 
@@ -119,6 +122,13 @@ export async function createGovernedTestEnv(
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.authorization === undefined ? {} : { authorization: options.authorization }),
   });
+  const verifyOptions = async (policySets?: readonly PolicySetEvidence[]): Promise<VerifyOptions> => ({
+    keys: AuditKeySet.fromKeyRecords([...keyStore.exportKeyRecords(), ...receiptKeyStore.exportKeyRecords()]),
+    policySets: policySets ?? [policySetEvidence(policies.current().policySet)],
+    namespace,
+    identity: await loadIdentityEvidence({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath }),
+    replay: { bundle: workflows },
+  });
   let worker = await newWorker();
   let running = worker.run();
   return {
@@ -151,15 +161,10 @@ export async function createGovernedTestEnv(
       return createWritClient({ connection, namespace, ...(await idp.mintBoundCredential({ principal, groups })) });
     },
     anonymousClient: () => new Client({ connection, namespace }),
+    verifyOptions,
     async audit(workflowIds, policySets) {
       const runs = await fetchRuns(new Client({ connection, namespace }), { workflowIds, related: false });
-      return verifyHistories(runs, {
-        keys: AuditKeySet.fromKeyRecords([...keyStore.exportKeyRecords(), ...receiptKeyStore.exportKeyRecords()]),
-        policySets: policySets ?? [policySetEvidence(policies.current().policySet)],
-        namespace,
-        identity: await loadIdentityEvidence({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath }),
-        replay: { bundle: workflows },
-      });
+      return verifyHistories(runs, await verifyOptions(policySets));
     },
     async close() {
       worker.shutdown();
