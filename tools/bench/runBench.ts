@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startDevServer, type DevServer } from '../../core/server/devServer';
+import { DEFAULT_EAGER_ACTIVITIES, startDevServer, type DevServer } from '../../core/server/devServer';
 import { findTemporalCli } from '../../core/server/findTemporalCli';
 import { installRuntimeLogging } from '../../worker/runtimeLogging';
 import { requirePostgresBin } from '../postgres/findPostgresBin';
@@ -50,11 +50,13 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     let audit: AuditReport = { status: 'skipped', reason: options.only === 'micro' ? '--only micro' : '--audit-steps 0' };
     if (options.only !== 'micro') {
       progress(`e2e: starting a Temporal dev server in ${path.join(dataDir, 'temporal')}`);
+      const eagerActivities = eagerActivitiesOf(options);
       server = await startDevServer({
         dataDir: path.join(dataDir, 'temporal'),
         cliPath: cli,
         headless: true,
         searchAttributes: { WritStatus: 'Keyword', WritPrincipal: 'Keyword' },
+        eagerActivities,
       });
       const target = { address: server.address, namespace: server.namespace };
       const outcome = await runE2e(governance, { ...options, ...target, serverPid: server.pid, postgresStore: postgres?.governance, postgresPid: postgres?.pid() }, progress);
@@ -79,6 +81,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
         iterations: options.iterations,
         warmupIterations: options.warmupIterations,
         postgres: options.postgres,
+        eagerActivities: eagerActivitiesOf(options),
       },
       postgres: postgres === undefined ? { status: 'skipped', reason: '--no-postgres' } : { status: 'measured', ...postgres.info },
       micro,
@@ -95,6 +98,11 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
 }
 
 /** The command line that runs the same measurement again. */
+/** Whether the bench's dev server dispatches activities eagerly: as asked, else the embedded server's default. */
+function eagerActivitiesOf(options: BenchOptions): boolean {
+  return options.eagerActivities === undefined ? DEFAULT_EAGER_ACTIVITIES : options.eagerActivities === 'on';
+}
+
 function reproducingCommand(options: BenchOptions): string {
   const args = [
     `--workflows ${options.workflows}`,
@@ -106,6 +114,7 @@ function reproducingCommand(options: BenchOptions): string {
     `--warmup-iterations ${options.warmupIterations}`,
     ...(options.only === undefined ? [] : [`--only ${options.only}`]),
     ...(options.postgres ? [] : ['--no-postgres']),
+    `--eager-activities ${eagerActivitiesOf(options) ? 'on' : 'off'}`,
     ...(options.json ? ['--json'] : []),
   ];
   return `npm run bench -- ${args.join(' ')}`;
