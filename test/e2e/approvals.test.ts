@@ -6,10 +6,10 @@ import { approvalRequestDigest } from '../../core/operators/approvalRequestDiges
 import { approvalRequired, authorizationResult, governedStepsFromHistory } from '../../core/history/governedSteps';
 import { APPROVE_UPDATE, PENDING_QUERY, type ApprovalAnswer, type PendingApproval } from '../../core/protocol/operatorContract';
 import { DevIdentityProvider } from '../../core/identity/devIdentityProvider';
-import { AUTHORIZATION_MODES_UNDER_TEST, createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
+import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 import { approvalBy, approvalStatement, OPERATORS } from '../support/operatorStatements';
 import { awaitPending } from '../support/awaitPending';
-import { authorizationRecords, recordedAs } from '../support/authorizationRecords';
+import { AUTHORIZATION_MODES_UNDER_TEST, authorizationRecords, recordedAs } from '../support/authorizationRecords';
 
 let env: GovernedTestEnv;
 // Every case runs with writ.authorize as an activity and as a local activity.

@@ -7,9 +7,9 @@ import { canonicalDigest, sha256Digest } from '../../core/canonical/digest';
 import { verifyArtifact } from '../../core/artifact/verifyArtifact';
 import { verifyReceipt } from '../../core/receipt/verifyReceipt';
 import { actionOutcome, authorizationResult, governedStepsFromHistory } from '../../core/history/governedSteps';
-import { AGENT, AUTHORIZATION_MODES_UNDER_TEST, createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
+import { AGENT, createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 import { awaitPending } from '../support/awaitPending';
-import { authorizationRecords, recordedAs } from '../support/authorizationRecords';
+import { AUTHORIZATION_MODES_UNDER_TEST, authorizationRecords, recordedAs } from '../support/authorizationRecords';
 
 let env: GovernedTestEnv;
 

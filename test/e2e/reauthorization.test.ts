@@ -6,8 +6,8 @@ import { PolicySource } from '../../core/policy/policySource';
 import { PolicyEngine } from '../../core/policy/policyEngine';
 import { loadPolicySet } from '../../core/policy/policySet';
 import { authorizationResult, governedStepsFromHistory } from '../../core/history/governedSteps';
-import { AUTHORIZATION_MODES_UNDER_TEST, createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
-import { authorizationRecords, recordedAs } from '../support/authorizationRecords';
+import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
+import { AUTHORIZATION_MODES_UNDER_TEST, authorizationRecords, recordedAs } from '../support/authorizationRecords';
 import { policySetEvidence } from '../../core/audit/evidence/policySetEvidence';
 
 const transfer = { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 900 };

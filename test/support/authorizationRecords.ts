@@ -2,6 +2,9 @@ import type { temporal } from '@temporalio/proto';
 import { LOCAL_ACTIVITY_MARKER, readLocalActivityMarker } from '../../core/history/localActivityMarker';
 import { AUTHORIZE_ACTIVITY, type AuthorizationMode } from '../../core/protocol/authorizeContract';
 
+/** Both ways a run's authorizations are scheduled, for tests that run in each. */
+export const AUTHORIZATION_MODES_UNDER_TEST: readonly AuthorizationMode[] = ['activity', 'local'];
+
 /**
  * How a run's `writ.authorize` steps are recorded in its history: as scheduled activities
  * or as local activity markers. A test run in one mode expects only that mode's records.

@@ -29,9 +29,6 @@ import { openDevEvidenceLog } from '../../core/log/evidence/openEvidenceLog';
 import { testTemporal } from './testServer';
 import type { AuthorizationMode } from '../../core/protocol/authorizeContract';
 
-/** Both ways a run's authorizations are scheduled, for tests that run in each. */
-export const AUTHORIZATION_MODES_UNDER_TEST: readonly AuthorizationMode[] = ['activity', 'local'];
-
 /** Everything one test file needs: a governed worker on its own task queue, real stores. */
 export interface GovernedTestEnv {
   readonly dir: string;
