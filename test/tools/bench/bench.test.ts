@@ -88,7 +88,7 @@ describe('npm run bench -- --json', () => {
 
     it('names the document, the command that reproduces it, the machine and the versions', () => {
       expect(report['schema']).toBe('writ-bench/1');
-      expect(report['command']).toBe('npm run bench -- --workflows 2 --steps 2 --warmup-workflows 1 --rounds 1 --audit-steps 10 --iterations 20 --warmup-iterations 2 --json');
+      expect(report['command']).toBe('npm run bench -- --workflows 2 --steps 2 --warmup-workflows 1 --rounds 1 --audit-steps 10 --iterations 20 --warmup-iterations 2 --eager-activities on --json');
       expect(new Date(report['startedAt']).toISOString()).toBe(report['startedAt']);
       expect(report['machine']).toEqual({
         platform: expect.any(String),
