@@ -119,8 +119,10 @@ export function readRunRecord(history: History): RunRecord {
   let previousTime: Date | null = null;
   let previousId = 0;
   let reset = false;
-  // The workflow task a local activity ran in: its marker is written when that task completes.
-  let lastTaskStarted: EventMark | null = null;
+  // The workflow task a local activity began in: the first to start after the last event
+  // that could have woken the workflow (a local activity that outlasts a workflow task is
+  // carried through further tasks, with no other event, until its marker is written).
+  let taskStartedSinceWake: EventMark | null = null;
 
   const activityFor = (scheduledEventId: unknown, at: EventMark, what: string): ActivityRecord | undefined => {
     const activity = byScheduledId.get(Number(scheduledEventId));
@@ -156,6 +158,8 @@ export function readRunRecord(history: History): RunRecord {
     }
     if (at.time !== null && !writtenLate) previousTime = at.time;
     if (end !== null) malformed.push({ eventId: at.eventId, expected: 'no event after the run ended', found: eventKind(event) });
+
+    if (!isWorkflowTaskBookkeeping(event)) taskStartedSinceWake = null;
 
     const started = event.workflowExecutionStartedEventAttributes;
     if (started) {
@@ -218,7 +222,7 @@ export function readRunRecord(history: History): RunRecord {
       return;
     }
     if (event.workflowTaskStartedEventAttributes) {
-      lastTaskStarted = at;
+      taskStartedSinceWake ??= at;
       return;
     }
     const localRead = readLocalActivityMarker(event);
@@ -227,7 +231,7 @@ export function readRunRecord(history: History): RunRecord {
         malformed.push({ eventId: at.eventId, expected: 'a local activity marker that reads (activity id, type, attempt; one result or a failure)', found: localRead.reason });
         return;
       }
-      activities.push(localActivityRecord(at, localRead.marker, lastTaskStarted, start?.taskQueue ?? ''));
+      activities.push(localActivityRecord(at, localRead.marker, taskStartedSinceWake, start?.taskQueue ?? ''));
       return;
     }
     const initiated = event.startChildWorkflowExecutionInitiatedEventAttributes;
@@ -371,6 +375,18 @@ export function eventKind(event: HistoryEvent): string {
 
 function nonEmpty(value: string | null | undefined): string | null {
   return value === undefined || value === null || value === '' ? null : value;
+}
+
+/** A workflow task's own events and markers: none of them wakes the workflow. */
+function isWorkflowTaskBookkeeping(event: HistoryEvent): boolean {
+  return Boolean(
+    event.workflowTaskScheduledEventAttributes ??
+      event.workflowTaskStartedEventAttributes ??
+      event.workflowTaskCompletedEventAttributes ??
+      event.workflowTaskFailedEventAttributes ??
+      event.workflowTaskTimedOutEventAttributes ??
+      event.markerRecordedEventAttributes,
+  );
 }
 
 /** An activity's started or end event: written when it happens or later, stamped with when it happened. */
