@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { WritError } from '../core/errors/writError';
 import { toApplicationFailure } from '../core/errors/toApplicationFailure';
 import { intentDigest } from '../core/artifact/intentDigest';
@@ -33,6 +34,10 @@ import { logAuthorizeDenial } from './logDenial';
  */
 export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeRequest) => Promise<AuthorizeOutcome> {
   return async function authorize(request) {
+    // A local activity's marker records its result, not its input: the request travels back
+    // in the result (or the failure) so the auditor reads what was asked, as it would from
+    // an activity's scheduled event.
+    const echoed: { authorized?: AuthorizeRequest } = Context.current().info.isLocal ? { authorized: request } : {};
     let refused: { run: AuthorizingRun; identity: RunIdentity | undefined } | undefined;
     try {
       const current = currentRun(Context.current().info);
@@ -55,7 +60,7 @@ export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeReques
       const approvals = presented.length === 0 ? [] : await verifyPresentedApprovals(deps, engine, approvalRequestFor(run, request, engine, identity.principal), presented);
       const decided = await decideAuthorization(deps, identity, request, approvals.length, engine);
       if (decided.kind === 'approval-required') {
-        return { decision: 'approval-required', request: approvalRequestFor(run, request, decided.engine, identity.principal, decided) };
+        return { decision: 'approval-required', request: approvalRequestFor(run, request, decided.engine, identity.principal, decided), ...echoed };
       }
       const signer = await loadSigner(deps);
       const approval =
@@ -85,12 +90,27 @@ export function createAuthorize(deps: GovernanceDeps): (request: AuthorizeReques
         maxAttempts: decided.action.maxAttempts,
         approvers: approvals.map((a) => a.approver),
         ...(logged.index === null ? {} : { logIndex: logged.index }),
+        ...echoed,
       };
     } catch (error) {
       if (refused !== undefined) await logAuthorizeDenial(deps, { ...refused, request }, error);
-      throw toApplicationFailure(error, 'AUTHORIZE_FAILED');
+      const failure = toApplicationFailure(error, 'AUTHORIZE_FAILED');
+      throw echoed.authorized === undefined ? failure : withEchoedRequest(failure, request);
     }
   };
+}
+
+/**
+ * A local authorization's refusal, with its request as the last detail (`{ authorized }`),
+ * since the marker that records the refusal records no input.
+ */
+function withEchoedRequest(failure: ApplicationFailure, request: AuthorizeRequest): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: failure.type ?? 'AUTHORIZE_FAILED',
+    message: failure.message,
+    nonRetryable: true,
+    details: [...(failure.details ?? []), { authorized: request }],
+  });
 }
 
 /**

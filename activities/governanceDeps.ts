@@ -77,4 +77,9 @@ export interface GovernanceDeps {
   readonly authorizerTaskQueue?: string | undefined;
   /** Where operators' passkey approvals may come from (default: the console on localhost, any port). */
   readonly passkeyTrust?: PasskeyTrust | undefined;
+  /**
+   * `local` when this worker's runs authorize as local activities (role `all` only); told to
+   * the workflow in the result of its identity check, as `authorizerTaskQueue` is.
+   */
+  readonly authorization?: 'local' | undefined;
 }

@@ -16,10 +16,11 @@ import { currentRun, type CurrentRun } from './currentRun';
  * way the run is registered in the governance store with who it acts for, which is what
  * `writ.authorize` reads later: no later request carries a credential. The verdict
  * (principal or denial code) is recorded in history. An executor adds the task queue its
- * authorizer serves `writ.authorize` on: the workflow cannot read configuration, and read
- * from this recorded result its choice replays the same.
+ * authorizer serves `writ.authorize` on, and a worker set to authorize locally says so: the
+ * workflow cannot read configuration, and read from this recorded result its choice
+ * replays the same.
  */
-export function createVerifyIdentity(deps: Pick<GovernanceDeps, 'identity' | 'governance' | 'clock' | 'authorizerTaskQueue'>): (request: VerifyIdentityRequest) => Promise<VerifiedPrincipal> {
+export function createVerifyIdentity(deps: Pick<GovernanceDeps, 'identity' | 'governance' | 'clock' | 'authorizerTaskQueue' | 'authorization'>): (request: VerifyIdentityRequest) => Promise<VerifiedPrincipal> {
   return async function verifyIdentity(request) {
     try {
       const run = currentRun(Context.current().info);
@@ -28,7 +29,10 @@ export function createVerifyIdentity(deps: Pick<GovernanceDeps, 'identity' | 'go
       if (request.handoff === undefined) requireParentLink(run.runId, null, claimedParent);
       const registered = request.handoff !== undefined ? await takeUpHandoff(deps, run, request.handoff) : await registerStart(deps, run, request);
       requireParentLink(run.runId, registered.parent, claimedParent);
-      const routing = deps.authorizerTaskQueue === undefined ? {} : { authorizerTaskQueue: deps.authorizerTaskQueue };
+      const routing = {
+        ...(deps.authorizerTaskQueue === undefined ? {} : { authorizerTaskQueue: deps.authorizerTaskQueue }),
+        ...(deps.authorization === 'local' ? { authorization: 'local' as const } : {}),
+      };
       const { principal, groups, issuer, expiresAt } = registered.identity;
       return { principal, groups, issuer, expiresAt, origin: registered.origin, ...routing };
     } catch (error) {

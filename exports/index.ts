@@ -102,7 +102,7 @@ export type { ApprovalAnswer, ApprovalRequest, KillSwitchInForce, KillSwitchRece
 // Reading governed steps back from a history.
 export { actionOutcome, approvalRequired, authorizationResult, governedStepsFromHistory } from '../core/history/governedSteps';
 export type { ActivityEnd, GovernedStepRecord } from '../core/history/governedSteps';
-export type { ActionOutcome, ApprovalRequired, AuthorizeRequest, AuthorizeResult, LineageLink } from '../core/protocol/authorizeContract';
+export type { ActionOutcome, ApprovalRequired, AuthorizationMode, AuthorizeRequest, AuthorizeResult, LineageLink } from '../core/protocol/authorizeContract';
 
 // The auditor as a library: the checks `writ audit verify` runs.
 export { verifyHistories } from '../core/audit/verifyHistories';

@@ -18,3 +18,4 @@ export type { ActionContext, GovernedAction, GovernedActions, ResourceView } fro
 export type { CedarEntity, CedarValueJson } from '../core/policy/policyEngine';
 export { FINDING_CODES } from '../core/audit/types';
 export type { AuditedStep, AuditVerdict, Finding, FindingCode, RunVerdict } from '../core/audit/types';
+export type { AuthorizationMode } from '../core/protocol/authorizeContract';

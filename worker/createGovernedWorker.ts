@@ -9,6 +9,7 @@ import { parseWritPluginOptions, type WritPluginOptions } from '../core/plugin/w
 import type { ArtifactWindowSettings, GovernanceDeps, IdentityCheck } from '../activities/governanceDeps';
 import type { EvidenceLog } from '../core/log/evidence/evidenceLog';
 import type { GovernedBundle } from './bundleGovernedWorkflows';
+import type { AuthorizationMode } from '../core/protocol/authorizeContract';
 
 /** Everything a governed worker needs; the stores and keys are injected. */
 export interface GovernedWorkerOptions {
@@ -36,6 +37,8 @@ export interface GovernedWorkerOptions {
   readonly clock?: () => Date;
   readonly workerBuildId?: string;
   readonly maxConcurrentActivityTaskExecutions?: number;
+  /** How the runs this worker starts authorize (the plugin's `authorization`, default `activity`). */
+  readonly authorization?: AuthorizationMode;
 }
 
 /**
@@ -70,5 +73,6 @@ function pluginOptionsOf(options: Omit<GovernedWorkerOptions, 'connection' | 'na
     ...(options.window === undefined ? {} : { artifacts: options.window }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.workerBuildId === undefined ? {} : { workerBuildId: options.workerBuildId }),
+    ...(options.authorization === undefined ? {} : { authorization: options.authorization }),
   };
 }

@@ -95,6 +95,7 @@ export async function startWritWorker(definition: WritWorkerDefinition, options:
       exemptActivities: authorizes ? [] : config.exemptActivities,
       artifacts: config.artifacts,
       workerBuildId: config.workerBuildId,
+      authorization: config.authorization,
     });
     const taskQueue = authorizes ? config.authorizerTaskQueue : config.taskQueue;
     const workflows = authorizes

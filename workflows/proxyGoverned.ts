@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   proxyActivities,
+  proxyLocalActivities,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
@@ -13,6 +14,7 @@ import {
   type ActionOutcome,
   type AuthorizeOutcome,
   type AuthorizeRequest,
+  type VerifiedPrincipal,
 } from '../core/protocol/authorizeContract';
 import { awaitApprovals } from './awaitApprovals';
 import { WRIT_ERROR_CODES, type WritErrorCode } from '../core/errors/writError';
@@ -103,19 +105,9 @@ async function governedStep(
   asFailure(() => requireBoundedInput(action, [input], bound), 'INPUT_INVALID');
   state.steps += 1;
   const stepId = `writ-step-${state.steps}`;
-  // The action's task queue, which the artifact binds; authorization runs where the run's
-  // identity check said the authorizer is (recorded in history), else beside the action.
+  // The action's task queue, which the artifact binds.
   const actionTaskQueue = options.taskQueue ?? workflowInfo().taskQueue;
-  const authorizeTaskQueue = state.principal?.authorizerTaskQueue ?? options.taskQueue;
-  const authorizeOn = proxyActivities<Record<string, (request: AuthorizeRequest) => Promise<AuthorizeOutcome>>>({
-    startToCloseTimeout: '15s',
-    ...(authorizeTaskQueue === undefined ? {} : { taskQueue: authorizeTaskQueue }),
-    // Every decision is final: each failure authorize raises is non-retryable on its own
-    // (toApplicationFailure), so only an attempt whose worker was lost before answering is
-    // tried again. The codes are not repeated as nonRetryableErrorTypes: that list would
-    // be written into history with every step for no added safety.
-    retry: { maximumAttempts: 3 },
-  });
+  const authorizeOn = authorizer(state.principal, options.taskQueue);
 
   let approvals: string[] = [];
   for (let round = 1; round <= MAX_AUTHORIZATION_ROUNDS; round += 1) {
@@ -178,6 +170,29 @@ async function governedStep(
 /** CALL_CANCELLED once the caller has withdrawn the call: nothing more is scheduled for it. */
 function requireNotWithdrawn(action: string, withdrawn: (() => boolean) | undefined): void {
   if (withdrawn?.() === true) throw ApplicationFailure.create({ type: 'CALL_CANCELLED', message: `${action}: the caller withdrew the call before it ran`, nonRetryable: true });
+}
+
+type Authorize = Record<string, (request: AuthorizeRequest) => Promise<AuthorizeOutcome>>;
+
+/**
+ * Where the step's `writ.authorize` runs, as the run's identity check (recorded in history)
+ * said: a local activity on this worker when it answered `authorization: 'local'`, else an
+ * activity on the authorizer's task queue it named, or beside the action. Runs recorded
+ * before the local mode existed never carry it, so they schedule the same activities on replay.
+ */
+function authorizer(principal: VerifiedPrincipal, actionTaskQueue: string | undefined): Authorize {
+  // Every decision is final: each failure authorize raises is non-retryable on its own
+  // (toApplicationFailure), so only an attempt whose worker was lost before answering is
+  // tried again. The codes are not repeated as nonRetryableErrorTypes: that list would
+  // be written into history with every step for no added safety.
+  const retry = { maximumAttempts: 3 };
+  if (principal.authorization === 'local') {
+    // A short decision: a local activity holds up the workflow task it runs in (approval
+    // waits happen in the workflow, between authorizations, never inside one).
+    return proxyLocalActivities<Authorize>({ startToCloseTimeout: '15s', retry });
+  }
+  const taskQueue = principal.authorizerTaskQueue ?? actionTaskQueue;
+  return proxyActivities<Authorize>({ startToCloseTimeout: '15s', ...(taskQueue === undefined ? {} : { taskQueue }), retry });
 }
 
 async function rethrowDenial<R>(call: () => Promise<R>): Promise<R> {

@@ -7,6 +7,7 @@ import { SignerConfigSchema, type SignerConfig } from '../keys/signerConfig';
 import type { Assert, SameType } from '../types/sameType';
 import type { ArtifactWindowSettings } from '../../activities/governanceDeps';
 import { JWKS_FILE } from '../keys/keyStoreManifest';
+import { AUTHORIZATION_MODES, type AuthorizationMode } from '../protocol/authorizeContract';
 import { WRIT_ROLES, type WritRole } from './writRole';
 import { ArtifactWindowSchema } from '../../worker/windowSettings';
 import { EvidenceLogConfigSchema, DEFAULT_EVIDENCE_LOG, type DirectoryEvidenceLogConfig } from '../log/evidence/evidenceLogConfig';
@@ -31,6 +32,8 @@ export const WritConfigSchema = z.strictObject({
   role: z.enum(WRIT_ROLES).default('all'),
   /** The task queue `writ.authorize` is served on (default: `taskQueue`). */
   authorizerTaskQueue: z.string().min(1).optional(),
+  /** How a role-all worker's runs authorize: as an activity of its own (default) or a local activity. */
+  authorization: z.enum(AUTHORIZATION_MODES).default('activity'),
   policiesDir: z.string().min(1).default('policies'),
   /** The authorization key directory (default `<dataDir>/keys`). */
   keysDir: z.string().min(1).optional(),
@@ -75,6 +78,11 @@ export interface WritConfig {
   role: WritRole;
   /** The task queue `writ.authorize` is served on: the authorizer's (default `taskQueue`). */
   readonly authorizerTaskQueue: string;
+  /**
+   * How the runs a worker of role `all` starts authorize (default `activity`): `local` runs
+   * each `writ.authorize` as a local activity on that worker (see WritPluginOptions.authorization).
+   */
+  authorization: AuthorizationMode;
   /** The policy set directory (default `policies`). */
   policiesDir: string;
   /** The authorization key directory: the keys artifacts are signed with (default `<dataDir>/keys`). */
@@ -130,6 +138,7 @@ const ENV_OVERRIDES: Record<string, (raw: Record<string, unknown>, value: string
   WRIT_RECEIPT_KEYS_DIR: (raw, value) => (raw['receiptKeysDir'] = value),
   WRIT_ROLE: (raw, value) => (raw['role'] = value),
   WRIT_AUTHORIZER_TASK_QUEUE: (raw, value) => (raw['authorizerTaskQueue'] = value),
+  WRIT_AUTHORIZATION: (raw, value) => (raw['authorization'] = value),
   WRIT_TRUSTED_KEYS_FILE: (raw, value) => (raw['trustedKeysFile'] = value),
 };
 
@@ -193,7 +202,7 @@ export function loadConfig(options: { projectRoot?: string; file?: string; env?:
   const keysDir = parsed.data.keysDir === undefined ? join(dataDir, 'keys') : at(parsed.data.keysDir);
   const role = parsed.data.role;
   const authorizerTaskQueue = parsed.data.authorizerTaskQueue ?? parsed.data.taskQueue;
-  const roleIssues = roleSettingsIssues(role, parsed.data.taskQueue, authorizerTaskQueue);
+  const roleIssues = roleSettingsIssues(role, parsed.data.taskQueue, authorizerTaskQueue, parsed.data.authorization);
   if (roleIssues.length > 0) {
     throw new WritError('CONFIG_INVALID', `configuration is invalid:\n${roleIssues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, { issues: roleIssues });
   }
@@ -218,11 +227,17 @@ export function loadConfig(options: { projectRoot?: string; file?: string; env?:
 
 /**
  * An executor and an authorizer cannot share a task queue: each would be handed the
- * other's tasks, which it does not serve. (In role `all` one worker serves both.)
+ * other's tasks, which it does not serve (in role `all` one worker serves both); and only
+ * role `all` may authorize locally.
  */
-function roleSettingsIssues(role: WritRole, taskQueue: string, authorizerTaskQueue: string): WritIssue[] {
+function roleSettingsIssues(role: WritRole, taskQueue: string, authorizerTaskQueue: string, authorization: AuthorizationMode): WritIssue[] {
+  const issues: WritIssue[] = [];
   if (role === 'executor' && authorizerTaskQueue === taskQueue) {
-    return [{ path: 'authorizerTaskQueue', message: `an executor sends authorization to the authorizer's own task queue: set authorizerTaskQueue (WRIT_AUTHORIZER_TASK_QUEUE) to a queue other than taskQueue "${taskQueue}"` }];
+    issues.push({ path: 'authorizerTaskQueue', message: `an executor sends authorization to the authorizer's own task queue: set authorizerTaskQueue (WRIT_AUTHORIZER_TASK_QUEUE) to a queue other than taskQueue "${taskQueue}"` });
   }
-  return [];
+  // A local authorization runs on the workflow's worker, which must then hold the authorization key.
+  if (authorization === 'local' && role !== 'all') {
+    issues.push({ path: 'authorization', message: `role ${role} cannot authorize locally: only a worker of role all holds the authorization key and runs the workflows` });
+  }
+  return issues;
 }

@@ -3,6 +3,7 @@ import { payloadConverter } from '../payload/strictPayloadConverter';
 import type { temporal } from '@temporalio/proto';
 import { AUTHORIZE_ACTIVITY, type ActionOutcome, type ApprovalRequired, type AuthorizeOutcome, type AuthorizeRequest, type AuthorizeResult } from '../protocol/authorizeContract';
 import { ARTIFACT_HEADER } from '../protocol/headers';
+import { readLocalActivityMarker } from './localActivityMarker';
 
 type Failure = temporal.api.failure.v1.IFailure | null | undefined;
 
@@ -43,7 +44,7 @@ interface Scheduled {
 
 /**
  * Reads the governed steps of a run from its history: every `writ.authorize` activity
- * with its request and how it ended, paired with the action activity scheduled under
+ * (or local activity, from its marker) with its request and how it ended, paired with the action activity scheduled under
  * the activity id it authorized. This is a reader, not a verdict: it trusts nothing and
  * checks nothing (the auditor's checker does).
  */
@@ -70,6 +71,15 @@ export function governedStepsFromHistory(history: temporal.api.history.v1.IHisto
     if (timedOut) ends.set(Number(timedOut.scheduledEventId), { status: 'timed-out', eventId });
     const canceled = event.activityTaskCanceledEventAttributes;
     if (canceled) ends.set(Number(canceled.scheduledEventId), { status: 'canceled', eventId });
+    const local = readLocalActivityMarker(event);
+    if (local?.ok === true && local.marker.activityType === AUTHORIZE_ACTIVITY) {
+      // A local authorization: one marker, its request echoed in its result or failure.
+      const end: ActivityEnd = local.marker.failure === null ? { status: 'completed', eventId, result: decode(local.marker.result) } : failureEnd(eventId, local.marker.failure);
+      const echoed = echoedRequest(end);
+      if (echoed === undefined) continue;
+      scheduled.set(eventId, { eventId, activityId: local.marker.activityId, activityType: AUTHORIZE_ACTIVITY, args: [echoed], headers: {} });
+      ends.set(eventId, end);
+    }
   }
 
   const byActivityId = new Map<string, Scheduled>();
@@ -99,6 +109,12 @@ export function governedStepsFromHistory(history: temporal.api.history.v1.IHisto
     });
   }
   return steps;
+}
+
+/** The request a local authorization echoed (`authorized`, in its result or its failure's last detail). */
+function echoedRequest(end: ActivityEnd): unknown {
+  const carrier = end.status === 'completed' ? end.result : end.status === 'failed' ? end.details[end.details.length - 1] : undefined;
+  return (carrier as { authorized?: unknown } | null | undefined)?.authorized;
 }
 
 /** The authorization result of a permitted step, if it was permitted. */

@@ -36,7 +36,8 @@ export const WRIT_PLUGIN_NAME = 'writ';
  *   operator checks) and one activity per governed action, and puts the enforcement
  *   interceptor in front of every activity. With `role: 'authorizer'` it registers only
  *   `writ.authorize`; with `role: 'executor'` everything but, and the runs' authorizations
- *   are sent to `authorizerTaskQueue`. A worker given `workflowsPath` has its
+ *   are sent to `authorizerTaskQueue`. With `authorization: 'local'` (role `all` only) the
+ *   runs it starts authorize as local activities on this worker. A worker given `workflowsPath` has its
  *   workflows bundled here, with Writ's module in them; a prebuilt `workflowBundle` must
  *   have been bundled with this plugin (checked, `CONFIG_INVALID` otherwise). Any other
  *   activity the worker serves must be declared in `exemptActivities`.
@@ -200,5 +201,6 @@ export function governanceDepsFrom(settings: WritWorkerSettings, codeDigest: str
     environment: { workerBuildId: settings.workerBuildId, codeDigest },
     // Only an executor's runs authorize elsewhere; role all keeps today's histories exactly.
     ...(settings.role === 'executor' ? { authorizerTaskQueue: settings.authorizerTaskQueue } : {}),
+    ...(settings.authorization === 'local' ? { authorization: 'local' as const } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { ArtifactWindowSchema } from '../../worker/windowSettings';
 import { WRIT_ROLES, type WritRole } from '../config/writRole';
 import type { EvidenceLog } from '../log/evidence/evidenceLog';
 import { proofKeyIssues, type ProofKey } from '../identity/proofKey';
+import { AUTHORIZATION_MODES, type AuthorizationMode } from '../protocol/authorizeContract';
 
 /**
  * The trust material a governed worker decides and enforces with: the authorization
@@ -73,6 +74,16 @@ export interface WritPluginOptions {
    * must name its authorizer's, another queue than its own; an authorizer's worker polls it.
    */
   readonly authorizerTaskQueue?: string;
+  /**
+   * How the runs this worker starts authorize (default `activity`): `activity` schedules
+   * each `writ.authorize` as an activity of its own; `local` runs it as a local activity
+   * on this worker, recorded as a marker in the workflow task that asked for it, without a
+   * round trip through the server's task queues. Only role `all` may choose `local`: the
+   * workflow's worker then holds the authorization key (CONFIG_INVALID for an executor,
+   * which must not, and for an authorizer, which runs no workflows). The mode is told to
+   * each run by its identity check, so a run keeps the mode it started with.
+   */
+  readonly authorization?: AuthorizationMode;
 }
 
 /** The keys a worker runs with, each present or standing in with a refusal. */
@@ -91,6 +102,8 @@ export interface WritWorkerSettings {
   readonly role: WritRole;
   /** The authorizer task queue, when one was named. */
   readonly authorizerTaskQueue: string | undefined;
+  /** How the runs this worker starts authorize. */
+  readonly authorization: AuthorizationMode;
   readonly registry: ActionRegistry;
   readonly governance: ResolvedGovernance;
   readonly exemptActivities: readonly string[];
@@ -138,6 +151,7 @@ const OptionsSchema = z
     clock: z.custom<() => Date>(isFunction, 'must be a function returning a Date').optional(),
     role: z.enum(WRIT_ROLES).optional(),
     authorizerTaskQueue: z.string().min(1).max(256).optional(),
+    authorization: z.enum(AUTHORIZATION_MODES).optional(),
   })
   .refine((options) => (options.actions === undefined) === (options.governance === undefined), {
     message: 'a worker needs both `actions` and `governance`; a client needs neither',
@@ -155,7 +169,7 @@ const OptionsSchema = z
 export function parseWritPluginOptions(options: WritPluginOptions): WritPluginSettings {
   const parsed = OptionsSchema.safeParse(options);
   if (!parsed.success) throw invalid(parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message })));
-  const { identityToken, proofKey, actions, governance, exemptActivities = [], artifacts = {}, workerBuildId = 'writ-dev', clock, role = 'all', authorizerTaskQueue } = options;
+  const { identityToken, proofKey, actions, governance, exemptActivities = [], artifacts = {}, workerBuildId = 'writ-dev', clock, role = 'all', authorizerTaskQueue, authorization = 'activity' } = options;
   const token = identityToken === undefined ? undefined : typeof identityToken === 'string' ? () => identityToken : identityToken;
   if (actions === undefined || governance === undefined) return { identityToken: token, proofKey, worker: undefined };
   const window = ArtifactWindowSchema.parse(artifacts);
@@ -165,6 +179,15 @@ export function parseWritPluginOptions(options: WritPluginOptions): WritPluginSe
     if (name in actions || name.startsWith('writ.')) issues.push({ path: 'exemptActivities', message: `"${name}" is a governed action or one of Writ's activities` });
   }
   issues.push(...roleIssues(role, governance, exemptActivities));
+  if (authorization === 'local' && role !== 'all') {
+    issues.push({
+      path: 'authorization',
+      message:
+        role === 'executor'
+          ? 'an executor cannot authorize locally: a local authorization runs on the workflow\'s worker, which would then hold the authorization key; keep authorization "activity" (on the authorizer) or run role all'
+          : 'an authorizer runs no workflows, so no local authorization: set authorization "local" on the workers of role all that run the workflows',
+    });
+  }
   let registry: ActionRegistry | undefined;
   try {
     registry = new ActionRegistry(actions);
@@ -178,6 +201,7 @@ export function parseWritPluginOptions(options: WritPluginOptions): WritPluginSe
     worker: {
       role,
       authorizerTaskQueue,
+      authorization,
       registry,
       governance: {
         signer: governance.signer ?? refusingSigner('an executor holds no authorization key: writ.authorize runs on the authorizer'),

@@ -10,6 +10,19 @@ export const VERIFY_IDENTITY_ACTIVITY = 'writ.verifyIdentity';
 /** Activity type of a run handing its identity to a child workflow or to the run continuing it. */
 export const HAND_OFF_ACTIVITY = 'writ.handOff';
 
+/**
+ * How a run's `writ.authorize` steps are scheduled: `activity`, a Temporal activity of its
+ * own (its request and result in history as activity events; it may run on an authorizer's
+ * task queue), or `local`, a local activity on the workflow's own worker (its result in a
+ * `core_local_activity` marker in the same workflow task, no round trip through the
+ * server's task queues). Told to the workflow by its identity check, so a run keeps the
+ * mode it started with and replays the same.
+ */
+export type AuthorizationMode = 'activity' | 'local';
+
+/** Every `AuthorizationMode`, for the schemas that read one. */
+export const AUTHORIZATION_MODES = ['activity', 'local'] as const satisfies readonly AuthorizationMode[];
+
 /** Position of an authorization in the run's hash chain. */
 export interface LineageLink {
   /** 1 for the first authorization of a run, then +1 for each. */
@@ -57,6 +70,8 @@ export interface ApprovalRequired {
   readonly decision: 'approval-required';
   /** What approvers are asked to approve. */
   readonly request: ApprovalRequest;
+  /** The authorization request, echoed by a local authorization (see `AuthorizeResult.authorized`). */
+  readonly authorized?: AuthorizeRequest;
 }
 
 /**
@@ -88,6 +103,13 @@ export interface AuthorizeResult {
   readonly approvers: readonly string[];
   /** Where the artifact is in the evidence log (absent when the log is turned off). */
   readonly logIndex?: number;
+  /**
+   * The request this permit answers, echoed by a local authorization: a local activity's
+   * marker records its result but not its input, and the auditor checks the artifact
+   * against the request as an activity's scheduled event would have recorded it. Absent
+   * from an authorization run as an activity.
+   */
+  readonly authorized?: AuthorizeRequest;
 }
 
 /**
@@ -117,6 +139,12 @@ export interface VerifiedPrincipal {
   readonly authorizerTaskQueue?: string;
   /** How the identity was established: at this run's own start, or handed on by a parent or predecessor. */
   readonly origin?: 'start' | 'child' | 'continue';
+  /**
+   * `local` when the run's `writ.authorize` steps run as local activities on the workflow's
+   * worker (the worker's `authorization` setting when it verified the identity); absent,
+   * each is an activity of its own, as before the setting existed.
+   */
+  readonly authorization?: 'local';
 }
 
 /** Input of `writ.handOff`: the run that is to receive this run's identity. */

@@ -33,7 +33,22 @@ export interface DevServerOptions {
   readonly logFile?: string;
   /** How long to wait for the server to answer; defaults to 30 s. */
   readonly readyTimeoutMs?: number;
+  /**
+   * Whether the server hands an activity scheduled by a workflow task back to the worker
+   * that completed the task, in its answer (eager activity dispatch,
+   * `system.enableActivityEagerExecution`), instead of through the task queue. Defaults to
+   * `DEFAULT_EAGER_ACTIVITIES`.
+   */
+  readonly eagerActivities?: boolean;
 }
+
+/**
+ * The embedded server dispatches activities eagerly unless told otherwise: measured side by
+ * side (README, Benchmarks), it takes 13–19% of the server's CPU off every step, governed or
+ * not, and no history or guarantee changes (an activity on another task queue, or with no
+ * free slot on the worker, goes through its task queue as before).
+ */
+export const DEFAULT_EAGER_ACTIVITIES = true;
 
 /** A running dev server. `stop()` is idempotent; the SQLite file survives it. */
 export interface DevServer {
@@ -74,6 +89,7 @@ const DevServerOptionsSchema = z.strictObject({
     .optional(),
   logFile: z.string().min(1).optional(),
   readyTimeoutMs: z.number().int().positive().optional(),
+  eagerActivities: z.boolean().optional(),
 });
 
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
@@ -94,6 +110,7 @@ interface LaunchPlan {
   readonly uiPort: number | undefined;
   readonly searchAttributes: Readonly<Record<string, SearchAttributeType>>;
   readonly readyTimeoutMs: number;
+  readonly eagerActivities: boolean;
 }
 
 /**
@@ -136,6 +153,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       uiPort: headless ? undefined : (valid.uiPort ?? (await findFreePort(ip))),
       searchAttributes: valid.searchAttributes ?? {},
       readyTimeoutMs: valid.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+      eagerActivities: valid.eagerActivities ?? DEFAULT_EAGER_ACTIVITIES,
     };
     try {
       return await launch(plan);
@@ -159,6 +177,7 @@ function startDevArgs(plan: LaunchPlan): string[] {
   for (const [name, type] of Object.entries(plan.searchAttributes)) {
     args.push('--search-attribute', `${name}=${type}`);
   }
+  args.push('--dynamic-config-value', `system.enableActivityEagerExecution=${plan.eagerActivities}`);
   args.push('--log-level', 'warn');
   return args;
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { EvidenceLog } from '../log/evidence/evidenceLog';
 import { openDevEvidenceLog } from '../log/evidence/openEvidenceLog';
+import type { AuthorizationMode } from '../protocol/authorizeContract';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -41,6 +42,8 @@ export interface WritTestEnvironmentOptions {
   readonly exemptActivities?: Readonly<Record<string, (...args: never[]) => Promise<unknown>>>;
   /** The Temporal CLI binary (default: `WRIT_TEMPORAL_CLI`, then `temporal` on PATH). */
   readonly temporalCli?: string;
+  /** How the worker's runs authorize (`activity`, the default, or `local`: see WritPluginOptions.authorization). */
+  readonly authorization?: AuthorizationMode;
 }
 
 /**
@@ -106,6 +109,7 @@ export class WritTestEnvironment {
           evidenceLog,
         },
         exemptActivities: Object.keys(options.exemptActivities ?? {}),
+        ...(options.authorization === undefined ? {} : { authorization: options.authorization }),
       });
       // Bundled once here, so `audit` replays exactly the code the worker runs.
       const { code } = await bundleWorkflowCode({ workflowsPath: options.workflowsPath, plugins: [writ], logger: quietBundlerLogger });

@@ -235,6 +235,29 @@ describe('writ.authorize', () => {
     });
   });
 
+  describe('when it runs as a local activity (its marker records no input)', () => {
+    const LOCAL: Partial<Info> = { ...INFO, isLocal: true, activityId: '5' };
+
+    it('echoes the request it answered in the permit; as an activity it does not', async () => {
+      const governance = await governanceWith();
+      const request = await transferRequest(governance, { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 100 });
+      const result = await authorizeIn(governance, request, LOCAL);
+      expect(result.decision).toBe('permit');
+      expect(result.authorized).toEqual({ ...request, lineage: result.authorized!.lineage });
+      expect(result.authorized!.lineage.sequence).toBe(LINEAGE.sequence);
+      const next = await authorizeIn(governance, request);
+      expect(next.authorized).toBeUndefined();
+    });
+
+    it('echoes it as the last detail of a refusal, after the facts of the decision', async () => {
+      const governance = await governanceWith();
+      const request = await transferRequest(governance, { fromAccount: 'acct-alice', toAccount: 'acct-mallory', amountCents: 100 });
+      const failure = await expectFailure(() => authorizeIn(governance, request, LOCAL), 'POLICY_DENIED');
+      expect(factsOf(failure)).toMatchObject({ principal: 'alice', determiningPolicies: ['transfers-forbid-frozen'] });
+      expect(failure.details?.[failure.details.length - 1]).toEqual({ authorized: { ...request, lineage: expect.any(Object) } });
+    });
+  });
+
   describe('when the evidence log cannot take the artifact', () => {
     it.each([
       ['the log directory was replaced by a file', (logDir: string) => {

@@ -150,6 +150,7 @@ function governedStep(conformanceCase: ConformanceCase, cited: CitedClaims): Gov
   };
   const authorization: ActivityRecord = {
     scheduled: { eventId: 5, time: authorizeFrom },
+    local: false,
     activityId: `${facts.activityId}.authorize`,
     activityType: AUTHORIZE_ACTIVITY,
     taskQueue: facts.taskQueue,
@@ -160,6 +161,7 @@ function governedStep(conformanceCase: ConformanceCase, cited: CitedClaims): Gov
   };
   const action: ActivityRecord = {
     scheduled: { eventId: 11, time: now },
+    local: false,
     activityId: facts.activityId,
     activityType: facts.activityType,
     taskQueue: facts.taskQueue,

@@ -1,6 +1,8 @@
 import { testTemporal } from '../support/testServer';
 import { createFaultFixture, findingsOf, outcomeOf, type FaultFixture } from '../support/faultFixture';
-import type { FaultPoint } from '../support/faultWorker';
+import { FAULT_ENV, type FaultPoint } from '../support/faultWorker';
+import type { AuthorizationMode } from '../../core/protocol/authorizeContract';
+import { AUTHORIZATION_MODES_UNDER_TEST } from '../support/authorizationRecords';
 
 // A governed worker process is SIGKILLed at each point of a governed step, then a fresh
 // worker (holding nowhere) takes over. The points are reached through the fault worker's
@@ -21,54 +23,60 @@ afterAll(async () => {
   for (const fixture of fixtures) await fixture.close();
 });
 
-async function killAt(point: FaultPoint) {
+async function killAt(point: FaultPoint, mode: AuthorizationMode) {
   const { address, namespace } = testTemporal();
   const fixture = await createFaultFixture(address, namespace);
   fixtures.push(fixture);
   const memo = `kill-${point}-${Date.now()}`;
-  const first = await fixture.startWorker({ hold: [point] });
+  // Both workers authorize the same way: a run keeps the mode its identity check told it.
+  const env = { [FAULT_ENV.authorization]: mode };
+  const first = await fixture.startWorker({ hold: [point], env });
   const handle = await fixture.startTransfer(1_234, memo);
   await fixture.latch.waitFor(point);
   await first.kill('SIGKILL');
   const ranBeforeKill = fixture.transfersWithMemo(memo);
   // The attempt the kill lost is retried once its start-to-close timeout passes
   // (writ.authorize 15 s, the fault workflow's action 3 s), on this worker.
-  const second = await fixture.startWorker();
+  const second = await fixture.startWorker({ env });
   const outcome = await outcomeOf(handle);
   await second.kill('SIGTERM');
   const verdict = await fixture.audit([memo]);
   return { outcome, ranBeforeKill, ranInTotal: fixture.transfersWithMemo(memo), verdict };
 }
 
-describe('when the worker is killed', () => {
-  it.concurrent('inside writ.authorize before anything is decided: authorize runs again from scratch, the action once', async () => {
-    const { outcome, ranBeforeKill, ranInTotal, verdict } = await killAt('authorize-start');
-    expect(outcome).toBe('completed');
-    expect(ranBeforeKill).toBe(0);
-    expect(ranInTotal).toBe(1);
-    expect(findingsOf(verdict)).toEqual([]);
-    expect(verdict.runs[0]!.steps.map((s) => [s.decision, s.outcome])).toEqual([['permit', 'completed']]);
-    expect(verdict.receiptsVerified).toBe(1);
-  });
+// Every point, with writ.authorize as an activity and as a local activity (whose lost
+// attempt is retried with its workflow task; see also localAuthorization.test.ts).
+describe.each(AUTHORIZATION_MODES_UNDER_TEST)('with authorization as %s', (mode) => {
+  describe('when the worker is killed', () => {
+    it.concurrent('inside writ.authorize before anything is decided: authorize runs again from scratch, the action once', async () => {
+      const { outcome, ranBeforeKill, ranInTotal, verdict } = await killAt('authorize-start', mode);
+      expect(outcome).toBe('completed');
+      expect(ranBeforeKill).toBe(0);
+      expect(ranInTotal).toBe(1);
+      expect(findingsOf(verdict)).toEqual([]);
+      expect(verdict.runs[0]!.steps.map((s) => [s.decision, s.outcome])).toEqual([['permit', 'completed']]);
+      expect(verdict.receiptsVerified).toBe(1);
+    });
 
-  it.concurrent('mid-action, after verification and before the side effect: the retry acts once under the same artifact', async () => {
-    const { outcome, ranBeforeKill, ranInTotal, verdict } = await killAt('action-body');
-    expect(outcome).toBe('completed');
-    expect(ranBeforeKill).toBe(0);
-    expect(ranInTotal).toBe(1);
-    expect(findingsOf(verdict)).toEqual([]);
-    expect(verdict.runs[0]!.steps.map((s) => [s.decision, s.outcome])).toEqual([['permit', 'completed']]);
-    expect(verdict.receiptsVerified).toBe(1);
-  });
+    it.concurrent('mid-action, after verification and before the side effect: the retry acts once under the same artifact', async () => {
+      const { outcome, ranBeforeKill, ranInTotal, verdict } = await killAt('action-body', mode);
+      expect(outcome).toBe('completed');
+      expect(ranBeforeKill).toBe(0);
+      expect(ranInTotal).toBe(1);
+      expect(findingsOf(verdict)).toEqual([]);
+      expect(verdict.runs[0]!.steps.map((s) => [s.decision, s.outcome])).toEqual([['permit', 'completed']]);
+      expect(verdict.receiptsVerified).toBe(1);
+    });
 
-  it.concurrent('after the action, before its receipt is signed: the retry presents the same idempotency key, one transfer, one receipt', async () => {
-    const { outcome, ranBeforeKill, ranInTotal, verdict } = await killAt('receipt-sign');
-    expect(outcome).toBe('completed');
-    // The side effect landed before the kill; the retried attempt must not repeat it.
-    expect(ranBeforeKill).toBe(1);
-    expect(ranInTotal).toBe(1);
-    expect(findingsOf(verdict)).toEqual([]);
-    expect(verdict.runs[0]!.steps.map((s) => [s.decision, s.outcome])).toEqual([['permit', 'completed']]);
-    expect(verdict.receiptsVerified).toBe(1);
+    it.concurrent('after the action, before its receipt is signed: the retry presents the same idempotency key, one transfer, one receipt', async () => {
+      const { outcome, ranBeforeKill, ranInTotal, verdict } = await killAt('receipt-sign', mode);
+      expect(outcome).toBe('completed');
+      // The side effect landed before the kill; the retried attempt must not repeat it.
+      expect(ranBeforeKill).toBe(1);
+      expect(ranInTotal).toBe(1);
+      expect(findingsOf(verdict)).toEqual([]);
+      expect(verdict.runs[0]!.steps.map((s) => [s.decision, s.outcome])).toEqual([['permit', 'completed']]);
+      expect(verdict.receiptsVerified).toBe(1);
+    });
   });
 });

@@ -3,7 +3,7 @@
 // so a test can SIGKILL it at a chosen point of a governed step. Production code has no
 // test hooks: the points are reached through what the worker is given (its signer, its
 // identity check, its action set), each of which marks a file latch and may wait on it.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { NativeConnection } from '@temporalio/worker';
@@ -22,16 +22,21 @@ import type { IdentityCheck } from '../../activities/governanceDeps';
 import type { GovernanceStore } from '../../core/governance/governanceStore';
 import { AUTHORIZE_ACTIVITY } from '../../core/protocol/authorizeContract';
 import { FaultLatch } from './faultLatch';
+import type { EvidenceLog } from '../../core/log/evidence/evidenceLog';
+import type { EvidenceEntry } from '../../core/log/entries/evidenceEntry';
 
 /**
  * The points of a governed step the fault worker can stop at, reached through what the
  * worker is given (its identity check, its authorization and receipt signers, its actions):
  * - `authorize-start`: `writ.authorize` began, nothing decided (its identity check);
  * - `authorize-sign`: the decision is a permit, the artifact not yet signed;
+ * - `authorize-logged`: the artifact minted, the run's chain advanced to it and the artifact
+ *   durably in the evidence log, authorize not yet returned (the artifact is written to
+ *   `<latch dir>/authorize-logged.artifact` first, so a test can follow what became of it);
  * - `action-body`: the artifact verified, the action body started, no side effect yet;
  * - `receipt-sign`: the action body returned (side effect done), the receipt not yet signed.
  */
-export const FAULT_POINTS = ['authorize-start', 'authorize-sign', 'action-body', 'receipt-sign'] as const;
+export const FAULT_POINTS = ['authorize-start', 'authorize-sign', 'authorize-logged', 'action-body', 'receipt-sign'] as const;
 export type FaultPoint = (typeof FAULT_POINTS)[number];
 
 /** Environment the fault worker reads besides Writ's own (WRIT_DATA_DIR, WRIT_TASK_QUEUE, ...). */
@@ -44,6 +49,8 @@ export const FAULT_ENV = {
   fail: 'WRIT_FAULT_FAIL',
   /** File holding the bundled fault workflows (see writeFaultBundle). */
   bundle: 'WRIT_FAULT_BUNDLE',
+  /** The worker's `authorization` setting (`activity` or `local`; default activity). */
+  authorization: 'WRIT_FAULT_AUTHORIZATION',
 } as const;
 
 /** The fault workflows' module, bundled once by a test and shared by its worker processes. */
@@ -132,9 +139,10 @@ async function main(): Promise<void> {
     trustedKeys: governance.trustedKeys,
     identity: faultIdentity,
     governance: withAuthorizeStartFault(governance.store, at),
-    evidenceLog: governance.evidenceLog,
+    evidenceLog: withAuthorizeLoggedFault(governance.evidenceLog, latch, at),
     window: config.artifacts,
     workerBuildId: config.workerBuildId,
+    ...(process.env[FAULT_ENV.authorization] === 'local' ? { authorization: 'local' as const } : {}),
   });
   process.stdout.write(`writ worker: serving task queue ${config.taskQueue}\n`);
   try {
@@ -157,6 +165,27 @@ function withAuthorizeStartFault(store: GovernanceStore, at: (point: FaultPoint)
       return async (namespace: string, runId: string) => {
         if (currentActivityType() === AUTHORIZE_ACTIVITY) await at('authorize-start');
         return target.registeredRun(namespace, runId);
+      };
+    },
+  });
+}
+
+/**
+ * The evidence log, with the fault point `authorize-logged` after an artifact's append is
+ * durable, inside writ.authorize: everything an authorization does is done, nothing of it
+ * returned to the workflow.
+ */
+function withAuthorizeLoggedFault(log: EvidenceLog, latch: FaultLatch, at: (point: FaultPoint) => Promise<void>): EvidenceLog {
+  return new Proxy(log, {
+    get(target, name, receiver) {
+      if (name !== 'append') return Reflect.get(target, name, receiver) as unknown;
+      return async (entry: EvidenceEntry) => {
+        const logged = await target.append(entry);
+        if (entry.kind === 'artifact' && currentActivityType() === AUTHORIZE_ACTIVITY) {
+          writeFileSync(join(latch.dir, 'authorize-logged.artifact'), entry.evidence);
+          await at('authorize-logged');
+        }
+        return logged;
       };
     },
   });

@@ -9,7 +9,13 @@ import { createWritClient } from '../../core/client/createWritClient';
 import { KeyStore } from '../../core/keys/keyStore';
 import { TrustedKeySet } from '../../core/keys/trustedKeySet';
 import { AuditKeySet } from '../../core/audit/keys/auditKeySet';
-import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../../core/identity/devIdentityProvider';
+import { DevIdentityProvider, DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../../core/identity/devIdentityProvider';
+import { fetchRuns } from '../../core/audit/live/fetchRuns';
+import { loadIdentityEvidence } from '../../core/audit/evidence/identityEvidence';
+import { policySetEvidence, type PolicySetEvidence } from '../../core/audit/evidence/policySetEvidence';
+import type { AuditVerdict } from '../../core/audit/types';
+import type { VerifyOptions } from '../../core/audit/verifyOptions';
+import { verifyHistories } from '../../core/audit/verifyHistories';
 import { IdentityVerifier } from '../../core/identity/identityVerifier';
 import { PolicySource } from '../../core/policy/policySource';
 import { SqliteGovernanceStore } from '../../core/governance/sqliteGovernanceStore';
@@ -22,6 +28,7 @@ import { sharedBundle } from './sharedBundle';
 import type { EvidenceLog } from '../../core/log/evidence/evidenceLog';
 import { openDevEvidenceLog } from '../../core/log/evidence/openEvidenceLog';
 import { testTemporal } from './testServer';
+import type { AuthorizationMode } from '../../core/protocol/authorizeContract';
 
 /** Everything one test file needs: a governed worker on its own task queue, real stores. */
 export interface GovernedTestEnv {
@@ -53,6 +60,13 @@ export interface GovernedTestEnv {
   restartWorker(): Promise<void>;
   /** A client that sends no identity at all. */
   anonymousClient(): Client;
+  /**
+   * The auditor's verdict on the latest runs of `workflowIds`, from the server, replay
+   * included, with the policy sets given (default: the worker's active one).
+   */
+  audit(workflowIds: readonly string[], policySets?: readonly PolicySetEvidence[]): Promise<AuditVerdict>;
+  /** What `audit` verifies with: the keys, the policy sets given (default: the active one), the identity provider's keys, replay against the bundle. */
+  verifyOptions(policySets?: readonly PolicySetEvidence[]): Promise<VerifyOptions>;
   close(): Promise<void>;
 }
 
@@ -65,7 +79,7 @@ export const AGENT = { principal: 'support-agent', groups: ['agents'] };
  * temp directory (keys, identity provider, SQLite stores) and task queue.
  */
 export async function createGovernedTestEnv(
-  options: { policiesDir?: string; policies?: PolicySource; clock?: () => Date; evidenceLog?: EvidenceLog; /** Governed actions the worker serves beside the examples'. */ extraActions?: GovernedActions } = {},
+  options: { policiesDir?: string; policies?: PolicySource; clock?: () => Date; evidenceLog?: EvidenceLog; /** Governed actions the worker serves beside the examples'. */ extraActions?: GovernedActions; authorization?: AuthorizationMode } = {},
 ): Promise<GovernedTestEnv> {
   installRuntimeLogging('ERROR');
   const { address, namespace } = testTemporal();
@@ -104,6 +118,14 @@ export async function createGovernedTestEnv(
     governance,
     evidenceLog,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.authorization === undefined ? {} : { authorization: options.authorization }),
+  });
+  const verifyOptions = async (policySets?: readonly PolicySetEvidence[]): Promise<VerifyOptions> => ({
+    keys: AuditKeySet.fromKeyRecords([...keyStore.exportKeyRecords(), ...receiptKeyStore.exportKeyRecords()]),
+    policySets: policySets ?? [policySetEvidence(policies.current().policySet)],
+    namespace,
+    identity: await loadIdentityEvidence({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath }),
+    replay: { bundle: workflows },
   });
   let worker = await newWorker();
   let running = worker.run();
@@ -137,6 +159,11 @@ export async function createGovernedTestEnv(
       return createWritClient({ connection, namespace, ...(await idp.mintBoundCredential({ principal, groups })) });
     },
     anonymousClient: () => new Client({ connection, namespace }),
+    verifyOptions,
+    async audit(workflowIds, policySets) {
+      const runs = await fetchRuns(new Client({ connection, namespace }), { workflowIds, related: false });
+      return verifyHistories(runs, await verifyOptions(policySets));
+    },
     async close() {
       worker.shutdown();
       await running;

@@ -39,6 +39,8 @@ export const BenchOptionsSchema = z
     keepData: z.boolean().default(false),
     dataDir: z.string().min(1).optional(),
     temporalCli: z.string().min(1).optional(),
+    /** The dev server's eager activity dispatch (`on` / `off`; default: the embedded server's, DEFAULT_EAGER_ACTIVITIES). */
+    eagerActivities: z.enum(['on', 'off']).optional(),
   })
   .transform((options) => ({ ...options, warmupWorkflows: options.warmupWorkflows ?? Math.ceil(options.workflows / 4) }));
 

@@ -20,6 +20,7 @@ const program = addServerToolOptions(
   .option('--iterations <n>', 'timed iterations per micro-benchmark', toNumber, BENCH_DEFAULTS.iterations)
   .option('--warmup-iterations <n>', 'untimed iterations before each micro-benchmark', toNumber, BENCH_DEFAULTS.warmupIterations)
   .addOption(new Option('--only <section>', 'run one section only').choices(['micro', 'e2e', 'mcp']))
+  .addOption(new Option('--eager-activities <on|off>', "the dev server's eager activity dispatch (default: the embedded server's)").choices(['on', 'off']))
   .option('--no-postgres', 'measure the SQLite governance store only (by default PostgreSQL is measured beside it, and must be installed)')
   .showHelpAfterError();
 

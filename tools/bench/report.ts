@@ -34,7 +34,10 @@ export const TARGETS = {
   /** p99 at most this many times p50. */
   p99OverP50: 2,
   auditArtifactsPerSecond: 5000,
-  governedOverTwoActivity: 0.9,
+  /** With authorization as an activity of its own: its floor is the two-activity step. */
+  governedOverTwoActivity: 0.95,
+  /** With authorization as a local activity: no second recorded activity, so the plain action is the baseline. */
+  governedLocalOverUngoverned: 0.8,
 } as const;
 
 /** The one JSON document `npm run bench -- --json` prints. */
@@ -56,6 +59,8 @@ export interface BenchReport {
     readonly warmupIterations: number;
     /** Whether the PostgreSQL store was measured beside the SQLite one (false: `--no-postgres`). */
     readonly postgres: boolean;
+    /** Whether the dev server dispatched activities eagerly (`--eager-activities`). */
+    readonly eagerActivities: boolean;
   };
   /** The throw-away PostgreSQL the `-postgres` figures were measured on. */
   readonly postgres: Section<PostgresInfo>;
@@ -82,6 +87,7 @@ export function judgeTargets(micro: Section<MicroReport>, e2e: Section<E2eReport
     return { value: round((values as number[]).reduce((sum, value) => sum + value, 0)), of: parts.map((part) => `${part} p50`).join(' + ') };
   };
   const ratio = e2e.status === 'measured' ? e2e.ratios.governedOverTwoActivity : null;
+  const localRatio = e2e.status === 'measured' ? e2e.ratios.governedLocalOverUngoverned : null;
   const auditRate = audit.status === 'measured' ? audit.artifactsPerSecond : null;
   return [
     { name: 'governed throughput / two-activity throughput', target: `>= ${TARGETS.governedOverTwoActivity}`, value: ratio, met: ratio === null ? null : ratio >= TARGETS.governedOverTwoActivity, floor: null },
@@ -90,6 +96,13 @@ export function judgeTargets(micro: Section<MicroReport>, e2e: Section<E2eReport
     { name: 'enforcement verification p50, µs', target: `<= ${TARGETS.verifyP50Us}`, value: p50('verify'), met: atMost(p50('verify'), TARGETS.verifyP50Us), floor: floorOf(['ed25519-verify']) },
     { name: 'enforcement verification p99 / p50', target: `<= ${TARGETS.p99OverP50}`, value: spread('verify'), met: atMost(spread('verify'), TARGETS.p99OverP50), floor: null },
     { name: 'audit, artifacts verified per second (offline, replay off)', target: `>= ${TARGETS.auditArtifactsPerSecond}`, value: auditRate, met: auditRate === null ? null : auditRate >= TARGETS.auditArtifactsPerSecond, floor: null },
+    {
+      name: 'governed-local throughput / ungoverned throughput (authorization as a local activity)',
+      target: `>= ${TARGETS.governedLocalOverUngoverned}`,
+      value: localRatio,
+      met: localRatio === null ? null : localRatio >= TARGETS.governedLocalOverUngoverned,
+      floor: null,
+    },
   ];
 }
 
@@ -145,7 +158,9 @@ export function renderMarkdown(report: BenchReport): string {
     lines.push(
       '',
       `governed / two-activity = **${ratios.governedOverTwoActivity}**, governed / two-activity-same-bytes = **${ratios.governedOverTwoActivitySameBytes}**, ` +
-        `governed / ungoverned = **${ratios.governedOverUngoverned}**, governed / governed-log-off = **${ratios.governedOverGovernedLogOff}**` +
+        `governed / ungoverned = **${ratios.governedOverUngoverned}**, governed / governed-log-off = **${ratios.governedOverGovernedLogOff}**, ` +
+        `governed-local / ungoverned = **${ratios.governedLocalOverUngoverned}**, governed-local / two-activity = **${ratios.governedLocalOverTwoActivity}**, ` +
+        `governed-local / governed = **${ratios.governedLocalOverGoverned}**` +
         (ratios.governedPostgresOverGoverned === null
           ? ' (throughput). '
           : `, governed-postgres / governed = **${ratios.governedPostgresOverGoverned}**, governed-postgres / two-activity = **${ratios.governedPostgresOverTwoActivity}** (throughput). `) +

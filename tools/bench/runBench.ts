@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startDevServer, type DevServer } from '../../core/server/devServer';
+import { DEFAULT_EAGER_ACTIVITIES, startDevServer, type DevServer } from '../../core/server/devServer';
 import { findTemporalCli } from '../../core/server/findTemporalCli';
 import { installRuntimeLogging } from '../../worker/runtimeLogging';
 import { requirePostgresBin } from '../postgres/findPostgresBin';
@@ -54,11 +54,13 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     let mcp: Section<McpReport> = { status: 'skipped', reason: `--only ${options.only ?? ''}` };
     if (only('e2e') || only('mcp')) {
       progress(`e2e: starting a Temporal dev server in ${path.join(dataDir, 'temporal')}`);
+      const eagerActivities = eagerActivitiesOf(options);
       server = await startDevServer({
         dataDir: path.join(dataDir, 'temporal'),
         cliPath: cli,
         headless: true,
         searchAttributes: { WritStatus: 'Keyword', WritPrincipal: 'Keyword' },
+        eagerActivities,
       });
       const target = { address: server.address, namespace: server.namespace };
       if (only('e2e')) {
@@ -90,6 +92,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
         iterations: options.iterations,
         warmupIterations: options.warmupIterations,
         postgres: options.postgres,
+        eagerActivities: eagerActivitiesOf(options),
       },
       postgres: postgres === undefined ? { status: 'skipped', reason: '--no-postgres' } : { status: 'measured', ...postgres.info },
       micro,
@@ -107,6 +110,11 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
 }
 
 /** The command line that runs the same measurement again. */
+/** Whether the bench's dev server dispatches activities eagerly: as asked, else the embedded server's default. */
+function eagerActivitiesOf(options: BenchOptions): boolean {
+  return options.eagerActivities === undefined ? DEFAULT_EAGER_ACTIVITIES : options.eagerActivities === 'on';
+}
+
 function reproducingCommand(options: BenchOptions): string {
   const args = [
     `--workflows ${options.workflows}`,
@@ -118,6 +126,7 @@ function reproducingCommand(options: BenchOptions): string {
     `--warmup-iterations ${options.warmupIterations}`,
     ...(options.only === undefined ? [] : [`--only ${options.only}`]),
     ...(options.postgres ? [] : ['--no-postgres']),
+    `--eager-activities ${eagerActivitiesOf(options) ? 'on' : 'off'}`,
     ...(options.json ? ['--json'] : []),
   ];
   return `npm run bench -- ${args.join(' ')}`;

@@ -3,6 +3,7 @@ import { AUTHORIZE_ACTIVITY, HAND_OFF_ACTIVITY, VERIFY_IDENTITY_ACTIVITY } from 
 import { APPLY_KILL_SWITCH_ACTIVITY, APPLY_REVOCATION_ACTIVITY, VERIFY_APPROVAL_ACTIVITY } from '../../protocol/operatorContract';
 import type { ArtifactClaims } from '../../artifact/claims';
 import type { ActivityRecord } from '../history/runRecord';
+import type { Decoded } from '../history/decodePayload';
 import { report, type RunContext } from './runContext';
 
 // What the checker needs of writ.authorize's input and result. Not strict: the contract may
@@ -83,10 +84,13 @@ export function pairGovernedSteps(context: RunContext): GovernedStep[] {
 }
 
 function readAuthorization(context: RunContext, activity: ActivityRecord): GovernedStep {
-  const input = activity.args[0];
+  const input = activity.local ? echoedRequest(activity) : activity.args[0];
   const request = input?.ok === true ? AuthorizeRequestSchema.safeParse(input.value) : undefined;
-  if (request === undefined || !request.success) {
-    report(context, 'HISTORY_MALFORMED', activity.scheduled.eventId, 'a writ.authorize input (action, args, stepId, activityId, lineage)', input?.ok === false ? input.reason : 'another shape', 'the authorization request cannot be read');
+  // A local authorization that failed without an answer (a timeout) echoed nothing; no action may follow it anyway.
+  const unanswered = activity.local && input === undefined && activity.end.status !== 'completed';
+  if ((request === undefined || !request.success) && !unanswered) {
+    const what = activity.local ? 'a local writ.authorize that echoes its request (action, args, stepId, activityId, lineage)' : 'a writ.authorize input (action, args, stepId, activityId, lineage)';
+    report(context, 'HISTORY_MALFORMED', activity.scheduled.eventId, what, input?.ok === false ? input.reason : 'another shape', 'the authorization request cannot be read');
   }
   let permit: RecordedPermit | null = null;
   let awaitingApproval = false;
@@ -108,6 +112,22 @@ function readAuthorization(context: RunContext, activity: ActivityRecord): Gover
     claims: null,
     reportedBindings: new Set(),
   };
+}
+
+/**
+ * The request a local authorization answered: its marker records no input, so the
+ * authorize activity echoes the request, as `authorized` in its result or in the last
+ * detail of its failure. Undefined when there is none to read.
+ */
+function echoedRequest(activity: ActivityRecord): Decoded | undefined {
+  const end = activity.end;
+  let carrier: Decoded | undefined;
+  if (end.status === 'completed') carrier = end.result;
+  else if (end.status === 'failed') carrier = end.details[end.details.length - 1];
+  if (carrier === undefined) return undefined;
+  if (!carrier.ok) return carrier;
+  const echoed = (carrier.value as { authorized?: unknown } | null | undefined)?.authorized;
+  return echoed === undefined ? undefined : { ok: true, value: echoed };
 }
 
 function pairAction(context: RunContext, steps: GovernedStep[], action: ActivityRecord): void {

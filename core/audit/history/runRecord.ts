@@ -1,6 +1,7 @@
 import { temporal } from '@temporalio/proto';
 import { decodePayload, decodePayloads, type Decoded, type Payload } from './decodePayload';
 import { IDENTITY_HEADER, LINEAGE_HEADER } from '../../protocol/headers';
+import { readLocalActivityMarker, type LocalActivityMarker } from '../../history/localActivityMarker';
 
 const temporalEnums = temporal.api.enums.v1;
 type History = temporal.api.history.v1.IHistory;
@@ -20,9 +21,15 @@ export type ActivityEndRecord =
   | { readonly status: 'timed-out' | 'canceled'; readonly at: EventMark }
   | { readonly status: 'pending' };
 
-/** One activity of the run: scheduled, maybe started, maybe ended. */
+/**
+ * One activity of the run: scheduled, maybe started, maybe ended. A local activity has one
+ * event, its marker: it is `scheduled` and ends there, `started` is the workflow task it
+ * ran in, and its input is not recorded (`args` empty).
+ */
 export interface ActivityRecord {
   readonly scheduled: EventMark;
+  /** True for a local activity, read from its `core_local_activity` marker. */
+  readonly local: boolean;
   readonly activityId: string;
   readonly activityType: string;
   readonly taskQueue: string;
@@ -112,6 +119,10 @@ export function readRunRecord(history: History): RunRecord {
   let previousTime: Date | null = null;
   let previousId = 0;
   let reset = false;
+  // The workflow task a local activity began in: the first to start after the last event
+  // that could have woken the workflow (a local activity that outlasts a workflow task is
+  // carried through further tasks, with no other event, until its marker is written).
+  let taskStartedSinceWake: EventMark | null = null;
 
   const activityFor = (scheduledEventId: unknown, at: EventMark, what: string): ActivityRecord | undefined => {
     const activity = byScheduledId.get(Number(scheduledEventId));
@@ -148,6 +159,8 @@ export function readRunRecord(history: History): RunRecord {
     if (at.time !== null && !writtenLate) previousTime = at.time;
     if (end !== null) malformed.push({ eventId: at.eventId, expected: 'no event after the run ended', found: eventKind(event) });
 
+    if (!isWorkflowTaskBookkeeping(event)) taskStartedSinceWake = null;
+
     const started = event.workflowExecutionStartedEventAttributes;
     if (started) {
       if (index !== 0) malformed.push({ eventId: at.eventId, expected: 'the run to start once, at event 1', found: 'another start event' });
@@ -160,6 +173,7 @@ export function readRunRecord(history: History): RunRecord {
     if (scheduled) {
       const activity: ActivityRecord = {
         scheduled: at,
+        local: false,
         activityId: scheduled.activityId ?? '',
         activityType: scheduled.activityType?.name ?? '',
         taskQueue: scheduled.taskQueue?.name ?? '',
@@ -207,6 +221,19 @@ export function readRunRecord(history: History): RunRecord {
       endActivity(activityFor(canceled.scheduledEventId, at, 'a cancellation'), { status: 'canceled', at });
       return;
     }
+    if (event.workflowTaskStartedEventAttributes) {
+      taskStartedSinceWake ??= at;
+      return;
+    }
+    const localRead = readLocalActivityMarker(event);
+    if (localRead !== null) {
+      if (!localRead.ok) {
+        malformed.push({ eventId: at.eventId, expected: 'a local activity marker that reads (activity id, type, attempt; one result or a failure)', found: localRead.reason });
+        return;
+      }
+      activities.push(localActivityRecord(at, localRead.marker, taskStartedSinceWake, start?.taskQueue ?? ''));
+      return;
+    }
     const initiated = event.startChildWorkflowExecutionInitiatedEventAttributes;
     if (initiated) {
       const fields = (initiated.header?.fields ?? {}) as Record<string, Payload>;
@@ -248,6 +275,27 @@ export function readRunRecord(history: History): RunRecord {
   });
 
   return { start, activities, children, operatorEvents, end, eventCount: events.length, reset, malformed };
+}
+
+/**
+ * A local activity as an activity record: scheduled and ended at its marker, started in
+ * the workflow task before it (when the task's events are in the history), on the run's
+ * own task queue, where the workflow's worker runs its local activities.
+ */
+function localActivityRecord(at: EventMark, marker: LocalActivityMarker, taskStarted: EventMark | null, taskQueue: string): ActivityRecord {
+  const end: ActivityEndRecord =
+    marker.failure === null ? { status: 'completed', at, result: decodePayload(marker.result) } : { status: 'failed', at, ...failureOf(marker.failure) };
+  return {
+    scheduled: at,
+    local: true,
+    activityId: marker.activityId,
+    activityType: marker.activityType,
+    taskQueue,
+    args: [],
+    headers: {},
+    started: taskStarted === null ? null : { ...taskStarted, attempt: marker.attempt },
+    end,
+  };
 }
 
 function readStart(at: EventMark, started: temporal.api.history.v1.IWorkflowExecutionStartedEventAttributes): RunStart {
@@ -327,6 +375,18 @@ export function eventKind(event: HistoryEvent): string {
 
 function nonEmpty(value: string | null | undefined): string | null {
   return value === undefined || value === null || value === '' ? null : value;
+}
+
+/** A workflow task's own events and markers: none of them wakes the workflow. */
+function isWorkflowTaskBookkeeping(event: HistoryEvent): boolean {
+  return Boolean(
+    event.workflowTaskScheduledEventAttributes ??
+      event.workflowTaskStartedEventAttributes ??
+      event.workflowTaskCompletedEventAttributes ??
+      event.workflowTaskFailedEventAttributes ??
+      event.workflowTaskTimedOutEventAttributes ??
+      event.markerRecordedEventAttributes,
+  );
 }
 
 /** An activity's started or end event: written when it happens or later, stamped with when it happened. */

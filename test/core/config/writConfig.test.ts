@@ -44,6 +44,7 @@ describe('loadConfig', () => {
         taskQueue: 'writ-governed',
         role: 'all',
         authorizerTaskQueue: 'writ-governed',
+        authorization: 'activity',
         artifacts: { ttlSeconds: 60, clockSkewSeconds: 5, maxLifetimeSeconds: 900, statementMaxAgeSeconds: 300 },
         exemptActivities: [],
         workerBuildId: 'writ-dev',
@@ -97,9 +98,17 @@ describe('loadConfig', () => {
       expect(configError({ projectRoot: project({ role: 'signer' }), env: {} }).issues.map((issue) => issue.path)).toEqual(['role']);
     });
 
+    it('authorizes locally on role all when told to (writ.config.json or WRIT_AUTHORIZATION), and refuses it on another role as CONFIG_INVALID', () => {
+      expect(loadConfig({ projectRoot: project({ authorization: 'local' }), env: {} }).authorization).toBe('local');
+      expect(loadConfig({ projectRoot: project(), env: { WRIT_AUTHORIZATION: 'local' } }).authorization).toBe('local');
+      expect(configError({ projectRoot: project({ role: 'executor', authorizerTaskQueue: 'az', authorization: 'local' }), env: {} }).issues.map((issue) => issue.path)).toEqual(['authorization']);
+      expect(configError({ projectRoot: project({ role: 'authorizer', authorization: 'local' }), env: {} }).issues.map((issue) => issue.path)).toEqual(['authorization']);
+      expect(configError({ projectRoot: project({ authorization: 'remote' }), env: {} }).issues.map((issue) => issue.path)).toEqual(['authorization']);
+    });
+
     it('keeps the development default, role all, authorizing on the same task queue with no trusted key file', () => {
       const config = loadConfig({ projectRoot: project({ taskQueue: 'q' }), env: {} });
-      expect(config).toMatchObject({ role: 'all', authorizerTaskQueue: 'q' });
+      expect(config).toMatchObject({ role: 'all', authorizerTaskQueue: 'q', authorization: 'activity' });
       expect(config.trustedKeysFile).toBeUndefined();
     });
   });

@@ -194,6 +194,25 @@ describe('when the plugin is given a role', () => {
     expect(issuesOf(() => new WritPlugin({ role: 'executor', authorizerTaskQueue: 'authz', actions, governance: executorGovernance() }))).toEqual([]);
   });
 
+  it('refuses local authorization except on role all: an executor would hold the authorization key, an authorizer runs no workflows (CONFIG_INVALID)', () => {
+    const refused = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return isWritError(error) ? { code: error.code, paths: error.issues.map((issue) => issue.path), message: error.message } : { code: 'not a WritError', paths: [], message: String(error) };
+      }
+      return undefined;
+    };
+    const executor = refused(() => new WritPlugin({ role: 'executor', authorizerTaskQueue: 'authz', authorization: 'local', actions, governance: executorGovernance() }));
+    expect(executor).toMatchObject({ code: 'CONFIG_INVALID', paths: ['authorization'] });
+    expect(executor?.message).toMatch(/an executor cannot authorize locally/);
+    const authorizer = refused(() => new WritPlugin({ role: 'authorizer', authorization: 'local', actions, governance: authorizerGovernance() }));
+    expect(authorizer).toMatchObject({ code: 'CONFIG_INVALID', paths: ['authorization'] });
+    expect(refused(() => new WritPlugin({ authorization: 'remote' as never, actions, governance }))).toMatchObject({ code: 'CONFIG_INVALID', paths: ['authorization'] });
+    expect(refused(() => new WritPlugin({ authorization: 'local', actions, governance }))).toBeUndefined();
+    expect(refused(() => new WritPlugin({ role: 'executor', authorizerTaskQueue: 'authz', authorization: 'activity', actions, governance: executorGovernance() }))).toBeUndefined();
+  });
+
   it('refuses an executor worker that would send authorization to its own task queue, or to none (CONFIG_INVALID)', async () => {
     const taskQueue = `writ-plugin-${randomUUID()}`;
     const create = (authorizerTaskQueue?: string) =>

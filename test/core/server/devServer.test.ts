@@ -69,6 +69,11 @@ describe('startDevServer', () => {
     expect(described.namespaceInfo?.name).toBe('writ');
   });
 
+  it('dispatches activities eagerly by default (the command line its log header records)', () => {
+    running();
+    expect(fs.readFileSync(path.join(dataDir, 'temporal-server.log'), 'utf8')).toContain('--dynamic-config-value system.enableActivityEagerExecution=true');
+  });
+
   it('registers the requested search attributes', async () => {
     const current = running();
     const listed = await withClient(current, (client) =>
@@ -173,6 +178,16 @@ describe('startDevServer failures', () => {
       } finally {
         await new Promise((resolve) => occupant.close(resolve));
       }
+    });
+  });
+
+  describe('when eager activity dispatch is turned off', () => {
+    it('starts the server with system.enableActivityEagerExecution=false', async () => {
+      // A CLI that records its arguments and exits: the start fails, the arguments are what counts.
+      const argsFile = path.join(dir, 'eager-args');
+      const cliPath = fakeCli(`echo "$@" > '${argsFile}'\nexit 3`);
+      await startFailure(() => startDevServer({ dataDir: path.join(dir, 'eager-off'), cliPath, headless: true, eagerActivities: false }));
+      expect(fs.readFileSync(argsFile, 'utf8')).toContain('--dynamic-config-value system.enableActivityEagerExecution=false');
     });
   });
 

@@ -9,6 +9,7 @@ import { WritTestEnvironment } from 'writ-governance/testing';
 import { verifyStartProof } from '../../../core/identity/startProof';
 import { IDENTITY_HEADER, START_PROOF_HEADER } from '../../../core/protocol/headers';
 import { createActivities } from '../../../starter/src/activities';
+import { authorizationRecords } from '../../support/authorizationRecords';
 
 const REPO = join(__dirname, '../../..');
 let env: WritTestEnvironment;
@@ -53,5 +54,25 @@ describe('clientAs', () => {
     }
     expect(jtis.size).toBe(2);
     expect((await env.audit(workflowIds)).passed).toBe(true);
+  }, 120_000);
+});
+
+describe('when the environment authorizes locally', () => {
+  it('records each authorization as a local activity marker, and the run audits clean, replay included', async () => {
+    const local = await WritTestEnvironment.start({
+      actions: createActivities({ deployments: { deploy: async ({ service }) => `deployed ${service}` } }),
+      workflowsPath: join(REPO, 'starter/src/workflows.ts'),
+      policiesDir: join(REPO, 'policies'),
+      authorization: 'local',
+    });
+    try {
+      const client = await local.clientAs('dana', ['deployers']);
+      const workflowId = `env-local-${randomUUID()}`;
+      await expect(client.workflow.execute('deploy', { taskQueue: local.taskQueue, workflowId, args: [{ service: 'api', environment: 'staging', version: '1.0.1' }] })).resolves.toBe('deployed api');
+      expect(authorizationRecords(await client.workflow.getHandle(workflowId).fetchHistory())).toEqual({ activity: 0, local: 1 });
+      expect((await local.audit([workflowId])).passed).toBe(true);
+    } finally {
+      await local.close();
+    }
   }, 120_000);
 });

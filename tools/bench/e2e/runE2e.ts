@@ -50,6 +50,12 @@ export interface E2eReport {
     readonly governedOverUngoverned: number;
     /** What write-ahead evidence costs: governed (log on) / governed-log-off. */
     readonly governedOverGovernedLogOff: number;
+    /** Local authorization against the plain action: the target with `authorization: 'local'`. */
+    readonly governedLocalOverUngoverned: number;
+    /** Local authorization against the floor of recording authorization as an activity of its own. */
+    readonly governedLocalOverTwoActivity: number;
+    /** What authorizing locally gains over an authorize activity: governed-local / governed. */
+    readonly governedLocalOverGoverned: number;
     readonly governedPostgresOverGoverned: number | null;
     readonly governedPostgresOverTwoActivity: number | null;
   };
@@ -163,6 +169,9 @@ export async function runE2e(governance: BenchGovernance, options: E2eOptions, p
         governedOverTwoActivitySameBytes: round(rate('governed') / rate('two-activity-same-bytes'), 3),
         governedOverUngoverned: round(rate('governed') / rate('ungoverned'), 3),
         governedOverGovernedLogOff: round(rate('governed') / rate('governed-log-off'), 3),
+        governedLocalOverUngoverned: round(rate('governed-local') / rate('ungoverned'), 3),
+        governedLocalOverTwoActivity: round(rate('governed-local') / rate('two-activity'), 3),
+        governedLocalOverGoverned: round(rate('governed-local') / rate('governed'), 3),
         governedPostgresOverGoverned: postgresOver('governed'),
         governedPostgresOverTwoActivity: postgresOver('two-activity'),
       },

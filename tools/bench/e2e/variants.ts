@@ -8,9 +8,10 @@ import { createBaselineActivities, createSameBytesActivities, type SameBytesSize
 import type { BenchGovernance } from '../benchGovernance';
 import type { BenchWorkflowRequest } from '../workflows';
 import { NO_EVIDENCE_LOG, type EvidenceLog } from '../../../core/log/evidence/evidenceLog';
+import type { AuthorizationMode } from '../../../core/protocol/authorizeContract';
 
 /** The end-to-end variants, in the order they run and report. */
-export const VARIANT_NAMES = ['ungoverned', 'two-activity', 'two-activity-same-bytes', 'governed', 'governed-log-off', 'governed-postgres'] as const;
+export const VARIANT_NAMES = ['ungoverned', 'two-activity', 'two-activity-same-bytes', 'governed', 'governed-local', 'governed-log-off', 'governed-postgres'] as const;
 export type VariantName = (typeof VARIANT_NAMES)[number];
 /** The variant that needs PostgreSQL: left out of a run with `--no-postgres`. */
 export const POSTGRES_VARIANT = 'governed-postgres' as const;
@@ -55,7 +56,9 @@ const WORKER_TUNING = { maxConcurrentActivityTaskExecutions: 100 } as const;
  * preflight and result of createSameBytesActivities); the governed variant is a governed worker
  * built by `createGovernedWorker`, enforcing on the same action, and a client whose
  * starts carry the bench principal's identity token, writing every artifact and receipt
- * ahead to the evidence log; `governed-log-off` is that worker with the log turned off
+ * ahead to the evidence log; `governed-local` is that worker set to authorize as local
+ * activities (`authorization: 'local'`), so the two tell what a recorded activity of its own
+ * costs over a marker in the workflow task; `governed-log-off` is the governed worker with the log turned off
  * (`evidenceLog: { kind: 'off' }`), so the two tell what write-ahead evidence costs.
  * `governed-postgres` is the governed worker and client with the PostgreSQL governance
  * store in place of the SQLite file, when the context has one.
@@ -75,7 +78,12 @@ export function benchVariants(context: E2eContext): readonly Variant[] {
   const plainClient = () => new Client({ connection: context.connection, namespace: context.namespace });
   const stepsOnly = (steps: number): BenchWorkflowRequest => ({ steps });
   // The governed variants differ only in the governance store their worker consults.
-  const governedVariant = (name: 'governed' | 'governed-log-off' | typeof POSTGRES_VARIANT, store: GovernanceStore, evidenceLog: EvidenceLog = governance.evidenceLog): Variant => ({
+  const governedVariant = (
+    name: 'governed' | 'governed-local' | 'governed-log-off' | typeof POSTGRES_VARIANT,
+    store: GovernanceStore,
+    evidenceLog: EvidenceLog = governance.evidenceLog,
+    authorization: AuthorizationMode = 'activity',
+  ): Variant => ({
     name,
     workflowType: GOVERNED_WORKFLOW_TYPE,
     startRequest: stepsOnly,
@@ -94,6 +102,7 @@ export function benchVariants(context: E2eContext): readonly Variant[] {
         governance: store,
         evidenceLog,
         workerBuildId: 'writ-bench',
+        authorization,
         ...WORKER_TUNING,
       }),
     client: () => createWritClient({ connection: context.connection, namespace: context.namespace, identityToken: governance.identityToken, proofKey: governance.proofKey }),
@@ -109,6 +118,7 @@ export function benchVariants(context: E2eContext): readonly Variant[] {
       client: plainClient,
     },
     governedVariant('governed', governance.governance),
+    governedVariant('governed-local', governance.governance, governance.evidenceLog, 'local'),
     governedVariant('governed-log-off', governance.governance, NO_EVIDENCE_LOG),
     ...(context.postgresStore === undefined ? [] : [governedVariant(POSTGRES_VARIANT, context.postgresStore)]),
   ];
