@@ -1,6 +1,6 @@
 import type { WritConfig } from '../../config/writConfig';
 import { WritError } from '../../errors/writError';
-import { governanceStoreUrl } from '../../governance/openGovernanceStore';
+import { governanceStoreUrl, openGovernanceStore } from '../../governance/openGovernanceStore';
 import type { EvidenceEntry } from '../entries/evidenceEntry';
 import { readLogKey } from '../storage/logKeyFile';
 import { LogDirectory, type AppendResult } from '../storage/logDirectory';
@@ -13,15 +13,18 @@ export interface SequencedLog {
 }
 
 /**
- * Opens the configured PostgreSQL-sequenced log for one command, runs `use`, and closes
- * both; undefined when the configuration's log is not sequenced in PostgreSQL. Its
- * directory is opened shared, as the workers have it open too.
+ * Opens the configured PostgreSQL-sequenced log for one command (migrating the governance
+ * store's schema first, as a worker does), runs `use`, and closes both; undefined when
+ * the configuration's log is not sequenced in PostgreSQL. Its directory is opened
+ * shared, as the workers have it open too.
  */
 export async function withSequencedLog<T>(config: WritConfig, use: (log: SequencedLog) => Promise<T>): Promise<T | undefined> {
   const log = config.evidenceLog;
   const store = config.governanceStore;
   if (log.kind !== 'postgres') return undefined;
   if (store.kind !== 'postgres') throw new WritError('CONFIG_INVALID', 'a log sequenced in PostgreSQL needs the PostgreSQL governance store');
+  // As a worker's start does: the schema is migrated (or refused as newer) before the log's tables are used.
+  await (await openGovernanceStore(store, { dataDir: config.dataDir })).close();
   const directory = await LogDirectory.openShared(log.dir, readLogKey(log.keyFile), { lockTimeoutMs: log.lockTimeoutMs, create: false });
   const sequencer = PostgresLogSequencer.connect({ url: governanceStoreUrl(store, process.env), poolSize: 2, queryTimeoutMs: store.queryTimeoutMs });
   try {

@@ -28,8 +28,11 @@ interface LogOptions {
 /** Where the log and its key live unless the flags say: `<dataDir>/log` and `<dataDir>/log.key`. */
 function paths(opts: LogOptions): { dir: string; key: string } {
   const needsConfig = opts.dir === undefined || opts.key === undefined;
-  const dataDir = needsConfig ? loadConfig().dataDir : '';
-  return { dir: opts.dir ?? join(dataDir, 'log'), key: opts.key ?? join(dataDir, 'log.key') };
+  if (!needsConfig) return { dir: opts.dir!, key: opts.key! };
+  const config = loadConfig();
+  // The configured log's own paths (a fleet's log lives where every host reaches it).
+  const configured = config.evidenceLog.kind === 'off' ? { dir: join(config.dataDir, 'log'), keyFile: join(config.dataDir, 'log.key') } : config.evidenceLog;
+  return { dir: opts.dir ?? configured.dir, key: opts.key ?? configured.keyFile };
 }
 
 /**
