@@ -18,8 +18,7 @@ const INTEGRATED_ENTRIES = 256;
  * log's `evidence-log-1` and `evidence-log-concurrent-64` (logCases.ts) and the log turned
  * off: one step's artifact through the worker's path (batcher window, then one transaction
  * that takes the counter row, inserts the entry and commits, fsync on), the same for
- * LOG_CONCURRENT_APPENDS steps at once (one commit per batch), `evidence-log-off-1` (what a
- * step pays with `evidenceLog: { kind: 'off' }`), and INTEGRATED_ENTRIES appends followed
+ * LOG_CONCURRENT_APPENDS steps at once (one commit per batch), and INTEGRATED_ENTRIES appends followed
  * by the checkpoint that integrates them (read back, tiles and bundles written durably,
  * root recorded in PostgreSQL, checkpoint signed and renamed into place), on a log of its
  * own. Each log has its own database and a directory under `storeDir`; the scheduled
@@ -40,26 +39,21 @@ export async function buildSequencedLogCases(
   const entry = (): EvidenceEntry => ({ v: 1, kind: 'artifact', runId: 'bench-micro-run', stepId: `writ-step-${(step += 1)}`, evidence: artifact });
   const cases: MicroCase[] = [
     {
-      name: 'evidence-log-postgres-1',
+      name: 'evidence-log-1-postgres',
       description: "one step's artifact to the PostgreSQL-sequenced log alone: its batch window, then one transaction (counter row, insert, commit with fsync)",
       onPostgres: true,
       maxIterations: MAX_ITERATIONS,
       run: () => log.append(entry()),
     },
     {
-      name: `evidence-log-postgres-concurrent-${LOG_CONCURRENT_APPENDS}`,
+      name: `evidence-log-concurrent-${LOG_CONCURRENT_APPENDS}-postgres`,
       description: `${LOG_CONCURRENT_APPENDS} steps' artifacts to the PostgreSQL-sequenced log at once, all committed; per entry: / ${LOG_CONCURRENT_APPENDS}`,
       onPostgres: true,
       maxIterations: MAX_ITERATIONS,
       run: () => Promise.all(Array.from({ length: LOG_CONCURRENT_APPENDS }, () => log.append(entry()))),
     },
     {
-      name: 'evidence-log-off-1',
-      description: "one step's append with the log turned off (evidenceLog kind off): nothing is written",
-      run: () => NO_EVIDENCE_LOG.append(entry()),
-    },
-    {
-      name: `evidence-log-postgres-checkpoint-${INTEGRATED_ENTRIES}`,
+      name: `evidence-log-checkpoint-${INTEGRATED_ENTRIES}-postgres`,
       description: `${INTEGRATED_ENTRIES} steps' artifacts sequenced at once, then the checkpoint that integrates them (tiles and bundles durable, root recorded, checkpoint signed and published), on a log of its own`,
       onPostgres: true,
       maxIterations: 50,
@@ -70,4 +64,14 @@ export async function buildSequencedLogCases(
     },
   ];
   return { cases, close: async () => void (await Promise.all([log.close(), integrated.close()])) };
+}
+
+/** What a step's append costs with `evidenceLog: { kind: 'off' }` (measured with or without PostgreSQL). */
+export function logOffCase(artifact: string): MicroCase {
+  let step = 0;
+  return {
+    name: 'evidence-log-off-1',
+    description: "one step's append with the log turned off (evidenceLog kind off): nothing is written",
+    run: () => NO_EVIDENCE_LOG.append({ v: 1, kind: 'artifact', runId: 'bench-micro-run', stepId: `writ-step-${(step += 1)}`, evidence: artifact }),
+  };
 }
