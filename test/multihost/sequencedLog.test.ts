@@ -5,7 +5,7 @@
 // verifies. A `writ log checkpoint` killed mid-integration leaves nothing torn visible,
 // and the next one completes it.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -157,5 +157,10 @@ describe('a `writ log checkpoint` killed mid-integration', () => {
     expect(JSON.parse(fleet.hosts.writOk(host, 'log', 'verify', '--json'))).toMatchObject({ size: total });
     const entries = await entriesOf(dir, init.verifierKey);
     expect(entries.map((entry) => entry.stepId)).toEqual(Array.from({ length: total }, (_, i) => `writ-step-${i}`));
+
+    // `writ log append` on this host sequences through PostgreSQL too, then checkpoints.
+    writeFileSync(join(host, 'entries.json'), JSON.stringify([testEntry('cli-0'), testEntry('cli-1')]));
+    expect(JSON.parse(fleet.hosts.writOk(host, 'log', 'append', 'entries.json', '--json'))).toEqual({ indices: [total, total + 1], size: total + 2 });
+    expect((await entriesOf(dir, init.verifierKey)).slice(-2).map((entry) => entry.stepId)).toEqual(['writ-step-cli-0', 'writ-step-cli-1']);
   }, 120_000);
 });
