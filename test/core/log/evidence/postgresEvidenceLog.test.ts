@@ -1,7 +1,7 @@
 // The evidence log sequenced in PostgreSQL: appends acknowledged once committed, integrated
 // into the directory on a schedule and on demand, by whichever log holds the integration
 // lock; checkpoints never inconsistent; every refusal with its code and nothing written.
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -112,6 +112,13 @@ describe('the PostgreSQL-sequenced evidence log', () => {
       for (let i = 0; i < 3; i += 1) await log.append(testEntry(i));
       for (let waited = 0; publishedSize(at) < 3 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(publishedSize(at)).toBe(3);
+      // The log did not grow since: the ticks publish nothing (the checkpoint file is the same file).
+      const published = statSync(join(at.dir, CHECKPOINT_PATH)).ino;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(statSync(join(at.dir, CHECKPOINT_PATH)).ino).toBe(published);
+      await log.append(testEntry(3));
+      for (let waited = 0; publishedSize(at) < 4 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(statSync(join(at.dir, CHECKPOINT_PATH)).ino).not.toBe(published);
       await log.close();
     });
   });
