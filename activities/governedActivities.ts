@@ -10,6 +10,8 @@ import type { GovernanceDeps } from './governanceDeps';
 import type { WritRole } from '../core/config/writRole';
 import { createVerifyIdentity } from './verifyIdentity';
 import { createHandOff } from './handOff';
+import { RECORD_APPROVAL_TIMEOUT_ACTIVITY } from '../core/protocol/approvalTimeoutContract';
+import { createRecordApprovalTimeout } from './recordApprovalTimeout';
 import { validateInput } from './validateInput';
 
 /**
@@ -29,6 +31,7 @@ export function createGovernedActivities(deps: GovernanceDeps, role: WritRole = 
     [VERIFY_APPROVAL_ACTIVITY]: createVerifyApproval(deps) as never,
     [APPLY_REVOCATION_ACTIVITY]: createApplyRevocation(deps) as never,
     [APPLY_KILL_SWITCH_ACTIVITY]: createApplyKillSwitch(deps) as never,
+    [RECORD_APPROVAL_TIMEOUT_ACTIVITY]: createRecordApprovalTimeout(deps) as never,
   };
   for (const name of deps.registry.names()) activities[name] = createActionActivity(name, deps.registry);
   return activities;

@@ -10,7 +10,7 @@ import type { GovernanceDeps } from './governanceDeps';
 import type { AuthorizingRun } from './mintAuthorization';
 
 /** Refusals no denial record is made for: the log or the key it would need is what failed. */
-const UNRECORDABLE = new Set<string>(['EVIDENCE_LOG_UNAVAILABLE', 'SIGNER_UNAVAILABLE']);
+export const UNRECORDABLE_DENIALS: ReadonlySet<string> = new Set<string>(['EVIDENCE_LOG_UNAVAILABLE', 'SIGNER_UNAVAILABLE']);
 
 /** What writ.authorize knew when it refused: the run always, the identity once read. */
 export interface RefusedAuthorization {
@@ -29,7 +29,7 @@ export interface RefusedAuthorization {
  * an error that is not a Writ refusal, nor for a request with no step or action to name.
  */
 export async function logAuthorizeDenial(deps: GovernanceDeps, refused: RefusedAuthorization, error: unknown): Promise<void> {
-  if (!deps.evidenceLog.enabled || !isWritError(error) || UNRECORDABLE.has(error.code)) return;
+  if (!deps.evidenceLog.enabled || !isWritError(error) || UNRECORDABLE_DENIALS.has(error.code)) return;
   const { run, request, identity } = refused;
   if (!isName(request.stepId) || !isName(request.action)) return;
   try {

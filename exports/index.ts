@@ -36,7 +36,7 @@ export { openGovernance } from '../core/runtime/openGovernance';
 export type { Governance } from '../core/runtime/openGovernance';
 export type { EvidenceLog, LoggedEntry } from '../core/log/evidence/evidenceLog';
 export type { EvidenceEntry } from '../core/log/entries/evidenceEntry';
-export type { DirectoryEvidenceLogConfig, EvidenceLogConfig } from '../core/log/evidence/evidenceLogConfig';
+export type { DirectoryEvidenceLogConfig, EvidenceLogConfig, PostgresEvidenceLogConfig } from '../core/log/evidence/evidenceLogConfig';
 export type { ResolvedEvidenceLogConfig } from '../core/config/writConfig';
 export type { WritRole } from '../core/config/writRole';
 export { startWritWorker } from '../worker/startWritWorker';

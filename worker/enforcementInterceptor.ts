@@ -16,6 +16,7 @@ import { payloadConverter } from '../core/payload/strictPayloadConverter';
 import { actionContextStore } from '../activities/actionContextStore';
 import type { GovernanceDeps } from '../activities/governanceDeps';
 import { appendEvidence } from '../activities/appendEvidence';
+import { logEnforcementDenial } from '../activities/logEnforcementDenial';
 
 /**
  * The enforcement point. Before a governed action's body runs, the artifact from its
@@ -52,9 +53,10 @@ export class EnforcementInterceptor implements ActivityInboundCallsInterceptor {
       attempt: info.attempt,
       args: input.args,
     };
-    const token = this.readArtifact(input.headers[ARTIFACT_HEADER]);
+    let token: unknown;
     let claims: ArtifactClaims;
     try {
+      token = this.readArtifact(input.headers[ARTIFACT_HEADER]);
       // Standing first: a revoked run or an engaged kill switch stops even a valid artifact.
       await this.deps.governance.requireStanding(facts.namespace, facts.runId);
       // Before the args are digested to compare with the artifact's.
@@ -74,6 +76,8 @@ export class EnforcementInterceptor implements ActivityInboundCallsInterceptor {
         expiresAt: new Date(claims.exp * 1000).toISOString(),
       });
     } catch (error) {
+      // Nothing ran: the refusal is logged as a signed denial record, then returned.
+      await logEnforcementDenial(this.deps, facts, error);
       throw toApplicationFailure(error, 'ARTIFACT_MALFORMED');
     }
     return this.runAndReceipt(input, next, claims, sha256Digest(token as string), facts);
@@ -85,7 +89,7 @@ export class EnforcementInterceptor implements ActivityInboundCallsInterceptor {
     try {
       return payloadConverter.fromPayload(payload);
     } catch {
-      throw toApplicationFailure(new WritError('ARTIFACT_MALFORMED', 'artifact header does not decode'), 'ARTIFACT_MALFORMED');
+      throw new WritError('ARTIFACT_MALFORMED', 'artifact header does not decode');
     }
   }
 

@@ -1,7 +1,8 @@
-import { ApplicationFailure, condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { defineSearchAttributeKey, type Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { AWAITING_APPROVAL, RUNNING, STATUS_SEARCH_ATTRIBUTE, type ApprovalRequest } from '../core/protocol/operatorContract';
+import { APPROVAL_TIMEOUT_RECORD_PATCH, RECORD_APPROVAL_TIMEOUT_ACTIVITY, type ApprovalTimeoutRecorded, type ApprovalTimeoutRecordRequest } from '../core/protocol/approvalTimeoutContract';
 import { runState, type PendingState } from './runState';
 
 const STATUS = defineSearchAttributeKey(STATUS_SEARCH_ATTRIBUTE, 'KEYWORD');
@@ -49,6 +50,7 @@ export async function awaitApprovals(request: ApprovalRequest, timeout: Duration
     throw ApplicationFailure.create({ type: 'CALL_CANCELLED', message: `${request.action}: the caller withdrew the call while it waited for approvals`, nonRetryable: true });
   }
   if (!settled) {
+    await recordTimeout(request, pending.approvers);
     throw ApplicationFailure.create({
       type: 'APPROVAL_TIMEOUT',
       message: `${request.action} in ${workflowInfo().workflowId}: ${pending.approvers.length} of ${request.required} approvals before the wait expired`,
@@ -56,4 +58,23 @@ export async function awaitApprovals(request: ApprovalRequest, timeout: Duration
     });
   }
   return [...pending.statements];
+}
+
+const recorder = proxyActivities<Record<string, (input: ApprovalTimeoutRecordRequest) => Promise<ApprovalTimeoutRecorded>>>({
+  startToCloseTimeout: '15s',
+  retry: { maximumAttempts: 3 },
+});
+
+/**
+ * Has the timed-out wait logged as a signed denial record (writ.recordApprovalTimeout, on
+ * the run's own task queue, where approvals are verified). The timeout stands whatever
+ * that activity answers. Histories recorded before the record existed scheduled nothing.
+ */
+async function recordTimeout(request: ApprovalRequest, approvers: readonly string[]): Promise<void> {
+  if (!patched(APPROVAL_TIMEOUT_RECORD_PATCH)) return;
+  try {
+    await recorder[RECORD_APPROVAL_TIMEOUT_ACTIVITY]!({ request, approvers: [...approvers] });
+  } catch {
+    // The denial is the timeout itself; a record that could not be made changes nothing.
+  }
 }

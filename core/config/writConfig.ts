@@ -10,7 +10,7 @@ import { JWKS_FILE } from '../keys/keyStoreManifest';
 import { AUTHORIZATION_MODES, type AuthorizationMode } from '../protocol/authorizeContract';
 import { WRIT_ROLES, type WritRole } from './writRole';
 import { ArtifactWindowSchema } from '../../worker/windowSettings';
-import { EvidenceLogConfigSchema, DEFAULT_EVIDENCE_LOG, type DirectoryEvidenceLogConfig } from '../log/evidence/evidenceLogConfig';
+import { EvidenceLogConfigSchema, DEFAULT_EVIDENCE_LOG, type DirectoryEvidenceLogConfig, type PostgresEvidenceLogConfig } from '../log/evidence/evidenceLogConfig';
 import { McpConfigSchema, type McpConfig } from './mcpConfig';
 import { GovernanceStoreConfigSchema, DEFAULT_GOVERNANCE_STORE, type GovernanceStoreConfig } from '../governance/governanceStoreConfig';
 import { ConsoleConfigSchema, DEFAULT_CONSOLE_CONFIG, type ConsoleConfig } from './consoleConfig';
@@ -122,10 +122,10 @@ type _WritConfigIsTheSchemas = Assert<
     Omit<z.output<typeof WritConfigSchema>, 'evidenceLog'> & { readonly projectRoot: string; readonly keysDir: string; readonly receiptKeysDir: string; readonly authorizerTaskQueue: string }
   >
 >;
-type _EvidenceLogIsTheSchemas = Assert<SameType<z.output<typeof EvidenceLogConfigSchema>, DirectoryEvidenceLogConfig | { kind: 'off' }>>;
+type _EvidenceLogIsTheSchemas = Assert<SameType<z.output<typeof EvidenceLogConfigSchema>, DirectoryEvidenceLogConfig | PostgresEvidenceLogConfig | { kind: 'off' }>>;
 
 /** The evidence log's configuration with the directory and key file made absolute. */
-export type ResolvedEvidenceLogConfig = (DirectoryEvidenceLogConfig & { readonly dir: string; readonly keyFile: string }) | { readonly kind: 'off' };
+export type ResolvedEvidenceLogConfig = ((DirectoryEvidenceLogConfig | PostgresEvidenceLogConfig) & { readonly dir: string; readonly keyFile: string }) | { readonly kind: 'off' };
 
 /** Environment variables that override single settings (handy in CI and scripts). */
 const ENV_OVERRIDES: Record<string, (raw: Record<string, unknown>, value: string) => void> = {
@@ -205,6 +205,10 @@ export function loadConfig(options: { projectRoot?: string; file?: string; env?:
   const roleIssues = roleSettingsIssues(role, parsed.data.taskQueue, authorizerTaskQueue, parsed.data.authorization);
   if (roleIssues.length > 0) {
     throw new WritError('CONFIG_INVALID', `configuration is invalid:\n${roleIssues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, { issues: roleIssues });
+  }
+  if (parsed.data.evidenceLog.kind === 'postgres' && parsed.data.governanceStore.kind !== 'postgres') {
+    const issue = { path: 'evidenceLog.kind', message: 'a log sequenced in PostgreSQL is sequenced in the governance store: configure governanceStore with kind "postgres"' };
+    throw new WritError('CONFIG_INVALID', `configuration is invalid:\n  ${issue.path}: ${issue.message}`, { issues: [issue] });
   }
   const trustedKeysFile = parsed.data.trustedKeysFile === undefined ? (role === 'executor' ? join(keysDir, JWKS_FILE) : undefined) : at(parsed.data.trustedKeysFile);
   const store = parsed.data.governanceStore;

@@ -1,3 +1,4 @@
+import { POSTGRES_EVIDENCE_LOG_MIGRATION } from '../log/sequencer/evidenceLogMigration';
 import { POSTGRES_RUN_REGISTRY_MIGRATION } from './postgresRunRegistry';
 import { POSTGRES_PASSKEY_REGISTRY_MIGRATION } from './postgresPasskeyRegistry';
 
@@ -48,4 +49,6 @@ export const POSTGRES_GOVERNANCE_MIGRATIONS: readonly string[] = [
   POSTGRES_RUN_REGISTRY_MIGRATION,
   // 4: operators' passkeys and the counters of their assertions.
   POSTGRES_PASSKEY_REGISTRY_MIGRATION,
+  // 5: the evidence log's sequencing, for a log many hosts append to.
+  POSTGRES_EVIDENCE_LOG_MIGRATION,
 ];

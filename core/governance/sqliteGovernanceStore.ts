@@ -4,6 +4,7 @@ import { WritError } from '../errors/writError';
 import type { ArtifactExecution, GovernanceStore, KillSwitchChange, KillSwitchState, Revocation, StatementUse } from './governanceStore';
 import { killSwitchApplies, refuseReplay, refuseStale, refuseStanding, refuseSurplusExecution } from './storeRefusals';
 import type { ChainAdvance, ChainHead, HandoffClaim, HandoffOffer, HandoffOffered, RegisteredRun, RunRegistration } from './runRegistry';
+import { SQLITE_EVIDENCE_LOG_MIGRATION } from '../log/sequencer/evidenceLogMigration';
 import { SQLITE_RUN_REGISTRY_MIGRATION, SqliteRunRegistry } from './sqliteRunRegistry';
 import { SQLITE_PASSKEY_REGISTRY_MIGRATION, SqlitePasskeyRegistry } from './sqlitePasskeyRegistry';
 import type { PasskeyAssertionUse, PasskeyBinding } from './passkeyRegistry';
@@ -51,6 +52,8 @@ export const SQLITE_GOVERNANCE_SCHEMA: StoreSchema = {
     SQLITE_RUN_REGISTRY_MIGRATION,
     // 4: operators' passkeys and the counters of their assertions.
     SQLITE_PASSKEY_REGISTRY_MIGRATION,
+    // 5: the evidence log's sequencing tables (used on PostgreSQL; see the migration).
+    SQLITE_EVIDENCE_LOG_MIGRATION,
   ],
 };
 

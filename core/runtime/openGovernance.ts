@@ -11,7 +11,7 @@ import type { IdentityVerifier } from '../identity/identityVerifier';
 import { openIdentityVerifier } from './openIdentityVerifier';
 import { PolicySource } from '../policy/policySource';
 import type { GovernanceStore } from '../governance/governanceStore';
-import { openGovernanceStore } from '../governance/openGovernanceStore';
+import { governanceStoreUrl, openGovernanceStore } from '../governance/openGovernanceStore';
 import type { Signer } from '../artifact/mintArtifact';
 import type { KeyResolver } from '../artifact/verify/checkSignature';
 import type { EvidenceLog } from '../log/evidence/evidenceLog';
@@ -113,7 +113,9 @@ async function openTrustMaterial(
   }
   let evidenceLog: EvidenceLog;
   try {
-    evidenceLog = await openEvidenceLog(config.evidenceLog, { create: createKeys });
+    const storeConfig = config.governanceStore;
+    const sequencer = storeConfig.kind === 'postgres' ? { url: governanceStoreUrl(storeConfig, process.env), poolSize: storeConfig.poolSize, queryTimeoutMs: storeConfig.queryTimeoutMs } : undefined;
+    evidenceLog = await openEvidenceLog(config.evidenceLog, { create: createKeys, ...(sequencer === undefined ? {} : { sequencer }), onCheckpointError: warnCheckpointFailed });
   } catch (error) {
     policies.close();
     await store.close();
@@ -158,4 +160,9 @@ function cachedSigner(keyStore: KeyStore): () => Promise<Signer> {
     }
     return cached.signer;
   };
+}
+
+/** A scheduled checkpoint that failed: the log stays sequenced, and the next tick (or another host) integrates it. */
+function warnCheckpointFailed(error: unknown): void {
+  process.emitWarning(`writ: a scheduled checkpoint of the evidence log failed (${error instanceof Error ? error.message : String(error)}); it is tried again`, { code: 'WRIT_CHECKPOINT' });
 }

@@ -4,6 +4,7 @@ import { actionContextStore } from '../../activities/actionContextStore';
 import { createGovernedActivities } from '../../activities/governedActivities';
 import { AUTHORIZE_ACTIVITY, HAND_OFF_ACTIVITY, VERIFY_IDENTITY_ACTIVITY } from '../../core/protocol/authorizeContract';
 import { expectFailure, openRealGovernance, quietMockOptions, type RealGovernance } from './realGovernanceDeps';
+import { RECORD_APPROVAL_TIMEOUT_ACTIVITY } from '../../core/protocol/approvalTimeoutContract';
 
 const TRANSFER = { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 1_500 };
 /** What the enforcement interceptor establishes after an artifact verifies. */
@@ -22,7 +23,7 @@ function transferFunds(): (...args: unknown[]) => Promise<unknown> {
 describe('createGovernedActivities', () => {
   it("registers Writ's own activities and one activity per governed action", () => {
     const names = Object.keys(createGovernedActivities(governance.deps)).sort();
-    const writs = [AUTHORIZE_ACTIVITY, VERIFY_IDENTITY_ACTIVITY, HAND_OFF_ACTIVITY, VERIFY_APPROVAL_ACTIVITY, APPLY_REVOCATION_ACTIVITY, APPLY_KILL_SWITCH_ACTIVITY];
+    const writs = [AUTHORIZE_ACTIVITY, VERIFY_IDENTITY_ACTIVITY, HAND_OFF_ACTIVITY, VERIFY_APPROVAL_ACTIVITY, APPLY_REVOCATION_ACTIVITY, APPLY_KILL_SWITCH_ACTIVITY, RECORD_APPROVAL_TIMEOUT_ACTIVITY];
     expect(names).toEqual([...writs, ...governance.deps.registry.names()].sort());
   });
 

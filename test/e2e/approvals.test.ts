@@ -1,6 +1,11 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { decodeJwt } from 'jose';
+import { compactVerify, createLocalJWKSet, decodeJwt } from 'jose';
+import { resolve } from 'node:path';
+import { DenialClaimsSchema, DENIAL_TYP } from '../../core/log/entries/denialClaims';
+import { loggedEntries } from '../activities/realGovernanceDeps';
+import { policySetEvidence, verifyLive } from '../../core/audit';
+import { loadPolicySet } from '../../core/policy/policySet';
 import { intentDigest } from '../../core/artifact/intentDigest';
 import { approvalRequestDigest } from '../../core/operators/approvalRequestDigest';
 import { approvalRequired, authorizationResult, governedStepsFromHistory } from '../../core/history/governedSteps';
@@ -155,6 +160,35 @@ describe.each(AUTHORIZATION_MODES_UNDER_TEST)('with authorization as %s', (mode)
       const handle = await startBigTransfer('transferWithShortApprovalWait');
       expect(await refusalCode(handle.result())).toBe('APPROVAL_TIMEOUT');
       expect(transfersNow()).toBe(before);
+    });
+
+    it('the timeout is in the evidence log as a signed denial record (stage approval), verified with the receipt key', async () => {
+      const handle = await startBigTransfer('transferWithShortApprovalWait');
+      expect(await refusalCode(handle.result())).toBe('APPROVAL_TIMEOUT');
+      const runId = (await handle.describe()).runId;
+      const denial = (await loggedEntries(env.logDir)).find((entry) => entry.kind === 'denial' && entry.runId === runId);
+      expect(denial).toMatchObject({ stepId: 'writ-step-1' });
+      const { payload, protectedHeader } = await compactVerify(denial!.evidence, createLocalJWKSet(env.receiptKeyStore.exportPublicJwks()));
+      expect(protectedHeader.typ).toBe(DENIAL_TYP);
+      const claims = DenialClaimsSchema.parse(JSON.parse(Buffer.from(payload).toString('utf8')));
+      expect(claims.writ).toMatchObject({
+        stage: 'approval',
+        code: 'APPROVAL_TIMEOUT',
+        principal: { id: TREASURER.principal },
+        runtime: { workflowId: handle.workflowId, runId, stepId: 'writ-step-1', activityId: null },
+        intent: { action: 'transferFunds', argsDigest: intentDigest('transferFunds', [bigTransfer]) },
+        policy: { determiningPolicies: expect.arrayContaining([expect.any(String)]) },
+      });
+      // The auditor knows the recording activity for one of Writ's own, and the run replays.
+      const verdict = await verifyLive({
+        client: env.anonymousClient(),
+        selection: { workflowIds: [handle.workflowId] },
+        keys: env.auditKeys(),
+        policySets: [policySetEvidence(loadPolicySet(resolve(__dirname, '../../examples/policies')))],
+        namespace: env.namespace,
+        replay: { workflowsPath: require.resolve('../fixtures/workflows') },
+      });
+      expect(verdict.runs.map((run) => ({ findings: run.findings.map((finding) => finding.code), replay: run.replay }))).toEqual([{ findings: [], replay: 'passed' }]);
     });
   });
 

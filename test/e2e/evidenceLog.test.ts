@@ -1,6 +1,6 @@
 import type { WorkflowHandleWithFirstExecutionRunId as WorkflowHandle } from '@temporalio/client';
 import { rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { CheckpointVerifier } from '../../core/log/checkpoint/checkpointVerifier';
 import { DenialClaimsSchema, DENIAL_TYP } from '../../core/log/entries/denialClaims';
@@ -16,6 +16,9 @@ import { loggedEntries } from '../activities/realGovernanceDeps';
 import { failureCode } from '../support/failureCode';
 import { approvalBy, revocationBy } from '../support/operatorStatements';
 import { awaitPending } from '../support/awaitPending';
+import { foreignSigner, forge, validContent } from '../support/forgeArtifact';
+import { intentDigest } from '../../core/artifact/intentDigest';
+import { loadPolicySet } from '../../core/policy/policySet';
 import { AUTHORIZATION_MODES_UNDER_TEST } from '../support/authorizationRecords';
 
 // The governed step writes its evidence ahead: the artifact is in the log before the
@@ -82,6 +85,40 @@ describe.each(AUTHORIZATION_MODES_UNDER_TEST)('with authorization as %s', (mode)
       const claims = DenialClaimsSchema.parse(JSON.parse(Buffer.from(payload).toString('utf8')));
       expect(claims.writ).toMatchObject({ stage: 'authorize', code: 'POLICY_DENIED', principal: { id: 'alice' }, runtime: { workflowId: handle.workflowId, runId: handle.firstExecutionRunId } });
       expect(claims.writ.policy?.determiningPolicies).toEqual(['transfers-forbid-frozen']);
+    });
+  });
+
+  describe('when the enforcement point refuses an artifact', () => {
+    it('the log holds a signed denial record at stage enforce, with the code, verified with the receipt key, and nothing ran', async () => {
+      const transfer = { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 555 };
+      const client = await env.clientAs(TREASURER.principal, TREASURER.groups);
+      const handle = await client.workflow.start('scheduleWithArtifact', {
+        taskQueue: env.taskQueue,
+        workflowId: `evidence-log-enforce-${Date.now()}`,
+        args: [{ action: 'transferFunds', args: [transfer], activityId: 'writ-step-1.1' }],
+      });
+      const transfers = env.stores.ledger.listTransfers().length;
+      const target = { namespace: env.namespace, taskQueue: env.taskQueue, workflowId: handle.workflowId, runId: handle.firstExecutionRunId, activityId: 'writ-step-1.1', action: 'transferFunds', args: [transfer], policyDigest: loadPolicySet(resolve(__dirname, '../../examples/policies')).digest };
+      await handle.signal('presentArtifact', await forge(validContent(target), foreignSigner('attacker-key')));
+      expect(await failureCode(handle.result())).toBe('ARTIFACT_KEY_UNKNOWN');
+      expect(env.stores.ledger.listTransfers()).toHaveLength(transfers);
+
+      const entries = await loggedEntries(env.logDir);
+      const index = entries.findIndex((entry) => entry.kind === 'denial' && entry.runId === handle.firstExecutionRunId);
+      expect(index).toBeGreaterThanOrEqual(0);
+      expect(entries[index]!.stepId).toBe('writ-step-1');
+      await proveIncluded(index, entries[index]!);
+      const { payload, protectedHeader } = await compactVerify(entries[index]!.evidence, createLocalJWKSet(env.receiptKeyStore.exportPublicJwks()));
+      expect(protectedHeader.typ).toBe(DENIAL_TYP);
+      const claims = DenialClaimsSchema.parse(JSON.parse(Buffer.from(payload).toString('utf8')));
+      expect(claims.writ).toMatchObject({
+        stage: 'enforce',
+        code: 'ARTIFACT_KEY_UNKNOWN',
+        principal: null,
+        policy: null,
+        runtime: { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, activityId: 'writ-step-1.1', stepId: 'writ-step-1' },
+        intent: { action: 'transferFunds', argsDigest: intentDigest('transferFunds', [transfer]) },
+      });
     });
   });
 

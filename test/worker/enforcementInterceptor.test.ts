@@ -10,7 +10,9 @@ import { ARTIFACT_HEADER } from '../../core/protocol/headers';
 import { canonicalDigest } from '../../core/canonical/digest';
 import { verifyReceipt } from '../../core/receipt/verifyReceipt';
 import { EnforcementInterceptor } from '../../worker/enforcementInterceptor';
-import { expectFailure, openRealGovernance, quietMockOptions, type RealGovernance } from '../activities/realGovernanceDeps';
+import { expectFailure, loggedEntries, openRealGovernance, quietMockOptions, type RealGovernance } from '../activities/realGovernanceDeps';
+import { WritError } from '../../core/errors/writError';
+import type { EvidenceLog } from '../../core/log/evidence/evidenceLog';
 
 const RUN: Partial<Info> = {
   activityNamespace: 'writ-unit',
@@ -130,6 +132,31 @@ describe('EnforcementInterceptor', () => {
       expect(transfer.ran()).toBe(false);
       expect(governance.stores.ledger.listTransfers()).toEqual([]);
       expect(governance.stores.ledger.getAccount('acct-alice')?.balanceCents).toBe(250_000);
+    });
+  });
+
+  describe('when it refuses an execution', () => {
+    it('logs a signed denial record with the refusal code, at stage enforce, before answering', async () => {
+      const env = environment({ activityType: 'transferFunds', activityId: 'writ-step-3.2' }, [enforcement()]);
+      await expectFailure(() => env.run(spiedTransferFunds().fn, TRANSFER), 'ARTIFACT_MISSING');
+      const denials = (await loggedEntries(governance.logDir)).filter((entry) => entry.kind === 'denial');
+      expect(denials).toHaveLength(1);
+      expect(denials[0]).toMatchObject({ runId: 'run-enforcement', stepId: 'writ-step-3' });
+      const claims = JSON.parse(Buffer.from(denials[0]!.evidence.split('.')[1]!, 'base64url').toString('utf8')) as { writ: Record<string, unknown> };
+      expect(claims.writ).toMatchObject({ stage: 'enforce', code: 'ARTIFACT_MISSING', principal: null, runtime: { activityId: 'writ-step-3.2', workflowId: 'wf-enforcement' } });
+    });
+
+    it('keeps the refusal code, and runs nothing, when the log cannot take the denial record', async () => {
+      const refusing: EvidenceLog = { enabled: true, append: () => Promise.reject(new WritError('LOG_WRITE_FAILED', 'the disk is full')), close: async () => undefined };
+      const broken = await openRealGovernance({ evidenceLog: refusing });
+      try {
+        const transfer = spiedTransferFunds();
+        const env = environment({ activityType: 'transferFunds', activityId: 'writ-step-1.1' }, [(ctx) => ({ inbound: new EnforcementInterceptor(ctx, broken.deps, new Set()) })]);
+        await expectFailure(() => env.run(transfer.fn, TRANSFER), 'ARTIFACT_MISSING');
+        expect(transfer.ran()).toBe(false);
+      } finally {
+        broken.close();
+      }
     });
   });
 

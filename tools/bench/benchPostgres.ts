@@ -1,6 +1,7 @@
 import type { GovernanceStore } from '../../core/governance/governanceStore';
 import { GovernanceStoreConfigSchema, type PostgresGovernanceStoreConfig } from '../../core/governance/governanceStoreConfig';
 import { openGovernanceStore } from '../../core/governance/openGovernanceStore';
+import type { PostgresSequencerOptions } from '../../core/log/sequencer/postgresLogSequencer';
 import { postgresVersion } from '../postgres/findPostgresBin';
 import { startPostgresServer } from '../postgres/postgresServer';
 
@@ -31,6 +32,8 @@ export interface BenchPostgres {
   readonly governance: GovernanceStore;
   /** A store in a database of its own for the write micro-benchmarks, so `governance` stays empty. */
   readonly writes: GovernanceStore;
+  /** Databases of their own (migrated) for the PostgreSQL-sequenced evidence log's cases: appends, and checkpoints. */
+  readonly logSequencers: { readonly appends: PostgresSequencerOptions; readonly checkpoints: PostgresSequencerOptions };
   /** The postmaster's process id, for the CPU time of the server's processes. */
   pid(): number | undefined;
   /** Closes the stores, stops the server and removes its directory. */
@@ -63,6 +66,8 @@ export async function startBenchPostgres(binDir: string): Promise<BenchPostgres>
     };
     const governance = await open('writ_bench');
     const writes = await open('writ_bench_writes');
+    const sequencerOf = ({ config }: { config: PostgresGovernanceStoreConfig }): PostgresSequencerOptions => ({ url: config.url!, poolSize: config.poolSize, queryTimeoutMs: config.queryTimeoutMs });
+    const logSequencers = { appends: sequencerOf(await open('writ_bench_log')), checkpoints: sequencerOf(await open('writ_bench_log_checkpoints')) };
     return {
       info: {
         version: postgresVersion(binDir),
@@ -73,6 +78,7 @@ export async function startBenchPostgres(binDir: string): Promise<BenchPostgres>
       },
       governance: governance.store,
       writes: writes.store,
+      logSequencers,
       pid: () => server.pid,
       close,
     };

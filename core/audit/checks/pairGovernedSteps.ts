@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AUTHORIZE_ACTIVITY, HAND_OFF_ACTIVITY, VERIFY_IDENTITY_ACTIVITY } from '../../protocol/authorizeContract';
+import { RECORD_APPROVAL_TIMEOUT_ACTIVITY } from '../../protocol/approvalTimeoutContract';
 import { APPLY_KILL_SWITCH_ACTIVITY, APPLY_REVOCATION_ACTIVITY, VERIFY_APPROVAL_ACTIVITY } from '../../protocol/operatorContract';
 import type { ArtifactClaims } from '../../artifact/claims';
 import type { ActivityRecord } from '../history/runRecord';
@@ -38,7 +39,7 @@ const PermitSchema = z.object({
  * Writ's own activities, which need no authorization. Only these: any other activity type,
  * even one named `writ.something`, is a governed action as far as the auditor is concerned.
  */
-const WRIT_ACTIVITIES: ReadonlySet<string> = new Set([VERIFY_IDENTITY_ACTIVITY, HAND_OFF_ACTIVITY, VERIFY_APPROVAL_ACTIVITY, APPLY_REVOCATION_ACTIVITY, APPLY_KILL_SWITCH_ACTIVITY]);
+const WRIT_ACTIVITIES: ReadonlySet<string> = new Set([VERIFY_IDENTITY_ACTIVITY, HAND_OFF_ACTIVITY, VERIFY_APPROVAL_ACTIVITY, APPLY_REVOCATION_ACTIVITY, APPLY_KILL_SWITCH_ACTIVITY, RECORD_APPROVAL_TIMEOUT_ACTIVITY]);
 
 /** The input of a `writ.authorize` as recorded. */
 export type RecordedAuthorizeRequest = z.infer<typeof AuthorizeRequestSchema>;

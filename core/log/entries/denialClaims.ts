@@ -14,8 +14,8 @@ const name = z.string().min(1).max(256);
  * (`principal`, null when no identity verified), where (`runtime`), what (`intent`: the
  * action and the digest of its arguments, null when they had no canonical form), under
  * which policy (null when the step was refused before a policy decided) and why (`code`,
- * a stable Writ code), at which stage: `authorize` (writ.authorize) or `enforce` (the
- * enforcement point before the action body). Strict at every level, as artifacts are.
+ * a stable Writ code), at which stage: `authorize` (writ.authorize), `enforce` (the
+ * enforcement point before the action body) or `approval` (an approval wait that timed out). Strict at every level, as artifacts are.
  */
 export const DenialClaimsSchema = z.strictObject({
   iss: z.literal('writ'),
@@ -24,7 +24,7 @@ export const DenialClaimsSchema = z.strictObject({
   iat: instant,
   writ: z.strictObject({
     v: z.literal(1),
-    stage: z.enum(['authorize', 'enforce']),
+    stage: z.enum(['authorize', 'enforce', 'approval']),
     code: z.enum(WRIT_ERROR_CODES),
     principal: z.strictObject({ id: name, issuer: name, tokenDigest: digest }).nullable(),
     runtime: z.strictObject({

@@ -173,14 +173,28 @@ export class LogDirectory {
    * nothing acknowledged; the next append first recovers from the directory as `open` does.
    */
   append(entries: readonly EvidenceEntry[]): Promise<AppendResult> {
+    return this.extend(async () => entries);
+  }
+
+  /**
+   * Appends what `next` gives for the log's size as read back under the lock: for a log
+   * whose entries are sequenced elsewhere (PostgreSQL), so that the entries integrated are
+   * exactly those after the published size, whoever published it. `approve` sees the
+   * checkpoint's size and root before anything is written, and may refuse it by throwing
+   * (nothing is written then). Otherwise as `append`.
+   */
+  extend(next: (size: number) => Promise<readonly EvidenceEntry[]>, approve?: (size: number, root: Buffer) => Promise<void>): Promise<AppendResult> {
     return this.#serialized(async () => {
-      if (entries.length > MAX_APPEND_ENTRIES) throw new WritError('LOG_ENTRY_INVALID', `${entries.length} entries in one append, more than ${MAX_APPEND_ENTRIES}`);
-      const encoded = entries.map((entry) => encodeEvidenceEntry(entry));
       if (this.#mustRecover) await this.#recover();
       const first = this.#edge.size;
+      const entries = await next(first);
+      if (entries.length > MAX_APPEND_ENTRIES) throw new WritError('LOG_ENTRY_INVALID', `${entries.length} entries in one append, more than ${MAX_APPEND_ENTRIES}`);
+      const encoded = entries.map((entry) => encodeEvidenceEntry(entry));
       if (encoded.length === 0) return { indices: [], size: first, checkpoint: this.#checkpoint };
       const { edge, files } = appendToEdge(this.#edge, encoded);
-      const note = signCheckpoint({ origin: this.origin, size: edge.size, root: edgeRoot(edge) }, this.#key);
+      const root = edgeRoot(edge);
+      await approve?.(edge.size, root);
+      const note = signCheckpoint({ origin: this.origin, size: edge.size, root }, this.#key);
       await this.#publish(files, note);
       this.#edge = edge;
       this.#checkpoint = note;

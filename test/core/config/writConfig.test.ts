@@ -222,6 +222,27 @@ describe('loadConfig', () => {
       });
     });
 
+    it('sequences it in PostgreSQL with the PostgreSQL governance store, checkpointing every second unless told', () => {
+      const root = project({ governanceStore: { kind: 'postgres', urlEnv: 'WRIT_DB' }, evidenceLog: { kind: 'postgres', dir: '/srv/writ/log' } });
+      expect(loadConfig({ projectRoot: root, env: {} }).evidenceLog).toEqual({
+        kind: 'postgres',
+        dir: '/srv/writ/log',
+        keyFile: path.join(root, '.writ', 'log.key'),
+        batchWindowMs: 2,
+        maxBatchEntries: 256,
+        lockTimeoutMs: 5_000,
+        checkpointIntervalMs: 1_000,
+      });
+    });
+
+    it('refuses a log sequenced in PostgreSQL without the PostgreSQL governance store, or with a checkpoint interval out of bounds (CONFIG_INVALID)', () => {
+      const withoutStore = configError({ projectRoot: project({ evidenceLog: { kind: 'postgres' } }), env: {} });
+      expect(withoutStore.code).toBe('CONFIG_INVALID');
+      expect(withoutStore.issues).toEqual([{ path: 'evidenceLog.kind', message: expect.stringContaining('governanceStore') }]);
+      const tooOften = configError({ projectRoot: project({ governanceStore: { kind: 'postgres', urlEnv: 'WRIT_DB' }, evidenceLog: { kind: 'postgres', checkpointIntervalMs: 5 } }), env: {} });
+      expect(tooOften.issues.map((issue) => issue.path)).toEqual(['evidenceLog.checkpointIntervalMs']);
+    });
+
     it('takes { kind: "off" } as it is', () => {
       expect(loadConfig({ projectRoot: project({ evidenceLog: { kind: 'off' } }), env: {} }).evidenceLog).toEqual({ kind: 'off' });
     });
@@ -232,7 +253,7 @@ describe('loadConfig', () => {
         expect(error.code).toBe('CONFIG_INVALID');
         return error.issues.map((issue) => issue.path);
       };
-      expect(paths({ kind: 'postgres' })).toEqual(['evidenceLog.kind']);
+      expect(paths({ kind: 'object-store' })).toEqual(['evidenceLog.kind']);
       expect(paths({ kind: 'directory', origin: 'has space+plus' })).toEqual(['evidenceLog.origin']);
       expect(paths({ kind: 'directory', maxBatchEntries: 5_000, batchWindowMs: -1, lockTimeoutMs: 0 }).sort()).toEqual(['evidenceLog.batchWindowMs', 'evidenceLog.lockTimeoutMs', 'evidenceLog.maxBatchEntries']);
       expect(paths({ kind: 'off', dir: 'x' })).toEqual(['evidenceLog']);

@@ -37,6 +37,10 @@ const MICRO_NAMES = [
   'evidence-log-concurrent-64',
   'log-inclusion-verify',
   'log-proof-verify',
+  'evidence-log-off-1',
+  'evidence-log-1-postgres',
+  'evidence-log-concurrent-64-postgres',
+  'evidence-log-checkpoint-256-postgres',
 ];
 const VARIANTS = ['ungoverned', 'two-activity', 'two-activity-same-bytes', 'governed', 'governed-local', 'governed-log-off', 'governed-postgres'];
 const onPostgres = (name: string): boolean => name.endsWith('-postgres');

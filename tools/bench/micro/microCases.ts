@@ -15,6 +15,7 @@ import { BENCH_ACTION } from '../benchActions';
 import type { BenchGovernance } from '../benchGovernance';
 import type { BenchPostgres } from '../benchPostgres';
 import { buildLogCases } from './logCases';
+import { buildSequencedLogCases, logOffCase } from './sequencedLogCases';
 import { argumentOfSize, SMALL_ARGUMENT } from './sampleArguments';
 import type { MicroCase } from './timeIterations';
 
@@ -228,13 +229,15 @@ export async function buildMicroSuite(governance: BenchGovernance, storeDir: str
     })),
   ];
   const log = await buildLogCases(storeDir, minted.token);
+  const sequenced = postgres === undefined ? undefined : await buildSequencedLogCases(storeDir, minted.token, postgres.logSequencers);
   return {
-    cases: [...cases, ...log.cases],
+    cases: [...cases, ...log.cases, logOffCase(minted.token), ...(sequenced?.cases ?? [])],
     argumentBytes: { small: Buffer.byteLength(JSON.stringify(SMALL_ARGUMENT)), large: large.canonicalBytes },
     close: async () => {
       ledger.close();
       await writes.close();
       log.close();
+      await sequenced?.close();
     },
   };
 }

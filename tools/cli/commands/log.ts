@@ -13,6 +13,7 @@ import { verifyTlogProof } from '../../../core/log/proof/verifyTlogProof';
 import { LogDirectory } from '../../../core/log/storage/logDirectory';
 import { ensureLogKey, readLogKey } from '../../../core/log/storage/logKeyFile';
 import { LogReader } from '../../../core/log/storage/logReader';
+import { appendSequenced, publishSequencedCheckpoint, withSequencedLog, type SequencedLog } from '../../../core/log/sequencer/sequencedLog';
 import { verifyLogContents } from '../../../core/log/storage/verifyLogContents';
 import { formatAddCheckpointRequest } from '../../../core/log/witness/addCheckpointRequest';
 import { strictNumber } from '../toolEntry';
@@ -27,8 +28,11 @@ interface LogOptions {
 /** Where the log and its key live unless the flags say: `<dataDir>/log` and `<dataDir>/log.key`. */
 function paths(opts: LogOptions): { dir: string; key: string } {
   const needsConfig = opts.dir === undefined || opts.key === undefined;
-  const dataDir = needsConfig ? loadConfig().dataDir : '';
-  return { dir: opts.dir ?? join(dataDir, 'log'), key: opts.key ?? join(dataDir, 'log.key') };
+  if (!needsConfig) return { dir: opts.dir!, key: opts.key! };
+  const config = loadConfig();
+  // The configured log's own paths (a fleet's log lives where every host reaches it).
+  const configured = config.evidenceLog.kind === 'off' ? { dir: join(config.dataDir, 'log'), keyFile: join(config.dataDir, 'log.key') } : config.evidenceLog;
+  return { dir: opts.dir ?? configured.dir, key: opts.key ?? configured.keyFile };
 }
 
 /**
@@ -48,6 +52,15 @@ function checkpointVerifier(opts: LogOptions & { witness?: string[]; witnessesRe
   const required = opts.witnessesRequired ?? 0;
   if (!Number.isInteger(required)) throw new WritError('LOG_KEY_INVALID', '--witnesses-required must be a whole number');
   return CheckpointVerifier.fromVerifierKeys({ origin, logKeys: [vkey], witnessKeys, witnessesRequired: required });
+}
+
+/**
+ * Runs `use` on the configured log when it is sequenced in PostgreSQL and the flags name
+ * no other directory; undefined otherwise (the command then acts on the directory alone).
+ */
+async function sequencedLog<T>(flags: LogOptions, use: (log: SequencedLog) => Promise<T>): Promise<T | undefined> {
+  if (flags.dir !== undefined) return undefined;
+  return withSequencedLog(loadConfig(), use);
 }
 
 function print(json: boolean | undefined, value: unknown, text: string): void {
@@ -97,6 +110,11 @@ export function registerLogCommands(program: Command): void {
   log.command('append').description('append evidence entries (JSON files, one entry or an array each) as one batch').argument('<files...>', 'entry files').option('--json', 'print JSON')
     .action(async (files: string[], flags: { json?: boolean }, cmd: Command) => {
       const entries = files.flatMap(readEntries);
+      const sequenced = await sequencedLog(opts(cmd), (log) => appendSequenced(log, entries));
+      if (sequenced !== undefined) {
+        print(flags.json, { indices: sequenced.indices, size: sequenced.size }, `appended ${sequenced.indices.length} entries at ${sequenced.indices[0] ?? '-'}..${sequenced.indices.at(-1) ?? '-'}; the log has ${sequenced.size}`);
+        return;
+      }
       const { dir, key } = paths(opts(cmd));
       const writer = await LogDirectory.open(dir, readLogKey(key));
       try {
@@ -109,6 +127,8 @@ export function registerLogCommands(program: Command): void {
 
   log.command('checkpoint').description('print the current checkpoint, verified against the log key').option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
+      // Sequenced in PostgreSQL: everything sequenced so far is integrated and checkpointed first.
+      await sequencedLog(opts(cmd), publishSequencedCheckpoint);
       const latest = await LogReader.forDirectory(paths(opts(cmd)).dir, checkpointVerifier(opts(cmd))).latest();
       const { origin, size, root } = latest.verified.checkpoint;
       if (flags.json) print(true, { origin, size, root: root.toString('base64'), note: latest.note }, '');
