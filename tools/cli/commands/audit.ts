@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { isAuditError } from '../../../core/audit/auditError';
 import { isWritError } from '../../../core/errors/writError';
+import { strictNumber } from '../toolEntry';
 import type * as AuditRun from './auditRun';
 
 /** Exit codes of `writ audit`: findings and "could not audit" are told apart for scripts. */
@@ -23,6 +24,13 @@ export interface VerifyCliOptions extends SourceOptions {
   workflows?: string;
   keys?: string;
   identityKeys?: string;
+  /** The evidence log to audit from (a directory or URL), and how to trust it (auditLog.ts). */
+  log?: string;
+  runId?: string[];
+  logKey?: string;
+  checkpoint?: string[];
+  witness?: string[];
+  witnessesRequired?: number;
 }
 
 export interface ExportCliOptions extends SourceOptions {
@@ -56,6 +64,12 @@ export function registerAuditCommands(program: Command): Command {
 
   addVerifyOptions(addSourceOptions(audit.command('verify')))
     .description('verify runs from a server, or an evidence bundle with no server; exits 1 on any finding')
+    .option('--log <dir or URL>', 'verify the runs from this evidence log alone (a log directory, or the URL its tiles are served at), with --workflow-id or --run-id: for runs whose history is gone')
+    .option('--run-id <id...>', 'with --log: these runs')
+    .option('--log-key <vkey>', "the log's verifier key, as the auditor holds it (default: the one of the configured log key file)")
+    .option('--checkpoint <file...>', "with --log: checkpoints of the log saved earlier, which the log's current checkpoint must extend")
+    .option('--witness <vkey...>', "witness verifier keys whose cosignatures of the log's checkpoint count")
+    .option('--witnesses-required <k>', 'how many of them must have cosigned', strictNumber, 0)
     .option('--json', 'print the verdict as JSON')
     .action(async (opts: VerifyCliOptions & { json?: boolean }) => {
       process.exitCode = await guarded(() => auditRun().printVerdict(opts));

@@ -28,6 +28,7 @@ import {
 import { loadIdentityEvidence, parseIdentityEvidence, type IdentityEvidence } from '../../../core/audit/evidence/identityEvidence';
 
 import { connectTemporal } from '../temporalConnection';
+import { printLogVerdict } from './auditLog';
 import { AUDIT_EXIT, type ExportCliOptions, type SourceOptions, type VerifyCliOptions } from './audit';
 
 /** `writ audit export`: the selected runs and everything an auditor needs, in one bundle. */
@@ -55,6 +56,7 @@ export async function exportEvidence(opts: ExportCliOptions): Promise<number> {
 
 /** `writ audit verify`: the verdict, in words or as JSON; exit 1 on any finding. */
 export async function printVerdict(opts: VerifyCliOptions & { json?: boolean }): Promise<number> {
+  if (opts.log !== undefined && opts.bundle === undefined) return printLogVerdict(opts);
   const verdict = await verdictFor(opts);
   if (opts.json) say(JSON.stringify(verdict, null, 2));
   else for (const line of formatVerdict(verdict)) say(line);
@@ -136,7 +138,7 @@ async function connect(opts: SourceOptions): Promise<{ client: Client; namespace
  * host that holds only one of them, export each with `writ keys export --with-periods` and
  * merge them (`writ keys merge`) for `--keys`.
  */
-function keyStoreKeys(config: WritConfig): AuditKeySet {
+export function keyStoreKeys(config: WritConfig): AuditKeySet {
   const authorization = KeyStore.open(config.keysDir).exportKeyRecords();
   const receipts = KeyStore.open(config.receiptKeysDir, { purpose: 'receipt' }).exportKeyRecords();
   if (authorization.length === 0) throw new AuditError('AUDIT_OPTIONS_INVALID', `the key store in ${config.keysDir} holds no keys; pass --keys <file>`);
@@ -144,7 +146,7 @@ function keyStoreKeys(config: WritConfig): AuditKeySet {
 }
 
 /** A key set file: an evidence key set, or a whole bundle whose key set is taken. */
-function keysFromFile(file: string): AuditKeySet {
+export function keysFromFile(file: string): AuditKeySet {
   let json: unknown;
   try {
     json = parseStrictJson(readFileSync(file, 'utf8'));
@@ -161,7 +163,7 @@ function keysFromFile(file: string): AuditKeySet {
  * configured provider's `jwksPath`, or its `jwksUrl` fetched once now. Undefined when the
  * development provider has never made a key (it then signed nothing).
  */
-async function configuredIdentity(config: WritConfig): Promise<IdentityEvidence | undefined> {
+export async function configuredIdentity(config: WritConfig): Promise<IdentityEvidence | undefined> {
   const configured = config.identity;
   if (configured === undefined) {
     const jwksPath = join(config.dataDir, 'idp', 'jwks.json');
@@ -177,7 +179,7 @@ async function configuredIdentity(config: WritConfig): Promise<IdentityEvidence 
  * bundle (its `identity`), or a bare JWKS, whose issuer and audience are then the ones the
  * bundle or configuration names.
  */
-function identityFromFile(file: string, named: IdentityEvidence | undefined): IdentityEvidence {
+export function identityFromFile(file: string, named: IdentityEvidence | undefined): IdentityEvidence {
   let json: unknown;
   try {
     json = parseStrictJson(readFileSync(file, 'utf8'));

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../../../core/config/writConfig';
+import { AuditError } from '../../../core/audit/auditError';
+import { formatLogVerdict } from '../../../core/audit/log/formatLogVerdict';
+import type { LogAuditVerdict } from '../../../core/audit/log/logVerdict';
+import { verifyFromLog } from '../../../core/audit/log/verifyFromLog';
+import { CheckpointVerifier } from '../../../core/log/checkpoint/checkpointVerifier';
+import { parseVerifierKey, SIGNATURE_TYPE } from '../../../core/log/note/noteKeys';
+import { readLogKey } from '../../../core/log/storage/logKeyFile';
+import { openLogReader } from '../../../core/log/storage/openLogReader';
+import { AUDIT_EXIT, type VerifyCliOptions } from './audit';
+import { configuredIdentity, identityFromFile, keysFromFile, keyStoreKeys } from './auditRun';
+
+/**
+ * The verifier of the log's checkpoints an auditor trusts: the log key named by `--log-key`
+ * (else the configured log's own key file), its name the origin, and `--witness` keys of
+ * which `--witnesses-required` must have cosigned. Never the log's say-so about itself.
+ */
+export function auditCheckpointVerifier(opts: Pick<VerifyCliOptions, 'logKey' | 'witness' | 'witnessesRequired'>): CheckpointVerifier {
+  const vkey = opts.logKey ?? configuredLogKey();
+  const origin = parseVerifierKey(vkey, SIGNATURE_TYPE.ed25519).name;
+  return CheckpointVerifier.fromVerifierKeys({ origin, logKeys: [vkey], witnessKeys: opts.witness ?? [], witnessesRequired: opts.witnessesRequired ?? 0 });
+}
+
+function configuredLogKey(): string {
+  const log = loadConfig().evidenceLog;
+  if (log.kind === 'off') throw new AuditError('AUDIT_OPTIONS_INVALID', "no evidence log is configured here: give the log's verifier key with --log-key");
+  return readLogKey(log.keyFile).verifierKey;
+}
+
+/**
+ * `writ audit verify --log <dir or URL> --workflow-id <id>... | --run-id <id>...`: the runs
+ * verified from the evidence log alone, with the keys (`--keys`, else the key stores) and
+ * identity provider (`--identity-keys`, else the configured one) the auditor trusts. Prints
+ * the verdict; exit 1 on any finding, 2 when the log itself does not verify.
+ */
+export async function printLogVerdict(opts: VerifyCliOptions & { json?: boolean }): Promise<number> {
+  const verdict = await logVerdictFor(opts);
+  if (opts.json) process.stdout.write(`${JSON.stringify(verdict, null, 2)}\n`);
+  else for (const line of formatLogVerdict(verdict)) process.stdout.write(`${line}\n`);
+  return verdict.passed ? AUDIT_EXIT.passed : AUDIT_EXIT.findings;
+}
+
+async function logVerdictFor(opts: VerifyCliOptions): Promise<LogAuditVerdict> {
+  if (opts.log === undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', 'an audit from the log needs --log <dir or URL>');
+  if (opts.query !== undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', 'an audit from the log selects runs by --workflow-id or --run-id: the log has no visibility query');
+  if (opts.workflowId === undefined && opts.runId === undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', 'give --workflow-id <id...> or --run-id <id...> with --log');
+  if (!Number.isInteger(opts.witnessesRequired ?? 0)) throw new AuditError('AUDIT_OPTIONS_INVALID', '--witnesses-required must be a whole number');
+  const reader = openLogReader(opts.log, auditCheckpointVerifier(opts));
+  const needsConfig = opts.keys === undefined || opts.identityKeys === undefined;
+  const config = needsConfig ? loadConfig() : undefined;
+  const keys = opts.keys === undefined ? keyStoreKeys(config!) : keysFromFile(opts.keys);
+  const configured = config === undefined ? undefined : await configuredIdentity(config);
+  const identity = opts.identityKeys === undefined ? configured : identityFromFile(opts.identityKeys, configured);
+  return verifyFromLog({
+    reader,
+    selection: { ...(opts.workflowId === undefined ? {} : { workflowIds: opts.workflowId }), ...(opts.runId === undefined ? {} : { runIds: opts.runId }) },
+    keys,
+    ...(identity === undefined ? {} : { identity }),
+    ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
+    trustedCheckpoints: (opts.checkpoint ?? []).map((file) => readCheckpointFile(file)),
+  });
+}
+
+function readCheckpointFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (cause) {
+    throw new AuditError('EVIDENCE_UNREADABLE', `cannot read checkpoint ${file}: ${(cause as Error).message}`, { cause });
+  }
+}
