@@ -13,7 +13,8 @@ import { reportLogged, type LoggedRunContext } from './loggedRunContext';
  * ARTIFACT_KEY_PURPOSE_INVALID); its key the active signer when it was issued
  * (ARTIFACT_KEY_NOT_VALID_AT_TIME); and the envelope's run and step the ones the artifact
  * binds, every artifact of the run naming one workflow, type and namespace
- * (LOG_ENTRY_MISMATCH). Artifacts that verified go on to the lineage and receipt checks.
+ * (LOG_ENTRY_MISMATCH). Every artifact whose signature verified goes on to the lineage and
+ * receipt checks.
  */
 export async function checkLoggedArtifacts(context: LoggedRunContext): Promise<void> {
   for (const logged of context.entries) {
@@ -43,15 +44,15 @@ export async function checkLoggedArtifacts(context: LoggedRunContext): Promise<v
       ['workflowType', context.workflowType, runtime.workflowType],
       ['namespace', context.namespace, runtime.namespace],
     ];
-    let bound = true;
     for (const [field, expected, found] of bindings) {
       if (expected !== null && expected !== found) {
-        bound = false;
         reportLogged(context, 'LOG_ENTRY_MISMATCH', logged.index, `${field} ${expected}`, `${field} ${found} in artifact ${claims.jti}`, 'the logged artifact is not evidence of this run and step');
       }
     }
     context.workflowId ??= runtime.workflowId;
     context.workflowType ??= runtime.workflowType;
-    if (bound && judged.valid) context.artifacts.push({ logged, claims, digest: sha256Digest(token) });
+    // Kept once its signature verified, as the history checker keeps claims: a binding or
+    // period finding is already reported, and the chain and receipts are still judged on it.
+    context.artifacts.push({ logged, claims, digest: sha256Digest(token) });
   }
 }

@@ -37,19 +37,17 @@ export function checkLoggedDenials(context: LoggedRunContext): void {
       ['workflowId', context.workflowId, runtime.workflowId],
       ['namespace', context.namespace, runtime.namespace],
     ];
-    let bound = true;
     for (const [field, expected, found] of bindings) {
       if (expected !== null && expected !== found) {
-        bound = false;
         reportLogged(context, 'LOG_ENTRY_MISMATCH', logged.index, `${field} ${expected}`, `${field} ${found} in denial record ${claims.jti}`, 'the logged denial record is not evidence of this run and step');
       }
     }
     context.workflowId ??= runtime.workflowId;
-    if (bound && judged.valid) context.denials.push({ logged, claims });
+    context.denials.push({ logged, claims });
   }
 }
 
-/** Verifies a signed denial record's header, signature and claims; WritError ARTIFACT_* or DENIAL-shaped messages otherwise. */
+/** Verifies a signed denial record's header, signature and claims, with the artifact's codes for what fails (ARTIFACT_MALFORMED, ARTIFACT_KEY_UNKNOWN, ARTIFACT_KEY_PURPOSE_INVALID, ARTIFACT_SIGNATURE_INVALID, ARTIFACT_CLAIMS_INVALID). */
 function verifyDenialRecord(token: string, keys: AuditKeySet): { claims: DenialClaims; kid: string } {
   let header;
   try {

@@ -52,6 +52,6 @@ export async function checkLoggedReceipts(context: LoggedRunContext): Promise<vo
       bound = false;
       reportLogged(context, 'RECEIPT_INVALID', logged.index, `at most ${artifact.claims.writ.runtime.maxAttempts} attempt(s), as artifact ${artifact.claims.jti} states`, `attempt ${claims.writ.attempt}`, 'an action ran more often than its artifact allows');
     }
-    if (bound && judged.valid) context.receipts.push({ logged, claims });
+    if (bound) context.receipts.push({ logged, claims });
   }
 }

@@ -1,0 +1,245 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { WorkflowNotFoundError, type WorkflowHandleWithFirstExecutionRunId as WorkflowHandle } from '@temporalio/client';
+import { loadIdentityEvidence, type IdentityEvidence } from '../../core/audit/evidence/identityEvidence';
+import type { LogAuditVerdict } from '../../core/audit/log/logVerdict';
+import { verifyFromLog, type VerifyFromLogOptions } from '../../core/audit/log/verifyFromLog';
+import { CheckpointVerifier } from '../../core/log/checkpoint/checkpointVerifier';
+import { encodeEntryBundle } from '../../core/log/tiles/entryBundle';
+import { entryBundlePath, tilePath } from '../../core/log/tiles/tilePath';
+import { DEV_IDENTITY_ISSUER } from '../../core/identity/devIdentityProvider';
+import { readBundleAt } from '../../core/log/storage/readEdge';
+import { DirectoryStorage } from '../../core/log/storage/directoryStorage';
+import { LogDirectory } from '../../core/log/storage/logDirectory';
+import { readLogKey } from '../../core/log/storage/logKeyFile';
+import { openLogReader } from '../../core/log/storage/openLogReader';
+import { APPROVE_UPDATE, type ApprovalAnswer } from '../../core/protocol/operatorContract';
+import { awaitPending } from '../support/awaitPending';
+import { failureCode } from '../support/failureCode';
+import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
+import { approvalBy } from '../support/operatorStatements';
+import { startStaticLogServer, type StaticLogServer } from '../support/staticLogServer';
+import { testTemporal } from '../support/testServer';
+import { loggedEntries } from '../activities/realGovernanceDeps';
+import { testLogSigner } from '../core/log/support/testKeys';
+
+// The test that matters for "permanently auditable": governed runs (two permits in one
+// chain, an approval, a denial) are deleted from Temporal, and their evidence is still
+// verified from the log alone, over the directory and over HTTP; and a log with an entry
+// deleted, a tile rewritten, or a forked checkpoint signed by the log key does not pass.
+const TEMPORAL_CLI = resolve(__dirname, '../../.tools/bin/temporal');
+const CLI = resolve(__dirname, '../../dist/tools/cli/main.js');
+const run = promisify(execFile);
+
+let env: GovernedTestEnv;
+let identity: IdentityEvidence;
+let checkpoints: CheckpointVerifier;
+let vkey: string;
+let savedCheckpoint: Buffer;
+let server: StaticLogServer;
+const scratch: string[] = [];
+const runs: { chain: WorkflowHandle; approved: WorkflowHandle; denied: WorkflowHandle } = {} as never;
+
+beforeAll(async () => {
+  env = await createGovernedTestEnv();
+  identity = await loadIdentityEvidence({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: env.idp.jwksPath });
+  const key = readLogKey(join(env.dir, 'log.key'));
+  vkey = key.verifierKey;
+  checkpoints = CheckpointVerifier.fromVerifierKeys({ origin: key.name, logKeys: [vkey] });
+
+  const client = await env.clientAs(TREASURER.principal, TREASURER.groups);
+  const start = (workflowType: string, args: unknown[]) => client.workflow.start(workflowType, { taskQueue: env.taskQueue, workflowId: `audit-after-deletion-${workflowType}-${Date.now()}-${Math.random().toString(36).slice(2)}`, args });
+  runs.chain = await start('twoTransfersAtOnce', [{ fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 1_100 }, { fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 2_200 }]);
+  await runs.chain.result();
+  runs.approved = await start('transferFunds', [{ fromAccount: 'acct-treasury', toAccount: 'acct-bob', amountCents: 200_000 }]);
+  const pending = await awaitPending(runs.approved);
+  for (const operator of ['bob', 'carol'] as const) await runs.approved.executeUpdate<ApprovalAnswer, [string]>(APPROVE_UPDATE, { args: [await approvalBy(env.idp, operator, pending)] });
+  await runs.approved.result();
+  runs.denied = await start('transferFunds', [{ fromAccount: 'acct-alice', toAccount: 'acct-mallory', amountCents: 100 }]);
+  expect(await failureCode(runs.denied.result())).toBe('POLICY_DENIED');
+
+  // The auditor keeps the checkpoint it saw: a later fork of the log must extend it.
+  savedCheckpoint = readFileSync(join(env.logDir, 'checkpoint'));
+  const { address, namespace } = testTemporal();
+  for (const handle of Object.values(runs)) {
+    await run(TEMPORAL_CLI, ['workflow', 'delete', '--yes', '--workflow-id', handle.workflowId, '--run-id', handle.firstExecutionRunId, '--address', address, '--namespace', namespace], { timeout: 30_000 });
+  }
+  for (const handle of Object.values(runs)) await gone(handle);
+  server = await startStaticLogServer(env.dir, '/published/');
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+  await env?.close();
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Waits until Temporal no longer has the run at all (deletion is asynchronous). */
+async function gone(handle: WorkflowHandle): Promise<void> {
+  const client = env.anonymousClient();
+  for (let i = 0; i < 200; i += 1) {
+    try {
+      await client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return;
+      throw error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${handle.workflowId} was not deleted`);
+}
+
+function options(location: string, extra: Partial<VerifyFromLogOptions> = {}): VerifyFromLogOptions {
+  return {
+    reader: openLogReader(location, checkpoints),
+    selection: { workflowIds: Object.values(runs).map((handle) => handle.workflowId) },
+    keys: env.auditKeys(),
+    identity,
+    namespace: env.namespace,
+    ...extra,
+  };
+}
+
+function codes(verdict: LogAuditVerdict): string[] {
+  return verdict.runs.flatMap((r) => r.findings.map((finding) => finding.code));
+}
+
+/** A copy of the log directory to tamper with. */
+function copyOfLog(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'writ-log-copy-'));
+  scratch.push(dir);
+  cpSync(env.logDir, join(dir, 'log'), { recursive: true });
+  return join(dir, 'log');
+}
+
+describe('when the runs are deleted from Temporal', () => {
+  it('their histories are really gone', async () => {
+    const client = env.anonymousClient();
+    for (const handle of Object.values(runs)) {
+      await expect(client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      await expect(client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).fetchHistory()).rejects.toThrow(/not found/i);
+    }
+  });
+
+  it('each run verifies from the log directory alone: the chain, the approvals, the denial, the receipts, every entry proven', async () => {
+    const verdict = await verifyFromLog(options(env.logDir));
+    expect(codes(verdict)).toEqual([]);
+    expect(verdict.passed).toBe(true);
+    expect(verdict.runs.map((r) => r.runId)).toEqual([runs.chain.firstExecutionRunId, runs.approved.firstExecutionRunId, runs.denied.firstExecutionRunId]);
+    const [chain, approved, denied] = verdict.runs;
+    expect(chain!.steps.map((step) => [step.decision, step.outcome, step.lineage?.sequence])).toEqual([['permit', 'completed', 1], ['permit', 'completed', 2]]);
+    expect(approved!.steps).toEqual([expect.objectContaining({ decision: 'permit', outcome: 'completed', approvers: ['bob', 'carol'] })]);
+    expect(denied!.steps).toEqual([expect.objectContaining({ decision: 'deny', denialCode: 'POLICY_DENIED', outcome: 'not-scheduled', principal: 'alice' })]);
+    expect(verdict).toMatchObject({ artifactsVerified: 3, receiptsVerified: 3, denialsVerified: 1, approvalsVerified: 2 });
+    // Every entry of the three runs, and nothing else, was proven: 3 artifacts, 3 receipts, 2 approvals, 1 denial.
+    expect(verdict.entriesProven).toBe(9);
+    expect(verdict.checkpoint.size).toBe((await loggedEntries(env.logDir)).length);
+  });
+
+  it('they verify the same from the log served over HTTP, and by run id', async () => {
+    const verdict = await verifyFromLog(options(`${server.url}log/`, { selection: { runIds: [runs.approved.firstExecutionRunId] } }));
+    expect(verdict.passed).toBe(true);
+    expect(verdict.runs).toHaveLength(1);
+    expect(verdict.runs[0]!.workflowId).toBe(runs.approved.workflowId);
+  });
+
+  it('`writ audit verify --log <URL> --workflow-id` passes with only the keys the auditor holds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'writ-audit-cli-'));
+    scratch.push(dir);
+    writeFileSync(join(dir, 'keys.json'), JSON.stringify(env.auditKeys().toEvidence()));
+    writeFileSync(join(dir, 'identity.json'), JSON.stringify(identity));
+    const args = [CLI, 'audit', 'verify', '--log', `${server.url}log/`, '--log-key', vkey, '--keys', join(dir, 'keys.json'), '--identity-keys', join(dir, 'identity.json'), '--namespace', env.namespace, '--workflow-id', runs.chain.workflowId, runs.denied.workflowId];
+    const { stdout } = await run(process.execPath, args, { cwd: dir, env: { ...process.env, WRIT_DATA_DIR: join(dir, 'data') } });
+    expect(stdout).toContain('PASSED: 2 run(s) from the log');
+    const json = await run(process.execPath, [...args, '--json'], { cwd: dir, env: { ...process.env, WRIT_DATA_DIR: join(dir, 'data') } });
+    expect((JSON.parse(json.stdout) as LogAuditVerdict).passed).toBe(true);
+    // Another log key than the log's: the checkpoint is not trusted, exit 2.
+    const other = testLogSigner(checkpoints.origin, 'another key').verifierKey;
+    const refused = await run(process.execPath, args.map((arg) => (arg === vkey ? other : arg)), { cwd: dir }).then(() => null, (error: { code: number; stderr: string }) => error);
+    expect(refused?.code).toBe(2);
+    expect(refused?.stderr).toContain('LOG_NOTE_UNTRUSTED');
+  });
+
+  it('a workflow the log holds nothing of is AUDIT_SOURCE_UNAVAILABLE', async () => {
+    await expect(verifyFromLog(options(env.logDir, { selection: { workflowIds: ['never-ran'] } }))).rejects.toMatchObject({ code: 'AUDIT_SOURCE_UNAVAILABLE' });
+  });
+});
+
+describe('when the log was tampered with', () => {
+  it('an entry deleted from its bundle is LOG_CORRUPT', async () => {
+    const dir = copyOfLog();
+    const storage = new DirectoryStorage(dir);
+    const size = (await openLogReader(dir, checkpoints).latest()).verified.checkpoint.size;
+    const bundle = await readBundleAt(storage, size, 0);
+    writeFileSync(join(dir, entryBundlePath(0, size)), encodeEntryBundle(bundle.filter((_, i) => i !== 1)));
+    await expect(verifyFromLog(options(dir))).rejects.toMatchObject({ code: 'LOG_CORRUPT' });
+  });
+
+  it('a rewritten hash tile is LOG_CORRUPT', async () => {
+    const dir = copyOfLog();
+    const size = (await openLogReader(dir, checkpoints).latest()).verified.checkpoint.size;
+    const tile = join(dir, tilePath(0, 0, size));
+    const data = readFileSync(tile);
+    data[40] = data[40]! ^ 0xff;
+    writeFileSync(tile, data);
+    await expect(verifyFromLog(options(dir))).rejects.toMatchObject({ code: 'LOG_CORRUPT' });
+  });
+
+  describe('into a fork: the same size, another root, signed by the log key, an artifact left out', () => {
+    let fork: string;
+    beforeAll(async () => {
+      const entries = await loggedEntries(env.logDir);
+      const dropped = entries.findIndex((entry) => entry.kind === 'artifact' && entry.runId === runs.chain.firstExecutionRunId);
+      const filler = entries.find((entry) => entry.kind === 'denial')!;
+      const dir = mkdtempSync(join(tmpdir(), 'writ-log-fork-'));
+      scratch.push(dir);
+      fork = join(dir, 'log');
+      const log = await LogDirectory.create(fork, readLogKey(join(env.dir, 'log.key')));
+      await log.append([...entries.filter((_, i) => i !== dropped), filler]);
+      log.close();
+    });
+
+    it('the forked checkpoint verifies on its own, for the same size with another root', async () => {
+      const forked = (await openLogReader(fork, checkpoints).latest()).verified.checkpoint;
+      const original = openLogReader(env.logDir, checkpoints).verify(savedCheckpoint).verified.checkpoint;
+      expect(forked.size).toBe(original.size);
+      expect(forked.root.equals(original.root)).toBe(false);
+    });
+
+    it('against the checkpoint the auditor saved, it is LOG_CHECKPOINT_INCONSISTENT', async () => {
+      await expect(verifyFromLog(options(fork, { trustedCheckpoints: [savedCheckpoint] }))).rejects.toMatchObject({ code: 'LOG_CHECKPOINT_INCONSISTENT' });
+    });
+
+    it('even without one, the chain misses its first link: LINEAGE_BROKEN, and a receipt names no logged artifact: RECEIPT_INVALID', async () => {
+      const verdict = await verifyFromLog(options(fork));
+      expect(verdict.passed).toBe(false);
+      const chain = verdict.runs.find((r) => r.runId === runs.chain.firstExecutionRunId)!;
+      expect(chain.findings.map((finding) => finding.code).sort()).toEqual(['LINEAGE_BROKEN', 'RECEIPT_INVALID']);
+      expect(chain.findings.every((finding) => typeof finding.logIndex === 'number')).toBe(true);
+      // The other runs are untouched by the fork and still pass.
+      expect(verdict.runs.filter((r) => r !== chain).every((r) => r.findings.length === 0)).toBe(true);
+    });
+  });
+});
+
+describe('when the auditor trusts other keys', () => {
+  it('a log key other than the log\'s refuses the checkpoint: LOG_NOTE_UNTRUSTED', async () => {
+    const other = CheckpointVerifier.fromVerifierKeys({ origin: checkpoints.origin, logKeys: [testLogSigner(checkpoints.origin, 'another key').verifierKey] });
+    await expect(verifyFromLog({ ...options(env.logDir), reader: openLogReader(env.logDir, other) })).rejects.toMatchObject({ code: 'LOG_NOTE_UNTRUSTED' });
+  });
+
+  it('without the identity provider\'s keys, each approval is OPERATOR_EVENT_UNVERIFIED, never skipped', async () => {
+    const { identity: _identity, ...rest } = options(env.logDir, { selection: { workflowIds: [runs.approved.workflowId] } });
+    const verdict = await verifyFromLog(rest);
+    expect(codes(verdict)).toEqual(['OPERATOR_EVENT_UNVERIFIED', 'OPERATOR_EVENT_UNVERIFIED']);
+  });
+
+  it('for another namespace than the runs ran in, each artifact and denial record is LOG_ENTRY_MISMATCH', async () => {
+    const verdict = await verifyFromLog(options(env.logDir, { selection: { runIds: [runs.chain.firstExecutionRunId, runs.denied.firstExecutionRunId] }, namespace: 'another-namespace' }));
+    expect(codes(verdict)).toEqual(['LOG_ENTRY_MISMATCH', 'LOG_ENTRY_MISMATCH', 'LOG_ENTRY_MISMATCH']);
+  });
+});
+
