@@ -23,7 +23,12 @@ import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../suppo
 import { approvalBy } from '../support/operatorStatements';
 import { startStaticLogServer, type StaticLogServer } from '../support/staticLogServer';
 import { testTemporal } from '../support/testServer';
-import { loggedEntries } from '../activities/realGovernanceDeps';
+import { loggedEntries, POLICIES_DIR } from '../activities/realGovernanceDeps';
+import { exportBundle } from '../../core/audit/evidence/exportBundle';
+import type { EvidenceBundle } from '../../core/audit/evidence/evidenceBundle';
+import { policySetEvidence } from '../../core/audit/evidence/policySetEvidence';
+import { verifyBundle } from '../../core/audit/verifyBundle';
+import { loadPolicySet } from '../../core/policy/policySet';
 import { testLogSigner } from '../core/log/support/testKeys';
 
 // The test that matters for "permanently auditable": governed runs (two permits in one
@@ -39,6 +44,8 @@ let identity: IdentityEvidence;
 let checkpoints: CheckpointVerifier;
 let vkey: string;
 let savedCheckpoint: Buffer;
+let bundle: EvidenceBundle;
+let fork: string;
 let server: StaticLogServer;
 const scratch: string[] = [];
 const runs: { chain: WorkflowHandle; approved: WorkflowHandle; denied: WorkflowHandle } = {} as never;
@@ -63,6 +70,14 @@ beforeAll(async () => {
 
   // The auditor keeps the checkpoint it saw: a later fork of the log must extend it.
   savedCheckpoint = readFileSync(join(env.logDir, 'checkpoint'));
+  // And, while the histories exist, exports them with the log's proofs of their evidence.
+  bundle = await exportBundle(env.anonymousClient(), { workflowIds: Object.values(runs).map((handle) => handle.workflowId), related: false }, {
+    namespace: env.namespace,
+    keys: env.auditKeys(),
+    policySets: [policySetEvidence(loadPolicySet(POLICIES_DIR))],
+    identity,
+    log: openLogReader(env.logDir, checkpoints),
+  });
   const { address, namespace } = testTemporal();
   for (const handle of Object.values(runs)) {
     await run(TEMPORAL_CLI, ['workflow', 'delete', '--yes', '--workflow-id', handle.workflowId, '--run-id', handle.firstExecutionRunId, '--address', address, '--namespace', namespace], { timeout: 30_000 });
@@ -189,7 +204,6 @@ describe('when the log was tampered with', () => {
   });
 
   describe('into a fork: the same size, another root, signed by the log key, an artifact left out', () => {
-    let fork: string;
     beforeAll(async () => {
       const entries = await loggedEntries(env.logDir);
       const dropped = entries.findIndex((entry) => entry.kind === 'artifact' && entry.runId === runs.chain.firstExecutionRunId);
@@ -243,3 +257,49 @@ describe('when the auditor trusts other keys', () => {
   });
 });
 
+
+describe('when a bundle carries the log\'s proofs', () => {
+  const bundleCodes = (verdict: { runs: readonly { findings: readonly { code: string }[] }[] }) => verdict.runs.flatMap((r) => r.findings.map((finding) => finding.code));
+  const copy = (): EvidenceBundle => structuredClone(bundle);
+  const firstArtifact = () => bundle.log!.entries.findIndex((proven) => Buffer.from(proven.entry, 'base64').toString('utf8').includes(`"kind":"artifact","runId":"${runs.chain.firstExecutionRunId}"`));
+
+  it('every artifact, approval, denial and receipt of the runs is in it, and each in history is proven under the checkpoint the auditor\'s log key verifies', async () => {
+    expect(bundle.log!.entries).toHaveLength(9);
+    const verdict = await verifyBundle(bundle, { replay: false, log: checkpoints });
+    expect(bundleCodes(verdict)).toEqual([]);
+    expect(verdict.passed).toBe(true);
+  });
+
+  it('an artifact in history whose entry was left out of the bundle is EVIDENCE_NOT_LOGGED', async () => {
+    const tampered = copy();
+    tampered.log!.entries.splice(firstArtifact(), 1);
+    expect(bundleCodes(await verifyBundle(tampered, { replay: false, log: checkpoints }))).toEqual(['EVIDENCE_NOT_LOGGED']);
+  });
+
+  it('a proof altered in the bundle is LOG_INCLUSION_INVALID, and its evidence then EVIDENCE_NOT_LOGGED', async () => {
+    const tampered = copy();
+    const proven = tampered.log!.entries[firstArtifact()]!;
+    proven.proof[0] = Buffer.alloc(32, 1).toString('base64');
+    expect(bundleCodes(await verifyBundle(tampered, { replay: false, log: checkpoints })).sort()).toEqual(['EVIDENCE_NOT_LOGGED', 'LOG_INCLUSION_INVALID']);
+  });
+
+  it('a forked checkpoint signed by the log key in its place leaves no proof verifying: LOG_INCLUSION_INVALID for each', async () => {
+    const tampered = copy();
+    tampered.log!.checkpoint = readFileSync(join(fork, 'checkpoint'), 'utf8');
+    const found = bundleCodes(await verifyBundle(tampered, { replay: false, log: checkpoints }));
+    expect(found.filter((code) => code === 'LOG_INCLUSION_INVALID').length).toBeGreaterThan(0);
+    expect(new Set(found)).toEqual(new Set(['LOG_INCLUSION_INVALID', 'EVIDENCE_NOT_LOGGED']));
+  });
+
+  it('a checkpoint the auditor\'s log key did not sign stops the audit: LOG_NOTE_UNTRUSTED', async () => {
+    const other = CheckpointVerifier.fromVerifierKeys({ origin: checkpoints.origin, logKeys: [testLogSigner(checkpoints.origin, 'another key').verifierKey] });
+    await expect(verifyBundle(bundle, { replay: false, log: other })).rejects.toMatchObject({ code: 'LOG_NOTE_UNTRUSTED' });
+  });
+
+  it('a bundle without proofs, verified with a log key, has every artifact, approval and receipt EVIDENCE_NOT_LOGGED', async () => {
+    const { log: _log, ...bare } = copy();
+    const found = bundleCodes(await verifyBundle(bare, { replay: false, log: checkpoints }));
+    // 3 artifacts, 2 approvals and 3 receipts; the denial record is in the log only.
+    expect(found).toEqual(Array.from({ length: 8 }, () => 'EVIDENCE_NOT_LOGGED'));
+  });
+});

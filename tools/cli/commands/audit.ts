@@ -36,6 +36,9 @@ export interface VerifyCliOptions extends SourceOptions {
 export interface ExportCliOptions extends SourceOptions {
   out: string;
   keys?: string;
+  /** The evidence log whose proofs go into the bundle (default: the configured one, when it exists). */
+  log?: string;
+  logKey?: string;
 }
 
 /**
@@ -58,6 +61,8 @@ export function registerAuditCommands(program: Command): Command {
     .description("write the selected runs, the public key set, the policy sets and the identity provider's public keys into one evidence bundle")
     .requiredOption('--out <file>', 'where to write the bundle')
     .option('--keys <file>', "the key set to write into the bundle (an evidence key set: writ keys export --with-periods, merged with writ keys merge), instead of the configured key directories'")
+    .option('--log <dir or URL>', "the evidence log whose inclusion proofs of the runs' entries go into the bundle (default: the configured log, when there is one)")
+    .option('--log-key <vkey>', "the log's verifier key (default: the one of the configured log key file)")
     .action(async (opts: ExportCliOptions) => {
       process.exitCode = await guarded(() => auditRun().exportEvidence(opts));
     });

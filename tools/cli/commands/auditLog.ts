@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { loadConfig } from '../../../core/config/writConfig';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, type WritConfig } from '../../../core/config/writConfig';
 import { AuditError } from '../../../core/audit/auditError';
 import { formatLogVerdict } from '../../../core/audit/log/formatLogVerdict';
 import type { LogAuditVerdict } from '../../../core/audit/log/logVerdict';
@@ -7,6 +8,7 @@ import { verifyFromLog } from '../../../core/audit/log/verifyFromLog';
 import { CheckpointVerifier } from '../../../core/log/checkpoint/checkpointVerifier';
 import { parseVerifierKey, SIGNATURE_TYPE } from '../../../core/log/note/noteKeys';
 import { readLogKey } from '../../../core/log/storage/logKeyFile';
+import type { LogReader } from '../../../core/log/storage/logReader';
 import { openLogReader } from '../../../core/log/storage/openLogReader';
 import { AUDIT_EXIT, type VerifyCliOptions } from './audit';
 import { configuredIdentity, identityFromFile, keysFromFile, keyStoreKeys } from './auditRun';
@@ -60,6 +62,19 @@ async function logVerdictFor(opts: VerifyCliOptions): Promise<LogAuditVerdict> {
     ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
     trustedCheckpoints: (opts.checkpoint ?? []).map((file) => readCheckpointFile(file)),
   });
+}
+
+/**
+ * The log `writ audit export` proves the runs' entries in: `--log` (a directory or URL), else
+ * the configured log directory when it holds a checkpoint, else none (the bundle then has no
+ * proofs, and says so). Read with the auditor's log key, so the export never carries proofs
+ * of a log that does not verify.
+ */
+export function exportLogReader(opts: Pick<VerifyCliOptions, 'log' | 'logKey'>, config: WritConfig): LogReader | undefined {
+  if (opts.log !== undefined) return openLogReader(opts.log, auditCheckpointVerifier(opts));
+  const log = config.evidenceLog;
+  if (log.kind === 'off' || !existsSync(join(log.dir, 'checkpoint'))) return undefined;
+  return openLogReader(log.dir, auditCheckpointVerifier(opts));
 }
 
 function readCheckpointFile(file: string): Buffer {

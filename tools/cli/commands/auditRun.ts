@@ -28,7 +28,7 @@ import {
 import { loadIdentityEvidence, parseIdentityEvidence, type IdentityEvidence } from '../../../core/audit/evidence/identityEvidence';
 
 import { connectTemporal } from '../temporalConnection';
-import { printLogVerdict } from './auditLog';
+import { auditCheckpointVerifier, exportLogReader, printLogVerdict } from './auditLog';
 import { AUDIT_EXIT, type ExportCliOptions, type SourceOptions, type VerifyCliOptions } from './audit';
 
 /** `writ audit export`: the selected runs and everything an auditor needs, in one bundle. */
@@ -38,7 +38,9 @@ export async function exportEvidence(opts: ExportCliOptions): Promise<number> {
   const { client, namespace, close } = await connect(opts);
   try {
     const identity = await configuredIdentity(config);
+    const log = exportLogReader(opts, config);
     const bundle = await exportBundle(client, selection, {
+      ...(log === undefined ? {} : { log }),
       namespace,
       keys: opts.keys === undefined ? keyStoreKeys(config) : keysFromFile(opts.keys),
       policySets: policySetsOf(opts.policies ?? [config.policiesDir]),
@@ -48,6 +50,7 @@ export async function exportEvidence(opts: ExportCliOptions): Promise<number> {
     writeBundle(opts.out, bundle);
     say(`wrote ${bundle.runs.length} run(s), ${bundle.keys.keys.length} key(s) and ${bundle.policySets.length} policy set(s) to ${opts.out}`);
     say(identity === undefined ? "with no identity provider keys (none configured or made): operator events in it will not verify" : `with identity provider ${identity.issuer} (${identity.jwks.keys.length} key(s))`);
+    say(bundle.log === undefined ? 'with no evidence log proofs (no log configured or made here; --log names one)' : `with ${bundle.log.entries.length} log entries proven under the log's checkpoint`);
   } finally {
     await close();
   }
@@ -83,7 +86,10 @@ async function verify(opts: VerifyCliOptions): Promise<AuditVerdict> {
     if (opts.workflowId !== undefined || opts.query !== undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', 'give --bundle, or --workflow-id / --query, not both');
     const bundle = readBundle(opts.bundle);
     const identity = opts.identityKeys === undefined ? undefined : identityFromFile(opts.identityKeys, bundle.identity);
+    const log = opts.logKey === undefined ? undefined : auditCheckpointVerifier(opts);
+    if (log === undefined && bundle.log !== undefined) process.stderr.write("writ: the bundle's evidence log proofs are not checked: give the log's verifier key with --log-key\n");
     return verifyBundle(bundle, {
+      ...(log === undefined ? {} : { log }),
       replay,
       ...(keys === undefined ? {} : { keys }),
       ...(identity === undefined ? {} : { identity }),
