@@ -7,7 +7,7 @@ import type { IdentityEvidence } from './evidence/identityEvidence';
 import type { PolicySetEvidence } from './evidence/policySetEvidence';
 import { AuditKeySet } from './keys/auditKeySet';
 import { fetchRuns, type RunSelection } from './live/fetchRuns';
-import type { CheckpointVerifier } from '../log/checkpoint/checkpointVerifier';
+import { auditCheckpointVerifier, type AuditLogTrust } from './log/auditLogTrust';
 import { checkBundleLogProofs } from './log/checkBundleLogProofs';
 import type { AuditVerdict, Finding } from './types';
 import { verifyHistories } from './verifyHistories';
@@ -28,7 +28,7 @@ export interface VerifyBundleOptions extends Omit<VerifyOptions, 'keys' | 'polic
    * bundle's log proofs are checked and every artifact, approval and receipt in its histories
    * must be proven in the log (`checkBundleLogProofs`).
    */
-  readonly log?: CheckpointVerifier;
+  readonly log?: AuditLogTrust;
 }
 
 /**
@@ -47,7 +47,7 @@ export async function verifyBundle(bundle: EvidenceBundle, options: VerifyBundle
   const exempt = options.exemptActivities ?? bundle.exemptActivities;
   const identity = options.identity ?? bundle.identity;
   const { log, ...verify } = options;
-  const logFindings = log === undefined ? null : checkBundleLogProofs(runs, bundle.log, log);
+  const logFindings = log === undefined ? null : checkBundleLogProofs(runs, bundle.log, auditCheckpointVerifier(log));
   const verdict = await verifyHistories(runs, {
     ...verify,
     keys: options.keys ?? AuditKeySet.fromEvidence(bundle.keys),

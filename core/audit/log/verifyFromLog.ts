@@ -4,6 +4,7 @@ import { sha256Digest } from '../../canonical/digest';
 import { WritError } from '../../errors/writError';
 import type { LogReader, PublishedCheckpoint } from '../../log/storage/logReader';
 import { AuditError } from '../auditError';
+import { auditLogReader, type AuditLogSource } from './auditLogTrust';
 import type { IdentityEvidence } from '../evidence/identityEvidence';
 import { AuditKeySet } from '../keys/auditKeySet';
 import { IdentityTrust } from '../operators/identityTrust';
@@ -19,14 +20,16 @@ import { readVerifiedLog, type LoggedEvidence } from './readLoggedEvidence';
 
 /** Which runs to audit from the log: every run of these workflow ids, and these runs. */
 export interface LogRunSelection {
+  /** Every run whose signed evidence names one of these workflow ids. */
   readonly workflowIds?: readonly string[];
+  /** These runs. */
   readonly runIds?: readonly string[];
 }
 
 /** Options of `verifyFromLog`. */
 export interface VerifyFromLogOptions {
-  /** A reader of the log (a directory or a URL, `openLogReader`), whose checkpoint verifier holds the auditor's log key. */
-  readonly reader: LogReader;
+  /** The log (a directory or a URL) and the log key (and witnesses) the auditor trusts. */
+  readonly log: AuditLogSource;
   /** The runs to audit. */
   readonly selection: LogRunSelection;
   /** The authorization and receipt keys the auditor trusts, with their signing periods. */
@@ -37,9 +40,11 @@ export interface VerifyFromLogOptions {
   readonly namespace?: string;
   /** Checkpoints of this log the auditor already holds: the current one must extend each. */
   readonly trustedCheckpoints?: readonly (string | Uint8Array)[];
-  /** As in `verifyHistories`. */
+  /** Tolerated clock difference, as in `verifyHistories` (default 5 s). */
   readonly clockSkewSeconds?: number;
+  /** The longest artifact lifetime accepted (default 900 s). */
   readonly maxLifetimeSeconds?: number;
+  /** How long after a rotation the previous key may still sign (default 5 s). */
   readonly keyRotationGraceSeconds?: number;
 }
 
@@ -65,7 +70,8 @@ const SettingsSchema = z.object({
  */
 export async function verifyFromLog(options: VerifyFromLogOptions): Promise<LogAuditVerdict> {
   if (!(options.keys instanceof AuditKeySet)) throw new AuditError('AUDIT_OPTIONS_INVALID', 'keys must be an AuditKeySet (AuditKeySet.fromEvidence or fromKeyRecords)');
-  const parsed = SettingsSchema.safeParse({ ...options, ...options.selection });
+  const { log: _log, ...settingsGiven } = options;
+  const parsed = SettingsSchema.safeParse({ ...settingsGiven, ...options.selection });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
     throw new AuditError('AUDIT_OPTIONS_INVALID', `audit options are invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
@@ -74,14 +80,15 @@ export async function verifyFromLog(options: VerifyFromLogOptions): Promise<LogA
   if (settings.workflowIds.length === 0 && settings.runIds.length === 0) throw new AuditError('AUDIT_OPTIONS_INVALID', 'name the runs to audit from the log: workflow ids or run ids');
   const identity = options.identity === undefined ? null : IdentityTrust.fromEvidence(options.identity);
 
-  const log = await readVerifiedLog(options.reader, options.trustedCheckpoints ?? []);
+  const reader = auditLogReader(options.log);
+  const log = await readVerifiedLog(reader, options.trustedCheckpoints ?? []);
   const runs = selectRuns(log.entries, settings.workflowIds, settings.runIds);
   const loggedArtifacts = new Set(log.entries.filter((logged) => logged.entry.kind === 'artifact').map((logged) => sha256Digest(logged.entry.evidence)));
   const verdicts: LoggedRunVerdict[] = [];
   const counts = { entriesProven: 0, artifactsVerified: 0, receiptsVerified: 0, denialsVerified: 0, approvalsVerified: 0 };
   const keysUsed = new Set<string>();
   for (const run of runs) {
-    counts.entriesProven += await proveEntries(options.reader, log.checkpoint, run.entries);
+    counts.entriesProven += await proveEntries(reader, log.checkpoint, run.entries);
     const context: LoggedRunContext = {
       runId: run.runId,
       entries: run.entries,

@@ -5,11 +5,8 @@ import { AuditError } from '../../../core/audit/auditError';
 import { formatLogVerdict } from '../../../core/audit/log/formatLogVerdict';
 import type { LogAuditVerdict } from '../../../core/audit/log/logVerdict';
 import { verifyFromLog } from '../../../core/audit/log/verifyFromLog';
-import { CheckpointVerifier } from '../../../core/log/checkpoint/checkpointVerifier';
-import { parseVerifierKey, SIGNATURE_TYPE } from '../../../core/log/note/noteKeys';
 import { readLogKey } from '../../../core/log/storage/logKeyFile';
-import type { LogReader } from '../../../core/log/storage/logReader';
-import { openLogReader } from '../../../core/log/storage/openLogReader';
+import type { AuditLogSource, AuditLogTrust } from '../../../core/audit/log/auditLogTrust';
 import { AUDIT_EXIT, type VerifyCliOptions } from './audit';
 import { configuredIdentity, identityFromFile, keysFromFile, keyStoreKeys } from './auditRun';
 
@@ -18,10 +15,9 @@ import { configuredIdentity, identityFromFile, keysFromFile, keyStoreKeys } from
  * (else the configured log's own key file), its name the origin, and `--witness` keys of
  * which `--witnesses-required` must have cosigned. Never the log's say-so about itself.
  */
-export function auditCheckpointVerifier(opts: Pick<VerifyCliOptions, 'logKey' | 'witness' | 'witnessesRequired'>): CheckpointVerifier {
-  const vkey = opts.logKey ?? configuredLogKey();
-  const origin = parseVerifierKey(vkey, SIGNATURE_TYPE.ed25519).name;
-  return CheckpointVerifier.fromVerifierKeys({ origin, logKeys: [vkey], witnessKeys: opts.witness ?? [], witnessesRequired: opts.witnessesRequired ?? 0 });
+export function logTrustOf(opts: Pick<VerifyCliOptions, 'logKey' | 'witness' | 'witnessesRequired'>): AuditLogTrust {
+  if (!Number.isInteger(opts.witnessesRequired ?? 0)) throw new AuditError('AUDIT_OPTIONS_INVALID', '--witnesses-required must be a whole number');
+  return { logKey: opts.logKey ?? configuredLogKey(), witnessKeys: opts.witness ?? [], witnessesRequired: opts.witnessesRequired ?? 0 };
 }
 
 function configuredLogKey(): string {
@@ -47,15 +43,14 @@ async function logVerdictFor(opts: VerifyCliOptions): Promise<LogAuditVerdict> {
   if (opts.log === undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', 'an audit from the log needs --log <dir or URL>');
   if (opts.query !== undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', 'an audit from the log selects runs by --workflow-id or --run-id: the log has no visibility query');
   if (opts.workflowId === undefined && opts.runId === undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', 'give --workflow-id <id...> or --run-id <id...> with --log');
-  if (!Number.isInteger(opts.witnessesRequired ?? 0)) throw new AuditError('AUDIT_OPTIONS_INVALID', '--witnesses-required must be a whole number');
-  const reader = openLogReader(opts.log, auditCheckpointVerifier(opts));
+  const log = { location: opts.log, ...logTrustOf(opts) };
   const needsConfig = opts.keys === undefined || opts.identityKeys === undefined;
   const config = needsConfig ? loadConfig() : undefined;
   const keys = opts.keys === undefined ? keyStoreKeys(config!) : keysFromFile(opts.keys);
   const configured = config === undefined ? undefined : await configuredIdentity(config);
   const identity = opts.identityKeys === undefined ? configured : identityFromFile(opts.identityKeys, configured);
   return verifyFromLog({
-    reader,
+    log,
     selection: { ...(opts.workflowId === undefined ? {} : { workflowIds: opts.workflowId }), ...(opts.runId === undefined ? {} : { runIds: opts.runId }) },
     keys,
     ...(identity === undefined ? {} : { identity }),
@@ -70,11 +65,11 @@ async function logVerdictFor(opts: VerifyCliOptions): Promise<LogAuditVerdict> {
  * proofs, and says so). Read with the auditor's log key, so the export never carries proofs
  * of a log that does not verify.
  */
-export function exportLogReader(opts: Pick<VerifyCliOptions, 'log' | 'logKey'>, config: WritConfig): LogReader | undefined {
-  if (opts.log !== undefined) return openLogReader(opts.log, auditCheckpointVerifier(opts));
+export function exportLogSource(opts: Pick<VerifyCliOptions, 'log' | 'logKey'>, config: WritConfig): AuditLogSource | undefined {
+  if (opts.log !== undefined) return { location: opts.log, ...logTrustOf(opts) };
   const log = config.evidenceLog;
   if (log.kind === 'off' || !existsSync(join(log.dir, 'checkpoint'))) return undefined;
-  return openLogReader(log.dir, auditCheckpointVerifier(opts));
+  return { location: log.dir, ...logTrustOf(opts) };
 }
 
 function readCheckpointFile(file: string): Buffer {

@@ -28,7 +28,7 @@ import {
 import { loadIdentityEvidence, parseIdentityEvidence, type IdentityEvidence } from '../../../core/audit/evidence/identityEvidence';
 
 import { connectTemporal } from '../temporalConnection';
-import { auditCheckpointVerifier, exportLogReader, printLogVerdict } from './auditLog';
+import { exportLogSource, logTrustOf, printLogVerdict } from './auditLog';
 import { AUDIT_EXIT, type ExportCliOptions, type SourceOptions, type VerifyCliOptions } from './audit';
 
 /** `writ audit export`: the selected runs and everything an auditor needs, in one bundle. */
@@ -38,7 +38,7 @@ export async function exportEvidence(opts: ExportCliOptions): Promise<number> {
   const { client, namespace, close } = await connect(opts);
   try {
     const identity = await configuredIdentity(config);
-    const log = exportLogReader(opts, config);
+    const log = exportLogSource(opts, config);
     const bundle = await exportBundle(client, selection, {
       ...(log === undefined ? {} : { log }),
       namespace,
@@ -86,7 +86,7 @@ async function verify(opts: VerifyCliOptions): Promise<AuditVerdict> {
     if (opts.workflowId !== undefined || opts.query !== undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', 'give --bundle, or --workflow-id / --query, not both');
     const bundle = readBundle(opts.bundle);
     const identity = opts.identityKeys === undefined ? undefined : identityFromFile(opts.identityKeys, bundle.identity);
-    const log = opts.logKey === undefined ? undefined : auditCheckpointVerifier(opts);
+    const log = opts.logKey === undefined ? undefined : logTrustOf(opts);
     if (log === undefined && bundle.log !== undefined) process.stderr.write("writ: the bundle's evidence log proofs are not checked: give the log's verifier key with --log-key\n");
     return verifyBundle(bundle, {
       ...(log === undefined ? {} : { log }),
