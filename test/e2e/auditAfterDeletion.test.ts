@@ -46,6 +46,7 @@ let vkey: string;
 let savedCheckpoint: Buffer;
 let bundle: EvidenceBundle;
 let fork: string;
+let cliDir: string;
 let server: StaticLogServer;
 const scratch: string[] = [];
 const runs: { chain: WorkflowHandle; approved: WorkflowHandle; denied: WorkflowHandle } = {} as never;
@@ -79,6 +80,12 @@ beforeAll(async () => {
     log: { location: env.logDir, logKey: vkey },
   });
   const { address, namespace } = testTemporal();
+  // The same export as an auditor types it, with the log named.
+  cliDir = mkdtempSync(join(tmpdir(), 'writ-audit-cli-'));
+  scratch.push(cliDir);
+  writeFileSync(join(cliDir, 'keys.json'), JSON.stringify(env.auditKeys().toEvidence()));
+  writeFileSync(join(cliDir, 'identity.json'), JSON.stringify(identity));
+  await run(process.execPath, [CLI, 'audit', 'export', '--workflow-id', ...Object.values(runs).map((handle) => handle.workflowId), '--no-related', '--address', address, '--namespace', namespace, '--keys', join(cliDir, 'keys.json'), '--policies', POLICIES_DIR, '--log', env.logDir, '--log-key', vkey, '--out', join(cliDir, 'evidence.json')], { cwd: cliDir, env: { ...process.env, WRIT_DATA_DIR: join(cliDir, 'data') }, timeout: 60_000 });
   for (const handle of Object.values(runs)) {
     await run(TEMPORAL_CLI, ['workflow', 'delete', '--yes', '--workflow-id', handle.workflowId, '--run-id', handle.firstExecutionRunId, '--address', address, '--namespace', namespace], { timeout: 30_000 });
   }
@@ -239,6 +246,32 @@ describe('when the log was tampered with', () => {
   });
 });
 
+describe('when whoever holds the log key re-signs a log with entries forged or left out', () => {
+  it('a denial record whose signature was altered is DENIAL_INVALID, and an approval left out is APPROVAL_NOT_RECORDED', async () => {
+    const entries = await loggedEntries(env.logDir);
+    const forged = entries.flatMap((entry) => {
+      if (entry.kind === 'denial' && entry.runId === runs.denied.firstExecutionRunId) {
+        const [header, payload, signature] = entry.evidence.split('.') as [string, string, string];
+        const other = Buffer.from(signature, 'base64url');
+        other[0] = other[0]! ^ 0x01;
+        return [{ ...entry, evidence: `${header}.${payload}.${other.toString('base64url')}` }];
+      }
+      const carol = entry.kind === 'approval' && entry.runId === runs.approved.firstExecutionRunId && entries.filter((e) => e.kind === 'approval' && e.runId === entry.runId).indexOf(entry) === 1;
+      return carol ? [] : [entry];
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'writ-log-forged-'));
+    scratch.push(dir);
+    const log = await LogDirectory.create(join(dir, 'log'), readLogKey(join(env.dir, 'log.key')));
+    await log.append(forged);
+    log.close();
+    const verdict = await verifyFromLog(options(join(dir, 'log')));
+    const byRun = new Map(verdict.runs.map((r) => [r.runId, r.findings.map((finding) => finding.code)]));
+    expect(byRun.get(runs.denied.firstExecutionRunId)).toEqual(['DENIAL_INVALID']);
+    expect(byRun.get(runs.approved.firstExecutionRunId)).toEqual(['APPROVAL_NOT_RECORDED']);
+    expect(byRun.get(runs.chain.firstExecutionRunId)).toEqual([]);
+  });
+});
+
 describe('when the auditor trusts other keys', () => {
   it('a log key other than the log\'s refuses the checkpoint: LOG_NOTE_UNTRUSTED', async () => {
     const other = testLogSigner(checkpoints.origin, 'another key').verifierKey;
@@ -294,6 +327,18 @@ describe('when a bundle carries the log\'s proofs', () => {
   it('a checkpoint the auditor\'s log key did not sign stops the audit: LOG_NOTE_UNTRUSTED', async () => {
     const other = testLogSigner(checkpoints.origin, 'another key').verifierKey;
     await expect(verifyBundle(bundle, { replay: false, log: { logKey: other } })).rejects.toMatchObject({ code: 'LOG_NOTE_UNTRUSTED' });
+  });
+
+  it('`writ audit export --log` writes them, and `writ audit verify --bundle --log-key` passes on them after the runs are gone', async () => {
+    const exported = JSON.parse(readFileSync(join(cliDir, 'evidence.json'), 'utf8')) as EvidenceBundle;
+    expect(exported.log!.entries).toHaveLength(9);
+    const args = [CLI, 'audit', 'verify', '--bundle', join(cliDir, 'evidence.json'), '--no-replay', '--keys', join(cliDir, 'keys.json'), '--identity-keys', join(cliDir, 'identity.json')];
+    const options = { cwd: cliDir, env: { ...process.env, WRIT_DATA_DIR: join(cliDir, 'data') } };
+    const checked = await run(process.execPath, [...args, '--log-key', vkey], options);
+    expect(checked.stdout).toMatch(/^PASSED: 3 run\(s\)/m);
+    expect(checked.stderr).toBe('');
+    const unchecked = await run(process.execPath, args, options);
+    expect(unchecked.stderr).toContain("the bundle's evidence log proofs are not checked");
   });
 
   it('a bundle without proofs, verified with a log key, has every artifact, approval and receipt EVIDENCE_NOT_LOGGED', async () => {

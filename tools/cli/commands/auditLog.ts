@@ -20,6 +20,19 @@ export function logTrustOf(opts: Pick<VerifyCliOptions, 'logKey' | 'witness' | '
   return { logKey: opts.logKey ?? configuredLogKey(), witnessKeys: opts.witness ?? [], witnessesRequired: opts.witnessesRequired ?? 0 };
 }
 
+/**
+ * The log trust a bundle is verified with: `--log-key` (and the witness flags), else, for a
+ * bundle that carries proofs, this host's configured log key when it has one (as `writ log`
+ * defaults to it), else none: the proofs are then not checked, and the caller says so.
+ */
+export function bundleLogTrust(opts: Pick<VerifyCliOptions, 'logKey' | 'witness' | 'witnessesRequired'>, hasProofs: boolean): AuditLogTrust | undefined {
+  if (opts.logKey !== undefined || opts.witness !== undefined) return logTrustOf(opts);
+  if (!hasProofs) return undefined;
+  const log = loadConfig().evidenceLog;
+  if (log.kind === 'off' || !existsSync(log.keyFile)) return undefined;
+  return logTrustOf({ ...opts, logKey: readLogKey(log.keyFile).verifierKey });
+}
+
 function configuredLogKey(): string {
   const log = loadConfig().evidenceLog;
   if (log.kind === 'off') throw new AuditError('AUDIT_OPTIONS_INVALID', "no evidence log is configured here: give the log's verifier key with --log-key");

@@ -28,7 +28,7 @@ import {
 import { loadIdentityEvidence, parseIdentityEvidence, type IdentityEvidence } from '../../../core/audit/evidence/identityEvidence';
 
 import { connectTemporal } from '../temporalConnection';
-import { exportLogSource, logTrustOf, printLogVerdict } from './auditLog';
+import { bundleLogTrust, exportLogSource, printLogVerdict } from './auditLog';
 import { AUDIT_EXIT, type ExportCliOptions, type SourceOptions, type VerifyCliOptions } from './audit';
 
 /** `writ audit export`: the selected runs and everything an auditor needs, in one bundle. */
@@ -86,7 +86,7 @@ async function verify(opts: VerifyCliOptions): Promise<AuditVerdict> {
     if (opts.workflowId !== undefined || opts.query !== undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', 'give --bundle, or --workflow-id / --query, not both');
     const bundle = readBundle(opts.bundle);
     const identity = opts.identityKeys === undefined ? undefined : identityFromFile(opts.identityKeys, bundle.identity);
-    const log = opts.logKey === undefined ? undefined : logTrustOf(opts);
+    const log = bundleLogTrust(opts, bundle.log !== undefined);
     if (log === undefined && bundle.log !== undefined) process.stderr.write("writ: the bundle's evidence log proofs are not checked: give the log's verifier key with --log-key\n");
     return verifyBundle(bundle, {
       ...(log === undefined ? {} : { log }),
