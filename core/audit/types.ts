@@ -143,6 +143,12 @@ export interface AuditedStep {
   readonly authorizeEventId: number;
   /** The history event that scheduled the action, or null when it never was. */
   readonly actionEventId: number | null;
+  /**
+   * Where the step's artifact is in the evidence log, when the audit checked the log: the
+   * index of its proven entry, or null when the log does not hold it. Absent when the log
+   * was not checked, or the step minted no artifact.
+   */
+  readonly logIndex?: number | null;
 }
 
 /** The verdict on one workflow run. */

@@ -8,8 +8,8 @@ import type { PolicySetEvidence } from './evidence/policySetEvidence';
 import { AuditKeySet } from './keys/auditKeySet';
 import { fetchRuns, type RunSelection } from './live/fetchRuns';
 import { auditCheckpointVerifier, type AuditLogTrust } from './log/auditLogTrust';
-import { checkBundleLogProofs } from './log/checkBundleLogProofs';
-import type { AuditVerdict, Finding } from './types';
+import { checkBundleLogProofs, type BundleLogCheck } from './log/checkBundleLogProofs';
+import type { AuditVerdict } from './types';
 import { verifyHistories } from './verifyHistories';
 import type { VerifyOptions } from './verifyOptions';
 
@@ -56,16 +56,19 @@ export async function verifyBundle(bundle: EvidenceBundle, options: VerifyBundle
     ...(exempt === undefined ? {} : { exemptActivities: exempt }),
     ...(identity === undefined ? {} : { identity }),
   });
-  return logFindings === null ? verdict : withFindings(verdict, logFindings);
+  return logFindings === null ? verdict : withLogCheck(verdict, logFindings);
 }
 
-/** The verdict with more findings on its runs, in event order, and its totals recounted. */
-function withFindings(verdict: AuditVerdict, more: ReadonlyMap<string, readonly Finding[]>): AuditVerdict {
+/**
+ * The verdict with the log check's findings on its runs, in event order, each permitted
+ * step marked with its artifact's log index (null: not in the log), and totals recounted.
+ */
+function withLogCheck(verdict: AuditVerdict, check: BundleLogCheck): AuditVerdict {
   const runs = verdict.runs.map((run) => {
-    const added = more.get(run.runId) ?? [];
-    if (added.length === 0) return run;
+    const added = check.findings.get(run.runId) ?? [];
+    const steps = run.steps.map((step) => (step.artifactDigest === null ? step : { ...step, logIndex: check.artifacts.get(step.artifactDigest) ?? null }));
     const findings = [...run.findings, ...added].sort((a, b) => (a.eventId ?? Number.MAX_SAFE_INTEGER) - (b.eventId ?? Number.MAX_SAFE_INTEGER));
-    return { ...run, findings };
+    return { ...run, steps, findings };
   });
   const findings = runs.reduce((total, run) => total + run.findings.length, 0);
   return { ...verdict, runs, findings, passed: findings === 0 };

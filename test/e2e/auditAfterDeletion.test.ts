@@ -301,12 +301,18 @@ describe('when a bundle carries the log\'s proofs', () => {
     const verdict = await verifyBundle(bundle, { replay: false, log: { logKey: vkey } });
     expect(bundleCodes(verdict)).toEqual([]);
     expect(verdict.passed).toBe(true);
+    // Each permitted step is marked with its artifact's entry in the log, for the report.
+    const permitted = verdict.runs.flatMap((r) => r.steps).filter((step) => step.decision === 'permit');
+    expect(permitted).toHaveLength(3);
+    expect(permitted.every((step) => typeof step.logIndex === 'number')).toBe(true);
   });
 
   it('an artifact in history whose entry was left out of the bundle is EVIDENCE_NOT_LOGGED', async () => {
     const tampered = copy();
     tampered.log!.entries.splice(firstArtifact(), 1);
-    expect(bundleCodes(await verifyBundle(tampered, { replay: false, log: { logKey: vkey } }))).toEqual(['EVIDENCE_NOT_LOGGED']);
+    const verdict = await verifyBundle(tampered, { replay: false, log: { logKey: vkey } });
+    expect(bundleCodes(verdict)).toEqual(['EVIDENCE_NOT_LOGGED']);
+    expect(verdict.runs.flatMap((r) => r.steps).filter((step) => step.logIndex === null)).toHaveLength(1);
   });
 
   it('a proof altered in the bundle is LOG_INCLUSION_INVALID, and its evidence then EVIDENCE_NOT_LOGGED', async () => {

@@ -1,4 +1,5 @@
 import type { temporal } from '@temporalio/proto';
+import { sha256Digest } from '../../canonical/digest';
 import type { CheckpointVerifier } from '../../log/checkpoint/checkpointVerifier';
 import { encodeEvidenceEntry, decodeEvidenceEntry, type EvidenceEntry } from '../../log/entries/evidenceEntry';
 import { leafHash } from '../../log/merkle/hashes';
@@ -31,9 +32,9 @@ interface ProvenEntry {
  * receipt in each run's history, `checkLogged`: the entry Writ would have logged for it, byte
  * for byte, must be one that was proven (EVIDENCE_NOT_LOGGED; LOG_ENTRY_MISMATCH when the
  * log holds the evidence under another run, step or kind). A bundle with no proofs has every
- * piece of evidence not logged. Returns the findings by run id.
+ * piece of evidence not logged. Returns the findings by run id, and each proven artifact's index.
  */
-export function checkBundleLogProofs(runs: readonly AuditRun[], proofs: EvidenceLogProofs | undefined, checkpoints: CheckpointVerifier): Map<string, Finding[]> {
+export function checkBundleLogProofs(runs: readonly AuditRun[], proofs: EvidenceLogProofs | undefined, checkpoints: CheckpointVerifier): BundleLogCheck {
   const findings = new Map<string, Finding[]>(runs.map((run) => [run.runId, []]));
   const report = (run: AuditRun, code: FindingCode, eventId: number | null, logIndex: number | null, expected: string, found: string, message: string) =>
     findings.get(run.runId)?.push({ code, workflowId: run.workflowId, runId: run.runId, eventId, logIndex, expected, found, message });
@@ -52,7 +53,15 @@ export function checkBundleLogProofs(runs: readonly AuditRun[], proofs: Evidence
       }
     }
   }
-  return findings;
+  const artifacts = new Map(proven.flatMap((entry) => (entry.entry?.kind === 'artifact' ? [[sha256Digest(entry.entry.evidence), entry.index] as const] : [])));
+  return { findings, artifacts };
+}
+
+/** What checking a bundle's log proofs found: findings by run id, and where each proven artifact is. */
+export interface BundleLogCheck {
+  readonly findings: ReadonlyMap<string, readonly Finding[]>;
+  /** The log index of each artifact proven, by its `sha256:` digest. */
+  readonly artifacts: ReadonlyMap<string, number>;
 }
 
 type Report = (run: AuditRun, code: FindingCode, eventId: number | null, logIndex: number | null, expected: string, found: string, message: string) => void;
