@@ -71,10 +71,7 @@ export function registerAuditCommands(program: Command): Command {
     .description('verify runs from a server, or an evidence bundle with no server; exits 1 on any finding')
     .option('--log <dir or URL>', 'verify the runs from this evidence log alone (a log directory, or the URL its tiles are served at), with --workflow-id or --run-id: for runs whose history is gone')
     .option('--run-id <id...>', 'with --log: these runs')
-    .option('--log-key <vkey>', "the log's verifier key, as the auditor holds it (default: the one of the configured log key file)")
     .option('--checkpoint <file...>', "with --log: checkpoints of the log saved earlier, which the log's current checkpoint must extend")
-    .option('--witness <vkey...>', "witness verifier keys whose cosignatures of the log's checkpoint count")
-    .option('--witnesses-required <k>', 'how many of them must have cosigned', strictNumber, 0)
     .option('--json', 'print the verdict as JSON')
     .action(async (opts: VerifyCliOptions & { json?: boolean }) => {
       process.exitCode = await guarded(() => auditRun().printVerdict(opts));
@@ -100,7 +97,10 @@ export function addVerifyOptions(command: Command): Command {
     .option('--no-replay', 'skip replay (for tools without the workflow code)')
     .option('--workflows <path>', 'the workflows module to replay against (the file your worker bundles); required unless --no-replay')
     .option('--keys <file>', "the key set to trust (evidence key set or bundle), instead of the bundle's or the key store's")
-    .option('--identity-keys <file>', "the identity provider to trust for operator statements and identity tokens (its JWKS, identity evidence, or a bundle), instead of the bundle's or the configured one's");
+    .option('--identity-keys <file>', "the identity provider to trust for operator statements and identity tokens (its JWKS, identity evidence, or a bundle), instead of the bundle's or the configured one's")
+    .option('--log-key <vkey>', "the evidence log's verifier key, as the auditor holds it: checks a bundle's log proofs, or the log of --log (default: the one of the configured log key file)")
+    .option('--witness <vkey...>', "witness verifier keys whose cosignatures of the log's checkpoint count")
+    .option('--witnesses-required <k>', 'how many of them must have cosigned', strictNumber);
 }
 
 /** Runs a command body; an error that stops the audit is printed with its code and exits 2. */
