@@ -121,6 +121,7 @@ function options(location: string, extra: Partial<VerifyFromLogOptions> = {}): V
     keys: env.auditKeys(),
     identity,
     namespace: env.namespace,
+    policySets: [policySetEvidence(loadPolicySet(POLICIES_DIR))],
     ...extra,
   };
 }
@@ -173,7 +174,7 @@ describe('when the runs are deleted from Temporal', () => {
     scratch.push(dir);
     writeFileSync(join(dir, 'keys.json'), JSON.stringify(env.auditKeys().toEvidence()));
     writeFileSync(join(dir, 'identity.json'), JSON.stringify(identity));
-    const args = [CLI, 'audit', 'verify', '--log', `${server.url}log/`, '--log-key', vkey, '--keys', join(dir, 'keys.json'), '--identity-keys', join(dir, 'identity.json'), '--namespace', env.namespace, '--workflow-id', runs.chain.workflowId, runs.denied.workflowId];
+    const args = [CLI, 'audit', 'verify', '--log', `${server.url}log/`, '--log-key', vkey, '--keys', join(dir, 'keys.json'), '--identity-keys', join(dir, 'identity.json'), '--namespace', env.namespace, '--policies', POLICIES_DIR, '--workflow-id', runs.chain.workflowId, runs.denied.workflowId];
     const { stdout } = await run(process.execPath, args, { cwd: dir, env: { ...process.env, WRIT_DATA_DIR: join(dir, 'data') } });
     expect(stdout).toContain('PASSED: 2 run(s) from the log');
     const json = await run(process.execPath, [...args, '--json'], { cwd: dir, env: { ...process.env, WRIT_DATA_DIR: join(dir, 'data') } });
@@ -282,6 +283,11 @@ describe('when the auditor trusts other keys', () => {
     const { identity: _identity, ...rest } = options(env.logDir, { selection: { workflowIds: [runs.approved.workflowId] } });
     const verdict = await verifyFromLog(rest);
     expect(codes(verdict)).toEqual(['OPERATOR_EVENT_UNVERIFIED', 'OPERATOR_EVENT_UNVERIFIED']);
+  });
+
+  it('with no policy set the artifacts cite, each artifact is POLICY_SET_UNKNOWN', async () => {
+    const verdict = await verifyFromLog(options(env.logDir, { policySets: [] }));
+    expect(codes(verdict)).toEqual(['POLICY_SET_UNKNOWN', 'POLICY_SET_UNKNOWN', 'POLICY_SET_UNKNOWN']);
   });
 
   it('for another namespace than the runs ran in, each artifact and denial record is LOG_ENTRY_MISMATCH', async () => {

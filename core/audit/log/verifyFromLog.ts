@@ -4,6 +4,8 @@ import { sha256Digest } from '../../canonical/digest';
 import { WritError } from '../../errors/writError';
 import type { LogReader, PublishedCheckpoint } from '../../log/storage/logReader';
 import { AuditError } from '../auditError';
+import { policySetDigest, PolicySetEvidenceSchema, type PolicySetEvidence } from '../evidence/policySetEvidence';
+import { checkLoggedPolicySets } from './checkLoggedPolicySets';
 import { auditLogReader, type AuditLogSource } from './auditLogTrust';
 import type { IdentityEvidence } from '../evidence/identityEvidence';
 import { AuditKeySet } from '../keys/auditKeySet';
@@ -36,6 +38,11 @@ export interface VerifyFromLogOptions {
   readonly keys: AuditKeySet;
   /** The identity provider that signed operator statements; without it approvals are OPERATOR_EVENT_UNVERIFIED. */
   readonly identity?: IdentityEvidence;
+  /**
+   * The policy sets artifacts may cite (digests recomputed from their text); each artifact's
+   * must be one of them. Without them the policy is not checked, and the verdict notes it.
+   */
+  readonly policySets?: readonly PolicySetEvidence[];
   /** The namespace the runs ran in; every artifact and denial must name it. */
   readonly namespace?: string;
   /** Checkpoints of this log the auditor already holds: the current one must extend each. */
@@ -65,12 +72,12 @@ const SettingsSchema = z.object({
  * (the runs whose signed evidence names the workflow ids, and the run ids asked for;
  * AUDIT_SOURCE_UNAVAILABLE when the log holds none), then for each run `proveEntries`
  * (each entry's inclusion proof against the verified root, its bytes those read), and the
- * checks: artifacts, denials, the lineage chain, receipts, approvals. Trusts nothing but the
- * log key, the key set and the identity provider given. `passed` only without findings.
+ * checks: artifacts, denials, the lineage chain, receipts, approvals, the policy sets cited.
+ * Trusts nothing but the log key, the key set, the identity provider and policy sets given. `passed` only without findings.
  */
 export async function verifyFromLog(options: VerifyFromLogOptions): Promise<LogAuditVerdict> {
   if (!(options.keys instanceof AuditKeySet)) throw new AuditError('AUDIT_OPTIONS_INVALID', 'keys must be an AuditKeySet (AuditKeySet.fromEvidence or fromKeyRecords)');
-  const { log: _log, ...settingsGiven } = options;
+  const { log: _log, policySets: _sets, ...settingsGiven } = options;
   const parsed = SettingsSchema.safeParse({ ...settingsGiven, ...options.selection });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
@@ -79,6 +86,7 @@ export async function verifyFromLog(options: VerifyFromLogOptions): Promise<LogA
   const settings = parsed.data;
   if (settings.workflowIds.length === 0 && settings.runIds.length === 0) throw new AuditError('AUDIT_OPTIONS_INVALID', 'name the runs to audit from the log: workflow ids or run ids');
   const identity = options.identity === undefined ? null : IdentityTrust.fromEvidence(options.identity);
+  const policySets = options.policySets === undefined ? null : policySetsByDigest(options.policySets);
 
   const reader = auditLogReader(options.log);
   const log = await readVerifiedLog(reader, options.trustedCheckpoints ?? []);
@@ -111,6 +119,8 @@ export async function verifyFromLog(options: VerifyFromLogOptions): Promise<LogA
     checkLoggedLineage(context, loggedArtifacts);
     await checkLoggedReceipts(context);
     await checkLoggedApprovals(context);
+    if (policySets !== null) checkLoggedPolicySets(context, policySets);
+    else context.notes.push('no policy sets given: the policy each artifact cites is not checked');
     if (settings.namespace === undefined) context.notes.push('no namespace given: the namespace the artifacts name is not checked');
     counts.artifactsVerified += context.artifacts.length;
     counts.receiptsVerified += context.receipts.length;
@@ -168,6 +178,19 @@ function selectRuns(entries: readonly LoggedEvidence[], workflowIds: readonly st
   const missing = [...workflowIds.filter((id) => ![...runs.values()].some((run) => run.workflowId === id)), ...runIds.filter((id) => !runs.has(id))];
   if (missing.length > 0) throw new AuditError('AUDIT_SOURCE_UNAVAILABLE', `the log holds no evidence of ${missing.join(', ')}`);
   return [...runs.values()];
+}
+
+/** The policy sets by digest, each digest recomputed from the set's text (EVIDENCE_INVALID when it differs). */
+function policySetsByDigest(sets: readonly PolicySetEvidence[]): Map<string, PolicySetEvidence> {
+  const byDigest = new Map<string, PolicySetEvidence>();
+  sets.forEach((candidate, index) => {
+    const set = PolicySetEvidenceSchema.safeParse(candidate);
+    if (!set.success) throw new AuditError('EVIDENCE_INVALID', `policy set ${index} is malformed`, { issues: set.error.issues.map((i) => ({ path: `policySets.${index}.${i.path.join('.')}`, message: i.message })) });
+    const digest = policySetDigest(set.data);
+    if (digest !== set.data.digest) throw new AuditError('EVIDENCE_INVALID', `policy set ${set.data.id}@${set.data.version} says digest ${set.data.digest}, but its content hashes to ${digest}`);
+    byDigest.set(digest, set.data);
+  });
+  return byDigest;
 }
 
 function claimedWorkflowId(kind: string, token: string): string | null {

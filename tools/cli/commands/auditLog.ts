@@ -8,7 +8,7 @@ import { verifyFromLog } from '../../../core/audit/log/verifyFromLog';
 import { readLogKey } from '../../../core/log/storage/logKeyFile';
 import type { AuditLogSource, AuditLogTrust } from '../../../core/audit/log/auditLogTrust';
 import { AUDIT_EXIT, type VerifyCliOptions } from './audit';
-import { configuredIdentity, identityFromFile, keysFromFile, keyStoreKeys } from './auditRun';
+import { configuredIdentity, identityFromFile, keysFromFile, keyStoreKeys, policySetsOf } from './auditRun';
 
 /**
  * The verifier of the log's checkpoints an auditor trusts: the log key named by `--log-key`
@@ -57,7 +57,7 @@ async function logVerdictFor(opts: VerifyCliOptions): Promise<LogAuditVerdict> {
   if (opts.query !== undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', 'an audit from the log selects runs by --workflow-id or --run-id: the log has no visibility query');
   if (opts.workflowId === undefined && opts.runId === undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', 'give --workflow-id <id...> or --run-id <id...> with --log');
   const log = { location: opts.log, ...logTrustOf(opts) };
-  const needsConfig = opts.keys === undefined || opts.identityKeys === undefined;
+  const needsConfig = opts.keys === undefined || opts.identityKeys === undefined || opts.policies === undefined;
   const config = needsConfig ? loadConfig() : undefined;
   const keys = opts.keys === undefined ? keyStoreKeys(config!) : keysFromFile(opts.keys);
   const configured = config === undefined ? undefined : await configuredIdentity(config);
@@ -68,6 +68,7 @@ async function logVerdictFor(opts: VerifyCliOptions): Promise<LogAuditVerdict> {
     keys,
     ...(identity === undefined ? {} : { identity }),
     ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
+    policySets: policySetsOf(opts.policies ?? [config!.policiesDir]),
     trustedCheckpoints: (opts.checkpoint ?? []).map((file) => readCheckpointFile(file)),
   });
 }

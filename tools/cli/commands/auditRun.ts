@@ -200,7 +200,8 @@ export function identityFromFile(file: string, named: IdentityEvidence | undefin
   return parseIdentityEvidence({ ...rest, jwks: json }, file);
 }
 
-function policySetsOf(dirs: readonly string[]): PolicySetEvidence[] {
+/** The policy sets in these directories, as evidence (each digest computed from its text). */
+export function policySetsOf(dirs: readonly string[]): PolicySetEvidence[] {
   return dirs.map((dir) => policySetEvidence(loadPolicySet(resolve(dir))));
 }
 
