@@ -6,8 +6,8 @@ import { reportLogged, type LoggedRunContext } from './loggedRunContext';
 
 /**
  * Step: the run's approvals. Each approval entry is the operator's signed statement: it
- * must verify with the identity provider's keys (audience `writ-approval`) as it was when
- * the artifact citing it was issued, or at its own issue time when none cites it, and name
+ * must verify with the identity provider's keys (audience `writ-approval`) as it was when it
+ * was issued (the log does not say when it arrived, so its freshness is not judged), and name
  * this run and the entry's step (APPROVAL_UNVERIFIED; without the provider's keys,
  * OPERATOR_EVENT_UNVERIFIED, never skipped). Then every artifact that cites approvals: each
  * cited statement must be an approval of this step in the log, logged before the artifact,
@@ -30,8 +30,9 @@ async function verifyStatements(context: LoggedRunContext): Promise<void> {
       reportLogged(context, 'OPERATOR_EVENT_UNVERIFIED', logged.index, "the approval statement checked with the identity provider's keys", 'no identity provider keys given', 'a logged approval cannot be verified without the keys that signed it');
       continue;
     }
-    const citing = context.artifacts.find((artifact) => artifact.claims.writ.approval?.approvers.some((cited) => cited.statementDigest === statementDigest));
-    const at = new Date(1000 * (citing?.claims.iat ?? issuedAt(token)));
+    // Judged at its own issue time: the log does not record when the statement arrived, so
+    // its freshness then is not judged here (the history checker judges it while history exists).
+    const at = new Date(1000 * issuedAt(token));
     try {
       const verified = await identity.verifyStatement(token, APPROVAL_AUDIENCE, ApprovalStatementSchema, at);
       const statement = verified.statement;
