@@ -16,11 +16,11 @@ import { DirectoryStorage } from '../../core/log/storage/directoryStorage';
 import { LogDirectory } from '../../core/log/storage/logDirectory';
 import { readLogKey } from '../../core/log/storage/logKeyFile';
 import { openLogReader } from '../../core/log/storage/openLogReader';
-import { APPROVE_UPDATE, type ApprovalAnswer } from '../../core/protocol/operatorContract';
+import { APPROVE_UPDATE, REVOKE_UPDATE, type ApprovalAnswer, type OperatorActReceipt } from '../../core/protocol/operatorContract';
 import { awaitPending } from '../support/awaitPending';
 import { failureCode } from '../support/failureCode';
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
-import { approvalBy } from '../support/operatorStatements';
+import { approvalBy, revocationBy } from '../support/operatorStatements';
 import { startStaticLogServer, type StaticLogServer } from '../support/staticLogServer';
 import { testTemporal } from '../support/testServer';
 import { loggedEntries, POLICIES_DIR } from '../activities/realGovernanceDeps';
@@ -46,6 +46,7 @@ let vkey: string;
 let savedCheckpoint: Buffer;
 let bundle: EvidenceBundle;
 let fork: string;
+let revoked: WorkflowHandle;
 let cliDir: string;
 let server: StaticLogServer;
 const scratch: string[] = [];
@@ -68,6 +69,11 @@ beforeAll(async () => {
   await runs.approved.result();
   runs.denied = await start('transferFunds', [{ fromAccount: 'acct-alice', toAccount: 'acct-mallory', amountCents: 100 }]);
   expect(await failureCode(runs.denied.result())).toBe('POLICY_DENIED');
+  // A run whose first transfer ran and whose second, awaiting approval, is revoked.
+  revoked = await start('twoTransfersAtOnce', [{ fromAccount: 'acct-alice', toAccount: 'acct-bob', amountCents: 300 }, { fromAccount: 'acct-treasury', toAccount: 'acct-bob', amountCents: 150_000 }]);
+  await awaitPending(revoked);
+  await revoked.executeUpdate<OperatorActReceipt, [string]>(REVOKE_UPDATE, { args: [await revocationBy(env.idp, 'olivia', { workflowId: revoked.workflowId, runId: revoked.firstExecutionRunId })] });
+  expect(await failureCode(revoked.result())).toBe('AUTHORITY_REVOKED');
 
   // The auditor keeps the checkpoint it saw: a later fork of the log must extend it.
   savedCheckpoint = readFileSync(join(env.logDir, 'checkpoint'));
@@ -86,10 +92,10 @@ beforeAll(async () => {
   writeFileSync(join(cliDir, 'keys.json'), JSON.stringify(env.auditKeys().toEvidence()));
   writeFileSync(join(cliDir, 'identity.json'), JSON.stringify(identity));
   await run(process.execPath, [CLI, 'audit', 'export', '--workflow-id', ...Object.values(runs).map((handle) => handle.workflowId), '--no-related', '--address', address, '--namespace', namespace, '--keys', join(cliDir, 'keys.json'), '--policies', POLICIES_DIR, '--log', env.logDir, '--log-key', vkey, '--out', join(cliDir, 'evidence.json')], { cwd: cliDir, env: { ...process.env, WRIT_DATA_DIR: join(cliDir, 'data') }, timeout: 60_000 });
-  for (const handle of Object.values(runs)) {
+  for (const handle of [...Object.values(runs), revoked]) {
     await run(TEMPORAL_CLI, ['workflow', 'delete', '--yes', '--workflow-id', handle.workflowId, '--run-id', handle.firstExecutionRunId, '--address', address, '--namespace', namespace], { timeout: 30_000 });
   }
-  for (const handle of Object.values(runs)) await gone(handle);
+  for (const handle of [...Object.values(runs), revoked]) await gone(handle);
   server = await startStaticLogServer(env.dir, '/published/');
 }, 240_000);
 
@@ -270,6 +276,30 @@ describe('when whoever holds the log key re-signs a log with entries forged or l
     expect(byRun.get(runs.denied.firstExecutionRunId)).toEqual(['DENIAL_INVALID']);
     expect(byRun.get(runs.approved.firstExecutionRunId)).toEqual(['APPROVAL_NOT_RECORDED']);
     expect(byRun.get(runs.chain.firstExecutionRunId)).toEqual([]);
+  });
+});
+
+describe('when an operator revoked a run', () => {
+  it('the revocation verifies from the log, and nothing was authorized after it', async () => {
+    const verdict = await verifyFromLog(options(env.logDir, { selection: { workflowIds: [revoked.workflowId] } }));
+    expect(codes(verdict)).toEqual([]);
+    expect(verdict.runs[0]!.notes).toContainEqual(expect.stringContaining('run revoked by olivia'));
+  });
+
+  it('in a log re-signed with the revocation moved before the run\'s artifact, that artifact is ACTION_AFTER_REVOCATION', async () => {
+    const entries = await loggedEntries(env.logDir);
+    const runId = revoked.firstExecutionRunId;
+    const revocation = entries.find((entry) => entry.kind === 'revocation' && entry.runId === runId)!;
+    const artifactAt = entries.findIndex((entry) => entry.kind === 'artifact' && entry.runId === runId);
+    const reordered = entries.filter((entry) => entry !== revocation);
+    reordered.splice(artifactAt, 0, revocation);
+    const dir = mkdtempSync(join(tmpdir(), 'writ-log-reordered-'));
+    scratch.push(dir);
+    const log = await LogDirectory.create(join(dir, 'log'), readLogKey(join(env.dir, 'log.key')));
+    await log.append(reordered);
+    log.close();
+    const verdict = await verifyFromLog(options(join(dir, 'log'), { selection: { workflowIds: [revoked.workflowId] } }));
+    expect(codes(verdict)).toEqual(['ACTION_AFTER_REVOCATION']);
   });
 });
 

@@ -6,6 +6,7 @@ import type { LogReader, PublishedCheckpoint } from '../../log/storage/logReader
 import { AuditError } from '../auditError';
 import { policySetDigest, PolicySetEvidenceSchema, type PolicySetEvidence } from '../evidence/policySetEvidence';
 import { checkLoggedPolicySets } from './checkLoggedPolicySets';
+import { checkLoggedRevocations } from './checkLoggedRevocations';
 import { auditLogReader, type AuditLogSource } from './auditLogTrust';
 import type { IdentityEvidence } from '../evidence/identityEvidence';
 import { AuditKeySet } from '../keys/auditKeySet';
@@ -72,7 +73,8 @@ const SettingsSchema = z.object({
  * (the runs whose signed evidence names the workflow ids, and the run ids asked for;
  * AUDIT_SOURCE_UNAVAILABLE when the log holds none), then for each run `proveEntries`
  * (each entry's inclusion proof against the verified root, its bytes those read), and the
- * checks: artifacts, denials, the lineage chain, receipts, approvals, the policy sets cited.
+ * checks: artifacts, denials, the lineage chain, receipts, approvals, revocations, the policy
+ * sets cited.
  * Trusts nothing but the log key, the key set, the identity provider and policy sets given. `passed` only without findings.
  */
 export async function verifyFromLog(options: VerifyFromLogOptions): Promise<LogAuditVerdict> {
@@ -119,6 +121,7 @@ export async function verifyFromLog(options: VerifyFromLogOptions): Promise<LogA
     checkLoggedLineage(context, loggedArtifacts);
     await checkLoggedReceipts(context);
     await checkLoggedApprovals(context);
+    await checkLoggedRevocations(context);
     if (policySets !== null) checkLoggedPolicySets(context, policySets);
     else context.notes.push('no policy sets given: the policy each artifact cites is not checked');
     if (settings.namespace === undefined) context.notes.push('no namespace given: the namespace the artifacts name is not checked');
