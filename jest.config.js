@@ -7,8 +7,9 @@ module.exports = {
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
-  // jose ships ESM only; SWC turns it into CommonJS for jest's module system.
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // jose, oidc-provider, openid-client and the AI SDK (ai, @ai-sdk/*) ship ESM only; SWC
+  // turns them into CommonJS for jest's module system.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|oidc-provider|openid-client|oauth4webapi|ai|@ai-sdk/[^/]+|@workflow/serde|@standard-schema/spec|eventsource-parser|pkce-challenge)/)'],
   // The examples import Writ by its package name, as a user's project does; under jest
   // that name is the sources (the build's self-reference would be a second copy).
   moduleNameMapper: {
@@ -16,6 +17,9 @@ module.exports = {
     '^writ-governance/workflow$': '<rootDir>/exports/workflow.ts',
     '^writ-governance/workflow-interceptors$': '<rootDir>/exports/workflowInterceptors.ts',
     '^writ-governance/testing$': '<rootDir>/exports/testing.ts',
+    '^writ-governance/ai-sdk$': '<rootDir>/exports/aiSdk.ts',
+    // The AI SDK imports one zod file by its ESM path; its CommonJS twin is the same code.
+    '^zod/v4/locales/en\\.js$': 'zod/v4/locales/en.cjs',
   },
   testTimeout: 60_000,
   // One Temporal dev server for the whole run; tests find it through testTemporal().

@@ -1,3 +1,4 @@
+import type { PasskeyTrust } from '../core/passkeys/passkeyTrust';
 import type { ActionRegistry } from '../core/actions/actionRegistry';
 import type { Signer } from '../core/artifact/mintArtifact';
 import type { KeyResolver } from '../core/artifact/verify/checkSignature';
@@ -74,4 +75,6 @@ export interface GovernanceDeps {
    * identity check, so the choice is recorded in history.
    */
   readonly authorizerTaskQueue?: string | undefined;
+  /** Where operators' passkey approvals may come from (default: the console on localhost, any port). */
+  readonly passkeyTrust?: PasskeyTrust | undefined;
 }

@@ -29,6 +29,9 @@ export { createWritClient } from '../core/client/createWritClient';
 // Configuration and the trust material a worker runs with.
 export { loadConfig, CONFIG_FILE } from '../core/config/writConfig';
 export type { WritConfig } from '../core/config/writConfig';
+export type { ConsoleConfig } from '../core/config/consoleConfig';
+export type { PasskeyTrust } from '../core/passkeys/passkeyTrust';
+export type { PasskeyAssertionUse, PasskeyBinding } from '../core/governance/passkeyRegistry';
 export { openGovernance } from '../core/runtime/openGovernance';
 export type { Governance } from '../core/runtime/openGovernance';
 export type { EvidenceLog, LoggedEntry } from '../core/log/evidence/evidenceLog';
@@ -91,6 +94,7 @@ export type {
 } from '../core/governance/governanceStore';
 export type { ChainAdvance, ChainHead, HandoffClaim, HandoffOffer, HandoffOffered, RegisteredRun, RunIdentity, RunOrigin, RunRegistration } from '../core/governance/runRegistry';
 export type { GovernanceStoreConfig, PostgresGovernanceStoreConfig, SqliteGovernanceStoreConfig } from '../core/governance/governanceStoreConfig';
+export type { McpConfig, McpUpstreamConfig } from '../core/config/mcpConfig';
 export { OperatorConsole } from '../core/operators/operatorConsole';
 export type { Operator, PendingRun, StatementSigner } from '../core/operators/operatorConsole';
 export type { ApprovalAnswer, ApprovalRequest, KillSwitchInForce, KillSwitchReceipt, OperatorActReceipt, PendingApproval } from '../core/protocol/operatorContract';

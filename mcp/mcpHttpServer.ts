@@ -5,6 +5,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isWritError } from '../core/errors/writError';
 import { sha256Digest } from '../core/canonical/digest';
 import type { McpGateway } from './mcpGateway';
+import type { AgentPrincipal } from './toolVisibility';
 
 /** The path the MCP endpoint is served on. */
 export const MCP_HTTP_PATH = '/mcp';
@@ -12,9 +13,9 @@ export const MCP_HTTP_PATH = '/mcp';
 /** How the HTTP server admits agents and makes their sessions. */
 export interface McpHttpServerOptions {
   /** Verifies an agent's bearer token (the configured identity provider); a refusal is a WritError. */
-  readonly verifyToken: (token: string) => Promise<unknown>;
-  /** A gateway whose session runs under `identityToken`. */
-  readonly gatewayFor: (identityToken: string) => McpGateway;
+  readonly verifyToken: (token: string) => Promise<AgentPrincipal>;
+  /** A gateway whose session runs under `identityToken`, for the principal it verified as. */
+  readonly gatewayFor: (identityToken: string, principal: AgentPrincipal) => McpGateway;
   /** Loopback by default: put TLS and a real host name in front for anything else. */
   readonly host?: string;
   /** 0 (the default) for any free port. */
@@ -61,13 +62,14 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       if (session.tokenDigest !== sha256Digest(token)) return refuse(response, 403, 'IDENTITY_MISMATCH', 'this session belongs to another identity token');
       return session.transport.handleRequest(request, response);
     }
+    let principal: AgentPrincipal;
     try {
-      await options.verifyToken(token);
+      principal = await options.verifyToken(token);
     } catch (error) {
       if (!isWritError(error)) throw error;
       return refuse(response, 401, error.code, error.message);
     }
-    const gateway = options.gatewayFor(token);
+    const gateway = options.gatewayFor(token, principal);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {

@@ -7,7 +7,7 @@ const path = require('node:path');
 const { Extractor, ExtractorConfig } = require('@microsoft/api-extractor');
 
 const ROOT = path.resolve(__dirname, '..');
-const ENTRIES = { 'writ-governance': 'index', 'writ-governance-workflow': 'workflow', 'writ-governance-workflow-interceptors': 'workflowInterceptors', 'writ-governance-testing': 'testing' };
+const ENTRIES = { 'writ-governance': 'index', 'writ-governance-workflow': 'workflow', 'writ-governance-workflow-interceptors': 'workflowInterceptors', 'writ-governance-testing': 'testing', 'writ-governance-ai-sdk': 'aiSdk' };
 const check = process.argv.includes('--check');
 
 // Types a public signature names that its entry point leaves unexported on purpose, by

@@ -3,6 +3,7 @@ import type { GovernedActions } from '../core/actions/types';
 import { loadConfig, type WritConfig } from '../core/config/writConfig';
 import type { WritRole } from '../core/config/writRole';
 import { WritPlugin } from '../core/plugin/writPlugin';
+import type { OpenUpstreams } from '../mcp/upstream/openUpstreams';
 import { openGovernance, type Governance } from '../core/runtime/openGovernance';
 import { loadTemporalTarget, toConnectionOptions, type TemporalTarget } from '../core/server/temporalTarget';
 
@@ -64,6 +65,11 @@ export interface StartedWritWorker {
  *   own receipt key; runs the workflows, the enforcement point, the action bodies and
  *   Writ's other activities on `taskQueue`, and sends authorization to `authorizerTaskQueue`.
  * - `all` (the development default): both, on `taskQueue`.
+ *
+ * When the configuration names upstream MCP servers (`mcp.upstreams`), their tools are
+ * governed actions of this worker too (`mcp:<server>:<tool>`), called through MCP clients
+ * it opens at start and closes with it; one it cannot reach fails the start
+ * (MCP_UPSTREAM_UNAVAILABLE).
  */
 export async function startWritWorker(definition: WritWorkerDefinition, options: StartWritWorkerOptions = {}): Promise<StartedWritWorker> {
   const config = options.config ?? loadConfig();
@@ -71,8 +77,13 @@ export async function startWritWorker(definition: WritWorkerDefinition, options:
   const target = options.target ?? loadTemporalTarget();
   const governance = await openGovernance(config);
   let connection: NativeConnection | undefined;
+  let upstreams: OpenUpstreams | undefined;
   try {
-    const actions = typeof definition.actions === 'function' ? await definition.actions() : definition.actions;
+    const declared = typeof definition.actions === 'function' ? await definition.actions() : definition.actions;
+    // Upstream MCP servers' tools are governed actions too: this worker holds their clients.
+    // (The MCP client loads only when there are upstreams.)
+    upstreams = config.mcp.upstreams.length === 0 ? undefined : await (require('../mcp/upstream/openUpstreams') as typeof import('../mcp/upstream/openUpstreams')).openUpstreams(config.mcp.upstreams, config.projectRoot);
+    const actions = { ...declared, ...upstreams?.actions };
     connection = await NativeConnection.connect(toConnectionOptions(target, options.address));
     const authorizes = role === 'authorizer';
     const writ = new WritPlugin({
@@ -107,6 +118,7 @@ export async function startWritWorker(definition: WritWorkerDefinition, options:
       (closed ??= (async () => {
         await governance.close();
         await definition.close?.();
+        await upstreams?.close();
         await opened.close();
       })());
     return {
@@ -128,6 +140,7 @@ export async function startWritWorker(definition: WritWorkerDefinition, options:
   } catch (error) {
     await governance.close();
     await definition.close?.();
+    await upstreams?.close();
     await connection?.close();
     throw error;
   }

@@ -7,12 +7,13 @@ import { runState, type PendingState } from './runState';
 const STATUS = defineSearchAttributeKey(STATUS_SEARCH_ATTRIBUTE, 'KEYWORD');
 
 /**
- * Pauses the step until the request has its approvals, is denied, the run is revoked or
- * the wait times out. While it waits the run is findable (WritStatus = AwaitingApproval)
- * and answers the `writ.pending` query. Timeout, denial and revocation are failures with
- * their codes: never a silent permit. Returns the approval statements as evidence.
+ * Pauses the step until the request has its approvals, is denied, the run is revoked, the
+ * caller withdraws the call (`withdrawn`: CALL_CANCELLED) or the wait times out. While it
+ * waits the run is findable (WritStatus = AwaitingApproval) and answers the `writ.pending`
+ * query. Timeout, denial, revocation and withdrawal are failures with their codes: never a
+ * silent permit. Returns the approval statements as evidence.
  */
-export async function awaitApprovals(request: ApprovalRequest, timeout: Duration | undefined, maxWait?: Duration): Promise<string[]> {
+export async function awaitApprovals(request: ApprovalRequest, timeout: Duration | undefined, maxWait?: Duration, withdrawn?: () => boolean): Promise<string[]> {
   const state = runState();
   const now = Date.now(); // workflow time: deterministic
   const asked = timeout === undefined ? request.timeoutSeconds * 1000 : msToNumber(timeout);
@@ -30,7 +31,7 @@ export async function awaitApprovals(request: ApprovalRequest, timeout: Duration
   let settled: boolean;
   try {
     settled = await condition(
-      () => pending.approvers.length >= request.required || pending.deniedBy !== undefined || state.revoked !== undefined,
+      () => pending.approvers.length >= request.required || pending.deniedBy !== undefined || state.revoked !== undefined || withdrawn?.() === true,
       waitMs,
     );
   } finally {
@@ -43,6 +44,9 @@ export async function awaitApprovals(request: ApprovalRequest, timeout: Duration
   if (pending.deniedBy !== undefined) {
     const { approver, reason } = pending.deniedBy;
     throw ApplicationFailure.create({ type: 'APPROVAL_DENIED', message: `${request.action} denied by ${approver}${reason ? `: ${reason}` : ''}`, nonRetryable: true });
+  }
+  if (withdrawn?.() === true) {
+    throw ApplicationFailure.create({ type: 'CALL_CANCELLED', message: `${request.action}: the caller withdrew the call while it waited for approvals`, nonRetryable: true });
   }
   if (!settled) {
     throw ApplicationFailure.create({

@@ -1,16 +1,17 @@
-import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, defineSignal, defineUpdate, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, currentUpdateInfo, defineSignal, defineUpdate, setHandler } from '@temporalio/workflow';
 import { WRIT_ERROR_CODES } from '../core/errors/writError';
-import { MCP_CALL_UPDATE, MCP_END_SIGNAL, type McpCallOutcome, type McpCallRequest, type McpSessionSettings, type McpSessionSummary } from '../core/protocol/mcpContract';
+import { MCP_CALL_UPDATE, MCP_CANCEL_SIGNAL, MCP_END_SIGNAL, MCP_UPSTREAM_ACTION_NAME, type McpCancelRequest, type McpCallOutcome, type McpCallRequest, type McpSessionSettings, type McpSessionSummary } from '../core/protocol/mcpContract';
 import type { GovernedActions } from '../core/actions/types';
-import { proxyGoverned } from './proxyGoverned';
+import { proxyGovernedUntil } from './proxyGoverned';
 import { runState } from './runState';
 
 export const mcpCallUpdate = defineUpdate<McpCallOutcome, [McpCallRequest]>(MCP_CALL_UPDATE);
 export const mcpEndSignal = defineSignal(MCP_END_SIGNAL);
+export const mcpCancelSignal = defineSignal<[McpCancelRequest]>(MCP_CANCEL_SIGNAL);
 
 // The action itself gets a minute; a call needing approval waits at most the session's
 // approval wait (and never longer than the policy's own timeout).
-let governed = proxyGoverned<GovernedActions>({ startToCloseTimeout: '60s' });
+let maxApprovalWait: number | undefined;
 
 const TOOL_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
 
@@ -18,17 +19,21 @@ const TOOL_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
 let calls = 0;
 let ended = false;
 let started = false;
+/** Calls the agent cancelled, by update id; kept even for a call not yet delivered, which then never starts. */
+const cancelled = new Set<string>();
+const CALL_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 /**
  * An agent's MCP session as a governed run (`writ mcp` starts one per session, under the
  * agent's verified identity): every tool call is an update that runs one governed step
  * (authorize, enforcement, the action as an activity, receipt), so the session's history
  * is the agent's lineage and audits like any other run. A refusal is the update's answer,
- * not the session's end: the agent hears the code and carries on. The run ends when the
- * gateway signals the session's end and every call has answered.
+ * not the session's end: the agent hears the code and carries on. A call the agent cancels
+ * (`writ.mcp.cancel`) is withdrawn unless its action was already scheduled. The run ends
+ * when the gateway signals the session's end and every call has answered.
  */
 export async function writMcpSession(settings?: McpSessionSettings): Promise<McpSessionSummary> {
-  if (settings !== undefined) governed = proxyGoverned<GovernedActions>({ startToCloseTimeout: '60s', maxApprovalWait: settings.approvalWaitSeconds * 1000 });
+  if (settings !== undefined) maxApprovalWait = settings.approvalWaitSeconds * 1000;
   started = true;
   await condition(() => ended);
   await condition(allHandlersFinished);
@@ -45,12 +50,19 @@ export function registerMcpSessionHandlers(): void {
   setHandler(mcpEndSignal, () => {
     ended = true;
   });
+  setHandler(mcpCancelSignal, (request) => {
+    if (typeof request?.callId === 'string' && CALL_ID.test(request.callId)) cancelled.add(request.callId);
+  });
   setHandler(
     mcpCallUpdate,
     async (request) => {
+      const callId = currentUpdateInfo()?.id;
+      const withdrawn = () => callId !== undefined && cancelled.has(callId);
       // After the identity check, once the session has applied its settings.
       await condition(() => started && runState().principal !== undefined);
       calls += 1;
+      // One proxy per call, so that its steps hear of this call's withdrawal only.
+      const governed = proxyGovernedUntil<GovernedActions>({ startToCloseTimeout: '60s', ...(maxApprovalWait === undefined ? {} : { maxApprovalWait }) }, withdrawn);
       try {
         return { outcome: 'result', result: await governed[request.tool]!(request.arguments as never) };
       } catch (error) {
@@ -65,8 +77,8 @@ export function registerMcpSessionHandlers(): void {
 
 /** Refuses, before anything is recorded, a call that names no tool or whose arguments are not an object. */
 function requireCallShape(request: McpCallRequest): void {
-  if (typeof request !== 'object' || request === null || typeof request.tool !== 'string' || !TOOL_NAME.test(request.tool)) {
-    throw ApplicationFailure.create({ type: 'INPUT_INVALID', message: 'a tool call names a tool (letters, digits, underscores)', nonRetryable: true });
+  if (typeof request !== 'object' || request === null || typeof request.tool !== 'string' || !(TOOL_NAME.test(request.tool) || MCP_UPSTREAM_ACTION_NAME.test(request.tool))) {
+    throw ApplicationFailure.create({ type: 'INPUT_INVALID', message: 'a tool call names a tool (letters, digits, underscores) or an upstream server\'s tool (mcp:<server>:<tool>)', nonRetryable: true });
   }
   if (typeof request.arguments !== 'object' || request.arguments === null || Array.isArray(request.arguments)) {
     throw ApplicationFailure.create({ type: 'INPUT_INVALID', message: `the arguments of ${request.tool} must be an object`, nonRetryable: true });

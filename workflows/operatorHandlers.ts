@@ -13,6 +13,7 @@ import { WRIT_ERROR_CODES } from '../core/errors/writError';
 import {
   APPLY_REVOCATION_ACTIVITY,
   APPROVE_UPDATE,
+  PASSKEY_STATEMENT_PREFIX,
   PENDING_QUERY,
   REVOKE_UPDATE,
   VERIFY_APPROVAL_ACTIVITY,
@@ -38,6 +39,7 @@ const operatorActs = proxyActivities<{
 });
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const PASSKEY_STATEMENT = new RegExp(`^${PASSKEY_STATEMENT_PREFIX.replace('.', '\\.')}[A-Za-z0-9_-]+$`);
 
 function refuse(type: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -51,9 +53,10 @@ function asRefusal(error: unknown): unknown {
   return error;
 }
 
+/** A statement its identity provider signed (a compact JWS), or one made with an operator's passkey; the activity verifies it. */
 function requireStatement(statement: unknown): void {
-  if (typeof statement !== 'string' || statement.length > 16_384 || !COMPACT_JWS.test(statement)) {
-    throw refuse('STATEMENT_INVALID', 'a signed statement (compact JWS) is required');
+  if (typeof statement !== 'string' || statement.length > 16_384 || !(COMPACT_JWS.test(statement) || PASSKEY_STATEMENT.test(statement))) {
+    throw refuse('STATEMENT_INVALID', 'a signed statement (compact JWS) or a passkey statement is required');
   }
 }
 

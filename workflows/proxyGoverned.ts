@@ -53,6 +53,18 @@ type AnyActivity = (...args: unknown[]) => Promise<unknown>;
  * receipt, which the enforcement point signs and returns with the result.
  */
 export function proxyGoverned<T extends GovernedActions>(governedOptions: GovernedOptions): GovernedProxy<T> {
+  return proxyGovernedUntil<T>(governedOptions, undefined);
+}
+
+/**
+ * `proxyGoverned` for a caller that may withdraw its call (an agent's cancelled tool call):
+ * once `withdrawn()` is true, a step that has not scheduled its action fails CALL_CANCELLED
+ * and schedules nothing more (an approval wait ends at once); an action already scheduled
+ * runs to its end and its step answers as usual. Checked before each authorization, in
+ * the approval wait and before the action is scheduled; never true in a run that was not
+ * withdrawn from, so such a run issues the same commands as under `proxyGoverned`.
+ */
+export function proxyGovernedUntil<T extends GovernedActions>(governedOptions: GovernedOptions, withdrawn: (() => boolean) | undefined): GovernedProxy<T> {
   const { approvalTimeout, maxApprovalWait, maxInputBytes, ...options } = governedOptions;
   // Validated at each step, not here: proxies are often made at module scope, where a throw
   // would fail every workflow task instead of failing the run with its code.
@@ -60,7 +72,7 @@ export function proxyGoverned<T extends GovernedActions>(governedOptions: Govern
   return new Proxy({} as GovernedProxy<T>, {
     get(_target, name) {
       if (typeof name !== 'string') return undefined;
-      return (input: unknown) => governedStep(name, input, options, { approvalTimeout, maxApprovalWait }, bound);
+      return (input: unknown) => governedStep(name, input, options, { approvalTimeout, maxApprovalWait, withdrawn }, bound);
     },
   });
 }
@@ -78,7 +90,7 @@ async function governedStep(
   action: string,
   input: unknown,
   options: ActivityOptions,
-  approvalWait: { approvalTimeout: Duration | undefined; maxApprovalWait: Duration | undefined },
+  approvalWait: { approvalTimeout: Duration | undefined; maxApprovalWait: Duration | undefined; withdrawn: (() => boolean) | undefined },
   maxInputBytes: () => number,
 ): Promise<unknown> {
   const state = runState();
@@ -110,6 +122,7 @@ async function governedStep(
     if (state.revoked !== undefined) {
       throw ApplicationFailure.create({ type: 'AUTHORITY_REVOKED', message: `revoked by ${state.revoked.by}: ${state.revoked.reason}`, nonRetryable: true });
     }
+    requireNotWithdrawn(action, approvalWait.withdrawn);
     const activityId = `${stepId}.${round}`;
     const args = [input];
     // One authorization of the run at a time: each takes the next link of the run's chain,
@@ -134,10 +147,12 @@ async function governedStep(
     });
     if (outcome.decision === 'approval-required') {
       // Wait for approvers, then authorize again with their statements as evidence.
-      approvals = await awaitApprovals(outcome.request, approvalWait.approvalTimeout, approvalWait.maxApprovalWait);
+      approvals = await awaitApprovals(outcome.request, approvalWait.approvalTimeout, approvalWait.maxApprovalWait, approvalWait.withdrawn);
       continue;
     }
     const authorization = outcome;
+    // Withdrawn while it was authorized: the artifact, never presented, authorizes nothing.
+    requireNotWithdrawn(action, approvalWait.withdrawn);
 
     const act = proxyActivities<Record<string, AnyActivity>>({
       ...options,
@@ -158,6 +173,11 @@ async function governedStep(
     }
   }
   throw ApplicationFailure.create({ type: 'REAUTHORIZATION_EXHAUSTED', message: `${action}: no current authorization after ${MAX_AUTHORIZATION_ROUNDS} rounds`, nonRetryable: true });
+}
+
+/** CALL_CANCELLED once the caller has withdrawn the call: nothing more is scheduled for it. */
+function requireNotWithdrawn(action: string, withdrawn: (() => boolean) | undefined): void {
+  if (withdrawn?.() === true) throw ApplicationFailure.create({ type: 'CALL_CANCELLED', message: `${action}: the caller withdrew the call before it ran`, nonRetryable: true });
 }
 
 async function rethrowDenial<R>(call: () => Promise<R>): Promise<R> {

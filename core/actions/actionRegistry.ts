@@ -1,10 +1,13 @@
 import { WritError } from '../errors/writError';
 import type { GovernedAction, GovernedActions } from './types';
+import { MCP_UPSTREAM_ACTION_NAME } from '../protocol/mcpContract';
 
 /** Writ's own activities: they run on a governed worker without an artifact. */
 export const WRIT_ACTIVITY_PREFIX = 'writ.';
 
-const ACTION_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+// Hyphens too: the activity types @temporalio/ai-sdk's MCP client schedules are
+// `<server>-callTool`, and a governed MCP server's action must carry that name.
+const ACTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
 /**
  * The governed actions one worker serves, by name. The name is the activity type and the
@@ -15,7 +18,8 @@ export class ActionRegistry {
 
   constructor(actions: GovernedActions) {
     for (const name of Object.keys(actions)) {
-      if (!ACTION_NAME.test(name)) throw new TypeError(`governed action name "${name}" must match ${ACTION_NAME}`);
+      // An upstream MCP server's tools are actions named mcp:<server>:<tool>.
+      if (!ACTION_NAME.test(name) && !MCP_UPSTREAM_ACTION_NAME.test(name)) throw new TypeError(`governed action name "${name}" must match ${ACTION_NAME}`);
     }
     this.actions = new Map(Object.entries(actions));
   }

@@ -10,7 +10,9 @@ import { JWKS_FILE } from '../keys/keyStoreManifest';
 import { WRIT_ROLES, type WritRole } from './writRole';
 import { ArtifactWindowSchema } from '../../worker/windowSettings';
 import { EvidenceLogConfigSchema, DEFAULT_EVIDENCE_LOG, type DirectoryEvidenceLogConfig } from '../log/evidence/evidenceLogConfig';
+import { McpConfigSchema, type McpConfig } from './mcpConfig';
 import { GovernanceStoreConfigSchema, DEFAULT_GOVERNANCE_STORE, type GovernanceStoreConfig } from '../governance/governanceStoreConfig';
+import { ConsoleConfigSchema, DEFAULT_CONSOLE_CONFIG, type ConsoleConfig } from './consoleConfig';
 
 /** The configuration file Writ reads from the project directory, when present. */
 export const CONFIG_FILE = 'writ.config.json';
@@ -51,6 +53,10 @@ export const WritConfigSchema = z.strictObject({
   /** Ungoverned activities allowed on a governed worker, by name. */
   exemptActivities: z.array(z.string().min(1)).default([]),
   workerBuildId: z.string().min(1).default('writ-dev'),
+  /** Upstream MCP servers whose tools `writ mcp` serves as governed actions (default none). */
+  mcp: McpConfigSchema.default({ upstreams: [] }),
+  /** The operator console: its OpenID provider, or the development one and its accounts. */
+  console: ConsoleConfigSchema.default(DEFAULT_CONSOLE_CONFIG),
 });
 
 /**
@@ -97,6 +103,10 @@ export interface WritConfig {
   exemptActivities: string[];
   /** Recorded in every artifact's environment claims (default `writ-dev`). */
   workerBuildId: string;
+  /** Upstream MCP servers whose tools are governed actions of `writ mcp` and the governed worker (default none). */
+  mcp: McpConfig;
+  /** The operator console (default: the development OpenID provider with the examples' operators). */
+  console: ConsoleConfig;
 }
 type _WritConfigIsTheSchemas = Assert<
   SameType<

@@ -89,7 +89,19 @@ export const WRIT_ERROR_CODES = [
   'CANONICAL_NON_JSON_VALUE',
   // the governed step as a whole
   'REAUTHORIZATION_EXHAUSTED',
+  // a caller withdrew its call (an agent cancelled a tool call) before the action was scheduled
+  'CALL_CANCELLED',
   'AUTHORIZE_FAILED',
+  // operators' passkeys
+  'PASSKEY_UNKNOWN',
+  'PASSKEY_ALREADY_BOUND',
+  'PASSKEY_COUNTER_REGRESSED',
+  'PASSKEY_ASSERTION_INVALID',
+  'PASSKEY_REGISTRATION_INVALID',
+  // the operator console: sign-in and its requests
+  'SIGN_IN_INVALID',
+  'CSRF_INVALID',
+  'IDENTITY_PROVIDER_UNAVAILABLE',
   // configuration and the embedded server
   'CONFIG_INVALID',
   'TEMPORAL_CLI_NOT_FOUND',
@@ -97,6 +109,13 @@ export const WRIT_ERROR_CODES = [
   'TEMPORAL_UNREACHABLE',
   'WORKFLOW_NOT_FOUND',
   'NAMESPACE_NOT_FOUND',
+  // upstream MCP servers served as governed tools
+  'MCP_TOOL_NAME_INVALID',
+  'MCP_PATH_TRAVERSAL',
+  'MCP_PATH_INVALID',
+  'MCP_UPSTREAM_UNAVAILABLE',
+  'MCP_UPSTREAM_SCHEMA_UNSUPPORTED',
+  'MCP_RESULT_TOO_LARGE',
   // example stores
   'LEDGER_INSUFFICIENT_FUNDS',
   'LEDGER_ACCOUNT_UNKNOWN',

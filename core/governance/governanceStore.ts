@@ -1,3 +1,4 @@
+import type { PasskeyAssertionUse, PasskeyBinding } from './passkeyRegistry';
 import type { ChainAdvance, ChainHead, HandoffClaim, HandoffOffer, HandoffOffered, RegisteredRun, RunRegistration } from './runRegistry';
 
 /** A recorded revocation of one run's authority. */
@@ -184,6 +185,24 @@ export interface GovernanceStore {
    * (they can authorize nothing more) with their hand-offs; returns how many were removed.
    */
   pruneExpired(before: Date): Promise<number>;
+
+  /**
+   * Records an operator's passkey binding. Recording the same binding again returns the
+   * first; a credential id bound to another principal or key is PASSKEY_ALREADY_BOUND.
+   */
+  registerPasskey(binding: PasskeyBinding): Promise<PasskeyBinding>;
+  /** The binding of a credential id, if any. */
+  passkey(credentialId: string): Promise<PasskeyBinding | undefined>;
+  /** Every passkey bound to `principal`, oldest first. */
+  passkeysOf(principal: string): Promise<PasskeyBinding[]>;
+  /**
+   * Records an assertion made with a passkey, atomically across the fleet: its signature
+   * counter must exceed every counter the passkey reported before (or both be 0: an
+   * authenticator without a counter), else PASSKEY_COUNTER_REGRESSED and nothing is
+   * recorded. The same statement presented again (a later authorization citing an
+   * approval) is the same assertion and changes nothing.
+   */
+  recordPasskeyAssertion(use: PasskeyAssertionUse): Promise<void>;
 
   /** Closes the store's connections. */
   close(): Promise<void>;

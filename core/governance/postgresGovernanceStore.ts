@@ -5,6 +5,8 @@ import { POSTGRES_GOVERNANCE_MIGRATIONS } from './postgresMigrations';
 import { killSwitchApplies, refuseReplay, refuseStale, refuseStanding, refuseSurplusExecution } from './storeRefusals';
 import type { ChainAdvance, ChainHead, HandoffClaim, HandoffOffer, HandoffOffered, RegisteredRun, RunRegistration } from './runRegistry';
 import { PostgresRunRegistry } from './postgresRunRegistry';
+import { PostgresPasskeyRegistry } from './postgresPasskeyRegistry';
+import type { PasskeyAssertionUse, PasskeyBinding } from './passkeyRegistry';
 
 /** How a PostgreSQL governance store connects. */
 export interface PostgresStoreOptions {
@@ -55,15 +57,19 @@ export class PostgresGovernanceStore implements GovernanceStore {
   /** Always `postgres`. */
   readonly backend = 'postgres' as const;
   private readonly runs: PostgresRunRegistry;
+  private readonly passkeys: PostgresPasskeyRegistry;
 
   private constructor(
     private readonly pool: Pool,
     private readonly where: string,
   ) {
-    this.runs = new PostgresRunRegistry({
-      query: (text, values) => this.query(text, values),
-      transaction: (work) => this.transaction((client) => work(async (text, values) => (await client.query(text, values as unknown[])).rows as Row[])),
-    });
+    const access = {
+      query: (text: string, values: readonly unknown[]) => this.query(text, values),
+      transaction: <T>(work: (query: (text: string, values: readonly unknown[]) => Promise<Row[]>) => Promise<T>) =>
+        this.transaction((client) => work(async (text, values) => (await client.query(text, values as unknown[])).rows as Row[])),
+    };
+    this.runs = new PostgresRunRegistry(access);
+    this.passkeys = new PostgresPasskeyRegistry(access);
   }
 
   /**
@@ -182,6 +188,26 @@ export class PostgresGovernanceStore implements GovernanceStore {
     );
     if (row === undefined) refuseSurplusExecution(execution, execution.maxAttempts);
     return Number(row!['executions']);
+  }
+
+  /** {@inheritDoc GovernanceStore.registerPasskey} */
+  async registerPasskey(binding: PasskeyBinding): Promise<PasskeyBinding> {
+    return this.passkeys.registerPasskey(binding);
+  }
+
+  /** {@inheritDoc GovernanceStore.passkey} */
+  async passkey(credentialId: string): Promise<PasskeyBinding | undefined> {
+    return this.passkeys.passkey(credentialId);
+  }
+
+  /** {@inheritDoc GovernanceStore.passkeysOf} */
+  async passkeysOf(principal: string): Promise<PasskeyBinding[]> {
+    return this.passkeys.passkeysOf(principal);
+  }
+
+  /** {@inheritDoc GovernanceStore.recordPasskeyAssertion} */
+  async recordPasskeyAssertion(use: PasskeyAssertionUse): Promise<void> {
+    return this.passkeys.recordPasskeyAssertion(use);
   }
 
   /** {@inheritDoc GovernanceStore.registerRun} */

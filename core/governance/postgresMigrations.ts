@@ -1,4 +1,5 @@
 import { POSTGRES_RUN_REGISTRY_MIGRATION } from './postgresRunRegistry';
+import { POSTGRES_PASSKEY_REGISTRY_MIGRATION } from './postgresPasskeyRegistry';
 
 /**
  * The governance store's PostgreSQL schema, one entry per version: entry i takes a
@@ -45,4 +46,6 @@ export const POSTGRES_GOVERNANCE_MIGRATIONS: readonly string[] = [
   `,
   // 3: verified runs with their lineage chain heads, and identity hand-offs.
   POSTGRES_RUN_REGISTRY_MIGRATION,
+  // 4: operators' passkeys and the counters of their assertions.
+  POSTGRES_PASSKEY_REGISTRY_MIGRATION,
 ];

@@ -5,6 +5,8 @@ import type { ArtifactExecution, GovernanceStore, KillSwitchChange, KillSwitchSt
 import { killSwitchApplies, refuseReplay, refuseStale, refuseStanding, refuseSurplusExecution } from './storeRefusals';
 import type { ChainAdvance, ChainHead, HandoffClaim, HandoffOffer, HandoffOffered, RegisteredRun, RunRegistration } from './runRegistry';
 import { SQLITE_RUN_REGISTRY_MIGRATION, SqliteRunRegistry } from './sqliteRunRegistry';
+import { SQLITE_PASSKEY_REGISTRY_MIGRATION, SqlitePasskeyRegistry } from './sqlitePasskeyRegistry';
+import type { PasskeyAssertionUse, PasskeyBinding } from './passkeyRegistry';
 
 /** The governance store's SQLite schema, one entry per version (see StoreSchema). */
 export const SQLITE_GOVERNANCE_SCHEMA: StoreSchema = {
@@ -47,6 +49,8 @@ export const SQLITE_GOVERNANCE_SCHEMA: StoreSchema = {
     `,
     // 3: verified runs with their lineage chain heads, and identity hand-offs.
     SQLITE_RUN_REGISTRY_MIGRATION,
+    // 4: operators' passkeys and the counters of their assertions.
+    SQLITE_PASSKEY_REGISTRY_MIGRATION,
   ],
 };
 
@@ -71,9 +75,11 @@ export class SqliteGovernanceStore implements GovernanceStore {
   private readonly upsertExecutions: StatementSync;
   private readonly deleteExpiredExecutions: StatementSync;
   private readonly runs: SqliteRunRegistry;
+  private readonly passkeys: SqlitePasskeyRegistry;
 
   private constructor(private readonly db: StoreDatabase) {
     this.runs = new SqliteRunRegistry(db);
+    this.passkeys = new SqlitePasskeyRegistry(db);
     this.insertRevocation = db.prepare(
       `INSERT INTO revocations (run_id, workflow_id, revoked_at, revoked_by, reason, statement_digest)
        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING`,
@@ -215,6 +221,26 @@ export class SqliteGovernanceStore implements GovernanceStore {
   }
 
   /** Any failure of the file (closed, locked past the timeout, corrupt) is GOVERNANCE_STORE_UNAVAILABLE; refusals pass as they are. */
+  /** {@inheritDoc GovernanceStore.registerPasskey} */
+  async registerPasskey(binding: PasskeyBinding): Promise<PasskeyBinding> {
+    return this.guard(() => this.passkeys.registerPasskey(binding));
+  }
+
+  /** {@inheritDoc GovernanceStore.passkey} */
+  async passkey(credentialId: string): Promise<PasskeyBinding | undefined> {
+    return this.guard(() => this.passkeys.passkey(credentialId));
+  }
+
+  /** {@inheritDoc GovernanceStore.passkeysOf} */
+  async passkeysOf(principal: string): Promise<PasskeyBinding[]> {
+    return this.guard(() => this.passkeys.passkeysOf(principal));
+  }
+
+  /** {@inheritDoc GovernanceStore.recordPasskeyAssertion} */
+  async recordPasskeyAssertion(use: PasskeyAssertionUse): Promise<void> {
+    this.guard(() => this.passkeys.recordPasskeyAssertion(use));
+  }
+
   private guard<T>(read: () => T): T {
     try {
       return read();

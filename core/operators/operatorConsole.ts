@@ -1,4 +1,4 @@
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import {
   APPROVE_UPDATE,
   AWAITING_APPROVAL,
@@ -16,6 +16,9 @@ import {
 } from '../protocol/operatorContract';
 import { WritError } from '../errors/writError';
 import { APPROVAL_AUDIENCE, KILL_SWITCH_AUDIENCE, REVOCATION_AUDIENCE } from './statements';
+
+/** How many runs `pending()` queries at once. */
+const PENDING_QUERY_CONCURRENCY = 16;
 
 /** Signs operator statements for a named principal (the development identity provider does). */
 export interface StatementSigner {
@@ -58,12 +61,20 @@ export class OperatorConsole {
   async pending(): Promise<PendingRun[]> {
     const runs: WorkflowExecutionInfo[] = [];
     for await (const run of this.client.workflow.list({ query: `${STATUS_SEARCH_ATTRIBUTE} = '${AWAITING_APPROVAL}' AND ExecutionStatus = 'Running'` })) runs.push(run);
-    const pending: PendingRun[] = [];
-    for (const run of runs) {
-      const answer = await this.client.workflow.getHandle(run.workflowId, run.runId).query<PendingApproval | null>(PENDING_QUERY);
-      if (answer !== null) pending.push({ ...answer, workflowType: run.type });
-    }
-    return pending;
+    // Each run answers its own query: asked PENDING_QUERY_CONCURRENCY at a time, so a
+    // console listing hundreds of waiting steps does not pay a round trip for each in turn.
+    const answers: (PendingRun | null)[] = new Array(runs.length).fill(null);
+    let next = 0;
+    const askNext = async (): Promise<void> => {
+      while (next < runs.length) {
+        const index = next++;
+        const run = runs[index]!;
+        const answer = await this.client.workflow.getHandle(run.workflowId, run.runId).query<PendingApproval | null>(PENDING_QUERY);
+        answers[index] = answer === null ? null : { ...answer, workflowType: run.type };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PENDING_QUERY_CONCURRENCY, runs.length) }, askNext));
+    return answers.filter((answer): answer is PendingRun => answer !== null);
   }
 
   /** The pending request of one run, or undefined. */
@@ -100,6 +111,16 @@ export class OperatorConsole {
       audience: REVOCATION_AUDIENCE,
       statement: { kind: 'revocation', workflowId, runId, reason },
     });
+    return this.sendRevocation(workflowId, runId, statement);
+  }
+
+  /** The current run of `workflowId`: the run a revocation names. */
+  async currentRunId(workflowId: string): Promise<string> {
+    return (await this.client.workflow.getHandle(workflowId).describe()).runId;
+  }
+
+  /** Sends a revocation statement signed elsewhere (by a real identity provider, or with an operator's passkey) to the run it names. */
+  sendRevocation(workflowId: string, runId: string, statement: string): Promise<OperatorActReceipt> {
     return this.client.workflow.getHandle(workflowId, runId).executeUpdate<OperatorActReceipt, [string]>(REVOKE_UPDATE, { args: [statement] });
   }
 
@@ -110,12 +131,6 @@ export class OperatorConsole {
    * before anything is signed. The store applies a lift only to the halt it names.
    */
   async killSwitch(engage: boolean, operator: Operator, reason: string, options: { lifts?: string | undefined } = {}): Promise<KillSwitchReceipt> {
-    const handle = await this.client.workflow.start('writControl', {
-      taskQueue: this.options.controlTaskQueue,
-      workflowId: CONTROL_WORKFLOW_ID,
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      args: [],
-    });
     const lifts = engage ? undefined : (options.lifts ?? (await this.haltInForce()).statementDigest);
     const statement = await this.signer.mintStatement({
       principal: operator.principal,
@@ -123,12 +138,34 @@ export class OperatorConsole {
       audience: KILL_SWITCH_AUDIENCE,
       statement: { kind: 'kill-switch', engage, namespace: this.options.namespace, reason, ...(lifts === undefined ? {} : { lifts }) },
     });
+    return this.sendKillSwitch(statement);
+  }
+
+  /** The namespace the kill switch applies to. */
+  get namespace(): string {
+    return this.options.namespace;
+  }
+
+  /** Sends a kill-switch statement signed elsewhere (by a real identity provider, or with an operator's passkey) to the control workflow, started if need be. */
+  async sendKillSwitch(statement: string): Promise<KillSwitchReceipt> {
+    const handle = await this.client.workflow.start('writControl', {
+      taskQueue: this.options.controlTaskQueue,
+      workflowId: CONTROL_WORKFLOW_ID,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      args: [],
+    });
     return handle.executeUpdate<KillSwitchReceipt, [string]>(KILL_SWITCH_UPDATE, { args: [statement] });
   }
 
-  /** The kill-switch change in force as the control workflow applied it, or null before any. */
-  killSwitchInForce(): Promise<KillSwitchInForce | null> {
-    return this.client.workflow.getHandle(CONTROL_WORKFLOW_ID).query<KillSwitchInForce | null>(KILL_SWITCH_STATE_QUERY);
+  /** The kill-switch change in force as the control workflow applied it, or null before any (and before the control workflow exists). */
+  async killSwitchInForce(): Promise<KillSwitchInForce | null> {
+    try {
+      return await this.client.workflow.getHandle(CONTROL_WORKFLOW_ID).query<KillSwitchInForce | null>(KILL_SWITCH_STATE_QUERY);
+    } catch (error) {
+      // No control workflow yet: the switch was never used in this namespace.
+      if (error instanceof WorkflowNotFoundError) return null;
+      throw error;
+    }
   }
 
   /** The halt a resume lifts: the change in force, which must be an engage. */

@@ -4,19 +4,29 @@ import type { ApprovalRequest, VerifiedApproval, VerifyApprovalRequest } from '.
 import { approvalRequestDigest } from './approvalRequestDigest';
 import { ApprovalStatementSchema, APPROVAL_AUDIENCE, type ApprovalStatement } from './statements';
 import { verifyOperatorStatement, type StatementVerifier } from './verifyStatement';
+import type { PasskeyStatementDeps } from '../passkeys/verifyPasskeyStatement';
 
 /**
  * Verifies one approval or denial of a pending request, step by step, each throwing its
- * code: the statement's signature and window (APPROVAL_INVALID / APPROVAL_EXPIRED); its
+ * code: the statement's signature and window (APPROVAL_INVALID / APPROVAL_EXPIRED), or for
+ * an approval made with an operator's passkey its binding, assertion and counter (see
+ * verifyPasskeyStatement); its
  * binding to this request's digest and every field it names (APPROVAL_MISMATCH); that it was not presented before
  * (APPROVAL_REPLAYED); separation of duties (APPROVAL_SELF, APPROVAL_DUPLICATE_APPROVER);
  * and the approver's authority as a Cedar decision (APPROVER_NOT_AUTHORIZED).
  */
-export async function verifyApproval(input: VerifyApprovalRequest, deps: { verifier: StatementVerifier; engine: PolicyEngine }): Promise<VerifiedApproval> {
-  const verified = await verifyOperatorStatement(input.statement, APPROVAL_AUDIENCE, ApprovalStatementSchema, deps.verifier, {
-    invalidCode: 'APPROVAL_INVALID',
-    expiredCode: 'APPROVAL_EXPIRED',
-  });
+export async function verifyApproval(
+  input: VerifyApprovalRequest,
+  deps: { verifier: StatementVerifier; engine: PolicyEngine; passkeys?: PasskeyStatementDeps | undefined },
+): Promise<VerifiedApproval> {
+  const verified = await verifyOperatorStatement(
+    input.statement,
+    APPROVAL_AUDIENCE,
+    ApprovalStatementSchema,
+    deps.verifier,
+    { invalidCode: 'APPROVAL_INVALID', expiredCode: 'APPROVAL_EXPIRED' },
+    deps.passkeys,
+  );
   const { request } = input;
   // The digest is recomputed from the request's fields, so a request whose fields were
   // edited cannot carry an old digest.

@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { sha256Digest } from '../canonical/digest';
 import { WritError, isWritError, type WritErrorCode } from '../errors/writError';
 import type { VerifiedStatement } from '../identity/identityVerifier';
+import { isPasskeyStatement } from '../passkeys/passkeyStatement';
+import { verifyPasskeyStatement, type PasskeyStatementDeps } from '../passkeys/verifyPasskeyStatement';
 
 /** What verifies operator statements: the identity provider's verifier. */
 export interface StatementVerifier {
@@ -20,9 +22,11 @@ export interface VerifiedOperatorStatement<T> {
 }
 
 /**
- * Verifies a signed operator statement for `audience` and parses its `writ_statement`
- * claim with `schema`. An expired statement is `expiredCode`; any other failure
- * (signature, issuer, audience, content) is `invalidCode`.
+ * Verifies an operator statement for `audience` and parses its content with `schema`: a JWT
+ * the identity provider signed (its `writ_statement` claim), or one the operator made with
+ * their own passkey (see verifyPasskeyStatement; refused with `invalidCode` where
+ * `passkeys` is not given). An expired JWT is `expiredCode`; any other failure (signature,
+ * issuer, audience, content) is `invalidCode`.
  */
 export async function verifyOperatorStatement<S extends z.ZodType>(
   token: string,
@@ -30,7 +34,12 @@ export async function verifyOperatorStatement<S extends z.ZodType>(
   schema: S,
   verifier: StatementVerifier,
   codes: { invalidCode: WritErrorCode; expiredCode: WritErrorCode },
+  passkeys?: PasskeyStatementDeps,
 ): Promise<VerifiedOperatorStatement<z.infer<S>>> {
+  if (isPasskeyStatement(token)) {
+    if (passkeys === undefined) throw new WritError(codes.invalidCode, 'passkey statements are not verified here: no governance store holds passkey bindings');
+    return verifyPasskeyStatement(token, audience, schema, passkeys, codes.invalidCode);
+  }
   let verified: VerifiedStatement;
   try {
     verified = await verifier.verifyStatement(token, audience);

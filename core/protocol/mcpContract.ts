@@ -9,9 +9,29 @@ export const MCP_CALL_UPDATE = 'writ.mcp.call';
 /** Signal that the agent's session has ended: the run completes once its calls have answered. */
 export const MCP_END_SIGNAL = 'writ.mcp.end';
 
+/**
+ * Signal that the agent cancelled a call (MCP `notifications/cancelled`), naming the call
+ * by the id of its `writ.mcp.call` update: a call that has not scheduled its action is
+ * withdrawn (CALL_CANCELLED) and never runs; an action already running runs to its end.
+ */
+export const MCP_CANCEL_SIGNAL = 'writ.mcp.cancel';
+
+/** What `writ.mcp.cancel` carries. */
+export interface McpCancelRequest {
+  /** The update id the gateway gave the call. */
+  readonly callId: string;
+}
+
+/**
+ * The governed action an upstream MCP server's tool is (`mcp:<server>:<tool>`): its
+ * activity type and Cedar action id. The server is letters, digits and hyphens; the tool
+ * letters, digits, underscores and hyphens.
+ */
+export const MCP_UPSTREAM_ACTION_NAME = /^mcp:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[A-Za-z0-9_-]{1,64}$/;
+
 /** One `tools/call`: the governed action named as the tool, with the agent's arguments. */
 export interface McpCallRequest {
-  /** The tool, which is the governed action's name. */
+  /** The governed action's name: the tool's own for a declared action, `mcp:<server>:<tool>` for an upstream's. */
   readonly tool: string;
   /** The agent's arguments: the action's input, validated by its schema when authorized. */
   readonly arguments: Record<string, unknown>;

@@ -17,6 +17,9 @@ export const CONTROL_WORKFLOW_ID = 'writ-control';
 /** Workflow type of the control workflow, the only workflow whose activity changes the kill switch. */
 export const CONTROL_WORKFLOW_TYPE = 'writControl';
 /** Search attribute and values that make waiting workflows findable across the namespace. */
+/** How an approval made with an operator's passkey travels where a signed statement does: this prefix, then base64url JSON. */
+export const PASSKEY_STATEMENT_PREFIX = 'writ-passkey.';
+
 export const STATUS_SEARCH_ATTRIBUTE = 'WritStatus';
 export const AWAITING_APPROVAL = 'AwaitingApproval';
 export const RUNNING = 'Running';

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { defineAction } from 'writ-governance';
 import type { AgentWorkspace } from './agentWorkspace';
+import { issueRefundInput, searchDocsInput, sendEmailInput, writeNoteInput } from './toolInputs';
 
 function tool(name: string, category: 'read' | 'write' | 'communication' | 'money') {
   return { uid: { type: 'Writ::AgentTool', id: name }, attrs: { category }, parents: [] };
@@ -14,25 +14,25 @@ export function createAgentTools(deps: { readonly workspace: AgentWorkspace }) {
   return {
     agentSearchDocs: defineAction({
       description: 'Search the knowledge base',
-      input: z.strictObject({ query: z.string().min(1).max(200) }),
+      input: searchDocsInput,
       resource: () => ({ resource: tool('searchDocs', 'read'), context: {} }),
       execute: async (input) => deps.workspace.searchDocs(input.query),
     }),
     agentWriteNote: defineAction({
       description: 'Write a note into the workspace',
-      input: z.strictObject({ title: z.string().min(1).max(120), body: z.string().max(10_000) }),
+      input: writeNoteInput,
       resource: () => ({ resource: tool('writeNote', 'write'), context: {} }),
       execute: async (input, context) => deps.workspace.writeNote({ ...input, idempotencyKey: context.idempotencyKey }),
     }),
     agentSendEmail: defineAction({
       description: 'Send an email',
-      input: z.strictObject({ to: z.email(), subject: z.string().min(1).max(200), body: z.string().max(10_000) }),
+      input: sendEmailInput,
       resource: (input) => ({ resource: tool('sendEmail', 'communication'), context: { recipientDomain: input.to.slice(input.to.lastIndexOf('@') + 1).toLowerCase() } }),
       execute: async (input, context) => deps.workspace.sendEmail({ ...input, idempotencyKey: context.idempotencyKey }),
     }),
     agentIssueRefund: defineAction({
       description: 'Refund part of an order',
-      input: z.strictObject({ orderId: z.string().min(1).max(64), amountCents: z.number().int().positive().max(1_000_000_00) }),
+      input: issueRefundInput,
       resource: (input) => ({ resource: tool('issueRefund', 'money'), context: { amountCents: input.amountCents } }),
       execute: async (input, context) => deps.workspace.issueRefund({ ...input, idempotencyKey: context.idempotencyKey }),
     }),

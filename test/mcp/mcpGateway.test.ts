@@ -1,32 +1,32 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { fetchRuns } from '../../core/audit/live/fetchRuns';
 import { policySetEvidence } from '../../core/audit/evidence/policySetEvidence';
 import { verifyHistories } from '../../core/audit/verifyHistories';
-import { writeBoundCredentialFile } from '../../core/identity/boundCredentialFile';
 import { loadPolicySet } from '../../core/policy/policySet';
+import { PolicySource } from '../../core/policy/policySource';
 import { MCP_SESSION_WORKFLOW_TYPE } from '../../core/protocol/mcpContract';
 import { APPROVE_UPDATE } from '../../core/protocol/operatorContract';
 import { awaitPending } from '../support/awaitPending';
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 import { approvalBy } from '../support/operatorStatements';
 import { sharedBundle } from '../support/sharedBundle';
-import { testTemporal } from '../support/testServer';
+import { agentCredential as agentCredentialFile, EXAMPLE_POLICIES, writMcpTransport } from '../support/writMcpStdio';
 
 // The official MCP client, connected over stdio to `writ mcp` (the built CLI, its own
 // process) as an agent would be; a governed worker serves the session's run and its actions.
 
-const CLI = resolve(__dirname, '../../dist/tools/cli/main.js');
-const WORKER_MODULE = resolve(__dirname, '../../dist/test/support/cliWorker.js');
-
 let env: GovernedTestEnv;
 let dir: string;
+/** The policy source the worker's authorizer decides under. */
+let authorizerPolicies: PolicySource;
 beforeAll(async () => {
-  env = await createGovernedTestEnv();
+  authorizerPolicies = PolicySource.load(EXAMPLE_POLICIES);
+  env = await createGovernedTestEnv({ policies: authorizerPolicies });
   dir = mkdtempSync(join(tmpdir(), 'writ-mcp-'));
 }, 120_000);
 afterAll(async () => {
@@ -36,27 +36,12 @@ afterAll(async () => {
 
 /** `writ mcp` for an agent whose identity is `credential` (a file path) or none, in the test's project directory. */
 function gatewayTransport(credential: string | undefined, ...options: string[]): StdioClientTransport {
-  const { address, namespace } = testTemporal();
-  return new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, 'mcp', '--module', WORKER_MODULE, ...options],
-    cwd: dir,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      TEMPORAL_ADDRESS: address,
-      TEMPORAL_NAMESPACE: namespace,
-      WRIT_TASK_QUEUE: env.taskQueue,
-      ...(credential === undefined ? {} : { WRIT_MCP_CREDENTIAL: credential }),
-    },
-    stderr: 'pipe',
-  });
+  return writMcpTransport(env, dir, { ...(credential === undefined ? {} : { credential }), options });
 }
 
-/** An agent's bound credential, as `writ token --bind` writes it. */
-async function agentCredential(name: string): Promise<string> {
-  const file = join(dir, `${name}.credential.json`);
-  writeBoundCredentialFile(file, await env.idp.mintBoundCredential({ principal: TREASURER.principal, groups: TREASURER.groups }));
-  return file;
+/** The treasurer's bound credential, as `writ token --bind` writes it. */
+function agentCredential(name: string): Promise<string> {
+  return agentCredentialFile(env, dir, name);
 }
 
 const text = (result: CallToolResult): string => result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
@@ -75,8 +60,12 @@ describe('when an agent connects to writ mcp over stdio', () => {
     sessionWorkflowId = /session (writ-mcp-[0-9a-f-]+)/.exec(stderr)?.[1];
   }, 60_000);
 
-  it('lists every governed action as a tool, its zod input schema as the input schema', async () => {
-    const { tools } = await client.listTools();
+  it('lists the governed actions policy can permit the treasurer, its zod input schema as the input schema', async () => {
+    const { tools, _meta } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['applyInfraChange', 'transferFunds']);
+    // Decided under the set the authorizer decides under.
+    const { policySet } = authorizerPolicies.current();
+    expect(_meta).toMatchObject({ 'writ/policySetId': policySet.id, 'writ/policyVersion': policySet.version, 'writ/policyDigest': policySet.digest });
     const transfer = tools.find((tool) => tool.name === 'transferFunds');
     expect(transfer?.description).toEqual(expect.any(String));
     expect(transfer?.inputSchema).toMatchObject({ type: 'object', properties: { fromAccount: { type: 'string' }, toAccount: { type: 'string' }, amountCents: { type: 'integer' } } });
@@ -123,7 +112,7 @@ describe('when an agent connects to writ mcp over stdio', () => {
     const runs = await fetchRuns(env.anonymousClient(), { workflowIds: [sessionWorkflowId!], related: false });
     const verdict = await verifyHistories(runs, {
       keys: env.auditKeys(),
-      policySets: [policySetEvidence(loadPolicySet(resolve(__dirname, '../../examples/policies')))],
+      policySets: [policySetEvidence(loadPolicySet(EXAMPLE_POLICIES))],
       namespace: env.namespace,
       replay: { bundle: await sharedBundle() },
     });

@@ -5,8 +5,9 @@ import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
+import { AGENT, createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 import { testTemporal } from '../support/testServer';
+import { EXAMPLE_POLICIES } from '../support/writMcpStdio';
 
 // The official MCP client over Streamable HTTP to the built `writ mcp --http` (its own
 // process), each session opened with the agent's bearer token.
@@ -22,10 +23,10 @@ beforeAll(async () => {
   env = await createGovernedTestEnv();
   dir = mkdtempSync(join(tmpdir(), 'writ-mcp-http-'));
   const { address, namespace } = testTemporal();
-  // The gateway trusts the same development identity provider as the worker.
+  // The gateway trusts the same development identity provider as the worker, and reads its policy set.
   gateway = spawn(process.execPath, [CLI, 'mcp', '--http', '--module', WORKER_MODULE], {
     cwd: dir,
-    env: { PATH: process.env['PATH'] ?? '', TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, WRIT_TASK_QUEUE: env.taskQueue, WRIT_DATA_DIR: env.dir },
+    env: { PATH: process.env['PATH'] ?? '', TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, WRIT_TASK_QUEUE: env.taskQueue, WRIT_DATA_DIR: env.dir, WRIT_POLICIES_DIR: EXAMPLE_POLICIES },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   url = await new Promise<string>((found, failed) => {
@@ -70,6 +71,19 @@ describe('when an agent opens a session with a valid bearer token', () => {
     expect(env.stores.ledger.listTransfers()).toHaveLength(before + 1);
     await transport.terminateSession();
     await client.close();
+  });
+});
+
+describe('when agents of different principals open sessions', () => {
+  it('lists for each the tools policy can permit the principal its token proves', async () => {
+    const treasurer = await connectedAgent(await token());
+    const agent = await connectedAgent(await env.idp.mintToken({ principal: AGENT.principal, groups: AGENT.groups }));
+    expect((await treasurer.client.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['applyInfraChange', 'transferFunds']);
+    expect((await agent.client.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['agentIssueRefund', 'agentSearchDocs', 'agentSendEmail', 'agentWriteNote']);
+    for (const { client, transport } of [treasurer, agent]) {
+      await transport.terminateSession();
+      await client.close();
+    }
   });
 });
 

@@ -15,7 +15,7 @@ describe('when the package is packed', () => {
   const files: string[] = (JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], { cwd: REPO, encoding: 'utf8' })) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((file) => file.path);
 
   it('holds the entry points with their declarations, the CLI, the starter, the policies, README and LICENSE', () => {
-    for (const entry of ['index', 'workflow', 'workflowInterceptors', 'testing']) {
+    for (const entry of ['index', 'workflow', 'workflowInterceptors', 'testing', 'aiSdk']) {
       expect(files).toEqual(expect.arrayContaining([`dist/exports/${entry}.js`, `dist/exports/${entry}.d.ts`]));
     }
     expect(files).toEqual(expect.arrayContaining(['dist/tools/cli/main.js', 'starter/src/workflows.ts', 'starter/package.json.template', 'policies/schema.cedarschema', 'README.md', 'LICENSE', 'package.json']));
@@ -31,8 +31,8 @@ describe('when the package is packed', () => {
 
   it('passes @arethetypeswrong/cli for Node 16+ resolution from CommonJS and ESM', () => {
     // node10 has no subpath exports at all; Writ needs Node 22.
-    // npx throws on any problem (a non-zero exit); each of the five entries resolves with types from ESM too.
+    // npx throws on any problem (a non-zero exit); each of the six entries resolves with types from ESM too.
     const report = npx(['attw', '--pack', '.', '--profile', 'node16', '--format', 'ascii']);
-    expect(report.match(/node16 \(from ESM\): 🟢/g)).toHaveLength(5);
+    expect(report.match(/node16 \(from ESM\): 🟢/g)).toHaveLength(6);
   }, 240_000);
 });

@@ -9,3 +9,6 @@ const { transferFunds } = proxyGoverned<ExampleActions>({ startToCloseTimeout: '
 export async function faultTransfer(input: { fromAccount: string; toAccount: string; amountCents: number; memo?: string }): Promise<unknown> {
   return transferFunds(input);
 }
+
+// Agents' sessions too, so that a fault worker can hold a tool call's action mid-body.
+export { writMcpSession } from '../../workflows/mcpSession';

@@ -15,6 +15,7 @@ import { PolicySource } from '../../core/policy/policySource';
 import { SqliteGovernanceStore } from '../../core/governance/sqliteGovernanceStore';
 import { openExampleStores, type ExampleStores } from '../../examples/exampleStores';
 import { createExampleActions } from '../../examples/exampleActions';
+import type { GovernedActions } from '../../core/actions/types';
 import { createGovernedWorker } from '../../worker/createGovernedWorker';
 import type { Signer } from '../../core/artifact/mintArtifact';
 import { sharedBundle } from './sharedBundle';
@@ -63,7 +64,9 @@ export const AGENT = { principal: 'support-agent', groups: ['agents'] };
  * Starts a governed worker for the example actions on the shared dev server, with its own
  * temp directory (keys, identity provider, SQLite stores) and task queue.
  */
-export async function createGovernedTestEnv(options: { policiesDir?: string; policies?: PolicySource; clock?: () => Date; evidenceLog?: EvidenceLog } = {}): Promise<GovernedTestEnv> {
+export async function createGovernedTestEnv(
+  options: { policiesDir?: string; policies?: PolicySource; clock?: () => Date; evidenceLog?: EvidenceLog; /** Governed actions the worker serves beside the examples'. */ extraActions?: GovernedActions } = {},
+): Promise<GovernedTestEnv> {
   installRuntimeLogging('ERROR');
   const { address, namespace } = testTemporal();
   const dir = mkdtempSync(join(tmpdir(), 'writ-test-'));
@@ -92,7 +95,7 @@ export async function createGovernedTestEnv(options: { policiesDir?: string; pol
     namespace,
     taskQueue,
     workflows,
-    actions: createExampleActions(stores),
+    actions: { ...createExampleActions(stores), ...options.extraActions },
     policies,
     signer: async () => signer,
     receiptSigner: async () => receiptSigner,

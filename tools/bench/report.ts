@@ -2,6 +2,7 @@ import type { AuditReport } from './audit/runAuditBench';
 import type { PostgresInfo } from './benchPostgres';
 import type { E2eReport } from './e2e/runE2e';
 import type { MachineInfo, Versions } from './machine';
+import type { McpReport } from './mcp/runMcpBench';
 import type { MicroReport } from './micro/runMicro';
 import { VARIANT_NAMES } from './e2e/variants';
 import { round } from './stats';
@@ -61,6 +62,8 @@ export interface BenchReport {
   readonly micro: Section<MicroReport>;
   readonly e2e: Section<E2eReport>;
   readonly audit: AuditReport;
+  /** An upstream MCP tool call through `writ mcp` (governed) beside the same call made directly. */
+  readonly mcp: Section<McpReport>;
   readonly targets: readonly TargetResult[];
 }
 
@@ -161,6 +164,21 @@ export function renderMarkdown(report: BenchReport): string {
       : `Audit: skipped (${audit.reason}).`,
     '',
   );
+  if (report.mcp.status === 'measured') {
+    const mcp = report.mcp;
+    lines.push(
+      `An upstream MCP tool call (\`${mcp.tool}\` of @modelcontextprotocol/server-filesystem, one small file), ${mcp.calls} calls each way after ${mcp.warmupCalls} warm-up, interleaved; ms as the agent's MCP client saw them:`,
+      '',
+      '| path | p50 | p99 | mean |',
+      '|---|---:|---:|---:|',
+      `| direct: the MCP client to the upstream | ${mcp.direct.p50} | ${mcp.direct.p99} | ${mcp.direct.mean} |`,
+      `| governed: the MCP client to \`writ mcp\`, a governed step per call | ${mcp.governed.p50} | ${mcp.governed.p99} | ${mcp.governed.mean} |`,
+      `| declared: the same gateway calling \`benchEcho\`, a governed step that does nothing | ${mcp.declared.p50} | ${mcp.declared.p99} | ${mcp.declared.mean} |`,
+      '',
+      `Governing one call costs **${mcp.overheadP50Ms} ms** at p50; reaching the upstream adds **${mcp.upstreamOverDeclaredP50Ms} ms** to a governed step.`,
+      '',
+    );
+  }
   lines.push('| target | wanted | this run | floor on this machine | met |', '|---|---|---:|---|---|');
   for (const target of report.targets) {
     const floor = target.floor === null ? '-' : `${target.floor.value} (${target.floor.of})`;

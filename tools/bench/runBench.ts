@@ -10,6 +10,7 @@ import type { BenchOptions } from './benchOptions';
 import { openBenchGovernance } from './benchGovernance';
 import { startBenchPostgres, type BenchPostgres } from './benchPostgres';
 import { runE2e, type E2eReport } from './e2e/runE2e';
+import { runMcpBench, type McpReport } from './mcp/runMcpBench';
 import { collectVersions, describeMachine } from './machine';
 import { runMicro, type MicroReport } from './micro/runMicro';
 import { BENCH_REPORT_SCHEMA, judgeTargets, type BenchReport, type Section } from './report';
@@ -18,7 +19,8 @@ import { round } from './stats';
 /**
  * Runs the benchmark: the decision-path micro-benchmarks in this process, then (on a dev
  * server it starts itself, in a fresh data directory) the end-to-end variants, then
- * the offline audit of the governed history they left, and returns the report. Progress goes to `progress`, never to stdout,
+ * the offline audit of the governed history they left, then one upstream MCP tool call
+ * through `writ mcp` against the same call made directly, and returns the report. Progress goes to `progress`, never to stdout,
  * so `--json` output stays one document. The data directory is removed afterwards unless
  * it was given or `keepData` is set. Unless `postgres` is off, a throw-away PostgreSQL
  * is started first, for `governed-postgres` and the `-postgres` micro-benchmarks, and
@@ -42,13 +44,15 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
       postgres = await startBenchPostgres(postgresBin);
       progress(`PostgreSQL ${postgres.info.version} on ${postgres.info.host} (durable), pool of ${postgres.info.poolSize}`);
     }
-    let micro: Section<MicroReport> = { status: 'skipped', reason: '--only e2e' };
-    if (options.only !== 'e2e') {
+    const only = (section: 'micro' | 'e2e' | 'mcp') => options.only === undefined || options.only === section;
+    let micro: Section<MicroReport> = { status: 'skipped', reason: `--only ${options.only ?? ''}` };
+    if (only('micro')) {
       micro = { status: 'measured', ...(await runMicro(governance, path.join(dataDir, 'micro'), options, progress, postgres)) };
     }
-    let e2e: Section<E2eReport> = { status: 'skipped', reason: '--only micro' };
-    let audit: AuditReport = { status: 'skipped', reason: options.only === 'micro' ? '--only micro' : '--audit-steps 0' };
-    if (options.only !== 'micro') {
+    let e2e: Section<E2eReport> = { status: 'skipped', reason: `--only ${options.only ?? ''}` };
+    let audit: AuditReport = { status: 'skipped', reason: only('e2e') ? '--audit-steps 0' : `--only ${options.only ?? ''}` };
+    let mcp: Section<McpReport> = { status: 'skipped', reason: `--only ${options.only ?? ''}` };
+    if (only('e2e') || only('mcp')) {
       progress(`e2e: starting a Temporal dev server in ${path.join(dataDir, 'temporal')}`);
       server = await startDevServer({
         dataDir: path.join(dataDir, 'temporal'),
@@ -57,10 +61,17 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
         searchAttributes: { WritStatus: 'Keyword', WritPrincipal: 'Keyword' },
       });
       const target = { address: server.address, namespace: server.namespace };
-      const outcome = await runE2e(governance, { ...options, ...target, serverPid: server.pid, postgresStore: postgres?.governance, postgresPid: postgres?.pid() }, progress);
-      e2e = { status: 'measured', ...outcome.report };
-      if (options.auditSteps > 0) {
-        audit = await runAuditBench({ ...target, workflowIds: outcome.governedWorkflowIds, stepsPerWorkflow: options.steps, governance }, progress);
+      if (only('e2e')) {
+        const outcome = await runE2e(governance, { ...options, ...target, serverPid: server.pid, postgresStore: postgres?.governance, postgresPid: postgres?.pid() }, progress);
+        e2e = { status: 'measured', ...outcome.report };
+        if (options.auditSteps > 0) {
+          audit = await runAuditBench({ ...target, workflowIds: outcome.governedWorkflowIds, stepsPerWorkflow: options.steps, governance }, progress);
+        }
+      }
+      if (only('mcp')) {
+        // As many calls as one e2e variant's round has steps, one after another.
+        const calls = options.workflows * options.steps;
+        mcp = { status: 'measured', ...(await runMcpBench(governance, dataDir, { ...target, calls, warmupCalls: Math.ceil(calls / 8) }, progress)) };
       }
     }
     return {
@@ -84,6 +95,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
       micro,
       e2e,
       audit,
+      mcp,
       targets: judgeTargets(micro, e2e, audit),
     };
   } finally {

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { isWritError } from '../../core/errors/writError';
 import { registerAuditCommands } from './commands/audit';
 import { registerAuditReportCommand } from './commands/auditReport';
+import { registerConsoleCommand } from './commands/console';
 import { registerInitCommand } from './commands/init';
 import { registerKeysCommands } from './commands/keys';
 import { registerLogCommands } from './commands/log';
@@ -26,6 +27,7 @@ registerOperatorCommands(program);
 registerAuditReportCommand(registerAuditCommands(program));
 registerLogCommands(program);
 registerMcpCommand(program);
+registerConsoleCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const refusal = refusalOf(error);

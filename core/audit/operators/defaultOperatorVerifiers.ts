@@ -6,7 +6,7 @@ import { EvidencePolicies } from './evidencePolicies';
 import type { IdentityTrust } from './identityTrust';
 import { killSwitchVerifier } from './killSwitchVerifier';
 import { mcpSessionVerifier } from './mcpSessionVerifier';
-import { MCP_CALL_UPDATE, MCP_END_SIGNAL } from '../../protocol/mcpContract';
+import { MCP_CALL_UPDATE, MCP_CANCEL_SIGNAL, MCP_END_SIGNAL } from '../../protocol/mcpContract';
 import { revocationVerifier } from './revocationVerifier';
 
 /**
@@ -14,7 +14,7 @@ import { revocationVerifier } from './revocationVerifier';
  * (`writ.approve`), revocations (`writ.revoke`) and the kill switch (`writ.killSwitch`),
  * each verified with the identity provider's keys and re-decided under the evidence's
  * policy sets. With no identity keys they fail closed: every such event is a finding.
- * An MCP session's tool calls (`writ.mcp.call`, `writ.mcp.end`) carry no statement; their
+ * An MCP session's tool calls (`writ.mcp.call`, `writ.mcp.cancel`, `writ.mcp.end`) carry no statement; their
  * governed steps are verified with the rest of the run.
  */
 export function defaultOperatorVerifiers(identity: IdentityTrust | null, policySets: ReadonlyMap<string, PolicySetEvidence>): Record<string, OperatorEventVerifier> {
@@ -24,6 +24,7 @@ export function defaultOperatorVerifiers(identity: IdentityTrust | null, policyS
     [REVOKE_UPDATE]: revocationVerifier(identity, policies),
     [KILL_SWITCH_UPDATE]: killSwitchVerifier(identity, policies),
     [MCP_CALL_UPDATE]: mcpSessionVerifier(),
+    [MCP_CANCEL_SIGNAL]: mcpSessionVerifier(),
     [MCP_END_SIGNAL]: mcpSessionVerifier(),
   };
 }

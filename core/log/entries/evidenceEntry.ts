@@ -3,6 +3,7 @@ import { canonicalJson } from '../../canonical/canonicalJson';
 import { parseStrictJson } from '../../canonical/parseStrictJson';
 import { isWritError, WritError, type WritIssue } from '../../errors/writError';
 import { MAX_BUNDLE_ENTRY_BYTES } from '../tiles/entryBundle';
+import { PASSKEY_STATEMENT_PREFIX } from '../../protocol/operatorContract';
 
 /**
  * What the log records. Every entry is signed evidence Writ (or an operator's identity
@@ -25,22 +26,27 @@ export const MAX_ENTRY_BYTES = MAX_BUNDLE_ENTRY_BYTES;
 const id = z.string().min(1).max(256);
 /** A JWS in compact serialization: three base64url parts. Its signature is the auditor's to check, with the key set. */
 const compactJws = z.string().max(MAX_ENTRY_BYTES).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be a compact JWS');
-const stepEvidence = <K extends 'artifact' | 'denial' | 'approval' | 'receipt'>(kind: K) =>
+/** A statement made with an operator's passkey: its prefix, then base64url JSON holding the WebAuthn assertion. */
+const passkeyStatement = z.string().max(MAX_ENTRY_BYTES).regex(new RegExp(`^${PASSKEY_STATEMENT_PREFIX.replace('.', '\\.')}[A-Za-z0-9_-]+$`), 'must be a passkey statement');
+/** An operator's statement: signed by their identity provider, or made with their passkey. */
+const operatorStatement = z.union([compactJws, passkeyStatement], { error: 'must be a compact JWS or a passkey statement' });
+const stepEvidence = <K extends 'artifact' | 'denial' | 'receipt'>(kind: K) =>
   z.strictObject({ v: z.literal(1), kind: z.literal(kind), runId: id, stepId: id, evidence: compactJws });
 
 /**
  * The envelope of one log entry, strict at every level: format version, kind, the run and
- * governed step it belongs to, and the signed evidence as a compact JWS. A revocation
+ * governed step it belongs to, and the signed evidence as a compact JWS (or, for an
+ * operator's statement made with a passkey, the passkey statement holding its assertion). A revocation
  * names a run but no step; a kill-switch statement is namespace-wide and names neither
  * (null, so every entry has the same members).
  */
 export const EvidenceEntrySchema = z.discriminatedUnion('kind', [
   stepEvidence('artifact'),
   stepEvidence('denial'),
-  stepEvidence('approval'),
+  z.strictObject({ v: z.literal(1), kind: z.literal('approval'), runId: id, stepId: id, evidence: operatorStatement }),
   stepEvidence('receipt'),
-  z.strictObject({ v: z.literal(1), kind: z.literal('revocation'), runId: id, stepId: z.null(), evidence: compactJws }),
-  z.strictObject({ v: z.literal(1), kind: z.literal('kill-switch'), runId: z.null(), stepId: z.null(), evidence: compactJws }),
+  z.strictObject({ v: z.literal(1), kind: z.literal('revocation'), runId: id, stepId: z.null(), evidence: operatorStatement }),
+  z.strictObject({ v: z.literal(1), kind: z.literal('kill-switch'), runId: z.null(), stepId: z.null(), evidence: operatorStatement }),
 ]);
 
 /** One log entry's envelope. */

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CONFIG_FILE, loadConfig } from '../../../core/config/writConfig';
 import { WritError } from '../../../core/errors/writError';
+import { DEFAULT_CONSOLE_CONFIG } from '../../../core/config/consoleConfig';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -46,8 +47,10 @@ describe('loadConfig', () => {
         artifacts: { ttlSeconds: 60, clockSkewSeconds: 5, maxLifetimeSeconds: 900, statementMaxAgeSeconds: 300 },
         exemptActivities: [],
         workerBuildId: 'writ-dev',
+        console: DEFAULT_CONSOLE_CONFIG,
         governanceStore: { kind: 'sqlite' },
         signer: { kind: 'local' },
+        mcp: { upstreams: [] },
         evidenceLog: { kind: 'directory', dir: path.join(root, '.writ', 'log'), keyFile: path.join(root, '.writ', 'log.key'), batchWindowMs: 2, maxBatchEntries: 256, lockTimeoutMs: 5_000 },
       });
       expect(path.isAbsolute(config.dataDir)).toBe(true);

@@ -232,7 +232,7 @@ describe.each([sqliteBackend(), postgresBackend()])('the $name governance store'
       await fresh.store.revoke(revocation);
       await fresh.store.setKillSwitch(change('payments', true, '2030-01-01T00:00:01.000Z'));
       await fresh.store.close();
-      await fresh.location.sql('DROP TABLE statement_uses; DROP TABLE artifact_executions; DROP TABLE runs; DROP TABLE handoffs; UPDATE writ_store SET version = 1;');
+      await fresh.location.sql('DROP TABLE statement_uses; DROP TABLE artifact_executions; DROP TABLE runs; DROP TABLE handoffs; DROP TABLE passkeys; DROP TABLE passkey_assertions; UPDATE writ_store SET version = 1;');
       const migrated = await fresh.openAnother();
       await expect(fresh.location.version()).resolves.toBe(backend.schemaVersion);
       await expect(migrated.revocation('run-1')).resolves.toEqual(revocation);

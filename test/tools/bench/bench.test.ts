@@ -234,11 +234,27 @@ describe('npm run bench -- --json', () => {
     });
   });
 
+  describe('when the MCP case runs alone', () => {
+    it('measures an upstream tool call through writ mcp beside the same call made directly and a declared no-op, N × K calls each way', async () => {
+      const report = parseReport(await bench(['--json', '--only', 'mcp', '--no-postgres', '--workflows', '2', '--steps', '2'], 120_000));
+      const latency = { p50: expect.any(Number), p99: expect.any(Number), mean: expect.any(Number) };
+      expect(report['mcp']).toEqual({
+        status: 'measured', calls: 4, warmupCalls: 1, tool: 'read_text_file',
+        direct: latency, governed: latency, declared: latency, overheadP50Ms: expect.any(Number), upstreamOverDeclaredP50Ms: expect.any(Number),
+      });
+      expect(report['mcp'].overheadP50Ms).toBeCloseTo(report['mcp'].governed.p50 - report['mcp'].direct.p50, 1);
+      expect(report['mcp'].upstreamOverDeclaredP50Ms).toBeCloseTo(report['mcp'].governed.p50 - report['mcp'].declared.p50, 1);
+      expect(report['e2e']).toEqual({ status: 'skipped', reason: '--only mcp' });
+      expect(report['micro']).toEqual({ status: 'skipped', reason: '--only mcp' });
+    }, 130_000);
+  });
+
   describe('when only the micro-benchmarks run', () => {
     it('marks the end-to-end section skipped and leaves its target unjudged', async () => {
       const report = parseReport(await bench(['--json', '--only', 'micro', ...TINY], 120_000));
       expect(report['e2e']).toEqual({ status: 'skipped', reason: '--only micro' });
       expect(report['audit']).toEqual({ status: 'skipped', reason: '--only micro' });
+      expect(report['mcp']).toEqual({ status: 'skipped', reason: '--only micro' });
       expect(report['targets'][0]).toMatchObject({ value: null, met: null });
       expect(report['targets'][5]).toMatchObject({ value: null, met: null });
       expect(report['targets'][3]).toMatchObject({ value: expect.any(Number), met: expect.any(Boolean) });

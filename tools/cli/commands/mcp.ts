@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../../../core/config/writConfig';
+import { loadConfig, type WritConfig } from '../../../core/config/writConfig';
+import type { UpstreamTool } from '../../../mcp/upstream/upstreamActions';
 import { WritError } from '../../../core/errors/writError';
 import { readBoundCredentialFile } from '../../../core/identity/boundCredentialFile';
 import type { ProofKey } from '../../../core/identity/proofKey';
@@ -9,6 +10,8 @@ import { connectTemporal } from '../temporalConnection';
 import { loadDefinition } from '../workerModule';
 import { DEFAULT_WORKER_MODULE } from './worker';
 import { DEFAULT_APPROVAL_WAIT_SECONDS } from '../../../core/protocol/mcpContract';
+import { PolicySource } from '../../../core/policy/policySource';
+import type { AgentPrincipal } from '../../../mcp/toolVisibility';
 
 /** The environment variables the agent's identity comes from on stdio. */
 export const MCP_CREDENTIAL_ENV = 'WRIT_MCP_CREDENTIAL';
@@ -41,22 +44,27 @@ export function registerMcpCommand(program: Command): void {
       }
       const definition = loadDefinition(resolve(opts.module), opts.export);
       const identity = opts.http === true ? undefined : await agentIdentity(opts.credential ?? process.env[MCP_CREDENTIAL_ENV]);
+      // The authorizer's policy directory, reloaded as the worker reloads it: tools/list offers
+      // what it can ever permit. A set that cannot be loaded serves nothing (POLICY_UNAVAILABLE, POLICY_INVALID).
+      const policies = PolicySource.load(config.policiesDir).watch();
+      const { openIdentityVerifier } = require('../../../core/runtime/openIdentityVerifier') as typeof import('../../../core/runtime/openIdentityVerifier');
+      const { identity: verifier } = await openIdentityVerifier(config);
       const actions = typeof definition.actions === 'function' ? await definition.actions() : definition.actions;
+      // The gateway only lists the upstreams' tools; the governed worker holds the clients that call them.
+      const upstreamTools = await listUpstreamTools(config);
       const target = loadTemporalTarget();
       const connection = await connectTemporal(toConnectionOptions(target));
       // The MCP SDK and Temporal's client load only when the command runs.
       const { createWritClient } = require('../../../core/client/createWritClient') as typeof import('../../../core/client/createWritClient');
       const { createMcpGateway } = require('../../../mcp/mcpGateway') as typeof import('../../../mcp/mcpGateway');
-      const gatewayFor = (agent: { identityToken: string; proofKey?: ProofKey }) =>
-        createMcpGateway({ client: createWritClient({ connection, namespace: target.namespace, ...agent }), taskQueue: config.taskQueue, actions, approvalWaitSeconds });
-      const tools = Object.keys(actions).length;
+      const gatewayFor = (agent: { identityToken: string; proofKey?: ProofKey }, principal: AgentPrincipal) =>
+        createMcpGateway({ client: createWritClient({ connection, namespace: target.namespace, ...agent }), taskQueue: config.taskQueue, actions, upstreamTools, approvalWaitSeconds, principal, policies });
+      const tools = Object.keys(actions).length + upstreamTools.length;
       if (identity === undefined) {
         const { startMcpHttpServer } = require('../../../mcp/mcpHttpServer') as typeof import('../../../mcp/mcpHttpServer');
-        const { openIdentityVerifier } = require('../../../core/runtime/openIdentityVerifier') as typeof import('../../../core/runtime/openIdentityVerifier');
-        const { identity: verifier } = await openIdentityVerifier(config);
         const port = Number(opts.port);
         if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new WritError('CONFIG_INVALID', `--port ${opts.port} is not a port`);
-        const http = await startMcpHttpServer({ verifyToken: (token) => verifier.verify(token), gatewayFor: (identityToken) => gatewayFor({ identityToken }), host: opts.host, port });
+        const http = await startMcpHttpServer({ verifyToken: (token) => verifier.verify(token), gatewayFor: (identityToken, principal) => gatewayFor({ identityToken }, principal), host: opts.host, port });
         process.stderr.write(`writ mcp: serving ${tools} governed tools at ${http.url} on task queue ${config.taskQueue}\n`);
         await new Promise<void>((stop) => {
           process.once('SIGINT', stop);
@@ -65,7 +73,9 @@ export function registerMcpCommand(program: Command): void {
         await http.close();
       } else {
         const { StdioServerTransport } = require('@modelcontextprotocol/sdk/server/stdio.js') as typeof import('@modelcontextprotocol/sdk/server/stdio.js');
-        const gateway = gatewayFor(identity);
+        // Verified here as well as by the session run: the listing is for the principal the token proves.
+        const principal = await verifier.verify(identity.identityToken);
+        const gateway = gatewayFor(identity, principal);
         const transport = new StdioServerTransport();
         const closed = new Promise<void>((done) => {
           transport.onclose = () => done();
@@ -76,9 +86,19 @@ export function registerMcpCommand(program: Command): void {
         await closed;
         await gateway.close();
       }
+      policies.close();
       await connection.close();
       await definition.close?.();
     });
+}
+
+/** The tools of writ.config.json's `mcp.upstreams`, listed once and the connections closed; none without upstreams. */
+async function listUpstreamTools(config: WritConfig): Promise<readonly UpstreamTool[]> {
+  if (config.mcp.upstreams.length === 0) return [];
+  const { openUpstreams } = require('../../../mcp/upstream/openUpstreams') as typeof import('../../../mcp/upstream/openUpstreams');
+  const upstreams = await openUpstreams(config.mcp.upstreams, config.projectRoot);
+  await upstreams.close();
+  return upstreams.tools;
 }
 
 /** The agent's identity: a bound credential file, else a bearer token from the environment; IDENTITY_MISSING without either. */

@@ -1,0 +1,107 @@
+// The console's own script: it keeps a live page current without reloading (asking the
+// console for the markup it renders, escaped there), and runs the passkey ceremonies with
+// the WebAuthn browser library. Everything it shows is set as text, never as markup.
+'use strict';
+(function () {
+  var csrfMeta = document.querySelector('meta[name="writ-csrf"]');
+  var csrf = csrfMeta ? csrfMeta.getAttribute('content') : '';
+
+  function call(path, body) {
+    return fetch(path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', 'x-writ-csrf': csrf },
+      body: JSON.stringify(body || {}),
+    }).then(function (response) {
+      return response.json().then(function (answer) {
+        if (!response.ok) throw answer;
+        return answer;
+      });
+    });
+  }
+
+  function say(id, text) {
+    var target = document.getElementById(id);
+    if (target) target.textContent = text;
+  }
+
+  function refusal(error) {
+    if (error && error.code) return error.code + ': ' + error.message;
+    return 'the authenticator did not answer: ' + (error && error.name ? error.name : String(error));
+  }
+
+  function registerPasskey() {
+    var webauthn = window.SimpleWebAuthnBrowser;
+    say('passkey-status', 'Touch your authenticator to make the passkey…');
+    call('/api/passkeys/registration-options')
+      .then(function (options) { return webauthn.startRegistration({ optionsJSON: options }); })
+      .then(function (response) { return call('/api/passkeys/registration', { response: response }); })
+      .then(function (options) {
+        say('passkey-status', 'Touch it again to bind it to your sign-in…');
+        return webauthn.startAuthentication({ optionsJSON: options });
+      })
+      .then(function (response) { return call('/api/passkeys/binding', { response: response }); })
+      .then(function (bound) {
+        say('passkey-status', 'Passkey ' + bound.credentialId + ' bound to ' + bound.principal + '.');
+        setTimeout(function () { window.location.reload(); }, 500);
+      })
+      .catch(function (error) { say('passkey-status', 'Refused: ' + refusal(error)); });
+  }
+
+  // Signs an operator statement with the passkey: the console prepares it, the
+  // authenticator signs it, the console sends it where it goes, the workers verify it.
+  function signStatement(optionsPath, fields, statusId, done) {
+    var webauthn = window.SimpleWebAuthnBrowser;
+    say(statusId, 'Touch your authenticator to sign…');
+    call(optionsPath, fields)
+      .then(function (options) { return webauthn.startAuthentication({ optionsJSON: options }); })
+      .then(function (response) { return call('/api/statements', { response: response }); })
+      .then(function (answer) { say(statusId, done(answer)); })
+      .catch(function (error) { say(statusId, 'Refused: ' + refusal(error)); });
+  }
+
+  function decide(button) {
+    var workflowId = button.getAttribute('data-workflow-id');
+    var decision = button.getAttribute('data-decision');
+    signStatement('/api/decisions/options', { workflowId: workflowId, decision: decision }, 'decision-status', function (answer) {
+      return (answer.decision === 'approve' ? 'Approved' : 'Denied') + ' by ' + answer.approver + ': ' + answer.approvals + '/' + answer.required + ' approvals.';
+    });
+  }
+
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (form.id !== 'revoke' && form.id !== 'kill-switch') return;
+    event.preventDefault();
+    var reason = form.querySelector('[name="reason"]').value;
+    var confirm = form.querySelector('[name="confirm"]').value;
+    if (form.id === 'revoke') {
+      signStatement('/api/revocations/options', { workflowId: form.getAttribute('data-workflow-id'), reason: reason, confirm: confirm }, 'statement-status', function (answer) {
+        return 'Revoked by ' + answer.by + ' at ' + answer.at + '.';
+      });
+    } else {
+      var engage = form.getAttribute('data-engage') === 'true';
+      signStatement('/api/kill-switch/options', { engage: engage, reason: reason, confirm: confirm }, 'statement-status', function (answer) {
+        return (engage ? 'Kill switch engaged' : 'Kill switch lifted') + ' by ' + answer.by + ' at ' + answer.at + '.';
+      });
+    }
+  });
+
+  document.addEventListener('click', function (event) {
+    var button = event.target.closest ? event.target.closest('button[data-action]') : null;
+    if (!button) return;
+    var action = button.getAttribute('data-action');
+    if (action === 'register-passkey') registerPasskey();
+    if (action === 'decide') decide(button);
+  });
+
+  var live = document.body.getAttribute('data-live');
+  var target = document.getElementById('pending-list');
+  if (live && target) {
+    setInterval(function () {
+      fetch(live, { credentials: 'same-origin', headers: { accept: 'text/html' } })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (markup) { if (markup !== null && markup !== target.innerHTML) target.innerHTML = markup; })
+        .catch(function () { /* the next tick tries again */ });
+    }, 2000);
+  }
+})();

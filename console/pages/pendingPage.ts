@@ -1,0 +1,46 @@
+import { escapeMarkup } from '../../core/audit/report/escapeMarkup';
+import type { PendingRun } from '../../core/operators/operatorConsole';
+
+/**
+ * The pending approvals across workflows, as a table an operator reads top to bottom: what
+ * is asked (action and arguments), by whom, under which policy, how many approvals it has
+ * and needs, and how long it still waits. Arguments are shown as JSON text: whatever they
+ * hold is escaped, never markup.
+ */
+export function renderPendingTable(pending: readonly PendingRun[], now: Date): string {
+  if (pending.length === 0) return '<p id="pending-empty">Nothing awaits approval.</p>';
+  const rows = pending.map((run) => {
+    const timeLeft = Math.max(0, Math.round((Date.parse(run.expiresAt) - now.getTime()) / 1000));
+    return `<tr data-workflow-id="${escapeMarkup(run.workflowId)}">
+<td><a href="/workflows/${encodeURIComponent(run.workflowId)}">${escapeMarkup(run.workflowId)}</a><br><span class="muted">${escapeMarkup(run.workflowType)}</span></td>
+<td><strong>${escapeMarkup(run.action)}</strong></td>
+<td><code class="args">${escapeMarkup(JSON.stringify(run.args))}</code></td>
+<td>${escapeMarkup(run.initiator)}</td>
+<td>${escapeMarkup(run.policyVersion)}<br><span class="muted">${escapeMarkup(run.requiredBy.join(', '))}</span></td>
+<td class="count">${run.approvers.length} / ${run.required}${run.approvers.length === 0 ? '' : `<br><span class="muted">${escapeMarkup(run.approvers.join(', '))}</span>`}</td>
+<td class="time-left"><time datetime="${escapeMarkup(run.expiresAt)}">${formatDuration(timeLeft)}</time></td>
+<td class="decide"><button type="button" data-action="decide" data-decision="approve" data-workflow-id="${escapeMarkup(run.workflowId)}">Approve</button> <button type="button" data-action="decide" data-decision="deny" data-workflow-id="${escapeMarkup(run.workflowId)}">Deny</button></td>
+</tr>`;
+  });
+  return `<table id="pending">
+<caption>${pending.length} governed step${pending.length === 1 ? '' : 's'} awaiting approval</caption>
+<thead><tr><th scope="col">Workflow</th><th scope="col">Action</th><th scope="col">Arguments</th><th scope="col">Initiator</th><th scope="col">Policy</th><th scope="col">Approvals</th><th scope="col">Time left</th><th scope="col">Decide (with your passkey)</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table>`;
+}
+
+/** The pending page's main content. */
+export function renderPendingPage(pending: readonly PendingRun[], now: Date): string {
+  return `<h1>Pending approvals</h1>\n<p id="decision-status" role="status" aria-live="polite"></p>\n<div id="pending-list">${renderPendingTable(pending, now)}</div>`;
+}
+
+/** Seconds as `1 h 02 min`, `4 min 05 s` or `12 s`. */
+function formatDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
+  if (m > 0) return `${m} min ${String(s).padStart(2, '0')} s`;
+  return `${s} s`;
+}
