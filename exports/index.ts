@@ -125,6 +125,13 @@ export type { RunSelection } from '../core/audit/live/fetchRuns';
 export { formatVerdict } from '../core/audit/format/formatVerdict';
 export { AuditError, isAuditError, AUDIT_ERROR_CODES } from '../core/audit/auditError';
 export type { AuditErrorCode } from '../core/audit/auditError';
+// Audits that read the evidence log: proofs in bundles, and runs whose history is gone.
+export { verifyFromLog } from '../core/audit/log/verifyFromLog';
+export type { LogRunSelection, VerifyFromLogOptions } from '../core/audit/log/verifyFromLog';
+export type { LogAuditCheckpoint, LogAuditVerdict, LoggedRunVerdict, LoggedStep } from '../core/audit/log/logVerdict';
+export { formatLogVerdict } from '../core/audit/log/formatLogVerdict';
+export type { EvidenceLogProofs } from '../core/audit/evidence/evidenceBundle';
+export type { AuditLogSource, AuditLogTrust } from '../core/audit/log/auditLogTrust';
 export { FINDING_CODES } from '../core/audit/types';
 export type { AuditVerdict, AuditedStep, Finding, FindingCode, RunVerdict } from '../core/audit/types';
 

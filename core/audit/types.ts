@@ -73,6 +73,16 @@ export const FINDING_CODES = [
   // A receipt signed by a key the key set marks as an authorization key: only an
   // executor's receipt key attests to an execution.
   'RECEIPT_KEY_PURPOSE_INVALID',
+  // Audits that read the evidence log (audit/log/): a signed denial record in the log that
+  // does not verify with an authorization key, or names another run or step than its entry.
+  'DENIAL_INVALID',
+  // A log entry whose envelope (kind, run, step) disagrees with the signed evidence it holds.
+  'LOG_ENTRY_MISMATCH',
+  // An artifact, denial, statement or receipt in history that the evidence log does not hold
+  // (or holds with other bytes), under the verified checkpoint.
+  'EVIDENCE_NOT_LOGGED',
+  // A bundle's inclusion proof of an entry that does not lead to the verified checkpoint's root.
+  'LOG_INCLUSION_INVALID',
 ] as const;
 
 /** One finding code. */
@@ -88,6 +98,8 @@ export interface Finding {
   readonly runId: string;
   /** The history event the finding is about, when there is one. */
   readonly eventId: number | null;
+  /** The evidence log entry the finding is about, when an audit read the log. */
+  readonly logIndex?: number | null;
   /** What a sound history has here. */
   readonly expected: string;
   /** What this history has instead. */
@@ -131,6 +143,12 @@ export interface AuditedStep {
   readonly authorizeEventId: number;
   /** The history event that scheduled the action, or null when it never was. */
   readonly actionEventId: number | null;
+  /**
+   * Where the step's artifact is in the evidence log, when the audit checked the log: the
+   * index of its proven entry, or null when the log does not hold it. Absent when the log
+   * was not checked, or the step minted no artifact.
+   */
+  readonly logIndex?: number | null;
 }
 
 /** The verdict on one workflow run. */

@@ -7,6 +7,8 @@ import type { IdentityEvidence } from './evidence/identityEvidence';
 import type { PolicySetEvidence } from './evidence/policySetEvidence';
 import { AuditKeySet } from './keys/auditKeySet';
 import { fetchRuns, type RunSelection } from './live/fetchRuns';
+import { auditCheckpointVerifier, type AuditLogTrust } from './log/auditLogTrust';
+import { checkBundleLogProofs, type BundleLogCheck } from './log/checkBundleLogProofs';
 import type { AuditVerdict } from './types';
 import { verifyHistories } from './verifyHistories';
 import type { VerifyOptions } from './verifyOptions';
@@ -21,6 +23,12 @@ export interface VerifyBundleOptions extends Omit<VerifyOptions, 'keys' | 'polic
   readonly exemptActivities?: readonly string[];
   /** The identity provider the auditor trusts, instead of the bundle's. */
   readonly identity?: IdentityEvidence;
+  /**
+   * The evidence log as the auditor trusts it (its log key, witnesses and quorum): given, the
+   * bundle's log proofs are checked and every artifact, approval and receipt in its histories
+   * must be proven in the log (`checkBundleLogProofs`).
+   */
+  readonly log?: AuditLogTrust;
 }
 
 /**
@@ -38,14 +46,32 @@ export async function verifyBundle(bundle: EvidenceBundle, options: VerifyBundle
   });
   const exempt = options.exemptActivities ?? bundle.exemptActivities;
   const identity = options.identity ?? bundle.identity;
-  return verifyHistories(runs, {
-    ...options,
+  const { log, ...verify } = options;
+  const logFindings = log === undefined ? null : checkBundleLogProofs(runs, bundle.log, auditCheckpointVerifier(log));
+  const verdict = await verifyHistories(runs, {
+    ...verify,
     keys: options.keys ?? AuditKeySet.fromEvidence(bundle.keys),
     policySets: options.policySets ?? bundle.policySets,
     namespace: bundle.namespace,
     ...(exempt === undefined ? {} : { exemptActivities: exempt }),
     ...(identity === undefined ? {} : { identity }),
   });
+  return logFindings === null ? verdict : withLogCheck(verdict, logFindings);
+}
+
+/**
+ * The verdict with the log check's findings on its runs, in event order, each permitted
+ * step marked with its artifact's log index (null: not in the log), and totals recounted.
+ */
+function withLogCheck(verdict: AuditVerdict, check: BundleLogCheck): AuditVerdict {
+  const runs = verdict.runs.map((run) => {
+    const added = check.findings.get(run.runId) ?? [];
+    const steps = run.steps.map((step) => (step.artifactDigest === null ? step : { ...step, logIndex: check.artifacts.get(step.artifactDigest) ?? null }));
+    const findings = [...run.findings, ...added].sort((a, b) => (a.eventId ?? Number.MAX_SAFE_INTEGER) - (b.eventId ?? Number.MAX_SAFE_INTEGER));
+    return { ...run, steps, findings };
+  });
+  const findings = runs.reduce((total, run) => total + run.findings.length, 0);
+  return { ...verdict, runs, findings, passed: findings === 0 };
 }
 
 /** Options of `verifyLive`: the server, the runs, and what `verifyHistories` needs. */

@@ -17,6 +17,20 @@ export const EvidenceRunSchema = z.strictObject({
   history: z.strictObject({ events: z.array(z.record(z.string(), z.unknown())).min(1) }),
 });
 
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+
+/**
+ * The evidence log's proofs for the runs of a bundle: one checkpoint of the log (its note
+ * verbatim, cosignatures included) and, for every entry of the runs, its index, its bytes
+ * as logged (base64) and its RFC 9162 inclusion proof against that checkpoint (base64
+ * hashes, from the leaf's sibling up): each entry with the checkpoint is a C2SP tlog-proof.
+ * Nothing in it is trusted: the checkpoint verifies only with the log key the auditor holds.
+ */
+export const EvidenceLogProofsSchema = z.strictObject({
+  checkpoint: z.string().min(1).max(1_000_000),
+  entries: z.array(z.strictObject({ index: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), entry: base64, proof: z.array(base64).max(63) })),
+});
+
 /**
  * A self-contained evidence bundle: the histories, the public keys (with the periods in
  * which each signed), the policy sets the artifacts cite and the identity provider's public
@@ -37,6 +51,8 @@ export const EvidenceBundleSchema = z.strictObject({
   /** Ungoverned activities the configuration allowed when the runs were exported. */
   exemptActivities: z.array(z.string().min(1)).optional(),
   runs: z.array(EvidenceRunSchema).min(1),
+  /** Inclusion proofs of the runs' evidence in the evidence log (absent when exported without a log). */
+  log: EvidenceLogProofsSchema.optional(),
 });
 
 /**
@@ -63,6 +79,16 @@ export interface EvidenceBundle {
   exemptActivities?: string[] | undefined;
   /** At least one run. */
   runs: EvidenceRun[];
+  /** Inclusion proofs of the runs' evidence in the evidence log, against one checkpoint. */
+  log?: EvidenceLogProofs | undefined;
+}
+
+/** The log's proofs in a bundle: one checkpoint, and each entry of the runs with its inclusion proof. */
+export interface EvidenceLogProofs {
+  /** The checkpoint note, verbatim. */
+  checkpoint: string;
+  /** Every entry of the bundle's runs. */
+  entries: { index: number; entry: string; proof: string[] }[];
 }
 type _EvidenceBundleIsTheSchemas = Assert<SameType<EvidenceBundle, z.output<typeof EvidenceBundleSchema>>>;
 

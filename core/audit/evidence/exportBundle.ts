@@ -5,7 +5,9 @@ import { AuditError } from '../auditError';
 import type { AuditRun } from '../checks/runContext';
 import { fetchRuns, type RunSelection } from '../live/fetchRuns';
 import type { AuditKeySet } from '../keys/auditKeySet';
+import { auditLogReader, type AuditLogSource } from '../log/auditLogTrust';
 import { EVIDENCE_FORMAT, type EvidenceBundle } from './evidenceBundle';
+import { withLogProofs } from './logProofs';
 import { parseBundle } from './readBundle';
 import type { IdentityEvidence } from './identityEvidence';
 import type { PolicySetEvidence } from './policySetEvidence';
@@ -24,6 +26,8 @@ export interface BundleContents {
   readonly identity?: IdentityEvidence;
   /** The export time; tests inject it. */
   readonly now?: () => Date;
+  /** The evidence log, as the exporter trusts it: given, the bundle carries the inclusion proof of every entry of its runs (`withLogProofs`). */
+  readonly log?: AuditLogSource;
 }
 
 /**
@@ -57,7 +61,8 @@ export function buildBundle(runs: readonly AuditRun[], contents: BundleContents)
  * Temporal deletes histories after the namespace's retention period; a bundle outlives it.
  */
 export async function exportBundle(client: Client, selection: RunSelection, contents: BundleContents): Promise<EvidenceBundle> {
-  return buildBundle(await fetchRuns(client, selection), contents);
+  const bundle = buildBundle(await fetchRuns(client, selection), contents);
+  return contents.log === undefined ? bundle : withLogProofs(bundle, auditLogReader(contents.log));
 }
 
 /** Writes a bundle to a file atomically (readers never see half a bundle). */

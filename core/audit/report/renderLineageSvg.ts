@@ -161,6 +161,11 @@ function drawStep(node: StepNode, box: Box, index: number, unresolved: readonly 
     `<text class="muted" x="${box.x + 10}" y="${box.y + 55}">${esc(fitText(outcomeText(step), 24))}</text>`,
     `<text class="mono muted" x="${box.x + box.w - 10}" y="${box.y + 55}" text-anchor="end">${esc(step.artifactId === null ? 'no artifact' : `art ${fitText(step.artifactId, 9)}`)}</text>`,
   ];
+  if (step.logIndex !== undefined) {
+    // The log inclusion of the step's artifact: proven (its entry) or missing from the log.
+    const label = step.logIndex === null ? 'not in log' : `log ${step.logIndex}`;
+    parts.push(badge(box.x + 8, box.y - 9, Math.round(label.length * 7 + 12), label, step.logIndex === null ? '#cf222e' : '#2da44e'));
+  }
   if (node.findings.length > 0) {
     const label = `⚠ ${node.findings.length}`;
     parts.push(badge(box.x + box.w - 112, box.y - 9, Math.round(label.length * 7 + 12), label, '#cf222e'));
@@ -199,6 +204,7 @@ function stepTitle(node: StepNode, unresolved: readonly UnresolvedLink[]): strin
     `artifact ${s.artifactId ?? '-'} ${s.artifactDigest ?? ''}`.trimEnd(),
     s.lineage === null ? 'no lineage' : `lineage #${s.lineage.sequence} previous ${s.lineage.previous ?? '-'} parent ${s.lineage.parent ?? '-'}`,
     `events: authorize ${s.authorizeEventId}, action ${s.actionEventId ?? '-'}`,
+    ...(s.logIndex === undefined ? [] : [s.logIndex === null ? 'not in the evidence log' : `evidence log entry ${s.logIndex}, proven under the checkpoint`]),
     ...(node.deadEnd ? ['dead end: a denial mints no artifact, so the chain does not continue from here'] : []),
     ...node.findings.map((f) => `finding ${f.code} at event ${f.eventId ?? '-'}: ${f.message}`),
     ...unresolved.map(describeUnresolved),

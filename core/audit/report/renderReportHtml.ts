@@ -123,8 +123,8 @@ function runSection(run: RunVerdict, open: boolean): string {
   return `<details class="run"${open ? ' open' : ''}>
 <summary><span class="run-title">${esc(run.workflowType)}</span> <code>${esc(run.workflowId)}</code> ${pill(ok ? 'ok' : plural(run.findings.length, 'finding'), ok ? 'good' : 'bad')}</summary>
 <p class="run-meta">run <code>${esc(run.runId)}</code> · replay ${esc(run.replay)}${run.parent === null ? '' : ` · child of <code>${esc(run.parent.workflowId)}</code> / <code>${esc(run.parent.runId)}</code>`}</p>
-<div class="scroll"><table class="steps"><thead><tr><th class="num">#</th><th>Action · step · activity</th><th>Decision</th><th>Principal</th><th>Policy</th><th>Approvers</th><th>Outcome</th><th>Artifact</th><th class="num" title="history event ids: authorize → action">Events</th><th>Findings</th></tr></thead>
-<tbody>${rows.length === 0 ? '<tr><td colspan="10" class="none">No governed steps.</td></tr>' : rows.join('\n')}</tbody></table></div>
+<div class="scroll"><table class="steps"><thead><tr><th class="num">#</th><th>Action · step · activity</th><th>Decision</th><th>Principal</th><th>Policy</th><th>Approvers</th><th>Outcome</th><th>Artifact</th><th title="the artifact's entry in the evidence log, when the audit checked the log">Log</th><th class="num" title="history event ids: authorize → action">Events</th><th>Findings</th></tr></thead>
+<tbody>${rows.length === 0 ? '<tr><td colspan="11" class="none">No governed steps.</td></tr>' : rows.join('\n')}</tbody></table></div>
 </details>`;
 }
 
@@ -137,7 +137,7 @@ function stepRow(step: AuditedStep, findings: readonly Finding[]): string {
     + `<td><b>${esc(step.action)}</b><br><span class="nowrap"><code>${esc(step.stepId)}</code> <code class="muted">${esc(step.activityId)}</code></span></td>`
     + `<td>${pill(step.decision, tone ?? 'warn')}</td><td class="principal">${text(step.principal)}</td><td class="nowrap">${policy}</td>`
     + `<td>${step.approvers.length === 0 ? '<span class="none">-</span>' : step.approvers.map((a) => esc(a)).join(', ')}</td>`
-    + `<td class="outcome-${esc(step.outcome)}">${esc(outcome)}</td><td><code class="artifact">${text(step.artifactId)}</code></td>`
+    + `<td class="outcome-${esc(step.outcome)}">${esc(outcome)}</td><td><code class="artifact">${text(step.artifactId)}</code></td><td class="nowrap">${logCell(step)}</td>`
     + `<td class="num">${esc(`${step.authorizeEventId} → ${step.actionEventId ?? '-'}`)}</td>`
     + `<td>${findings.length === 0 ? '<span class="none">-</span>' : findings.map((f) => pill(f.code, 'bad')).join(' ')}</td></tr>`;
 }
@@ -150,6 +150,12 @@ const LEGEND = `<ul class="legend" aria-label="Legend">
 <li><svg width="20" height="14" aria-hidden="true"><path d="M10,0 V10 M3,10 H17" stroke="#cf222e" stroke-width="2" fill="none"/></svg> dead end: denied, no artifact</li>
 <li><svg width="16" height="16" aria-hidden="true"><circle cx="8" cy="8" r="7" fill="#cf222e"/><text x="8" y="12" text-anchor="middle" font-size="10" font-weight="700" fill="#fff">?</text></svg> claimed link not in this audit</li>
 </ul>`;
+
+/** The step's log inclusion: its entry when proven, `not in log` when the log lacks it, `-` when not checked. */
+function logCell(step: AuditedStep): string {
+  if (step.logIndex === undefined) return '<span class="none">-</span>';
+  return step.logIndex === null ? pill('not in log', 'bad') : pill(`entry ${step.logIndex}`, 'good');
+}
 
 function pill(label: string, tone: string): string {
   return `<span class="pill ${tone}">${esc(label)}</span>`;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { isAuditError } from '../../../core/audit/auditError';
 import { isWritError } from '../../../core/errors/writError';
+import { strictNumber } from '../toolEntry';
 import type * as AuditRun from './auditRun';
 
 /** Exit codes of `writ audit`: findings and "could not audit" are told apart for scripts. */
@@ -23,11 +24,21 @@ export interface VerifyCliOptions extends SourceOptions {
   workflows?: string;
   keys?: string;
   identityKeys?: string;
+  /** The evidence log to audit from (a directory or URL), and how to trust it (auditLog.ts). */
+  log?: string;
+  runId?: string[];
+  logKey?: string;
+  checkpoint?: string[];
+  witness?: string[];
+  witnessesRequired?: number;
 }
 
 export interface ExportCliOptions extends SourceOptions {
   out: string;
   keys?: string;
+  /** The evidence log whose proofs go into the bundle (default: the configured one, when it exists). */
+  log?: string;
+  logKey?: string;
 }
 
 /**
@@ -50,12 +61,17 @@ export function registerAuditCommands(program: Command): Command {
     .description("write the selected runs, the public key set, the policy sets and the identity provider's public keys into one evidence bundle")
     .requiredOption('--out <file>', 'where to write the bundle')
     .option('--keys <file>', "the key set to write into the bundle (an evidence key set: writ keys export --with-periods, merged with writ keys merge), instead of the configured key directories'")
+    .option('--log <dir or URL>', "the evidence log whose inclusion proofs of the runs' entries go into the bundle (default: the configured log, when there is one)")
+    .option('--log-key <vkey>', "the log's verifier key (default: the one of the configured log key file)")
     .action(async (opts: ExportCliOptions) => {
       process.exitCode = await guarded(() => auditRun().exportEvidence(opts));
     });
 
   addVerifyOptions(addSourceOptions(audit.command('verify')))
     .description('verify runs from a server, or an evidence bundle with no server; exits 1 on any finding')
+    .option('--log <dir or URL>', 'verify the runs from this evidence log alone (a log directory, or the URL its tiles are served at), with --workflow-id or --run-id: for runs whose history is gone')
+    .option('--run-id <id...>', 'with --log: these runs')
+    .option('--checkpoint <file...>', "with --log: checkpoints of the log saved earlier, which the log's current checkpoint must extend")
     .option('--json', 'print the verdict as JSON')
     .action(async (opts: VerifyCliOptions & { json?: boolean }) => {
       process.exitCode = await guarded(() => auditRun().printVerdict(opts));
@@ -81,7 +97,10 @@ export function addVerifyOptions(command: Command): Command {
     .option('--no-replay', 'skip replay (for tools without the workflow code)')
     .option('--workflows <path>', 'the workflows module to replay against (the file your worker bundles); required unless --no-replay')
     .option('--keys <file>', "the key set to trust (evidence key set or bundle), instead of the bundle's or the key store's")
-    .option('--identity-keys <file>', "the identity provider to trust for operator statements and identity tokens (its JWKS, identity evidence, or a bundle), instead of the bundle's or the configured one's");
+    .option('--identity-keys <file>', "the identity provider to trust for operator statements and identity tokens (its JWKS, identity evidence, or a bundle), instead of the bundle's or the configured one's")
+    .option('--log-key <vkey>', "the evidence log's verifier key, as the auditor holds it: checks a bundle's log proofs, or the log of --log (default: the one of the configured log key file)")
+    .option('--witness <vkey...>', "witness verifier keys whose cosignatures of the log's checkpoint count")
+    .option('--witnesses-required <k>', 'how many of them must have cosigned', strictNumber);
 }
 
 /** Runs a command body; an error that stops the audit is printed with its code and exits 2. */

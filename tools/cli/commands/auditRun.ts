@@ -28,6 +28,7 @@ import {
 import { loadIdentityEvidence, parseIdentityEvidence, type IdentityEvidence } from '../../../core/audit/evidence/identityEvidence';
 
 import { connectTemporal } from '../temporalConnection';
+import { bundleLogTrust, exportLogSource, printLogVerdict } from './auditLog';
 import { AUDIT_EXIT, type ExportCliOptions, type SourceOptions, type VerifyCliOptions } from './audit';
 
 /** `writ audit export`: the selected runs and everything an auditor needs, in one bundle. */
@@ -37,7 +38,9 @@ export async function exportEvidence(opts: ExportCliOptions): Promise<number> {
   const { client, namespace, close } = await connect(opts);
   try {
     const identity = await configuredIdentity(config);
+    const log = exportLogSource(opts, config);
     const bundle = await exportBundle(client, selection, {
+      ...(log === undefined ? {} : { log }),
       namespace,
       keys: opts.keys === undefined ? keyStoreKeys(config) : keysFromFile(opts.keys),
       policySets: policySetsOf(opts.policies ?? [config.policiesDir]),
@@ -47,6 +50,7 @@ export async function exportEvidence(opts: ExportCliOptions): Promise<number> {
     writeBundle(opts.out, bundle);
     say(`wrote ${bundle.runs.length} run(s), ${bundle.keys.keys.length} key(s) and ${bundle.policySets.length} policy set(s) to ${opts.out}`);
     say(identity === undefined ? "with no identity provider keys (none configured or made): operator events in it will not verify" : `with identity provider ${identity.issuer} (${identity.jwks.keys.length} key(s))`);
+    say(bundle.log === undefined ? 'with no evidence log proofs (no log configured or made here; --log names one)' : `with ${bundle.log.entries.length} log entries proven under the log's checkpoint`);
   } finally {
     await close();
   }
@@ -55,6 +59,7 @@ export async function exportEvidence(opts: ExportCliOptions): Promise<number> {
 
 /** `writ audit verify`: the verdict, in words or as JSON; exit 1 on any finding. */
 export async function printVerdict(opts: VerifyCliOptions & { json?: boolean }): Promise<number> {
+  if (opts.log !== undefined && opts.bundle === undefined) return printLogVerdict(opts);
   const verdict = await verdictFor(opts);
   if (opts.json) say(JSON.stringify(verdict, null, 2));
   else for (const line of formatVerdict(verdict)) say(line);
@@ -81,7 +86,10 @@ async function verify(opts: VerifyCliOptions): Promise<AuditVerdict> {
     if (opts.workflowId !== undefined || opts.query !== undefined) throw new AuditError('AUDIT_OPTIONS_INVALID', 'give --bundle, or --workflow-id / --query, not both');
     const bundle = readBundle(opts.bundle);
     const identity = opts.identityKeys === undefined ? undefined : identityFromFile(opts.identityKeys, bundle.identity);
+    const log = bundleLogTrust(opts, bundle.log !== undefined);
+    if (log === undefined && bundle.log !== undefined) process.stderr.write("writ: the bundle's evidence log proofs are not checked: give the log's verifier key with --log-key\n");
     return verifyBundle(bundle, {
+      ...(log === undefined ? {} : { log }),
       replay,
       ...(keys === undefined ? {} : { keys }),
       ...(identity === undefined ? {} : { identity }),
@@ -136,7 +144,7 @@ async function connect(opts: SourceOptions): Promise<{ client: Client; namespace
  * host that holds only one of them, export each with `writ keys export --with-periods` and
  * merge them (`writ keys merge`) for `--keys`.
  */
-function keyStoreKeys(config: WritConfig): AuditKeySet {
+export function keyStoreKeys(config: WritConfig): AuditKeySet {
   const authorization = KeyStore.open(config.keysDir).exportKeyRecords();
   const receipts = KeyStore.open(config.receiptKeysDir, { purpose: 'receipt' }).exportKeyRecords();
   if (authorization.length === 0) throw new AuditError('AUDIT_OPTIONS_INVALID', `the key store in ${config.keysDir} holds no keys; pass --keys <file>`);
@@ -144,7 +152,7 @@ function keyStoreKeys(config: WritConfig): AuditKeySet {
 }
 
 /** A key set file: an evidence key set, or a whole bundle whose key set is taken. */
-function keysFromFile(file: string): AuditKeySet {
+export function keysFromFile(file: string): AuditKeySet {
   let json: unknown;
   try {
     json = parseStrictJson(readFileSync(file, 'utf8'));
@@ -161,7 +169,7 @@ function keysFromFile(file: string): AuditKeySet {
  * configured provider's `jwksPath`, or its `jwksUrl` fetched once now. Undefined when the
  * development provider has never made a key (it then signed nothing).
  */
-async function configuredIdentity(config: WritConfig): Promise<IdentityEvidence | undefined> {
+export async function configuredIdentity(config: WritConfig): Promise<IdentityEvidence | undefined> {
   const configured = config.identity;
   if (configured === undefined) {
     const jwksPath = join(config.dataDir, 'idp', 'jwks.json');
@@ -177,7 +185,7 @@ async function configuredIdentity(config: WritConfig): Promise<IdentityEvidence 
  * bundle (its `identity`), or a bare JWKS, whose issuer and audience are then the ones the
  * bundle or configuration names.
  */
-function identityFromFile(file: string, named: IdentityEvidence | undefined): IdentityEvidence {
+export function identityFromFile(file: string, named: IdentityEvidence | undefined): IdentityEvidence {
   let json: unknown;
   try {
     json = parseStrictJson(readFileSync(file, 'utf8'));
@@ -192,7 +200,8 @@ function identityFromFile(file: string, named: IdentityEvidence | undefined): Id
   return parseIdentityEvidence({ ...rest, jwks: json }, file);
 }
 
-function policySetsOf(dirs: readonly string[]): PolicySetEvidence[] {
+/** The policy sets in these directories, as evidence (each digest computed from its text). */
+export function policySetsOf(dirs: readonly string[]): PolicySetEvidence[] {
   return dirs.map((dir) => policySetEvidence(loadPolicySet(resolve(dir))));
 }
 

@@ -104,3 +104,33 @@ describe('fitText', () => {
     expect(fitText('abc', 3)).toBe('abc');
   });
 });
+
+describe('when the audit checked the evidence log', () => {
+  const verdict = twoRunVerdict();
+  const [parent] = verdict.runs;
+  const marked = {
+    ...verdict,
+    runs: [{ ...parent!, steps: parent!.steps.map((s) => (s.stepId === 'transfer-1' ? { ...s, logIndex: 17 } : s.stepId === 'refund-3' ? { ...s, logIndex: null } : s)) }, ...verdict.runs.slice(1)],
+  };
+  const html = renderReportHtml(marked, META);
+  const row = (stepId: string) => html.split('\n').find((line) => line.includes(`<code>${stepId}</code>`)) ?? '';
+
+  it("each step's row says where its artifact is in the log, or that the log does not hold it", () => {
+    expect(row('transfer-1')).toContain('<span class="pill good">entry 17</span>');
+    expect(row('refund-3')).toContain('<span class="pill bad">not in log</span>');
+    // A step the log was not checked for says nothing either way.
+    expect(row('email-4')).not.toMatch(/entry \d+|not in log/);
+  });
+
+  it('the lineage picture marks the same on each step, in its badge and its title', () => {
+    const svg = html.slice(html.indexOf('<svg id="lineage"'));
+    expect(svg).toContain('>log 17</text>');
+    expect(svg).toContain('evidence log entry 17, proven under the checkpoint');
+    expect(svg).toContain('>not in log</text>');
+    expect(svg).toContain('not in the evidence log');
+  });
+
+  it('a report of an audit that did not read the log marks nothing', () => {
+    expect(renderReportHtml(twoRunVerdict(), META)).not.toMatch(/not in log|>log \d+</);
+  });
+});
