@@ -50,11 +50,11 @@ export interface PendingRun extends PendingApproval {
  * or refused with its code) comes back and the act is recorded in history.
  */
 export class OperatorConsole {
-  /** `namespace` is the one the kill switch applies to; `controlTaskQueue`, where its control workflow runs. */
+  /** `namespace` is the one the kill switch applies to; `controlTaskQueue`, where its control workflow runs; `controlWorkflowId`, its id (default `writ-control`). */
   constructor(
     private readonly client: Client,
     private readonly signer: StatementSigner,
-    private readonly options: { namespace: string; controlTaskQueue: string },
+    private readonly options: { namespace: string; controlTaskQueue: string; controlWorkflowId?: string },
   ) {}
 
   /** Every run whose governed step awaits approval, with what it awaits. */
@@ -141,6 +141,11 @@ export class OperatorConsole {
     return this.sendKillSwitch(statement);
   }
 
+  /** The control workflow's id (default `writ-control`: one per namespace). */
+  private get controlWorkflowId(): string {
+    return this.options.controlWorkflowId ?? CONTROL_WORKFLOW_ID;
+  }
+
   /** The namespace the kill switch applies to. */
   get namespace(): string {
     return this.options.namespace;
@@ -150,7 +155,7 @@ export class OperatorConsole {
   async sendKillSwitch(statement: string): Promise<KillSwitchReceipt> {
     const handle = await this.client.workflow.start('writControl', {
       taskQueue: this.options.controlTaskQueue,
-      workflowId: CONTROL_WORKFLOW_ID,
+      workflowId: this.controlWorkflowId,
       workflowIdConflictPolicy: 'USE_EXISTING',
       args: [],
     });
@@ -160,7 +165,7 @@ export class OperatorConsole {
   /** The kill-switch change in force as the control workflow applied it, or null before any (and before the control workflow exists). */
   async killSwitchInForce(): Promise<KillSwitchInForce | null> {
     try {
-      return await this.client.workflow.getHandle(CONTROL_WORKFLOW_ID).query<KillSwitchInForce | null>(KILL_SWITCH_STATE_QUERY);
+      return await this.client.workflow.getHandle(this.controlWorkflowId).query<KillSwitchInForce | null>(KILL_SWITCH_STATE_QUERY);
     } catch (error) {
       // No control workflow yet: the switch was never used in this namespace.
       if (error instanceof WorkflowNotFoundError) return null;

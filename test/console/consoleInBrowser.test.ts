@@ -17,7 +17,7 @@ import { startDevOidcProvider, type RunningDevOidcProvider } from '../../core/oi
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
 import { awaitPending } from '../support/awaitPending';
 import { failureCode } from '../support/failureCode';
-import { APPROVE_UPDATE } from '../../core/protocol/operatorContract';
+import { APPROVE_UPDATE, CONTROL_WORKFLOW_ID } from '../../core/protocol/operatorContract';
 
 // The operators' console in a real headless Chromium (Debian's chromium package), signing
 // in through the development OpenID provider, against a real dev server and governed worker.
@@ -52,7 +52,7 @@ beforeAll(async () => {
   env = await createGovernedTestEnv();
   const operatorClient = await env.clientAs('olivia', ['operators']);
   consoleServer = await startConsole({
-    operations: Object.assign(new OperatorConsole(operatorClient, env.idp, { namespace: env.namespace, controlTaskQueue: env.taskQueue }), {
+    operations: Object.assign(new OperatorConsole(operatorClient, env.idp, { namespace: env.namespace, controlTaskQueue: env.taskQueue, controlWorkflowId: `${CONTROL_WORKFLOW_ID}-${env.taskQueue}` }), {
       audit: async (workflowId: string) =>
         verifyHistories(await fetchRuns(operatorClient, { workflowIds: [workflowId], related: true }), {
           keys: env.auditKeys(),

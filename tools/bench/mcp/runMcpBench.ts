@@ -108,7 +108,9 @@ export async function runMcpBench(governance: BenchGovernance, dataDir: string, 
         command: process.execPath,
         args: [CLI, 'mcp', '--module', WORKER_MODULE],
         cwd: dir,
-        env: { PATH: process.env['PATH'] ?? '', TEMPORAL_ADDRESS: options.address, TEMPORAL_NAMESPACE: options.namespace, WRIT_TASK_QUEUE: taskQueue, WRIT_MCP_CREDENTIAL: credential },
+        // The gateway verifies the agent's token with the bench's identity provider and lists
+        // the tools the bench's policy set can permit it.
+        env: { PATH: process.env['PATH'] ?? '', TEMPORAL_ADDRESS: options.address, TEMPORAL_NAMESPACE: options.namespace, WRIT_TASK_QUEUE: taskQueue, WRIT_MCP_CREDENTIAL: credential, WRIT_DATA_DIR: dataDir, WRIT_POLICIES_DIR: MCP_BENCH_POLICIES },
         stderr: 'ignore',
       }),
     );
