@@ -7,6 +7,7 @@ import type { ChainAdvance, ChainHead, HandoffClaim, HandoffOffer, HandoffOffere
 import { PostgresRunRegistry } from './postgresRunRegistry';
 import { PostgresPasskeyRegistry } from './postgresPasskeyRegistry';
 import type { PasskeyAssertionUse, PasskeyBinding } from './passkeyRegistry';
+import { describePostgresTarget, guardPostgres, inPostgresTransaction } from './postgresAccess';
 
 /** How a PostgreSQL governance store connects. */
 export interface PostgresStoreOptions {
@@ -78,7 +79,7 @@ export class PostgresGovernanceStore implements GovernanceStore {
    * tables, is CONFIG_INVALID; a server that does not answer, GOVERNANCE_STORE_UNAVAILABLE.
    */
   static async connect(options: PostgresStoreOptions): Promise<PostgresGovernanceStore> {
-    const where = describeTarget(options.url);
+    const where = describePostgresTarget(options.url);
     if (where === undefined) {
       // A URL that cannot be parsed is a configuration mistake, not an outage; and it may
       // hold a password, so it is not repeated.
@@ -297,23 +298,8 @@ export class PostgresGovernanceStore implements GovernanceStore {
   }
 
   /** Runs `work` in one transaction on one pooled connection; any failure rolls it back. */
-  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client: PoolClient = await this.guard(() => this.pool.connect());
-    try {
-      return await this.guard(async () => {
-        await client.query('BEGIN');
-        try {
-          const result = await work(client);
-          await client.query('COMMIT');
-          return result;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-      });
-    } finally {
-      client.release();
-    }
+  private transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inPostgresTransaction(this.pool, `governance store ${this.where}`, work);
   }
 
   private async query(text: string, values: readonly unknown[]): Promise<Row[]> {
@@ -321,13 +307,8 @@ export class PostgresGovernanceStore implements GovernanceStore {
   }
 
   /** Any failure of the server or the connection is GOVERNANCE_STORE_UNAVAILABLE, naming host and database, never the password. */
-  private async guard<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (error instanceof WritError) throw error;
-      throw new WritError('GOVERNANCE_STORE_UNAVAILABLE', `governance store ${this.where} failed: ${(error as Error).message}`, { cause: error });
-    }
+  private guard<T>(run: () => Promise<T>): Promise<T> {
+    return guardPostgres(`governance store ${this.where}`, run);
   }
 }
 
@@ -355,13 +336,3 @@ function revocationOf(row: Row): Revocation {
  * `postgresql://host:port/database` for messages: the server's address (the default port
  * spelled out), never the user or password; undefined when the URL does not parse.
  */
-function describeTarget(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return undefined;
-  }
-  const port = parsed.port === '' ? '5432' : parsed.port;
-  return `postgresql://${parsed.hostname}:${port}${parsed.pathname}`;
-}

@@ -3,6 +3,7 @@ import { WritError } from '../../errors/writError';
 import { decodeEvidenceEntry, encodeEvidenceEntry, type EvidenceEntry } from '../entries/evidenceEntry';
 import type { AppendResult, LogDirectory } from '../storage/logDirectory';
 import { MAX_APPEND_ENTRIES } from '../storage/removeLeftovers';
+import { describePostgresTarget, guardPostgres, inPostgresTransaction } from '../../governance/postgresAccess';
 
 /** How the sequencer reaches the governance store's database. */
 export interface PostgresSequencerOptions {
@@ -52,7 +53,7 @@ export class PostgresLogSequencer {
     });
     // A dropped idle connection must not crash the process; the next query reconnects or fails.
     pool.on('error', () => undefined);
-    return new PostgresLogSequencer(pool, describeTarget(options.url));
+    return new PostgresLogSequencer(pool, describePostgresTarget(options.url) ?? 'postgresql://(unparsable URL)');
   }
 
   /**
@@ -140,42 +141,12 @@ export class PostgresLogSequencer {
     }
   }
 
-  async #transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#guard(() => this.#pool.connect());
-    try {
-      return await this.#guard(async () => {
-        await client.query('BEGIN');
-        try {
-          const result = await work(client);
-          await client.query('COMMIT');
-          return result;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-      });
-    } finally {
-      client.release();
-    }
+  #transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inPostgresTransaction(this.#pool, `evidence log sequencing in governance store ${this.#where}`, work);
   }
 
   /** A failure of the server or connection is GOVERNANCE_STORE_UNAVAILABLE; Writ's own refusals pass through. */
-  async #guard<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (error instanceof WritError) throw error;
-      throw new WritError('GOVERNANCE_STORE_UNAVAILABLE', `evidence log sequencing in governance store ${this.#where} failed: ${(error as Error).message}`, { cause: error });
-    }
-  }
-}
-
-/** `postgresql://host:port/database` for messages, never the user or password. */
-function describeTarget(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `postgresql://${parsed.hostname}:${parsed.port === '' ? '5432' : parsed.port}${parsed.pathname}`;
-  } catch {
-    return 'postgresql://(unparsable URL)';
+  #guard<T>(run: () => Promise<T>): Promise<T> {
+    return guardPostgres(`evidence log sequencing in governance store ${this.#where}`, run);
   }
 }
