@@ -44,35 +44,22 @@ async function killAt(point: FaultPoint, mode: AuthorizationMode) {
   return { outcome, ranBeforeKill, ranInTotal: fixture.transfersWithMemo(memo), verdict };
 }
 
+// Each kill point, with what had happened when the worker died: the side effect lands
+// before the kill only at receipt-sign, and the retried attempt must not repeat it.
+const KILL_POINTS: { point: FaultPoint; ranBeforeKill: number; title: string }[] = [
+  { point: 'authorize-start', ranBeforeKill: 0, title: 'inside writ.authorize before anything is decided: authorize runs again from scratch, the action once' },
+  { point: 'action-body', ranBeforeKill: 0, title: 'mid-action, after verification and before the side effect: the retry acts once under the same artifact' },
+  { point: 'receipt-sign', ranBeforeKill: 1, title: 'after the action, before its receipt is signed: the retry presents the same idempotency key, one transfer, one receipt' },
+];
+
 // Every point, with writ.authorize as an activity and as a local activity (whose lost
 // attempt is retried with its workflow task; see also localAuthorization.test.ts).
 describe.each(AUTHORIZATION_MODES_UNDER_TEST)('with authorization as %s', (mode) => {
   describe('when the worker is killed', () => {
-    it.concurrent('inside writ.authorize before anything is decided: authorize runs again from scratch, the action once', async () => {
-      const { outcome, ranBeforeKill, ranInTotal, verdict } = await killAt('authorize-start', mode);
+    it.concurrent.each(KILL_POINTS)('$title', async ({ point, ranBeforeKill: expectedBeforeKill }) => {
+      const { outcome, ranBeforeKill, ranInTotal, verdict } = await killAt(point, mode);
       expect(outcome).toBe('completed');
-      expect(ranBeforeKill).toBe(0);
-      expect(ranInTotal).toBe(1);
-      expect(findingsOf(verdict)).toEqual([]);
-      expect(verdict.runs[0]!.steps.map((s) => [s.decision, s.outcome])).toEqual([['permit', 'completed']]);
-      expect(verdict.receiptsVerified).toBe(1);
-    });
-
-    it.concurrent('mid-action, after verification and before the side effect: the retry acts once under the same artifact', async () => {
-      const { outcome, ranBeforeKill, ranInTotal, verdict } = await killAt('action-body', mode);
-      expect(outcome).toBe('completed');
-      expect(ranBeforeKill).toBe(0);
-      expect(ranInTotal).toBe(1);
-      expect(findingsOf(verdict)).toEqual([]);
-      expect(verdict.runs[0]!.steps.map((s) => [s.decision, s.outcome])).toEqual([['permit', 'completed']]);
-      expect(verdict.receiptsVerified).toBe(1);
-    });
-
-    it.concurrent('after the action, before its receipt is signed: the retry presents the same idempotency key, one transfer, one receipt', async () => {
-      const { outcome, ranBeforeKill, ranInTotal, verdict } = await killAt('receipt-sign', mode);
-      expect(outcome).toBe('completed');
-      // The side effect landed before the kill; the retried attempt must not repeat it.
-      expect(ranBeforeKill).toBe(1);
+      expect(ranBeforeKill).toBe(expectedBeforeKill);
       expect(ranInTotal).toBe(1);
       expect(findingsOf(verdict)).toEqual([]);
       expect(verdict.runs[0]!.steps.map((s) => [s.decision, s.outcome])).toEqual([['permit', 'completed']]);
