@@ -9,11 +9,8 @@ import type { ProviderV4 } from '@ai-sdk/provider';
 import { installRuntimeLogging } from '../../worker/runtimeLogging';
 import { quietBundlerLogger } from '../../worker/quietBundlerLogger';
 import { createWritClient } from '../../core/client/createWritClient';
-import { KeyStore } from '../../core/keys/keyStore';
-import { TrustedKeySet } from '../../core/keys/trustedKeySet';
-import { AuditKeySet } from '../../core/audit/keys/auditKeySet';
-import { DevIdentityProvider, DEV_IDENTITY_ISSUER } from '../../core/identity/devIdentityProvider';
-import { IdentityVerifier } from '../../core/identity/identityVerifier';
+import type { AuditKeySet } from '../../core/audit/keys/auditKeySet';
+import type { DevIdentityProvider } from '../../core/identity/devIdentityProvider';
 import { PolicySource } from '../../core/policy/policySource';
 import { SqliteGovernanceStore } from '../../core/governance/sqliteGovernanceStore';
 import { openDevEvidenceLog } from '../../core/log/evidence/openEvidenceLog';
@@ -22,12 +19,12 @@ import { sha256Digest } from '../../core/canonical/digest';
 import type { GovernedActions } from '../../core/actions/types';
 import type { GovernedBundle } from '../../worker/bundleGovernedWorkflows';
 import { fetchRuns } from '../../core/audit/live/fetchRuns';
-import { loadIdentityEvidence } from '../../core/audit/evidence/identityEvidence';
 import { policySetEvidence } from '../../core/audit/evidence/policySetEvidence';
 import { verifyHistories } from '../../core/audit/verifyHistories';
 import type { AuditVerdict } from '../../core/audit/types';
 import { loadPolicySet } from '../../core/policy/policySet';
 import { testTemporal } from '../support/testServer';
+import { openDevTrust } from '../support/devTrust';
 
 /** The model activities `AiSdkPlugin` registers: ungoverned (a model call acts on nothing), so declared exempt. */
 export const MODEL_ACTIVITIES = ['invokeModel', 'invokeModelStreaming', 'invokeEmbeddingModel'] as const;
@@ -69,18 +66,11 @@ export async function createAiSdkTestEnv(options: AiSdkTestEnvOptions): Promise<
   installRuntimeLogging('ERROR');
   const { address, namespace } = testTemporal();
   const dir = mkdtempSync(join(tmpdir(), 'writ-aisdk-'));
-  const keyStore = KeyStore.open(join(dir, 'keys'));
-  await keyStore.ensureActive();
-  const receiptKeyStore = KeyStore.open(join(dir, 'receipt-keys'), { purpose: 'receipt' });
-  await receiptKeyStore.ensureActive();
-  const idp = DevIdentityProvider.open(join(dir, 'idp'));
-  await idp.ensureKey();
-  const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: idp.jwksPath });
+  const trust = await openDevTrust(dir);
+  const { idp, identity, signer, receiptSigner } = trust;
   const policies = PolicySource.load(resolve(options.policiesDir));
   const store = SqliteGovernanceStore.open(join(dir, 'governance.sqlite'));
   const evidenceLog = await openDevEvidenceLog(dir);
-  const signer = await keyStore.loadSigner();
-  const receiptSigner = await receiptKeyStore.loadSigner();
   const extra = options.exemptActivities ?? {};
   // AiSdkPlugin's own MCP activities are declared exempt, except a name that is a governed
   // action: that collision is the worker's to refuse.
@@ -93,7 +83,7 @@ export async function createAiSdkTestEnv(options: AiSdkTestEnvOptions): Promise<
     governance: {
       signer: async () => signer,
       receiptSigner: async () => receiptSigner,
-      trustedKeys: TrustedKeySet.fromJwks(keyStore.exportPublicJwks()),
+      trustedKeys: trust.trustedKeys,
       identity,
       policies,
       store,
@@ -118,7 +108,7 @@ export async function createAiSdkTestEnv(options: AiSdkTestEnvOptions): Promise<
     throw error;
   });
   const running = worker.run();
-  const auditKeys = () => AuditKeySet.fromKeyRecords([...keyStore.exportKeyRecords(), ...receiptKeyStore.exportKeyRecords()]);
+  const auditKeys = trust.auditKeys;
   return {
     taskQueue,
     namespace,
@@ -133,7 +123,7 @@ export async function createAiSdkTestEnv(options: AiSdkTestEnvOptions): Promise<
         policySets: [policySetEvidence(loadPolicySet(resolve(options.policiesDir)))],
         namespace,
         exemptActivities,
-        identity: await loadIdentityEvidence({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: idp.jwksPath }),
+        identity: await trust.identityEvidence(),
         replay: { bundle: { bundle: { code }, codeDigest: sha256Digest(code) } },
       });
     },

@@ -6,17 +6,15 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { installRuntimeLogging } from '../../worker/runtimeLogging';
 import { createWritClient } from '../../core/client/createWritClient';
-import { KeyStore } from '../../core/keys/keyStore';
-import { TrustedKeySet } from '../../core/keys/trustedKeySet';
-import { AuditKeySet } from '../../core/audit/keys/auditKeySet';
-import { DevIdentityProvider, DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../../core/identity/devIdentityProvider';
+import type { KeyStore } from '../../core/keys/keyStore';
+import type { TrustedKeySet } from '../../core/keys/trustedKeySet';
+import type { AuditKeySet } from '../../core/audit/keys/auditKeySet';
+import type { DevIdentityProvider } from '../../core/identity/devIdentityProvider';
 import { fetchRuns } from '../../core/audit/live/fetchRuns';
-import { loadIdentityEvidence } from '../../core/audit/evidence/identityEvidence';
 import { policySetEvidence, type PolicySetEvidence } from '../../core/audit/evidence/policySetEvidence';
 import type { AuditVerdict } from '../../core/audit/types';
 import type { VerifyOptions } from '../../core/audit/verifyOptions';
 import { verifyHistories } from '../../core/audit/verifyHistories';
-import { IdentityVerifier } from '../../core/identity/identityVerifier';
 import { PolicySource } from '../../core/policy/policySource';
 import { SqliteGovernanceStore } from '../../core/governance/sqliteGovernanceStore';
 import { openExampleStores, type ExampleStores } from '../../examples/exampleStores';
@@ -28,6 +26,7 @@ import { sharedBundle } from './sharedBundle';
 import type { EvidenceLog } from '../../core/log/evidence/evidenceLog';
 import { openDevEvidenceLog } from '../../core/log/evidence/openEvidenceLog';
 import { testTemporal } from './testServer';
+import { openDevTrust } from './devTrust';
 import type { AuthorizationMode } from '../../core/protocol/authorizeContract';
 
 /** Everything one test file needs: a governed worker on its own task queue, real stores. */
@@ -84,20 +83,12 @@ export async function createGovernedTestEnv(
   installRuntimeLogging('ERROR');
   const { address, namespace } = testTemporal();
   const dir = mkdtempSync(join(tmpdir(), 'writ-test-'));
-  const keyStore = KeyStore.open(join(dir, 'keys'));
-  await keyStore.ensureActive();
-  const receiptKeyStore = KeyStore.open(join(dir, 'receipt-keys'), { purpose: 'receipt' });
-  await receiptKeyStore.ensureActive();
-  const receiptSigner = await receiptKeyStore.loadSigner();
-  const idp = DevIdentityProvider.open(join(dir, 'idp'));
-  await idp.ensureKey();
-  const identity = await IdentityVerifier.create({ issuer: DEV_IDENTITY_ISSUER, audience: 'writ', jwksPath: idp.jwksPath });
+  const trust = await openDevTrust(dir);
+  const { keyStore, receiptKeyStore, receiptSigner, idp, identity, signer, trustedKeys } = trust;
   const policies = options.policies ?? PolicySource.load(options.policiesDir ?? resolve(__dirname, '../../examples/policies'));
   const stores = openExampleStores(join(dir, 'stores'));
   stores.ledger.seedDemo();
   stores.workspace.seedDemo();
-  const signer = await keyStore.loadSigner();
-  const trustedKeys = TrustedKeySet.fromJwks(keyStore.exportPublicJwks());
   const governance = SqliteGovernanceStore.open(join(dir, 'governance.sqlite'));
   const evidenceLog = options.evidenceLog ?? (await openDevEvidenceLog(dir));
   const nativeConnection = await NativeConnection.connect({ address });
@@ -121,10 +112,10 @@ export async function createGovernedTestEnv(
     ...(options.authorization === undefined ? {} : { authorization: options.authorization }),
   });
   const verifyOptions = async (policySets?: readonly PolicySetEvidence[]): Promise<VerifyOptions> => ({
-    keys: AuditKeySet.fromKeyRecords([...keyStore.exportKeyRecords(), ...receiptKeyStore.exportKeyRecords()]),
+    keys: trust.auditKeys(),
     policySets: policySets ?? [policySetEvidence(policies.current().policySet)],
     namespace,
-    identity: await loadIdentityEvidence({ issuer: DEV_IDENTITY_ISSUER, audience: WRIT_IDENTITY_AUDIENCE, jwksPath: idp.jwksPath }),
+    identity: await trust.identityEvidence(),
     replay: { bundle: workflows },
   });
   let worker = await newWorker();
@@ -142,8 +133,8 @@ export async function createGovernedTestEnv(
     idp,
     signer,
     trustedKeys,
-    receiptKeys: TrustedKeySet.fromJwks(receiptKeyStore.exportPublicJwks()),
-    auditKeys: () => AuditKeySet.fromKeyRecords([...keyStore.exportKeyRecords(), ...receiptKeyStore.exportKeyRecords()]),
+    receiptKeys: trust.receiptKeys,
+    auditKeys: trust.auditKeys,
     get worker() {
       return worker;
     },
