@@ -4,7 +4,9 @@
 import { Command, Option } from 'commander';
 import { addServerToolOptions, runTool, strictNumber as toNumber } from '../cli/toolEntry';
 import { BENCH_DEFAULTS, parseBenchOptions } from './benchOptions';
-import { renderMarkdown } from './report';
+import { readFileSync } from 'node:fs';
+import { WritError } from '../../core/errors/writError';
+import { BENCH_REPORT_SCHEMA, renderMarkdown, type BenchReport } from './report';
 import { runBench } from './runBench';
 
 const program = addServerToolOptions(
@@ -21,17 +23,39 @@ const program = addServerToolOptions(
   .option('--warmup-iterations <n>', 'untimed iterations before each micro-benchmark', toNumber, BENCH_DEFAULTS.warmupIterations)
   .addOption(new Option('--only <section>', 'run one section only').choices(['micro', 'e2e', 'mcp']))
   .addOption(new Option('--eager-activities <on|off>', "the dev server's eager activity dispatch (default: the embedded server's)").choices(['on', 'off']))
+  .option('--render <report.json>', 'measure nothing: print the tables of a run saved with --json (how the README tables are made)')
   .option('--no-postgres', 'measure the SQLite governance store only (by default PostgreSQL is measured beside it, and must be installed)')
   .showHelpAfterError();
 
 async function main(): Promise<void> {
   program.parse(process.argv);
-  const options = parseBenchOptions(program.opts());
+  const { render, ...given } = program.opts<{ render?: string }>();
+  if (render !== undefined) {
+    process.stdout.write(`${renderSaved(render)}`);
+    return;
+  }
+  const options = parseBenchOptions(given);
   const progress = (line: string): void => {
     process.stderr.write(`bench: ${line}\n`);
   };
   const report = await runBench(options, progress);
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${report.command}\n\n${renderMarkdown(report)}`);
+}
+
+/**
+ * The tables of a run saved with `--json`, with the command that made it: the README's
+ * figures come from a saved report, never typed by hand. A file that is not such a report
+ * (another schema, not JSON) is CONFIG_INVALID.
+ */
+function renderSaved(file: string): string {
+  let report: BenchReport;
+  try {
+    report = JSON.parse(readFileSync(file, 'utf8')) as BenchReport;
+  } catch (error) {
+    throw new WritError('CONFIG_INVALID', `--render ${file}: not a readable JSON report (${(error as Error).message})`, { cause: error });
+  }
+  if (report?.schema !== BENCH_REPORT_SCHEMA) throw new WritError('CONFIG_INVALID', `--render ${file}: not a report of schema ${BENCH_REPORT_SCHEMA}`);
+  return `${report.command}\n\n${renderMarkdown(report)}`;
 }
 
 runTool('writ-bench', main, 1);

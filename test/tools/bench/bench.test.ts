@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { DEFAULT_EAGER_ACTIVITIES } from '../../../core/server/devServer';
 
 // The benchmark as users run it (`npm run bench -- ...` runs this file after a build).
@@ -263,6 +264,30 @@ describe('npm run bench -- --json', () => {
       expect(report['e2e']).toEqual({ status: 'skipped', reason: '--only mcp' });
       expect(report['micro']).toEqual({ status: 'skipped', reason: '--only mcp' });
     }, 130_000);
+  });
+
+  describe('when a saved report is rendered (--render)', () => {
+    it('prints the command and the tables of that run, its figures included, measuring nothing', async () => {
+      const saved = await bench(['--json', '--only', 'micro', '--no-postgres', ...TINY], 120_000);
+      const report = parseReport(saved);
+      const file = join(mkdtempSync(join(tmpdir(), 'writ-bench-')), 'report.json');
+      writeFileSync(file, saved.stdout);
+      const rendered = await bench(['--render', file], 30_000);
+      expect({ code: rendered.code, stderr: rendered.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(rendered.stdout.split('\n')[0]).toBe(report['command']);
+      const verify = report['micro'].results.find((result: { name: string }) => result.name === 'verify');
+      expect(rendered.stdout).toContain(`| \`verify\` | ${verify.p50Us} | ${verify.p99Us} |`);
+      expect(rendered.stdout).toMatch(/\| target \| wanted \| this run \|/);
+    }, 160_000);
+
+    it('refuses a file that is not a bench report with CONFIG_INVALID', async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'writ-bench-')), 'other.json');
+      writeFileSync(file, JSON.stringify({ schema: 'something-else' }));
+      const run = await bench(['--render', file], 30_000);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/^writ-bench: CONFIG_INVALID: --render .*not a report of schema writ-bench\/1/m);
+    }, 40_000);
   });
 
   describe('when only the micro-benchmarks run', () => {
