@@ -10,6 +10,7 @@ import type { PendingRun } from '../core/operators/operatorConsole';
 import { DEFAULT_PASSKEY_TRUST, type PasskeyTrust } from '../core/passkeys/passkeyTrust';
 import type { ApprovalAnswer, KillSwitchInForce, KillSwitchReceipt, OperatorActReceipt, PendingApproval } from '../core/protocol/operatorContract';
 import { APPROVAL_AUDIENCE, KILL_SWITCH_AUDIENCE, REVOCATION_AUDIENCE } from '../core/operators/statements';
+import type { ConsoleAccess } from './access/consoleAccess';
 import { renderKillSwitchPage } from './pages/killSwitchPage';
 import type { AuditVerdict } from '../core/audit/types';
 import { buildLineageGraph } from '../core/audit/report/lineageGraph';
@@ -60,6 +61,12 @@ export interface ConsoleOperations {
 export interface ConsoleOptions {
   /** Where operators' runs are read. */
   readonly operations: ConsoleOperations;
+  /**
+   * Who may see what, decided per request for the signed-in principal and groups (Cedar
+   * `viewPending`, `viewWorkflow`: see cedarConsoleAccess). Required: a console that was
+   * not told shows nothing.
+   */
+  readonly access: ConsoleAccess;
   /** Where operators' passkey bindings are kept: the governance store the workers read. */
   readonly passkeys: PasskeyStore;
   /** The relying party id passkeys are scoped to, and the origins assertions come from (default: localhost). */
@@ -165,13 +172,18 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       return;
     }
     if (route === 'GET /') {
+      options.access.requireView(session, 'viewPending');
       const pending = await options.operations.pending();
       return html(response, 200, renderLayout({ title: 'Pending approvals', session, body: renderPendingPage(pending, new Date(clock())), live: '/api/pending' }));
     }
-    if (route === 'GET /api/pending') return html(response, 200, renderPendingTable(await options.operations.pending(), new Date(clock())));
+    if (route === 'GET /api/pending') {
+      options.access.requireView(session, 'viewPending');
+      return html(response, 200, renderPendingTable(await options.operations.pending(), new Date(clock())));
+    }
     const workflow = WORKFLOW_PATH.exec(url.pathname);
     if (request.method === 'GET' && workflow !== null) {
       const workflowId = decodeURIComponent(workflow[1]!);
+      options.access.requireView(session, 'viewWorkflow');
       const verdict = await options.operations.audit(workflowId);
       if (workflow[2] === '/lineage.svg') {
         // The picture is served apart, as an image: its own inline style is allowed there,
@@ -208,6 +220,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
         const decision = fields['decision'] === 'deny' ? 'deny' : fields['decision'] === 'approve' ? 'approve' : undefined;
         if (decision === undefined) throw new WritError('INPUT_INVALID', 'a decision is approve or deny');
         const reason = reasonOf(fields);
+        // What the statement would name is workflow data: shown only to who may see it.
+        options.access.requireView(session, 'viewPending');
         const pending = await options.operations.pendingOf(workflowId);
         if (pending === undefined) throw new WritError('APPROVAL_NOT_PENDING', `${workflowId} awaits no approval`);
         const { requestDigest, runId, stepId, action, argsDigest, policyVersion } = pending;
@@ -220,6 +234,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
         if (fields['confirm'] !== workflowId || workflowId === '') throw new WritError('INPUT_INVALID', 'to revoke, type the workflow id exactly');
         const reason = reasonOf(fields);
         if (reason === undefined) throw new WritError('INPUT_INVALID', 'a revocation states its reason');
+        options.access.requireView(session, 'viewWorkflow');
         const runId = await options.operations.currentRunId(workflowId);
         return ceremonies.statementOptions(session, REVOCATION_AUDIENCE, { kind: 'revocation', workflowId, runId, reason }, { kind: 'revocation', workflowId, runId });
       }
@@ -291,7 +306,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
         return;
       }
       const refusal = refusalOf(error);
-      const status = refusal.code === 'INPUT_TOO_LARGE' ? 413 : refusal.code === 'RESOURCE_UNAVAILABLE' ? 503 : 400;
+      const status = refusal.code === 'INPUT_TOO_LARGE' ? 413 : refusal.code === 'RESOURCE_UNAVAILABLE' ? 503 : refusal.code === 'OPERATOR_NOT_AUTHORIZED' ? 403 : 400;
       if ((request.url ?? '').startsWith('/api/')) refuseJson(response, status, refusal.code, refusal.message);
       else refuse(response, status, refusal.code, refusal.message, sessionOf(request));
     });

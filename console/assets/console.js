@@ -94,13 +94,53 @@
     if (action === 'decide') decide(button);
   });
 
+  // Time left counts down every second between live updates, formatted as the page
+  // renders it (pendingPage.ts formatDuration).
+  function formatDuration(seconds) {
+    var h = Math.floor(seconds / 3600);
+    var m = Math.floor((seconds % 3600) / 60);
+    var s = seconds % 60;
+    if (h > 0) return h + ' h ' + String(m).padStart(2, '0') + ' min';
+    if (m > 0) return m + ' min ' + String(s).padStart(2, '0') + ' s';
+    return s + ' s';
+  }
+  function countDown() {
+    var clocks = document.querySelectorAll('time[data-countdown]');
+    for (var i = 0; i < clocks.length; i++) {
+      var left = Math.max(0, Math.round((Date.parse(clocks[i].getAttribute('data-countdown')) - Date.now()) / 1000));
+      var text = isNaN(left) ? 'unknown' : left === 0 ? 'expired' : formatDuration(left);
+      if (clocks[i].textContent !== text) clocks[i].textContent = text;
+    }
+  }
+  setInterval(countDown, 1000);
+
+  // A live update replaces the list; an operator moving through it with the keyboard keeps
+  // their place: the control that had focus gets it back in the new markup.
+  function replaceKeepingFocus(target, markup) {
+    var focused = document.activeElement;
+    var key = null;
+    if (focused && target.contains(focused)) {
+      var row = focused.closest('tr[data-workflow-id]');
+      key = { workflowId: row ? row.getAttribute('data-workflow-id') : null, decision: focused.getAttribute('data-decision'), tag: focused.tagName };
+    }
+    target.innerHTML = markup;
+    countDown();
+    if (key === null || key.workflowId === null) return;
+    var rows = target.querySelectorAll('tr[data-workflow-id]');
+    for (var i = 0; i < rows.length; i++) {
+      if (rows[i].getAttribute('data-workflow-id') !== key.workflowId) continue;
+      var again = key.decision ? rows[i].querySelector('button[data-decision="' + key.decision + '"]') : rows[i].querySelector(key.tag.toLowerCase());
+      if (again) again.focus();
+    }
+  }
+
   var live = document.body.getAttribute('data-live');
   var target = document.getElementById('pending-list');
   if (live && target) {
     setInterval(function () {
       fetch(live, { credentials: 'same-origin', headers: { accept: 'text/html' } })
         .then(function (response) { return response.ok ? response.text() : null; })
-        .then(function (markup) { if (markup !== null && markup !== target.innerHTML) target.innerHTML = markup; })
+        .then(function (markup) { if (markup !== null && markup !== target.innerHTML) replaceKeepingFocus(target, markup); })
         .catch(function () { /* the next tick tries again */ });
     }, 2000);
   }

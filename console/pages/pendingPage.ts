@@ -3,9 +3,11 @@ import type { PendingRun } from '../../core/operators/operatorConsole';
 
 /**
  * The pending approvals across workflows, as a table an operator reads top to bottom: what
- * is asked (action and arguments), by whom, under which policy, how many approvals it has
- * and needs, and how long it still waits. Arguments are shown as JSON text: whatever they
- * hold is escaped, never markup.
+ * is asked (action and arguments), by whom, under which policy set and version, the reasons
+ * (the determining policies Cedar names for the approval it asks), how many approvals it has
+ * and needs, and how long it still waits (`data-countdown`: the console's script counts it
+ * down between live updates, since the CSP allows no inline script). Arguments are shown as
+ * JSON text: whatever a workflow put in any field is escaped, never markup.
  */
 export function renderPendingTable(pending: readonly PendingRun[], now: Date): string {
   if (pending.length === 0) return '<p id="pending-empty">Nothing awaits approval.</p>';
@@ -14,12 +16,12 @@ export function renderPendingTable(pending: readonly PendingRun[], now: Date): s
     return `<tr data-workflow-id="${escapeMarkup(run.workflowId)}">
 <td><a href="/workflows/${encodeURIComponent(run.workflowId)}">${escapeMarkup(run.workflowId)}</a><br><span class="muted">${escapeMarkup(run.workflowType)}</span></td>
 <td><strong>${escapeMarkup(run.action)}</strong></td>
-<td><code class="args">${escapeMarkup(JSON.stringify(run.args))}</code></td>
+<td><code class="args" tabindex="0" aria-label="arguments of ${escapeMarkup(run.action)}">${escapeMarkup(JSON.stringify(run.args))}</code></td>
 <td>${escapeMarkup(run.initiator)}</td>
-<td>${escapeMarkup(run.policyVersion)}<br><span class="muted">${escapeMarkup(run.requiredBy.join(', '))}</span></td>
+<td class="policy">${escapeMarkup(run.policySetId)} <span class="version">${escapeMarkup(run.policyVersion)}</span><br><span class="muted">asked for by</span><ul class="reasons">${run.requiredBy.map((id) => `<li>${escapeMarkup(id)}</li>`).join('')}</ul></td>
 <td class="count">${run.approvers.length} / ${run.required}${run.approvers.length === 0 ? '' : `<br><span class="muted">${escapeMarkup(run.approvers.join(', '))}</span>`}</td>
-<td class="time-left"><time datetime="${escapeMarkup(run.expiresAt)}">${formatDuration(timeLeft)}</time></td>
-<td class="decide"><button type="button" data-action="decide" data-decision="approve" data-workflow-id="${escapeMarkup(run.workflowId)}">Approve</button> <button type="button" data-action="decide" data-decision="deny" data-workflow-id="${escapeMarkup(run.workflowId)}">Deny</button></td>
+<td class="time-left"><time datetime="${escapeMarkup(run.expiresAt)}" data-countdown="${escapeMarkup(run.expiresAt)}">${Number.isNaN(timeLeft) ? 'unknown' : timeLeft === 0 ? 'expired' : formatDuration(timeLeft)}</time><br><span class="muted">asked <time datetime="${escapeMarkup(run.requestedAt)}">${escapeMarkup(run.requestedAt)}</time></span></td>
+<td class="decide"><button type="button" data-action="decide" data-decision="approve" data-workflow-id="${escapeMarkup(run.workflowId)}" aria-label="Approve ${escapeMarkup(run.action)} in ${escapeMarkup(run.workflowId)}">Approve</button> <button type="button" data-action="decide" data-decision="deny" data-workflow-id="${escapeMarkup(run.workflowId)}" aria-label="Deny ${escapeMarkup(run.action)} in ${escapeMarkup(run.workflowId)}">Deny</button></td>
 </tr>`;
   });
   return `<table id="pending">
@@ -35,8 +37,8 @@ export function renderPendingPage(pending: readonly PendingRun[], now: Date): st
   return `<h1>Pending approvals</h1>\n<p id="decision-status" role="status" aria-live="polite"></p>\n<div id="pending-list">${renderPendingTable(pending, now)}</div>`;
 }
 
-/** Seconds as `1 h 02 min`, `4 min 05 s` or `12 s`. */
-function formatDuration(seconds: number): string {
+/** Seconds as `1 h 02 min`, `4 min 05 s` or `12 s` (console.js formats its countdown the same way). */
+export function formatDuration(seconds: number): string {
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;

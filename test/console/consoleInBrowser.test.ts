@@ -12,6 +12,8 @@ import { verifyHistories } from '../../core/audit/verifyHistories';
 import { policySetEvidence } from '../../core/audit/evidence/policySetEvidence';
 import { loadIdentityEvidence } from '../../core/audit/evidence/identityEvidence';
 import { loadPolicySet } from '../../core/policy/policySet';
+import { PolicySource } from '../../core/policy/policySource';
+import { cedarConsoleAccess } from '../../console/access/consoleAccess';
 import { DEV_IDENTITY_ISSUER, WRIT_IDENTITY_AUDIENCE } from '../../core/identity/devIdentityProvider';
 import { startDevOidcProvider, type RunningDevOidcProvider } from '../../core/oidc/devOidcProvider';
 import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../support/governedTestEnv';
@@ -62,12 +64,14 @@ beforeAll(async () => {
           replay: false,
         }),
     }),
+    // Who may see what: the examples' policy set, as `writ console` reads the project's.
+    access: cedarConsoleAccess(PolicySource.load(resolve(__dirname, '../../examples/policies')), env.namespace),
     passkeys: env.governance,
     allowInsecureProvider: true,
     relyingParty: async (redirectUri) => {
       provider = await startDevOidcProvider({
         idpDir: join(dir, 'idp'),
-        accounts: [{ principal: 'bob', groups: ['treasury-approvers'] }, { principal: 'carol', groups: ['treasury-approvers'] }, { principal: 'alice', groups: ['treasury', 'treasury-approvers'] }, { principal: 'olivia', groups: ['operators'] }],
+        accounts: [{ principal: 'bob', groups: ['treasury-approvers'] }, { principal: 'carol', groups: ['treasury-approvers'] }, { principal: 'alice', groups: ['treasury', 'treasury-approvers'] }, { principal: 'olivia', groups: ['operators'] }, { principal: 'victor', groups: ['visitors'] }],
         clients: [{ clientId: 'writ-console', clientSecret: 'console-test-secret', redirectUris: [redirectUri] }],
       });
       return { issuer: provider.issuer, clientId: 'writ-console', clientSecret: 'console-test-secret' };
@@ -380,6 +384,50 @@ describe('revoking and halting with passkeys', () => {
       await expect(submitStatementForm(olivia, 'drill over', `RESUME ${env.namespace}`)).resolves.toMatch(/^Kill switch lifted by olivia at /);
       await runSmallTransfer();
       expect(env.stores.ledger.listTransfers()).toHaveLength(before + 1);
+    });
+  });
+});
+
+describe('who may see what, decided by Cedar', () => {
+  let context: BrowserContext;
+  let waiting: WorkflowHandle;
+
+  beforeAll(async () => {
+    waiting = await startTransfer();
+    context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  });
+  afterAll(async () => context?.close());
+
+  describe('when the signed-in principal is in no group the console policies permit', () => {
+    it('refuses the pending page with OPERATOR_NOT_AUTHORIZED and shows no workflow data', async () => {
+      const page = await signedInPage(context, 'victor');
+      await expect(page.title()).resolves.toBe('Refused: OPERATOR_NOT_AUTHORIZED — Writ console');
+      await expect(page.locator('.refusal').textContent()).resolves.toContain('viewPending');
+      const content = await page.content();
+      expect(content).not.toContain(waiting.workflowId);
+      expect(content).not.toContain('transferFunds');
+      await page.close();
+    });
+
+    it('refuses the live list and the workflow page with the code, and sends nothing of the run', async () => {
+      const live = await context.request.get(`${consoleServer.url}/api/pending`);
+      expect(live.status()).toBe(403);
+      expect(live.headers()['x-writ-code']).toBe('OPERATOR_NOT_AUTHORIZED');
+      expect(await live.text()).not.toContain(waiting.workflowId);
+      const workflowPage = await context.request.get(`${consoleServer.url}/workflows/${encodeURIComponent(waiting.workflowId)}`);
+      expect(workflowPage.status()).toBe(403);
+      expect(workflowPage.headers()['x-writ-code']).toBe('OPERATOR_NOT_AUTHORIZED');
+      expect(await workflowPage.text()).not.toContain('transferFunds');
+    });
+  });
+
+  describe('when the signed-in principal is an operator the policies permit', () => {
+    it('shows the pending page with the waiting run', async () => {
+      const operatorContext = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+      const page = await signedInPage(operatorContext, 'olivia');
+      await expect(page.title()).resolves.toBe('Pending approvals — Writ console');
+      await expect(page.locator(`tr[data-workflow-id="${waiting.workflowId}"] td`).nth(1).textContent()).resolves.toBe('transferFunds');
+      await operatorContext.close();
     });
   });
 });

@@ -12,6 +12,8 @@ export const BENCH_DEFAULTS = {
   iterations: 2500,
   warmupIterations: 2000,
   auditSteps: 1000,
+  consolePending: 200,
+  consoleRequests: 40,
 } as const;
 
 const count = (max: number) => z.number().int().min(1).max(max);
@@ -29,7 +31,11 @@ export const BenchOptionsSchema = z
     auditSteps: z.number().int().min(0).max(1_000_000).default(BENCH_DEFAULTS.auditSteps),
     iterations: count(10_000_000).default(BENCH_DEFAULTS.iterations),
     warmupIterations: z.number().int().min(0).max(10_000_000).default(BENCH_DEFAULTS.warmupIterations),
-    only: z.enum(['micro', 'e2e', 'mcp']).optional(),
+    only: z.enum(['micro', 'e2e', 'mcp', 'console']).optional(),
+    /** Runs waiting for approval while the console's pending list is timed. */
+    consolePending: count(10_000).default(BENCH_DEFAULTS.consolePending),
+    /** Timed requests per console path. */
+    consoleRequests: count(100_000).default(BENCH_DEFAULTS.consoleRequests),
     /**
      * Measure the PostgreSQL store beside the SQLite one (on a throw-away cluster the bench
      * starts). On by default, and then the bench fails, saying so, where PostgreSQL is not

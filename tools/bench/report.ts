@@ -3,6 +3,7 @@ import type { PostgresInfo } from './benchPostgres';
 import type { E2eReport } from './e2e/runE2e';
 import type { MachineInfo, Versions } from './machine';
 import type { McpReport } from './mcp/runMcpBench';
+import type { ConsoleReport } from './console/runConsoleBench';
 import type { MicroReport } from './micro/runMicro';
 import { VARIANT_NAMES } from './e2e/variants';
 import { round } from './stats';
@@ -61,6 +62,9 @@ export interface BenchReport {
     readonly postgres: boolean;
     /** Whether the dev server dispatched activities eagerly (`--eager-activities`). */
     readonly eagerActivities: boolean;
+    /** Approvals waiting while the console was timed (`--console-pending`), and timed requests per path (`--console-requests`). */
+    readonly consolePending: number;
+    readonly consoleRequests: number;
   };
   /** The throw-away PostgreSQL the `-postgres` figures were measured on. */
   readonly postgres: Section<PostgresInfo>;
@@ -69,6 +73,8 @@ export interface BenchReport {
   readonly audit: AuditReport;
   /** An upstream MCP tool call through `writ mcp` (governed) beside the same call made directly. */
   readonly mcp: Section<McpReport>;
+  /** The console's pending list with many approvals waiting, beside the call it is built on and a static asset. */
+  readonly console: Section<ConsoleReport>;
   readonly targets: readonly TargetResult[];
 }
 
@@ -191,6 +197,20 @@ export function renderMarkdown(report: BenchReport): string {
       `| declared: the same gateway calling \`benchEcho\`, a governed step that does nothing | ${mcp.declared.p50} | ${mcp.declared.p99} | ${mcp.declared.mean} |`,
       '',
       `Governing one call costs **${mcp.overheadP50Ms} ms** at p50; reaching the upstream adds **${mcp.upstreamOverDeclaredP50Ms} ms** to a governed step.`,
+      '',
+    );
+  }
+  if (report.console.status === 'measured') {
+    const c = report.console;
+    lines.push(
+      `The console's pending list with ${c.pending} approvals waiting, ${c.requests} requests each after ${c.warmupRequests} warm-up, interleaved, one at a time; ms as an HTTP client with the operator's session saw them:`,
+      '',
+      '| request | p50 | p99 | mean |',
+      '|---|---:|---:|---:|',
+      `| the pending page, \`GET /\` | ${c.page.p50} | ${c.page.p99} | ${c.page.mean} |`,
+      `| its live list, \`GET /api/pending\` | ${c.live.p50} | ${c.live.p99} | ${c.live.mean} |`,
+      `| baseline: \`OperatorConsole.pending()\` in the bench's process | ${c.pendingCall.p50} | ${c.pendingCall.p99} | ${c.pendingCall.mean} |`,
+      `| baseline: a static asset of the console, \`GET /assets/console.css\` | ${c.asset.p50} | ${c.asset.p99} | ${c.asset.mean} |`,
       '',
     );
   }

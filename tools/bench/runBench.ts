@@ -11,6 +11,7 @@ import { openBenchGovernance } from './benchGovernance';
 import { startBenchPostgres, type BenchPostgres } from './benchPostgres';
 import { runE2e, type E2eReport } from './e2e/runE2e';
 import { runMcpBench, type McpReport } from './mcp/runMcpBench';
+import { runConsoleBench, type ConsoleReport } from './console/runConsoleBench';
 import { collectVersions, describeMachine } from './machine';
 import { runMicro, type MicroReport } from './micro/runMicro';
 import { BENCH_REPORT_SCHEMA, judgeTargets, type BenchReport, type Section } from './report';
@@ -44,7 +45,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
       postgres = await startBenchPostgres(postgresBin);
       progress(`PostgreSQL ${postgres.info.version} on ${postgres.info.host} (durable), pool of ${postgres.info.poolSize}`);
     }
-    const only = (section: 'micro' | 'e2e' | 'mcp') => options.only === undefined || options.only === section;
+    const only = (section: 'micro' | 'e2e' | 'mcp' | 'console') => options.only === undefined || options.only === section;
     let micro: Section<MicroReport> = { status: 'skipped', reason: `--only ${options.only ?? ''}` };
     if (only('micro')) {
       micro = { status: 'measured', ...(await runMicro(governance, path.join(dataDir, 'micro'), options, progress, postgres)) };
@@ -52,7 +53,8 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     let e2e: Section<E2eReport> = { status: 'skipped', reason: `--only ${options.only ?? ''}` };
     let audit: AuditReport = { status: 'skipped', reason: only('e2e') ? '--audit-steps 0' : `--only ${options.only ?? ''}` };
     let mcp: Section<McpReport> = { status: 'skipped', reason: `--only ${options.only ?? ''}` };
-    if (only('e2e') || only('mcp')) {
+    let consoleSection: Section<ConsoleReport> = { status: 'skipped', reason: `--only ${options.only ?? ''}` };
+    if (only('e2e') || only('mcp') || only('console')) {
       progress(`e2e: starting a Temporal dev server in ${path.join(dataDir, 'temporal')}`);
       const eagerActivities = eagerActivitiesOf(options);
       server = await startDevServer({
@@ -75,6 +77,9 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
         const calls = options.workflows * options.steps;
         mcp = { status: 'measured', ...(await runMcpBench(governance, dataDir, { ...target, calls, warmupCalls: Math.ceil(calls / 8) }, progress)) };
       }
+      if (only('console')) {
+        consoleSection = { status: 'measured', ...(await runConsoleBench(governance, dataDir, { ...target, pending: options.consolePending, requests: options.consoleRequests }, progress)) };
+      }
     }
     return {
       schema: BENCH_REPORT_SCHEMA,
@@ -93,12 +98,15 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
         warmupIterations: options.warmupIterations,
         postgres: options.postgres,
         eagerActivities: eagerActivitiesOf(options),
+        consolePending: options.consolePending,
+        consoleRequests: options.consoleRequests,
       },
       postgres: postgres === undefined ? { status: 'skipped', reason: '--no-postgres' } : { status: 'measured', ...postgres.info },
       micro,
       e2e,
       audit,
       mcp,
+      console: consoleSection,
       targets: judgeTargets(micro, e2e, audit),
     };
   } finally {
@@ -125,6 +133,8 @@ function reproducingCommand(options: BenchOptions): string {
     `--iterations ${options.iterations}`,
     `--warmup-iterations ${options.warmupIterations}`,
     ...(options.only === undefined ? [] : [`--only ${options.only}`]),
+    `--console-pending ${options.consolePending}`,
+    `--console-requests ${options.consoleRequests}`,
     ...(options.postgres ? [] : ['--no-postgres']),
     `--eager-activities ${eagerActivitiesOf(options) ? 'on' : 'off'}`,
     ...(options.json ? ['--json'] : []),

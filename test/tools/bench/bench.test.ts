@@ -77,7 +77,7 @@ function parseReport(run: BenchRun): Record<string, any> {
   return JSON.parse(run.stdout) as Record<string, any>;
 }
 
-const TINY = ['--iterations', '20', '--warmup-iterations', '2'];
+const TINY = ['--iterations', '20', '--warmup-iterations', '2', '--console-pending', '3', '--console-requests', '2'];
 
 beforeAll(() => {
   if (!existsSync(BENCH)) throw new Error(`${BENCH} is missing: run \`npm run build\` (npm test does)`);
@@ -93,7 +93,7 @@ describe('npm run bench -- --json', () => {
 
     it('names the document, the command that reproduces it, the machine and the versions', () => {
       expect(report['schema']).toBe('writ-bench/1');
-      expect(report['command']).toBe('npm run bench -- --workflows 2 --steps 2 --warmup-workflows 1 --rounds 1 --audit-steps 10 --iterations 20 --warmup-iterations 2 --eager-activities on --json');
+      expect(report['command']).toBe('npm run bench -- --workflows 2 --steps 2 --warmup-workflows 1 --rounds 1 --audit-steps 10 --iterations 20 --warmup-iterations 2 --console-pending 3 --console-requests 2 --eager-activities on --json');
       expect(new Date(report['startedAt']).toISOString()).toBe(report['startedAt']);
       expect(report['machine']).toEqual({
         platform: expect.any(String),
@@ -107,7 +107,7 @@ describe('npm run bench -- --json', () => {
       for (const name of ['writ', 'node', 'v8', 'openssl', 'sqlite', 'temporalCli', 'temporalSdk', 'cedarWasm', 'cedar', 'jose', 'zod']) {
         expect([name, typeof report['versions'][name], report['versions'][name] === '']).toEqual([name, 'string', false]);
       }
-      expect(report['config']).toEqual({ workflows: 2, steps: 2, warmupWorkflows: 1, rounds: 1, auditSteps: 10, iterations: 20, warmupIterations: 2, postgres: true, eagerActivities: DEFAULT_EAGER_ACTIVITIES });
+      expect(report['config']).toEqual({ workflows: 2, steps: 2, warmupWorkflows: 1, rounds: 1, auditSteps: 10, iterations: 20, warmupIterations: 2, postgres: true, eagerActivities: DEFAULT_EAGER_ACTIVITIES, consolePending: 3, consoleRequests: 2 });
     });
 
     it('names the PostgreSQL it started for the PostgreSQL figures: durable, on loopback, with the configuration defaults', () => {
@@ -249,6 +249,17 @@ describe('npm run bench -- --json', () => {
       expect(report['targets'][1].floor.value).toBeCloseTo(p50('cedar-decide') + p50('ed25519-sign'), 1);
       expect(report['targets'][3].floor.value).toBe(p50('ed25519-verify'));
     });
+  });
+
+  describe('when the console case runs alone', () => {
+    it('times the pending page and its live list with the runs waiting, beside pending() and a static asset', async () => {
+      const report = parseReport(await bench(['--json', '--only', 'console', '--no-postgres', '--console-pending', '3', '--console-requests', '2'], 180_000));
+      const latency = { p50: expect.any(Number), p99: expect.any(Number), mean: expect.any(Number) };
+      expect(report['console']).toEqual({ status: 'measured', pending: 3, requests: 2, warmupRequests: 1, page: latency, live: latency, pendingCall: latency, asset: latency });
+      expect(report['console'].page.p50).toBeLessThanOrEqual(report['console'].page.p99);
+      expect(report['mcp']).toEqual({ status: 'skipped', reason: '--only console' });
+      expect(report['e2e']).toEqual({ status: 'skipped', reason: '--only console' });
+    }, 190_000);
   });
 
   describe('when the MCP case runs alone', () => {

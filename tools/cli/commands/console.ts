@@ -11,6 +11,8 @@ type ConsoleModules = {
   audit: typeof import('./auditRun');
   provider: typeof import('../../../core/oidc/devOidcProvider');
   operators: typeof import('../operatorClient');
+  access: typeof import('../../../console/access/consoleAccess');
+  policies: typeof import('../../../core/policy/policySource');
 };
 
 /** The console's client id at the development provider. */
@@ -39,6 +41,8 @@ export function registerConsoleCommand(program: Command): void {
         audit: require('./auditRun') as ConsoleModules['audit'],
         provider: require('../../../core/oidc/devOidcProvider') as ConsoleModules['provider'],
         operators: require('../operatorClient') as ConsoleModules['operators'],
+        access: require('../../../console/access/consoleAccess') as ConsoleModules['access'],
+        policies: require('../../../core/policy/policySource') as ConsoleModules['policies'],
       };
       const operators = await modules.operators.openOperatorConsole({ as: 'writ-console', group: [], ...(opts.address === undefined ? {} : { address: opts.address }), ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }) });
       // Passkey bindings go where the workers read them: the configured governance store.
@@ -57,6 +61,8 @@ export function registerConsoleCommand(program: Command): void {
           // The history checker, as `writ audit verify --no-replay` runs it: the console holds no workflow code to replay.
           audit: (workflowId) => modules.audit.verdictFor({ workflowId: [workflowId], related: true, replay: false, address: operators.address, namespace: operators.namespace }),
         },
+        // Who may see what: the project's policy set (console actions viewPending, viewWorkflow), reloaded when it changes.
+        access: modules.access.cedarConsoleAccess(modules.policies.PolicySource.load(config.policiesDir).watch(), operators.console.namespace),
         passkeys: governance,
         passkeyTrust: config.console.passkeys,
         host: opts.host,
