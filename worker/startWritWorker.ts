@@ -96,6 +96,8 @@ export async function startWritWorker(definition: WritWorkerDefinition, options:
       artifacts: config.artifacts,
       workerBuildId: config.workerBuildId,
       authorization: config.authorization,
+      // Passkey statements verify against the console's trust; the kinds accepted are the operators' setting.
+      operators: { statements: config.operators.statements, passkeyTrust: config.console.passkeys },
     });
     const taskQueue = authorizes ? config.authorizerTaskQueue : config.taskQueue;
     const workflows = authorizes
