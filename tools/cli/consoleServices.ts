@@ -75,6 +75,7 @@ export async function startConsoleServices(config: WritConfig, options: ConsoleS
       },
       passkeys: governance,
       passkeyTrust: config.console.passkeys,
+      ...(config.console.publicOrigin === undefined ? {} : { publicOrigin: config.console.publicOrigin }),
       host: options.host,
       port: options.port,
       sessionSeconds: config.console.sessionSeconds,

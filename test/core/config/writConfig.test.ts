@@ -132,6 +132,14 @@ describe('loadConfig', () => {
     });
   });
 
+  describe("when console.publicOrigin names the console's origin behind TLS", () => {
+    it('takes an https origin and refuses plain http or a path as CONFIG_INVALID', () => {
+      expect(loadConfig({ projectRoot: project({ console: { publicOrigin: 'https://console.example.com' } }), env: {} }).console.publicOrigin).toBe('https://console.example.com');
+      expect(configError({ projectRoot: project({ console: { publicOrigin: 'http://console.example.com' } }), env: {} }).issues.map((issue) => issue.path)).toEqual(['console.publicOrigin']);
+      expect(configError({ projectRoot: project({ console: { publicOrigin: 'https://console.example.com/writ' } }), env: {} }).issues.map((issue) => issue.path)).toEqual(['console.publicOrigin']);
+    });
+  });
+
   describe('when the configuration has keys Writ does not know', () => {
     it('refuses it as CONFIG_INVALID, listing an issue for each place', () => {
       const root = project({ dataDir: 'state', colour: 'blue', artifacts: { ttlSeconds: 30, lifetime: 60 } });
