@@ -3,15 +3,15 @@ import { WritError } from '../errors/writError';
 import { isPasskeyStatement } from '../passkeys/passkeyStatement';
 
 /**
- * The kinds of operator statement a worker can verify: `passkey`, made with the operator's
+ * A kind of operator statement a worker can verify: `passkey`, made with the operator's
  * own passkey in the console (a WebAuthn assertion over the statement); `identity-provider`,
  * a JWT the identity provider signed for the operator (what `writ approve` sends in
  * development, where the local provider signs on the operator's behalf).
  */
-export const OPERATOR_STATEMENT_KINDS = ['passkey', 'identity-provider'] as const;
+export type OperatorStatementKind = 'passkey' | 'identity-provider';
 
-/** One of `OPERATOR_STATEMENT_KINDS`. */
-export type OperatorStatementKind = (typeof OPERATOR_STATEMENT_KINDS)[number];
+/** Every `OperatorStatementKind`, for the schemas that read one. */
+export const OPERATOR_STATEMENT_KINDS = ['passkey', 'identity-provider'] as const satisfies readonly OperatorStatementKind[];
 
 /**
  * Which kinds of operator statement a worker accepts for approvals, denials, revocations

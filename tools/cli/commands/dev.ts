@@ -54,7 +54,7 @@ export function registerDevCommand(program: Command): void {
         const console = await startConsoleServices(config, { host: '127.0.0.1', port, address, namespace: target.namespace });
         stops.push(() => console.stop());
         const provider = console.devProvider;
-        if (provider === undefined) throw new WritError('CONFIG_INVALID', 'writ dev signs operators in at the development OpenID provider: remove console.oidc, or run writ console and writ worker');
+        if (provider === undefined) throw new WritError('CONFIG_INVALID', 'the console started without the development OpenID provider');
         process.stdout.write(`development OpenID provider at ${provider.issuer} (JWKS ${provider.jwksUrl}); operators: ${config.console.devAccounts.map((a) => a.principal).join(', ')}\n`);
         process.stdout.write(`Writ console at ${console.url}\n`);
 
@@ -79,9 +79,9 @@ export function registerDevCommand(program: Command): void {
     });
 }
 
-/** `writ dev` runs the development provider: a configured identity provider belongs to `writ worker`. */
+/** `writ dev` runs the development provider: a configured identity provider belongs to `writ worker` and `writ console`. */
 function requireDevelopmentIdentity(config: WritConfig): void {
-  if (config.identity !== undefined) {
-    throw new WritError('CONFIG_INVALID', 'writ dev trusts its own development OpenID provider: remove identity from writ.config.json, or run writ worker and writ console against your provider');
+  if (config.identity !== undefined || config.console.oidc !== undefined) {
+    throw new WritError('CONFIG_INVALID', `writ dev trusts its own development OpenID provider: remove ${config.identity !== undefined ? 'identity' : 'console.oidc'} from writ.config.json, or run writ worker and writ console against your provider`);
   }
 }
