@@ -10,7 +10,7 @@ import type { PolicyEngine } from '../core/policy/policyEngine';
 import type { AuthorizeOutcome, AuthorizeRequest } from '../core/protocol/authorizeContract';
 import type { ApprovalRequest, VerifiedApproval } from '../core/protocol/operatorContract';
 import { decideAuthorization } from './decideAuthorization';
-import { passkeyDeps } from './passkeyDeps';
+import { acceptedStatements, passkeyDeps } from './passkeyDeps';
 import { useApproval } from './operatorActivities';
 import type { GovernanceDeps } from './governanceDeps';
 import { mintAuthorization, type AuthorizingRun } from './mintAuthorization';
@@ -186,7 +186,7 @@ async function verifyPresentedApprovals(
   for (const statement of statements) {
     const approval = await verifyApproval(
       { statement, request, seenStatementIds: verified.map((a) => a.statementId), countedApprovers: verified.map((a) => a.approver) },
-      { verifier: deps.identity, engine, passkeys: passkeyDeps(deps) },
+      { verifier: deps.identity, engine, passkeys: passkeyDeps(deps), statements: acceptedStatements(deps) },
     );
     if (approval.decision === 'deny') throw new WritError('APPROVAL_DENIED', `${approval.approver} denied the request${approval.reason ? `: ${approval.reason}` : ''}`);
     await useApproval(deps, request, approval);

@@ -1,4 +1,5 @@
 import type { PasskeyTrust } from '../core/passkeys/passkeyTrust';
+import type { OperatorStatementKind } from '../core/operators/operatorStatementKinds';
 import type { ActionRegistry } from '../core/actions/actionRegistry';
 import type { Signer } from '../core/artifact/mintArtifact';
 import type { KeyResolver } from '../core/artifact/verify/checkSignature';
@@ -77,6 +78,11 @@ export interface GovernanceDeps {
   readonly authorizerTaskQueue?: string | undefined;
   /** Where operators' passkey approvals may come from (default: the console on localhost, any port). */
   readonly passkeyTrust?: PasskeyTrust | undefined;
+  /**
+   * The kinds of operator statement approvals, denials, revocations and kill-switch changes
+   * may be (default both); one of another kind is STATEMENT_KIND_REFUSED.
+   */
+  readonly operatorStatements?: readonly OperatorStatementKind[] | undefined;
   /**
    * `local` when this worker's runs authorize as local activities (role `all` only); told to
    * the workflow in the result of its identity check, as `authorizerTaskQueue` is.

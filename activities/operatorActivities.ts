@@ -17,7 +17,7 @@ import {
 } from '../core/protocol/operatorContract';
 import type { GovernanceDeps } from './governanceDeps';
 import { appendEvidence } from './appendEvidence';
-import { passkeyDeps } from './passkeyDeps';
+import { acceptedStatements, passkeyDeps } from './passkeyDeps';
 
 /**
  * Builds `writ.verifyApproval`: an operator's approval or denial, verified inside an
@@ -33,7 +33,7 @@ export function createVerifyApproval(deps: GovernanceDeps): (request: VerifyAppr
         throw new WritError('APPROVAL_MISMATCH', 'the approval request is not for this run');
       }
       await deps.governance.requireStanding(info.activityNamespace, request.request.runId);
-      const approval = await verifyApproval(request, { verifier: deps.identity, engine: deps.policies.current(), passkeys: passkeyDeps(deps) });
+      const approval = await verifyApproval(request, { verifier: deps.identity, engine: deps.policies.current(), passkeys: passkeyDeps(deps), statements: acceptedStatements(deps) });
       await useApproval(deps, request.request, approval);
       await appendEvidence(deps, { v: 1, kind: 'approval', runId: request.request.runId, stepId: request.request.stepId, evidence: request.statement });
       return approval;
@@ -108,7 +108,7 @@ function createOperatorAct<S extends z.ZodType<{ readonly reason: string }>, R e
   return async function applyOperatorAct(request) {
     try {
       const info = Context.current().info;
-      const verified = await verifyOperatorStatement(request.statement, act.audience, act.schema, deps.identity, { invalidCode: 'STATEMENT_INVALID', expiredCode: 'STATEMENT_INVALID' }, passkeyDeps(deps));
+      const verified = await verifyOperatorStatement(request.statement, act.audience, act.schema, deps.identity, { invalidCode: 'STATEMENT_INVALID', expiredCode: 'STATEMENT_INVALID' }, passkeyDeps(deps), acceptedStatements(deps));
       act.requireTarget(verified.statement, info);
       requireAuthority(deps.policies.current(), verified.signer, verified.groups, act.cedarAction, act.resource(info));
       const use = freshUse(deps, verified.issuedAt);

@@ -82,6 +82,12 @@ export interface ConsoleOptions {
   readonly port?: number;
   /** The longest a session lasts, in seconds (default 8 hours; never past its ID token). */
   readonly sessionSeconds?: number;
+  /**
+   * The origin operators reach the console at when TLS is terminated in front of it
+   * (`https://console.example.com`): the redirect URI, the same-origin checks, the passkey
+   * ceremonies and the cookies' `Secure` flag follow it. Default: the address it listens on.
+   */
+  readonly publicOrigin?: string;
   /** Lets discovery and the token request use plain http: only for a provider on loopback. */
   readonly allowInsecureProvider?: boolean;
   /** The clock; tests inject one. */
@@ -122,7 +128,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   const port = (server.address() as AddressInfo).port;
   // WebAuthn refuses IP addresses as relying party ids: on loopback the console is
   // reached, and its cookies and passkeys scoped, as localhost.
-  const origin = isLoopback(host) ? `http://localhost:${port}` : `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const origin = options.publicOrigin ?? (isLoopback(host) ? `http://localhost:${port}` : `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
   const secure = origin.startsWith('https:');
   const redirectUri = `${origin}/auth/callback`;
   const settings = await options.relyingParty(redirectUri);

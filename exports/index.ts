@@ -19,7 +19,8 @@ export type { WritErrorCode, WritIssue } from '../core/errors/writError';
 
 // The plugin, and the client sugar over it.
 export { WritPlugin, WRIT_PLUGIN_NAME } from '../core/plugin/writPlugin';
-export type { WritGovernance, WritPluginOptions } from '../core/plugin/writPluginOptions';
+export type { WritGovernance, WritOperatorOptions, WritPluginOptions } from '../core/plugin/writPluginOptions';
+export type { OperatorStatementKind } from '../core/operators/operatorStatementKinds';
 export type { ArtifactWindowSettings, IdentityCheck } from '../activities/governanceDeps';
 export type { Signer } from '../core/artifact/mintArtifact';
 export type { KeyResolver } from '../core/artifact/verify/checkSignature';

@@ -10,6 +10,7 @@ import type { ArtifactWindowSettings, GovernanceDeps, IdentityCheck } from '../a
 import type { EvidenceLog } from '../core/log/evidence/evidenceLog';
 import type { GovernedBundle } from './bundleGovernedWorkflows';
 import type { AuthorizationMode } from '../core/protocol/authorizeContract';
+import type { WritOperatorOptions } from '../core/plugin/writPluginOptions';
 
 /** Everything a governed worker needs; the stores and keys are injected. */
 export interface GovernedWorkerOptions {
@@ -39,6 +40,8 @@ export interface GovernedWorkerOptions {
   readonly maxConcurrentActivityTaskExecutions?: number;
   /** How the runs this worker starts authorize (the plugin's `authorization`, default `activity`). */
   readonly authorization?: AuthorizationMode;
+  /** How operators' statements are verified (the plugin's `operators`: kinds accepted, passkey trust). */
+  readonly operators?: WritOperatorOptions;
 }
 
 /**
@@ -74,5 +77,6 @@ function pluginOptionsOf(options: Omit<GovernedWorkerOptions, 'connection' | 'na
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.workerBuildId === undefined ? {} : { workerBuildId: options.workerBuildId }),
     ...(options.authorization === undefined ? {} : { authorization: options.authorization }),
+    ...(options.operators === undefined ? {} : { operators: options.operators }),
   };
 }

@@ -33,6 +33,12 @@ export interface StartWritWorkerOptions {
   readonly address?: string;
   /** A workflow bundle made with the plugin, instead of bundling `workflowsPath`. */
   readonly workflowBundle?: WorkflowBundleOption;
+  /**
+   * Whether missing keys and the evidence log are made on first start (default: only when
+   * no `identity` is configured, see openGovernance). `writ dev` trusts its development
+   * provider through a configured JWKS URL and still makes them.
+   */
+  readonly createKeys?: boolean;
 }
 
 /** A started governed worker and what it holds open. */
@@ -75,7 +81,7 @@ export async function startWritWorker(definition: WritWorkerDefinition, options:
   const config = options.config ?? loadConfig();
   const role = config.role;
   const target = options.target ?? loadTemporalTarget();
-  const governance = await openGovernance(config);
+  const governance = await openGovernance(config, options.createKeys === undefined ? {} : { createKeys: options.createKeys });
   let connection: NativeConnection | undefined;
   let upstreams: OpenUpstreams | undefined;
   try {
@@ -96,6 +102,8 @@ export async function startWritWorker(definition: WritWorkerDefinition, options:
       artifacts: config.artifacts,
       workerBuildId: config.workerBuildId,
       authorization: config.authorization,
+      // Passkey statements verify against the console's trust; the kinds accepted are the operators' setting.
+      operators: { statements: config.operators.statements, passkeyTrust: config.console.passkeys },
     });
     const taskQueue = authorizes ? config.authorizerTaskQueue : config.taskQueue;
     const workflows = authorizes

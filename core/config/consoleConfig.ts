@@ -28,6 +28,11 @@ export const ConsoleConfigSchema = z.strictObject({
       clientSecretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('WRIT_CONSOLE_CLIENT_SECRET'),
     })
     .optional(),
+  /** The origin operators reach the console at behind a TLS proxy (`https://console.example.com`); default the address it listens on. */
+  publicOrigin: z
+    .string()
+    .regex(/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/, 'must be an https origin such as https://console.example.com (no path)')
+    .optional(),
   /** Who may sign in at the development provider (default: the examples' operators). */
   devAccounts: z.array(DevOidcAccountSchema).min(1).default(DEFAULT_DEV_ACCOUNTS),
   /** The longest a console session lasts, in seconds (default 8 hours; never past its ID token). */
@@ -49,6 +54,8 @@ export interface ConsoleConfig {
         clientSecretEnv: string;
       }
     | undefined;
+  /** The https origin operators reach the console at, when TLS is terminated in front of it. */
+  publicOrigin?: string | undefined;
   /** Who may sign in at the development provider. */
   devAccounts: { principal: string; groups: string[] }[];
   /** The longest a console session lasts, in seconds. */

@@ -14,6 +14,7 @@ import { EvidenceLogConfigSchema, DEFAULT_EVIDENCE_LOG, type DirectoryEvidenceLo
 import { McpConfigSchema, type McpConfig } from './mcpConfig';
 import { GovernanceStoreConfigSchema, DEFAULT_GOVERNANCE_STORE, type GovernanceStoreConfig } from '../governance/governanceStoreConfig';
 import { ConsoleConfigSchema, DEFAULT_CONSOLE_CONFIG, type ConsoleConfig } from './consoleConfig';
+import { OPERATOR_STATEMENT_KINDS, OperatorStatementKindsSchema, type OperatorStatementKind } from '../operators/operatorStatementKinds';
 
 /** The configuration file Writ reads from the project directory, when present. */
 export const CONFIG_FILE = 'writ.config.json';
@@ -60,6 +61,8 @@ export const WritConfigSchema = z.strictObject({
   mcp: McpConfigSchema.default({ upstreams: [] }),
   /** The operator console: its OpenID provider, or the development one and its accounts. */
   console: ConsoleConfigSchema.default(DEFAULT_CONSOLE_CONFIG),
+  /** How workers verify operators' statements: the kinds they accept (default both; production: `["passkey"]`). */
+  operators: z.strictObject({ statements: OperatorStatementKindsSchema.default([...OPERATOR_STATEMENT_KINDS]) }).default({ statements: [...OPERATOR_STATEMENT_KINDS] }),
 });
 
 /**
@@ -115,6 +118,13 @@ export interface WritConfig {
   mcp: McpConfig;
   /** The operator console (default: the development OpenID provider with the examples' operators). */
   console: ConsoleConfig;
+  /**
+   * How workers verify operators' statements (approvals, denials, revocations, the kill
+   * switch): `statements`, the kinds accepted, `passkey` and `identity-provider` by default
+   * so that `writ approve` works in development; `["passkey"]` in production, where a
+   * statement the identity provider signed is STATEMENT_KIND_REFUSED.
+   */
+  operators: { statements: OperatorStatementKind[] };
 }
 type _WritConfigIsTheSchemas = Assert<
   SameType<

@@ -65,6 +65,8 @@ export const WRIT_ERROR_CODES = [
   'STATEMENT_INVALID',
   'STATEMENT_REPLAYED',
   'STATEMENT_STALE',
+  // an operator statement of a kind the configuration does not accept (operators.statements: e.g. a JWT where only passkeys are)
+  'STATEMENT_KIND_REFUSED',
   'AUTHORITY_REVOKED',
   'KILL_SWITCH_ENGAGED',
   'KILL_SWITCH_STATE_MISMATCH',

@@ -5,10 +5,12 @@ import { approvalRequestDigest } from './approvalRequestDigest';
 import { ApprovalStatementSchema, APPROVAL_AUDIENCE, type ApprovalStatement } from './statements';
 import { verifyOperatorStatement, type StatementVerifier } from './verifyStatement';
 import type { PasskeyStatementDeps } from '../passkeys/verifyPasskeyStatement';
+import type { OperatorStatementKind } from './operatorStatementKinds';
 
 /**
  * Verifies one approval or denial of a pending request, step by step, each throwing its
- * code: the statement's signature and window (APPROVAL_INVALID / APPROVAL_EXPIRED), or for
+ * code: that it is of a kind the worker accepts (STATEMENT_KIND_REFUSED; `statements`,
+ * default both); the statement's signature and window (APPROVAL_INVALID / APPROVAL_EXPIRED), or for
  * an approval made with an operator's passkey its binding, assertion and counter (see
  * verifyPasskeyStatement); its
  * binding to this request's digest and every field it names (APPROVAL_MISMATCH); that it was not presented before
@@ -17,7 +19,7 @@ import type { PasskeyStatementDeps } from '../passkeys/verifyPasskeyStatement';
  */
 export async function verifyApproval(
   input: VerifyApprovalRequest,
-  deps: { verifier: StatementVerifier; engine: PolicyEngine; passkeys?: PasskeyStatementDeps | undefined },
+  deps: { verifier: StatementVerifier; engine: PolicyEngine; passkeys?: PasskeyStatementDeps | undefined; statements?: readonly OperatorStatementKind[] | undefined },
 ): Promise<VerifiedApproval> {
   const verified = await verifyOperatorStatement(
     input.statement,
@@ -26,6 +28,7 @@ export async function verifyApproval(
     deps.verifier,
     { invalidCode: 'APPROVAL_INVALID', expiredCode: 'APPROVAL_EXPIRED' },
     deps.passkeys,
+    deps.statements,
   );
   const { request } = input;
   // The digest is recomputed from the request's fields, so a request whose fields were

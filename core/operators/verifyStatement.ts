@@ -4,6 +4,7 @@ import { WritError, isWritError, type WritErrorCode } from '../errors/writError'
 import type { VerifiedStatement } from '../identity/identityVerifier';
 import { isPasskeyStatement } from '../passkeys/passkeyStatement';
 import { verifyPasskeyStatement, type PasskeyStatementDeps } from '../passkeys/verifyPasskeyStatement';
+import { DEFAULT_OPERATOR_STATEMENT_KINDS, requireAcceptedStatementKind, type OperatorStatementKind } from './operatorStatementKinds';
 
 /** What verifies operator statements: the identity provider's verifier. */
 export interface StatementVerifier {
@@ -25,8 +26,9 @@ export interface VerifiedOperatorStatement<T> {
  * Verifies an operator statement for `audience` and parses its content with `schema`: a JWT
  * the identity provider signed (its `writ_statement` claim), or one the operator made with
  * their own passkey (see verifyPasskeyStatement; refused with `invalidCode` where
- * `passkeys` is not given). An expired JWT is `expiredCode`; any other failure (signature,
- * issuer, audience, content) is `invalidCode`.
+ * `passkeys` is not given). A statement of a kind not in `accepted` (default both) is
+ * STATEMENT_KIND_REFUSED before anything else is checked. An expired JWT is `expiredCode`;
+ * any other failure (signature, issuer, audience, content) is `invalidCode`.
  */
 export async function verifyOperatorStatement<S extends z.ZodType>(
   token: string,
@@ -35,7 +37,9 @@ export async function verifyOperatorStatement<S extends z.ZodType>(
   verifier: StatementVerifier,
   codes: { invalidCode: WritErrorCode; expiredCode: WritErrorCode },
   passkeys?: PasskeyStatementDeps,
+  accepted: readonly OperatorStatementKind[] = DEFAULT_OPERATOR_STATEMENT_KINDS,
 ): Promise<VerifiedOperatorStatement<z.infer<S>>> {
+  requireAcceptedStatementKind(token, accepted);
   if (isPasskeyStatement(token)) {
     if (passkeys === undefined) throw new WritError(codes.invalidCode, 'passkey statements are not verified here: no governance store holds passkey bindings');
     return verifyPasskeyStatement(token, audience, schema, passkeys, codes.invalidCode);

@@ -40,7 +40,9 @@ export const WRIT_PLUGIN_NAME = 'writ';
  *   runs it starts authorize as local activities on this worker. A worker given `workflowsPath` has its
  *   workflows bundled here, with Writ's module in them; a prebuilt `workflowBundle` must
  *   have been bundled with this plugin (checked, `CONFIG_INVALID` otherwise). Any other
- *   activity the worker serves must be declared in `exemptActivities`.
+ *   activity the worker serves must be declared in `exemptActivities`. Operators'
+ *   statements are verified with `operators`: the kinds accepted (a production worker
+ *   accepts only passkey statements) and the passkey trust (RP id and origins).
  *
  * Every setting is validated when the plugin is constructed (`CONFIG_INVALID` listing
  * each problem), so a misconfigured worker never starts.
@@ -199,6 +201,8 @@ export function governanceDepsFrom(settings: WritWorkerSettings, codeDigest: str
     clock: settings.clock,
     window: settings.artifacts,
     environment: { workerBuildId: settings.workerBuildId, codeDigest },
+    passkeyTrust: settings.operators.passkeyTrust,
+    operatorStatements: settings.operators.statements,
     // Only an executor's runs authorize elsewhere; role all keeps today's histories exactly.
     ...(settings.role === 'executor' ? { authorizerTaskQueue: settings.authorizerTaskQueue } : {}),
     ...(settings.authorization === 'local' ? { authorization: 'local' as const } : {}),

@@ -12,6 +12,8 @@ import { WRIT_ROLES, type WritRole } from '../config/writRole';
 import type { EvidenceLog } from '../log/evidence/evidenceLog';
 import { proofKeyIssues, type ProofKey } from '../identity/proofKey';
 import { AUTHORIZATION_MODES, type AuthorizationMode } from '../protocol/authorizeContract';
+import { DEFAULT_OPERATOR_STATEMENT_KINDS, OperatorStatementKindsSchema, type OperatorStatementKind } from '../operators/operatorStatementKinds';
+import { DEFAULT_PASSKEY_TRUST, PasskeyTrustSchema, type PasskeyTrust } from '../passkeys/passkeyTrust';
 
 /**
  * The trust material a governed worker decides and enforces with: the authorization
@@ -84,6 +86,23 @@ export interface WritPluginOptions {
    * each run by its identity check, so a run keeps the mode it started with.
    */
   readonly authorization?: AuthorizationMode;
+  /**
+   * How operators' statements (approvals, denials, revocations, kill-switch changes) are
+   * verified: which kinds are accepted (`statements`, default both: `passkey` and
+   * `identity-provider`; production sets `['passkey']`, and a JWT statement is then
+   * STATEMENT_KIND_REFUSED) and where passkey assertions may come from (`passkeyTrust`: the
+   * console's RP id and origins, as `console.passkeys` configures them; default the
+   * console on localhost, any port).
+   */
+  readonly operators?: WritOperatorOptions;
+}
+
+/** How a worker verifies operators' statements (WritPluginOptions `operators`). */
+export interface WritOperatorOptions {
+  /** The kinds of statement accepted (default both; at least one, each once). */
+  readonly statements?: readonly OperatorStatementKind[];
+  /** The RP id and origins passkey assertions must come from (default: `localhost`, any port). */
+  readonly passkeyTrust?: PasskeyTrust;
 }
 
 /** The keys a worker runs with, each present or standing in with a refusal. */
@@ -110,6 +129,8 @@ export interface WritWorkerSettings {
   readonly artifacts: ArtifactWindowSettings;
   readonly workerBuildId: string;
   readonly clock: () => Date;
+  /** The operator statements accepted, and the passkey trust they are verified with. */
+  readonly operators: { readonly statements: readonly OperatorStatementKind[]; readonly passkeyTrust: PasskeyTrust };
 }
 
 /** Validated plugin settings. */
@@ -152,6 +173,7 @@ const OptionsSchema = z
     role: z.enum(WRIT_ROLES).optional(),
     authorizerTaskQueue: z.string().min(1).max(256).optional(),
     authorization: z.enum(AUTHORIZATION_MODES).optional(),
+    operators: z.strictObject({ statements: OperatorStatementKindsSchema.optional(), passkeyTrust: PasskeyTrustSchema.optional() }).optional(),
   })
   .refine((options) => (options.actions === undefined) === (options.governance === undefined), {
     message: 'a worker needs both `actions` and `governance`; a client needs neither',
@@ -169,7 +191,7 @@ const OptionsSchema = z
 export function parseWritPluginOptions(options: WritPluginOptions): WritPluginSettings {
   const parsed = OptionsSchema.safeParse(options);
   if (!parsed.success) throw invalid(parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message })));
-  const { identityToken, proofKey, actions, governance, exemptActivities = [], artifacts = {}, workerBuildId = 'writ-dev', clock, role = 'all', authorizerTaskQueue, authorization = 'activity' } = options;
+  const { identityToken, proofKey, actions, governance, exemptActivities = [], artifacts = {}, workerBuildId = 'writ-dev', clock, role = 'all', authorizerTaskQueue, authorization = 'activity', operators = {} } = options;
   const token = identityToken === undefined ? undefined : typeof identityToken === 'string' ? () => identityToken : identityToken;
   if (actions === undefined || governance === undefined) return { identityToken: token, proofKey, worker: undefined };
   const window = ArtifactWindowSchema.parse(artifacts);
@@ -216,6 +238,7 @@ export function parseWritPluginOptions(options: WritPluginOptions): WritPluginSe
       artifacts: window,
       workerBuildId,
       clock: clock ?? (() => new Date()),
+      operators: { statements: operators.statements ?? DEFAULT_OPERATOR_STATEMENT_KINDS, passkeyTrust: operators.passkeyTrust ?? DEFAULT_PASSKEY_TRUST },
     },
   };
 }

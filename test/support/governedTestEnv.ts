@@ -28,6 +28,7 @@ import { openDevEvidenceLog } from '../../core/log/evidence/openEvidenceLog';
 import { testTemporal } from './testServer';
 import { openDevTrust } from './devTrust';
 import type { AuthorizationMode } from '../../core/protocol/authorizeContract';
+import type { WritOperatorOptions } from '../../core/plugin/writPluginOptions';
 
 /** Everything one test file needs: a governed worker on its own task queue, real stores. */
 export interface GovernedTestEnv {
@@ -78,7 +79,7 @@ export const AGENT = { principal: 'support-agent', groups: ['agents'] };
  * temp directory (keys, identity provider, SQLite stores) and task queue.
  */
 export async function createGovernedTestEnv(
-  options: { policiesDir?: string; policies?: PolicySource; clock?: () => Date; evidenceLog?: EvidenceLog; /** Governed actions the worker serves beside the examples'. */ extraActions?: GovernedActions; authorization?: AuthorizationMode } = {},
+  options: { policiesDir?: string; policies?: PolicySource; clock?: () => Date; evidenceLog?: EvidenceLog; /** Governed actions the worker serves beside the examples'. */ extraActions?: GovernedActions; authorization?: AuthorizationMode; /** How the worker verifies operators' statements (kinds accepted, passkey trust). */ operators?: WritOperatorOptions } = {},
 ): Promise<GovernedTestEnv> {
   installRuntimeLogging('ERROR');
   const { address, namespace } = testTemporal();
@@ -110,6 +111,7 @@ export async function createGovernedTestEnv(
     evidenceLog,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.authorization === undefined ? {} : { authorization: options.authorization }),
+    ...(options.operators === undefined ? {} : { operators: options.operators }),
   });
   const verifyOptions = async (policySets?: readonly PolicySetEvidence[]): Promise<VerifyOptions> => ({
     keys: trust.auditKeys(),

@@ -52,6 +52,7 @@ describe('loadConfig', () => {
         governanceStore: { kind: 'sqlite' },
         signer: { kind: 'local' },
         mcp: { upstreams: [] },
+        operators: { statements: ['passkey', 'identity-provider'] },
         evidenceLog: { kind: 'directory', dir: path.join(root, '.writ', 'log'), keyFile: path.join(root, '.writ', 'log.key'), batchWindowMs: 2, maxBatchEntries: 256, lockTimeoutMs: 5_000 },
       });
       expect(path.isAbsolute(config.dataDir)).toBe(true);
@@ -110,6 +111,32 @@ describe('loadConfig', () => {
       const config = loadConfig({ projectRoot: project({ taskQueue: 'q' }), env: {} });
       expect(config).toMatchObject({ role: 'all', authorizerTaskQueue: 'q', authorization: 'activity' });
       expect(config.trustedKeysFile).toBeUndefined();
+    });
+  });
+
+  describe('when operators.statements says which operator statements workers accept', () => {
+    it('accepts both kinds by default, so development approves with the local provider', () => {
+      expect(loadConfig({ projectRoot: project(), env: {} }).operators).toEqual({ statements: ['passkey', 'identity-provider'] });
+    });
+
+    it('takes passkeys alone, as production does', () => {
+      expect(loadConfig({ projectRoot: project({ operators: { statements: ['passkey'] } }), env: {} }).operators.statements).toEqual(['passkey']);
+    });
+
+    it('refuses no kind, an unknown kind, a kind named twice and an unknown key as CONFIG_INVALID, with their paths', () => {
+      const paths = (operators: unknown) => configError({ projectRoot: project({ operators }), env: {} }).issues.map((issue) => issue.path);
+      expect(paths({ statements: [] })).toEqual(['operators.statements']);
+      expect(paths({ statements: ['password'] })).toEqual(['operators.statements.0']);
+      expect(paths({ statements: ['passkey', 'passkey'] })).toEqual(['operators.statements']);
+      expect(paths({ statements: ['passkey'], requirePasskeys: true })).toEqual(['operators']);
+    });
+  });
+
+  describe("when console.publicOrigin names the console's origin behind TLS", () => {
+    it('takes an https origin and refuses plain http or a path as CONFIG_INVALID', () => {
+      expect(loadConfig({ projectRoot: project({ console: { publicOrigin: 'https://console.example.com' } }), env: {} }).console.publicOrigin).toBe('https://console.example.com');
+      expect(configError({ projectRoot: project({ console: { publicOrigin: 'http://console.example.com' } }), env: {} }).issues.map((issue) => issue.path)).toEqual(['console.publicOrigin']);
+      expect(configError({ projectRoot: project({ console: { publicOrigin: 'https://console.example.com/writ' } }), env: {} }).issues.map((issue) => issue.path)).toEqual(['console.publicOrigin']);
     });
   });
 

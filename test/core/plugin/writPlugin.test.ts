@@ -164,6 +164,21 @@ describe('when the plugin is constructed', () => {
     expect(pathsOf({ identityToken, proofKey: 'key' })).toEqual(['proofKey']);
   });
 
+  it('takes the operator statements accepted and the passkey trust, and refuses malformed ones with their paths (CONFIG_INVALID)', () => {
+    const pathsOf = (operators: unknown): string[] => {
+      try {
+        new WritPlugin({ actions, governance, operators } as never);
+      } catch (error) {
+        return isWritError(error) && error.code === 'CONFIG_INVALID' ? error.issues.map((issue) => issue.path).sort() : ['not CONFIG_INVALID'];
+      }
+      return [];
+    };
+    expect(pathsOf({ statements: ['passkey'], passkeyTrust: { rpId: 'console.example.com', origins: ['https://console.example.com'] } })).toEqual([]);
+    expect(pathsOf({ statements: [] })).toEqual(['operators.statements']);
+    expect(pathsOf({ statements: ['jwt'] })).toEqual(['operators.statements.0']);
+    expect(pathsOf({ passkeyTrust: { rpId: '10.0.0.1:443', origins: [] } })).toEqual(['operators.passkeyTrust.origins', 'operators.passkeyTrust.rpId']);
+  });
+
   it('checks bundles for the mark the interceptor module really carries', () => {
     expect(WORKFLOW_INTERCEPTORS_MARK).toBe(WRIT_WORKFLOW_INTERCEPTORS);
   });
