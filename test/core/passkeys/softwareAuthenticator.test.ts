@@ -50,6 +50,9 @@ describe('the software authenticator', () => {
     it('is refused for another RP id', async () => {
       expect(await refused(authenticator.assert(challenge, { rpId: 'evil.example' }))).toBe('PASSKEY_ASSERTION_INVALID');
     });
+    it('is refused without user presence', async () => {
+      expect(await refused(authenticator.assert(challenge, { userPresent: false }))).toBe('PASSKEY_ASSERTION_INVALID');
+    });
     it('is refused without user verification', async () => {
       expect(await refused(authenticator.assert(challenge, { userVerified: false }))).toBe('PASSKEY_ASSERTION_INVALID');
     });
