@@ -29,7 +29,8 @@ export const BenchOptionsSchema = z
     auditSteps: z.number().int().min(0).max(1_000_000).default(BENCH_DEFAULTS.auditSteps),
     iterations: count(10_000_000).default(BENCH_DEFAULTS.iterations),
     warmupIterations: z.number().int().min(0).max(10_000_000).default(BENCH_DEFAULTS.warmupIterations),
-    only: z.enum(['micro', 'e2e', 'mcp']).optional(),
+    /** One section alone; `audit` records only the governed history it verifies (no PostgreSQL). */
+    only: z.enum(['micro', 'e2e', 'mcp', 'audit']).optional(),
     /**
      * Measure the PostgreSQL store beside the SQLite one (on a throw-away cluster the bench
      * starts). On by default, and then the bench fails, saying so, where PostgreSQL is not
