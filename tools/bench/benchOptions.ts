@@ -31,7 +31,8 @@ export const BenchOptionsSchema = z
     auditSteps: z.number().int().min(0).max(1_000_000).default(BENCH_DEFAULTS.auditSteps),
     iterations: count(10_000_000).default(BENCH_DEFAULTS.iterations),
     warmupIterations: z.number().int().min(0).max(10_000_000).default(BENCH_DEFAULTS.warmupIterations),
-    only: z.enum(['micro', 'e2e', 'mcp', 'console']).optional(),
+    /** One section alone; `audit` records only the governed history it verifies (no PostgreSQL). */
+    only: z.enum(['micro', 'e2e', 'mcp', 'console', 'audit']).optional(),
     /** Runs waiting for approval while the console's pending list is timed. */
     consolePending: count(10_000).default(BENCH_DEFAULTS.consolePending),
     /** Timed requests per console path. */

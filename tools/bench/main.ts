@@ -21,7 +21,7 @@ const program = addServerToolOptions(
   .option('--audit-steps <n>', 'governed steps in the history the offline checker verifies (0: no audit)', toNumber, BENCH_DEFAULTS.auditSteps)
   .option('--iterations <n>', 'timed iterations per micro-benchmark', toNumber, BENCH_DEFAULTS.iterations)
   .option('--warmup-iterations <n>', 'untimed iterations before each micro-benchmark', toNumber, BENCH_DEFAULTS.warmupIterations)
-  .addOption(new Option('--only <section>', 'run one section only').choices(['micro', 'e2e', 'mcp', 'console']))
+  .addOption(new Option('--only <section>', 'run one section only').choices(['micro', 'e2e', 'mcp', 'console', 'audit']))
   .option('--console-pending <n>', "approvals waiting while the console's pending list is timed", toNumber, BENCH_DEFAULTS.consolePending)
   .option('--console-requests <n>', 'timed requests per console path', toNumber, BENCH_DEFAULTS.consoleRequests)
   .addOption(new Option('--eager-activities <on|off>', "the dev server's eager activity dispatch (default: the embedded server's)").choices(['on', 'off']))

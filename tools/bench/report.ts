@@ -180,8 +180,9 @@ export function renderMarkdown(report: BenchReport): string {
     audit.status === 'measured'
       ? `Audit, offline checker (replay off) over an exported history of ${audit.runs} runs and ${audit.steps} governed steps: ` +
           `**${audit.artifactsPerSecond} artifacts verified per second** with ${audit.signatureThreads} signature thread(s) on ${audit.cores} cores (${audit.artifactsPerSecondPerCore} per core; ` +
-          `${audit.artifactsVerified} artifacts and ${audit.receiptsVerified} receipts in ${audit.seconds} s), ${audit.singleThread.artifactsPerSecond} per second on one thread (${audit.singleThread.seconds} s); ` +
-          `${audit.passed ? 'no findings' : `${audit.findings} findings`}${audit.sameVerdict ? ', the same verdict both ways' : ', **the threaded and single-threaded verdicts differ**'}.`
+          `${audit.artifactsVerified} artifacts and ${audit.receiptsVerified} receipts in ${audit.seconds} s), ${audit.singleThread.artifactsPerSecond} per second on one thread (${audit.singleThread.artifactsPerSecondPerCore} per core; ${audit.singleThread.seconds} s); ` +
+          `${audit.passed ? 'no findings' : `${audit.findings} findings`}${audit.sameVerdict ? ', the same verdict both ways' : ', **the threaded and single-threaded verdicts differ**'}; ` +
+          `target >= ${audit.target} per second: ${audit.met ? 'met' : '**not met**'}.`
       : `Audit: skipped (${audit.reason}).`,
     '',
   );

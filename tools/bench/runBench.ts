@@ -5,6 +5,7 @@ import { DEFAULT_EAGER_ACTIVITIES, startDevServer, type DevServer } from '../../
 import { findTemporalCli } from '../../core/server/findTemporalCli';
 import { installRuntimeLogging } from '../../worker/runtimeLogging';
 import { requirePostgresBin } from '../postgres/findPostgresBin';
+import { recordAuditHistory } from './audit/recordAuditHistory';
 import { runAuditBench, type AuditReport } from './audit/runAuditBench';
 import type { BenchOptions } from './benchOptions';
 import { openBenchGovernance } from './benchGovernance';
@@ -26,10 +27,12 @@ import { round } from './stats';
  * it was given or `keepData` is set. Unless `postgres` is off, a throw-away PostgreSQL
  * is started first, for `governed-postgres` and the `-postgres` micro-benchmarks, and
  * destroyed at the end; where none is installed the bench fails (CONFIG_INVALID) before
- * measuring anything.
+ * measuring anything. `--only audit` records just the governed history the audit needs
+ * (no PostgreSQL) and audits it.
  */
 export async function runBench(options: BenchOptions, progress: (line: string) => void): Promise<BenchReport> {
-  const postgresBin = options.postgres ? requirePostgresBin('pass --no-postgres to measure the SQLite governance store only') : undefined;
+  // The audit alone uses the SQLite store only: no PostgreSQL to start.
+  const postgresBin = options.postgres && options.only !== 'audit' ? requirePostgresBin('pass --no-postgres to measure the SQLite governance store only') : undefined;
   const startedAt = new Date();
   const machine = describeMachine();
   const cli = findTemporalCli(options.temporalCli === undefined ? {} : { configured: options.temporalCli });
@@ -45,16 +48,16 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
       postgres = await startBenchPostgres(postgresBin);
       progress(`PostgreSQL ${postgres.info.version} on ${postgres.info.host} (durable), pool of ${postgres.info.poolSize}`);
     }
-    const only = (section: 'micro' | 'e2e' | 'mcp' | 'console') => options.only === undefined || options.only === section;
+    const only = (section: 'micro' | 'e2e' | 'mcp' | 'console' | 'audit') => options.only === undefined || options.only === section;
     let micro: Section<MicroReport> = { status: 'skipped', reason: `--only ${options.only ?? ''}` };
     if (only('micro')) {
       micro = { status: 'measured', ...(await runMicro(governance, path.join(dataDir, 'micro'), options, progress, postgres)) };
     }
     let e2e: Section<E2eReport> = { status: 'skipped', reason: `--only ${options.only ?? ''}` };
-    let audit: AuditReport = { status: 'skipped', reason: only('e2e') ? '--audit-steps 0' : `--only ${options.only ?? ''}` };
+    let audit: AuditReport = { status: 'skipped', reason: only('e2e') || only('audit') ? '--audit-steps 0' : `--only ${options.only ?? ''}` };
     let mcp: Section<McpReport> = { status: 'skipped', reason: `--only ${options.only ?? ''}` };
     let consoleSection: Section<ConsoleReport> = { status: 'skipped', reason: `--only ${options.only ?? ''}` };
-    if (only('e2e') || only('mcp') || only('console')) {
+    if (only('e2e') || only('mcp') || only('console') || only('audit')) {
       progress(`e2e: starting a Temporal dev server in ${path.join(dataDir, 'temporal')}`);
       const eagerActivities = eagerActivitiesOf(options);
       server = await startDevServer({
@@ -65,12 +68,18 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
         eagerActivities,
       });
       const target = { address: server.address, namespace: server.namespace };
+      // A kept data directory keeps the audited bundle too, to time or profile again (tools/bench/audit/timeAuditBundle).
+      const bundleFile = options.keepData || options.dataDir !== undefined ? { saveBundleTo: path.join(dataDir, 'audit-bundle.json') } : {};
       if (only('e2e')) {
         const outcome = await runE2e(governance, { ...options, ...target, serverPid: server.pid, postgresStore: postgres?.governance, postgresPid: postgres?.pid() }, progress);
         e2e = { status: 'measured', ...outcome.report };
         if (options.auditSteps > 0) {
-          audit = await runAuditBench({ ...target, workflowIds: outcome.governedWorkflowIds, stepsPerWorkflow: options.steps, governance }, progress);
+          audit = await runAuditBench({ ...target, workflowIds: outcome.governedWorkflowIds, stepsPerWorkflow: options.steps, governance, ...bundleFile }, progress);
         }
+      }
+      if (options.only === 'audit' && options.auditSteps > 0) {
+        const workflowIds = await recordAuditHistory(governance, { ...target, auditSteps: options.auditSteps, steps: options.steps, workflows: options.workflows }, progress);
+        audit = await runAuditBench({ ...target, workflowIds, stepsPerWorkflow: options.steps, governance, ...bundleFile }, progress);
       }
       if (only('mcp')) {
         // As many calls as one e2e variant's round has steps, one after another.

@@ -77,16 +77,50 @@ export function benchVariants(context: E2eContext): readonly Variant[] {
   const baselineWorker = plainWorker(() => createBaselineActivities(governance.actions));
   const plainClient = () => new Client({ connection: context.connection, namespace: context.namespace });
   const stepsOnly = (steps: number): BenchWorkflowRequest => ({ steps });
-  // The governed variants differ only in the governance store their worker consults.
   const governedVariant = (
-    name: 'governed' | 'governed-local' | 'governed-log-off' | typeof POSTGRES_VARIANT,
+    name: GovernedVariantName,
     store: GovernanceStore,
     evidenceLog: EvidenceLog = governance.evidenceLog,
     authorization: AuthorizationMode = 'activity',
-  ): Variant => ({
+  ): Variant => governedBenchVariant(context, name, store, evidenceLog, authorization);
+  return [
+    { name: 'ungoverned', workflowType: 'ungovernedSteps', startRequest: stepsOnly, createWorker: baselineWorker, client: plainClient },
+    { name: 'two-activity', workflowType: 'twoActivitySteps', startRequest: stepsOnly, createWorker: baselineWorker, client: plainClient },
+    {
+      name: 'two-activity-same-bytes',
+      workflowType: 'twoActivitySameBytesSteps',
+      startRequest: (steps) => ({ steps, sameBytes: context.sameBytes }),
+      createWorker: plainWorker(() => createSameBytesActivities(context.sameBytes, governance.actions)),
+      client: plainClient,
+    },
+    governedVariant('governed', governance.governance),
+    governedVariant('governed-local', governance.governance, governance.evidenceLog, 'local'),
+    governedVariant('governed-log-off', governance.governance, NO_EVIDENCE_LOG),
+    ...(context.postgresStore === undefined ? [] : [governedVariant(POSTGRES_VARIANT, context.postgresStore)]),
+  ];
+}
+
+/** The governed variants' names. */
+export type GovernedVariantName = 'governed' | 'governed-local' | 'governed-log-off' | typeof POSTGRES_VARIANT;
+
+/**
+ * One governed variant: a governed worker and a client carrying the bench principal's
+ * identity token; the variants differ only in the governance store, the evidence log and
+ * the authorization mode. Exported so a run of the audit alone (`--only audit`) records
+ * its history with the very worker the governed variant uses.
+ */
+export function governedBenchVariant(
+  context: Pick<E2eContext, 'nativeConnection' | 'connection' | 'namespace' | 'governedBundle' | 'governance'>,
+  name: GovernedVariantName,
+  store: GovernanceStore,
+  evidenceLog: EvidenceLog = context.governance.evidenceLog,
+  authorization: AuthorizationMode = 'activity',
+): Variant {
+  const { governance } = context;
+  return {
     name,
     workflowType: GOVERNED_WORKFLOW_TYPE,
-    startRequest: stepsOnly,
+    startRequest: (steps) => ({ steps }),
     createWorker: (taskQueue) =>
       createGovernedWorker({
         connection: context.nativeConnection,
@@ -106,20 +140,5 @@ export function benchVariants(context: E2eContext): readonly Variant[] {
         ...WORKER_TUNING,
       }),
     client: () => createWritClient({ connection: context.connection, namespace: context.namespace, identityToken: governance.identityToken, proofKey: governance.proofKey }),
-  });
-  return [
-    { name: 'ungoverned', workflowType: 'ungovernedSteps', startRequest: stepsOnly, createWorker: baselineWorker, client: plainClient },
-    { name: 'two-activity', workflowType: 'twoActivitySteps', startRequest: stepsOnly, createWorker: baselineWorker, client: plainClient },
-    {
-      name: 'two-activity-same-bytes',
-      workflowType: 'twoActivitySameBytesSteps',
-      startRequest: (steps) => ({ steps, sameBytes: context.sameBytes }),
-      createWorker: plainWorker(() => createSameBytesActivities(context.sameBytes, governance.actions)),
-      client: plainClient,
-    },
-    governedVariant('governed', governance.governance),
-    governedVariant('governed-local', governance.governance, governance.evidenceLog, 'local'),
-    governedVariant('governed-log-off', governance.governance, NO_EVIDENCE_LOG),
-    ...(context.postgresStore === undefined ? [] : [governedVariant(POSTGRES_VARIANT, context.postgresStore)]),
-  ];
+  };
 }
