@@ -117,6 +117,7 @@ export type { BundleContents } from '../core/audit/evidence/exportBundle';
 export { readBundle } from '../core/audit/evidence/readBundle';
 export type { EvidenceBundle, EvidenceRun } from '../core/audit/evidence/evidenceBundle';
 export type { IdentityEvidence } from '../core/audit/evidence/identityEvidence';
+export type { PasskeyEvidence, PasskeyBindingEvidence } from '../core/audit/evidence/passkeyEvidence';
 export { policySetEvidence } from '../core/audit/evidence/policySetEvidence';
 export type { PolicySetEvidence } from '../core/audit/evidence/policySetEvidence';
 export { AuditKeySet } from '../core/audit/keys/auditKeySet';

@@ -13,6 +13,8 @@ export { policySetEvidence, policySetDigest } from './evidence/policySetEvidence
 export type { PolicySetEvidence } from './evidence/policySetEvidence';
 export { IdentityEvidenceSchema, loadIdentityEvidence, parseIdentityEvidence } from './evidence/identityEvidence';
 export type { IdentityEvidence, IdentitySource } from './evidence/identityEvidence';
+export { PasskeyEvidenceSchema } from './evidence/passkeyEvidence';
+export type { PasskeyEvidence, PasskeyBindingEvidence } from './evidence/passkeyEvidence';
 export { IdentityTrust } from './operators/identityTrust';
 export { defaultOperatorVerifiers } from './operators/defaultOperatorVerifiers';
 export { AuditKeySet, keyRecordsToEvidence } from './keys/auditKeySet';

@@ -4,6 +4,7 @@ import { AuditError } from './auditError';
 import type { AuditRun } from './checks/runContext';
 import type { EvidenceBundle } from './evidence/evidenceBundle';
 import type { IdentityEvidence } from './evidence/identityEvidence';
+import type { PasskeyEvidence } from './evidence/passkeyEvidence';
 import type { PolicySetEvidence } from './evidence/policySetEvidence';
 import { AuditKeySet } from './keys/auditKeySet';
 import { fetchRuns, type RunSelection } from './live/fetchRuns';
@@ -14,7 +15,7 @@ import { verifyHistories } from './verifyHistories';
 import type { VerifyOptions } from './verifyOptions';
 
 /** Options of `verifyBundle`: anything the bundle provides may be replaced by the auditor's own. */
-export interface VerifyBundleOptions extends Omit<VerifyOptions, 'keys' | 'policySets' | 'namespace' | 'exemptActivities' | 'identity'> {
+export interface VerifyBundleOptions extends Omit<VerifyOptions, 'keys' | 'policySets' | 'namespace' | 'exemptActivities' | 'identity' | 'passkeys'> {
   /** The keys the auditor trusts, instead of the bundle's own key set. */
   readonly keys?: AuditKeySet;
   /** The policy sets the auditor accepts, instead of the bundle's. */
@@ -23,6 +24,8 @@ export interface VerifyBundleOptions extends Omit<VerifyOptions, 'keys' | 'polic
   readonly exemptActivities?: readonly string[];
   /** The identity provider the auditor trusts, instead of the bundle's. */
   readonly identity?: IdentityEvidence;
+  /** The operators' passkey evidence the auditor trusts, instead of the bundle's. */
+  readonly passkeys?: PasskeyEvidence;
   /**
    * The evidence log as the auditor trusts it (its log key, witnesses and quorum): given, the
    * bundle's log proofs are checked and every artifact, approval and receipt in its histories
@@ -46,6 +49,7 @@ export async function verifyBundle(bundle: EvidenceBundle, options: VerifyBundle
   });
   const exempt = options.exemptActivities ?? bundle.exemptActivities;
   const identity = options.identity ?? bundle.identity;
+  const passkeys = options.passkeys ?? bundle.passkeys;
   const { log, ...verify } = options;
   const logFindings = log === undefined ? null : checkBundleLogProofs(runs, bundle.log, auditCheckpointVerifier(log));
   const verdict = await verifyHistories(runs, {
@@ -55,6 +59,7 @@ export async function verifyBundle(bundle: EvidenceBundle, options: VerifyBundle
     namespace: bundle.namespace,
     ...(exempt === undefined ? {} : { exemptActivities: exempt }),
     ...(identity === undefined ? {} : { identity }),
+    ...(passkeys === undefined ? {} : { passkeys }),
   });
   return logFindings === null ? verdict : withLogCheck(verdict, logFindings);
 }

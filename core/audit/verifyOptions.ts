@@ -4,6 +4,7 @@ import { AuditError } from './auditError';
 import type { OperatorEventVerifier } from './checks/checkOperatorEvents';
 import type { AuditSettings } from './checks/runContext';
 import type { IdentityEvidence } from './evidence/identityEvidence';
+import type { PasskeyEvidence } from './evidence/passkeyEvidence';
 import { PolicySetEvidenceSchema, policySetDigest, type PolicySetEvidence } from './evidence/policySetEvidence';
 import { AuditKeySet } from './keys/auditKeySet';
 import { defaultOperatorVerifiers } from './operators/defaultOperatorVerifiers';
@@ -43,6 +44,13 @@ export interface VerifyOptions {
    * every operator event is OPERATOR_EVENT_UNVERIFIED.
    */
   readonly identity?: IdentityEvidence;
+  /**
+   * Operators' passkeys: where assertions were accepted from, the OpenID provider they
+   * signed in at and each passkey's binding with its evidence. Statements made with a
+   * passkey are verified with them (with the identity provider's evidence given too);
+   * without them such statements are findings.
+   */
+  readonly passkeys?: PasskeyEvidence;
   /**
    * Verifiers of operator events by signal/update name. Writ's own (`writ.approve`,
    * `writ.revoke`, `writ.killSwitch`, audit/operators/) are registered by default; a verifier
@@ -110,7 +118,7 @@ export function validateVerifyOptions(options: VerifyOptions): ValidatedOptions 
     // Replay proves determinism only against the code the runs ran: there is no default code to assume.
     throw new AuditError('AUDIT_OPTIONS_INVALID', 'replay needs the workflow code: give replay: { workflowsPath } or { bundle }, or replay: false');
   }
-  const identity = options.identity === undefined ? null : IdentityTrust.fromEvidence(options.identity);
+  const identity = options.identity === undefined ? null : IdentityTrust.fromEvidence(options.identity, options.passkeys);
   return {
     keys: options.keys,
     policySets,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Assert, SameType } from '../../types/sameType';
 import { EvidenceKeySetSchema, type EvidenceKeySet } from '../keys/auditKeySet';
 import { IdentityEvidenceSchema, type IdentityEvidence } from './identityEvidence';
+import { PasskeyEvidenceSchema, type PasskeyEvidence } from './passkeyEvidence';
 import { PolicySetEvidenceSchema, type PolicySetEvidence } from './policySetEvidence';
 
 /** The `format` member of every evidence bundle. */
@@ -48,6 +49,8 @@ export const EvidenceBundleSchema = z.strictObject({
   policySets: z.array(PolicySetEvidenceSchema),
   /** The identity provider that signed identity tokens and operator statements. */
   identity: IdentityEvidenceSchema.optional(),
+  /** Operators' passkeys the runs' statements were made with, and their bindings' evidence. */
+  passkeys: PasskeyEvidenceSchema.optional(),
   /** Ungoverned activities the configuration allowed when the runs were exported. */
   exemptActivities: z.array(z.string().min(1)).optional(),
   runs: z.array(EvidenceRunSchema).min(1),
@@ -75,6 +78,8 @@ export interface EvidenceBundle {
   policySets: PolicySetEvidence[];
   /** The identity provider that signed identity tokens and operator statements. */
   identity?: IdentityEvidence | undefined;
+  /** Operators' passkeys the runs' statements were made with, and their bindings' evidence. */
+  passkeys?: PasskeyEvidence | undefined;
   /** Ungoverned activities the configuration allowed when the runs were exported. */
   exemptActivities?: string[] | undefined;
   /** At least one run. */

@@ -10,6 +10,7 @@ import { EVIDENCE_FORMAT, type EvidenceBundle } from './evidenceBundle';
 import { withLogProofs } from './logProofs';
 import { parseBundle } from './readBundle';
 import type { IdentityEvidence } from './identityEvidence';
+import type { PasskeyEvidence } from './passkeyEvidence';
 import type { PolicySetEvidence } from './policySetEvidence';
 
 /** What goes into a bundle besides the runs. */
@@ -24,6 +25,8 @@ export interface BundleContents {
   readonly exemptActivities?: readonly string[];
   /** The identity provider's issuer and public keys, so operator statements verify offline. */
   readonly identity?: IdentityEvidence;
+  /** Operators' passkeys (trust, sign-in provider, bindings with their evidence), so statements made with them verify offline. */
+  readonly passkeys?: PasskeyEvidence;
   /** The export time; tests inject it. */
   readonly now?: () => Date;
   /** The evidence log, as the exporter trusts it: given, the bundle carries the inclusion proof of every entry of its runs (`withLogProofs`). */
@@ -45,6 +48,7 @@ export function buildBundle(runs: readonly AuditRun[], contents: BundleContents)
     keys: contents.keys.toEvidence(),
     policySets: contents.policySets,
     ...(contents.identity === undefined ? {} : { identity: contents.identity }),
+    ...(contents.passkeys === undefined ? {} : { passkeys: contents.passkeys }),
     ...(contents.exemptActivities === undefined || contents.exemptActivities.length === 0 ? {} : { exemptActivities: [...contents.exemptActivities] }),
     runs: runs.map((run) => ({
       workflowId: run.workflowId,

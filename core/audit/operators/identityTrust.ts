@@ -5,6 +5,8 @@ import { WritError, type WritErrorCode } from '../../errors/writError';
 import { MAX_IDENTITY_TOKEN_LENGTH } from '../../identity/identityVerifier';
 import { AuditError } from '../auditError';
 import { parseIdentityEvidence, type IdentityEvidence } from '../evidence/identityEvidence';
+import { isPasskeyStatement } from '../../passkeys/passkeyStatement';
+import { PasskeyAuditTrust } from './passkeyAuditTrust';
 
 /** Defaults of the identity verifier's configuration, which the workers ran with. */
 const DEFAULT_ALGORITHMS = ['EdDSA'] as const;
@@ -47,10 +49,15 @@ export class IdentityTrust {
   private constructor(
     private readonly evidence: IdentityEvidence,
     private readonly keys: JWTVerifyGetKey,
+    private readonly passkeys: PasskeyAuditTrust | null,
   ) {}
 
-  /** Builds the trust from identity evidence; EVIDENCE_INVALID if it is not a usable public key set. */
-  static fromEvidence(json: unknown): IdentityTrust {
+  /**
+   * Builds the trust from identity evidence, and the operators' passkey evidence when
+   * given (without it, statements made with a passkey do not verify: PASSKEY_UNKNOWN);
+   * EVIDENCE_INVALID if either is not usable.
+   */
+  static fromEvidence(json: unknown, passkeys?: unknown): IdentityTrust {
     const evidence = parseIdentityEvidence(json);
     let keys: JWTVerifyGetKey;
     try {
@@ -58,7 +65,7 @@ export class IdentityTrust {
     } catch (cause) {
       throw new AuditError('EVIDENCE_INVALID', `the identity key set is not usable: ${(cause as Error).message}`, { cause });
     }
-    return new IdentityTrust(evidence, keys);
+    return new IdentityTrust(evidence, keys, passkeys === undefined ? null : PasskeyAuditTrust.fromEvidence(passkeys));
   }
 
   /** The issuer whose tokens this trust accepts. */
@@ -92,10 +99,15 @@ export class IdentityTrust {
   /**
    * Verifies an operator statement for `audience` as it was when `at` (the event that
    * delivered it; issued no later than that), then its `writ_statement` content with
-   * `schema`. The token checks throw the identity codes; content that does not match the
+   * `schema`. A statement made with a passkey is verified with the passkey evidence
+   * (PasskeyAuditTrust) instead. The token checks throw the identity codes; content that does not match the
    * schema is STATEMENT_INVALID.
    */
   async verifyStatement<S extends z.ZodType>(token: unknown, audience: string, schema: S, at: Date): Promise<VerifiedStatementOf<z.infer<S>>> {
+    if (typeof token === 'string' && isPasskeyStatement(token)) {
+      if (this.passkeys === null) throw new WritError('PASSKEY_UNKNOWN', 'the statement was made with a passkey, and the evidence holds no passkey bindings to verify it with');
+      return this.passkeys.verifyStatement(token, audience, schema, at);
+    }
     const payload = await this.verifyToken(token, audience, at, ['sub', 'exp', 'iat', 'jti']);
     const claims = parseClaims(StatementClaimsSchema, payload, 'STATEMENT_INVALID');
     // A statement cannot have been signed after the event that delivered it: one that says so
