@@ -61,10 +61,20 @@ describe("Writ's payload converter", () => {
     });
   });
 
+  describe('when a payload holds any UTF-8 text', () => {
+    it('decodes every code point, four-byte ones and U+FEFF inside a string included, as written', () => {
+      const memo = 'a\u007f\u0080\u07ff\u0800\ufeff\ufffd\uffff\u{10000}\u{10ffff}';
+      expect(payloadConverter.fromPayload(rawJson(Buffer.from(JSON.stringify({ memo }), 'utf8')))).toEqual({ memo });
+    });
+  });
+
   describe('when a payload is not plain JSON text', () => {
     it.each([
       ['malformed UTF-8', new Uint8Array([0x22, 0xff, 0x22])],
       ['a byte-order mark', new Uint8Array([0xef, 0xbb, 0xbf, 0x31])],
+      ['an overlong encoding of "/"', new Uint8Array([0x22, 0xc0, 0xaf, 0x22])],
+      ['a sequence cut short', new Uint8Array([0x22, 0xe2, 0x82, 0x22])],
+      ['a code point above U+10FFFF', new Uint8Array([0x22, 0xf4, 0x90, 0x80, 0x80, 0x22])],
       ['a trailing comma', '[1,]'],
       ['nesting deeper than the limit', `${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`],
     ])('refuses %s (CANONICAL_INVALID_JSON)', (_name, data) => {

@@ -226,9 +226,11 @@ describe('npm run bench -- --json', () => {
         signatureThreads: 0,
         cores: expect.any(Number),
         artifactsPerSecondPerCore: expect.any(Number),
-        singleThread: { seconds: expect.any(Number), artifactsPerSecond: expect.any(Number) },
+        singleThread: { seconds: expect.any(Number), artifactsPerSecond: expect.any(Number), artifactsPerSecondPerCore: expect.any(Number) },
         sameVerdict: true,
         replay: false,
+        target: 5000,
+        met: report['audit'].artifactsPerSecond >= 5000,
       });
     });
 
@@ -249,6 +251,16 @@ describe('npm run bench -- --json', () => {
       expect(report['targets'][1].floor.value).toBeCloseTo(p50('cedar-decide') + p50('ed25519-sign'), 1);
       expect(report['targets'][3].floor.value).toBe(p50('ed25519-verify'));
     });
+  });
+
+  describe('when the audit runs alone (--only audit)', () => {
+    it('records just the governed history it verifies, and verifies it: no findings, the other sections skipped', async () => {
+      const report = parseReport(await bench(['--json', '--only', 'audit', '--no-postgres', '--audit-steps', '4', '--steps', '2', '--workflows', '2'], 180_000));
+      expect(report['audit']).toMatchObject({ status: 'measured', passed: true, findings: 0, sameVerdict: true, target: 5000 });
+      expect(report['audit'].artifactsVerified).toBeGreaterThanOrEqual(4);
+      expect(report['e2e']).toEqual({ status: 'skipped', reason: '--only audit' });
+      expect(report['micro']).toEqual({ status: 'skipped', reason: '--only audit' });
+    }, 190_000);
   });
 
   describe('when the console case runs alone', () => {
