@@ -24,13 +24,13 @@ describe('when writ init is given a new directory', () => {
     const run = init('My Governed App');
     expect(run.status).toBe(0);
     const project = join(root, 'My Governed App');
-    for (const file of ['package.json', 'tsconfig.json', '.gitignore', 'src/activities.ts', 'src/workflows.ts', 'src/worker.ts', 'test/deploy.test.ts', 'policies/schema.cedarschema', 'policies/policy-set.json', 'policies/deployments.cedar', 'policies/operators.cedar']) {
+    for (const file of ['package.json', 'tsconfig.json', '.gitignore', 'src/activities.ts', 'src/workflows.ts', 'src/worker.ts', 'test/deploy.test.ts', 'policies/schema.cedarschema', 'policies/policy-set.json', 'policies/deployments.cedar', 'policies/operators.cedar', 'policies/console.cedar']) {
       expect({ file, exists: existsSync(join(project, file)) }).toEqual({ file, exists: true });
     }
     const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { name: string; dependencies: Record<string, string> };
     expect(manifest.name).toBe('my-governed-app');
     expect(manifest.dependencies['writ-governance']).toBe(`^${WRIT_VERSION}`);
-    expect(run.stdout).toMatch(/wrote 11 files/);
+    expect(run.stdout).toMatch(/wrote 12 files/);
   });
 });
 
