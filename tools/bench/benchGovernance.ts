@@ -41,9 +41,22 @@ export interface BenchGovernance {
   readonly proofKey: ProofKey;
   /** The authorization and receipt keys with their signing periods, as an auditor receives them. */
   keyRecords(): KeyRecord[];
+  /** What every bench worker is given to govern with: the signers, trusted keys, identity verifier, store, evidence log and build id. */
+  workerTrust(): BenchWorkerTrust;
   /** The deps a governed worker builds, over the given bundle's digest. */
   deps(workflows: Pick<GovernedBundle, 'codeDigest'>): GovernanceDeps;
   close(): Promise<void>;
+}
+
+/** The part of a governed worker's options every bench worker shares (its store and log may be replaced per variant). */
+export interface BenchWorkerTrust {
+  readonly signer: () => Promise<Signer>;
+  readonly receiptSigner: () => Promise<Signer>;
+  readonly trustedKeys: TrustedKeySet;
+  readonly identity: IdentityVerifier;
+  readonly governance: SqliteGovernanceStore;
+  readonly evidenceLog: EvidenceLog;
+  readonly workerBuildId: string;
 }
 
 /**
@@ -69,6 +82,7 @@ export async function openBenchGovernance(dataDir: string): Promise<BenchGoverna
   // Bound to a key, as every client that starts many runs with one token must be.
   const { identityToken, proofKey } = await idp.mintBoundCredential({ principal: BENCH_PRINCIPAL.principal, groups: [...BENCH_PRINCIPAL.groups], ttlSeconds: TOKEN_TTL_SECONDS });
   const actions = createBenchActions();
+  const workerTrust = (): BenchWorkerTrust => ({ signer: async () => signer, receiptSigner: async () => receiptSigner, trustedKeys, identity, governance, evidenceLog, workerBuildId: 'writ-bench' });
   return {
     actions,
     signer,
@@ -81,19 +95,8 @@ export async function openBenchGovernance(dataDir: string): Promise<BenchGoverna
     identityToken,
     proofKey,
     keyRecords: () => [...keyStore.exportKeyRecords(), ...receiptKeyStore.exportKeyRecords()],
-    deps: (workflows) =>
-      governanceDeps({
-        workflows: { bundle: { code: '' }, codeDigest: workflows.codeDigest },
-        actions,
-        policies,
-        signer: async () => signer,
-        receiptSigner: async () => receiptSigner,
-        trustedKeys,
-        identity,
-        governance,
-        evidenceLog,
-        workerBuildId: 'writ-bench',
-      }),
+    workerTrust,
+    deps: (workflows) => governanceDeps({ workflows: { bundle: { code: '' }, codeDigest: workflows.codeDigest }, actions, policies, ...workerTrust() }),
     close: async () => {
       policies.close();
       await evidenceLog.close();

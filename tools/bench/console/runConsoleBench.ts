@@ -84,13 +84,7 @@ export async function runConsoleBench(governance: BenchGovernance, dataDir: stri
     workflows,
     actions: createExampleActions(stores),
     policies,
-    signer: async () => governance.signer,
-    receiptSigner: async () => governance.receiptSigner,
-    trustedKeys: governance.trustedKeys,
-    identity: governance.identity,
-    governance: governance.governance,
-    evidenceLog: governance.evidenceLog,
-    workerBuildId: 'writ-bench',
+    ...governance.workerTrust(),
   });
   const running = worker.run();
   const operatorClient = new Client({ connection, namespace: options.namespace });

@@ -90,13 +90,7 @@ export async function runMcpBench(governance: BenchGovernance, dataDir: string, 
     workflows: await bundleGovernedWorkflows(WORKFLOWS_MODULE),
     actions: { ...createMcpBenchActions(), ...upstreams.actions },
     policies,
-    signer: async () => governance.signer,
-    receiptSigner: async () => governance.receiptSigner,
-    trustedKeys: governance.trustedKeys,
-    identity: governance.identity,
-    governance: governance.governance,
-    evidenceLog: governance.evidenceLog,
-    workerBuildId: 'writ-bench',
+    ...governance.workerTrust(),
   });
   const running = worker.run();
   const direct = new Client({ name: 'writ-bench-direct', version: '1' });
