@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
 import { canonicalJson } from '../canonical/canonicalJson';
@@ -65,4 +66,13 @@ export function decodePasskeyStatement(statement: string, invalidCode: WritError
     throw new WritError(invalidCode, `the passkey statement is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   return parsed.data as PasskeyStatement;
+}
+
+/**
+ * A passkey statement's id: `passkey:` and the SHA-256 of its assertion's signature,
+ * base64url. The workers and the auditor name it alike, so the same assertion presented
+ * twice is one statement to the single-use registry and to the audit.
+ */
+export function passkeyStatementId(statement: PasskeyStatement): string {
+  return `passkey:${createHash('sha256').update(Buffer.from(statement.assertion.response.signature, 'base64url')).digest('base64url')}`;
 }

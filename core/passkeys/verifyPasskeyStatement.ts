@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { sha256Digest } from '../canonical/digest';
 import { WritError, type WritErrorCode } from '../errors/writError';
 import type { PasskeyAssertionUse, PasskeyBinding } from '../governance/passkeyRegistry';
 import type { VerifiedOperatorStatement } from '../operators/verifyStatement';
 import { statementChallenge } from './passkeyChallenges';
-import { decodePasskeyStatement } from './passkeyStatement';
+import { decodePasskeyStatement, passkeyStatementId } from './passkeyStatement';
 import { DEFAULT_PASSKEY_TRUST, type PasskeyTrust } from './passkeyTrust';
 import { verifyPasskeyAssertion } from './verifyPasskeyAssertion';
 
@@ -48,7 +47,7 @@ export async function verifyPasskeyStatement<S extends z.ZodType>(
     signer: binding.principal,
     groups: binding.groups,
     statement: parsed.data,
-    statementId: `passkey:${createHash('sha256').update(Buffer.from(decoded.assertion.response.signature, 'base64url')).digest('base64url')}`,
+    statementId: passkeyStatementId(decoded),
     statementDigest,
     // An assertion carries no time; it is first used now, and its content binds its target.
     issuedAt: Math.floor(deps.clock().getTime() / 1000),

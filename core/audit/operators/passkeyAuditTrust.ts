@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { createLocalJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
@@ -7,7 +6,7 @@ import { parseStrictJson } from '../../canonical/parseStrictJson';
 import { WritError } from '../../errors/writError';
 import type { PasskeyBinding } from '../../governance/passkeyRegistry';
 import { bindingChallenge, bindingDigest, statementChallenge, type PasskeyBindingDocument } from '../../passkeys/passkeyChallenges';
-import { decodePasskeyStatement, PasskeyStatementSchema } from '../../passkeys/passkeyStatement';
+import { decodePasskeyStatement, passkeyStatementId, PasskeyStatementSchema } from '../../passkeys/passkeyStatement';
 import { verifyPasskeyAssertion } from '../../passkeys/verifyPasskeyAssertion';
 import { AuditError } from '../auditError';
 import { PasskeyEvidenceSchema, type PasskeyBindingEvidence, type PasskeyEvidence } from '../evidence/passkeyEvidence';
@@ -100,8 +99,7 @@ export class PasskeyAuditTrust {
       signer: binding.principal,
       groups: binding.groups,
       statement: content.data,
-      // As the workers name it: the same assertion presented twice is one statement.
-      statementId: `passkey:${createHash('sha256').update(Buffer.from(decoded.assertion.response.signature, 'base64url')).digest('base64url')}`,
+      statementId: passkeyStatementId(decoded),
       statementDigest,
       // An assertion carries no time: it counts as made when it was presented.
       issuedAt: Math.floor(at.getTime() / 1000),
@@ -190,5 +188,6 @@ export class PasskeyAuditTrust {
 }
 
 function sameGroups(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().every((group, i) => group === [...b].sort()[i]);
+  const sortedB = [...b].sort();
+  return a.length === b.length && [...a].sort().every((group, i) => group === sortedB[i]);
 }
