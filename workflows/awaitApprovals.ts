@@ -3,6 +3,7 @@ import { defineSearchAttributeKey, type Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { AWAITING_APPROVAL, RUNNING, STATUS_SEARCH_ATTRIBUTE, type ApprovalRequest } from '../core/protocol/operatorContract';
 import { APPROVAL_TIMEOUT_RECORD_PATCH, RECORD_APPROVAL_TIMEOUT_ACTIVITY, type ApprovalTimeoutRecorded, type ApprovalTimeoutRecordRequest } from '../core/protocol/approvalTimeoutContract';
+import { publishPending } from './pendingMemo';
 import { runState, type PendingState } from './runState';
 
 const STATUS = defineSearchAttributeKey(STATUS_SEARCH_ATTRIBUTE, 'KEYWORD');
@@ -10,9 +11,10 @@ const STATUS = defineSearchAttributeKey(STATUS_SEARCH_ATTRIBUTE, 'KEYWORD');
 /**
  * Pauses the step until the request has its approvals, is denied, the run is revoked, the
  * caller withdraws the call (`withdrawn`: CALL_CANCELLED) or the wait times out. While it
- * waits the run is findable (WritStatus = AwaitingApproval) and answers the `writ.pending`
- * query. Timeout, denial, revocation and withdrawal are failures with their codes: never a
- * silent permit. Returns the approval statements as evidence.
+ * waits the run is findable (WritStatus = AwaitingApproval), keeps what it waits for in its
+ * memo and answers the `writ.pending` query. Timeout, denial, revocation and withdrawal are
+ * failures with their codes: never a silent permit. Returns the approval statements as
+ * evidence.
  */
 export async function awaitApprovals(request: ApprovalRequest, timeout: Duration | undefined, maxWait?: Duration, withdrawn?: () => boolean): Promise<string[]> {
   const state = runState();
@@ -29,6 +31,7 @@ export async function awaitApprovals(request: ApprovalRequest, timeout: Duration
   };
   state.pending = pending;
   upsertSearchAttributes([{ key: STATUS, value: AWAITING_APPROVAL }]);
+  publishPending(pending);
   let settled: boolean;
   try {
     settled = await condition(
@@ -38,6 +41,7 @@ export async function awaitApprovals(request: ApprovalRequest, timeout: Duration
   } finally {
     state.pending = undefined;
     upsertSearchAttributes([{ key: STATUS, value: RUNNING }]);
+    publishPending(undefined);
   }
   if (state.revoked !== undefined) {
     throw ApplicationFailure.create({ type: 'AUTHORITY_REVOKED', message: `revoked by ${state.revoked.by}: ${state.revoked.reason}`, nonRetryable: true });

@@ -24,7 +24,8 @@ import {
   type VerifiedApproval,
   type VerifyApprovalRequest,
 } from '../core/protocol/operatorContract';
-import { runState, type PendingState } from './runState';
+import { publicView, publishPending } from './pendingMemo';
+import { runState } from './runState';
 
 export const approveUpdate = defineUpdate<ApprovalAnswer, [string]>(APPROVE_UPDATE);
 export const revokeUpdate = defineUpdate<OperatorActReceipt, [string]>(REVOKE_UPDATE);
@@ -60,11 +61,6 @@ function requireStatement(statement: unknown): void {
   }
 }
 
-function publicView(pending: PendingState): PendingApproval {
-  const { statements: _statements, deniedBy: _deniedBy, ...view } = pending;
-  return { ...view, approvers: [...pending.approvers] };
-}
-
 /** Registers the operator handlers; called once at the start of every governed run. */
 export function registerOperatorHandlers(): void {
   const state = runState();
@@ -96,6 +92,7 @@ export function registerOperatorHandlers(): void {
       } else {
         pending.approvers.push(verified.approver);
         pending.statements.push(statement);
+        publishPending(pending);
       }
       return { accepted: true, decision: verified.decision, approver: verified.approver, approvals: pending.approvers.length, required: pending.required };
     },

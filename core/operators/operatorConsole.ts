@@ -15,6 +15,7 @@ import {
   type PendingApproval,
 } from '../protocol/operatorContract';
 import { WritError } from '../errors/writError';
+import { pendingViewInMemo } from './pendingViewInMemo';
 import { APPROVAL_AUDIENCE, KILL_SWITCH_AUDIENCE, REVOCATION_AUDIENCE } from './statements';
 
 /** How many runs `pending()` queries at once. */
@@ -57,23 +58,30 @@ export class OperatorConsole {
     private readonly options: { namespace: string; controlTaskQueue: string; controlWorkflowId?: string },
   ) {}
 
-  /** Every run whose governed step awaits approval, with what it awaits. */
+  /**
+   * Every run whose governed step awaits approval, with what it awaits. One visibility list
+   * finds the runs and carries each one's pending view in its memo; a run is asked with the
+   * `writ.pending` query only when its memo lacks the view (recorded before the memo
+   * existed, or arguments too long for a memo), PENDING_QUERY_CONCURRENCY at a time.
+   */
   async pending(): Promise<PendingRun[]> {
     const runs: WorkflowExecutionInfo[] = [];
     for await (const run of this.client.workflow.list({ query: `${STATUS_SEARCH_ATTRIBUTE} = '${AWAITING_APPROVAL}' AND ExecutionStatus = 'Running'` })) runs.push(run);
-    // Each run answers its own query: asked PENDING_QUERY_CONCURRENCY at a time, so a
-    // console listing hundreds of waiting steps does not pay a round trip for each in turn.
-    const answers: (PendingRun | null)[] = new Array(runs.length).fill(null);
+    const answers: (PendingRun | null)[] = runs.map((run) => {
+      const view = pendingViewInMemo(run);
+      return view === undefined ? null : { ...view, workflowType: run.type };
+    });
+    const toAsk = runs.flatMap((run, index) => (answers[index] === null ? [index] : []));
     let next = 0;
     const askNext = async (): Promise<void> => {
-      while (next < runs.length) {
-        const index = next++;
+      while (next < toAsk.length) {
+        const index = toAsk[next++]!;
         const run = runs[index]!;
         const answer = await this.client.workflow.getHandle(run.workflowId, run.runId).query<PendingApproval | null>(PENDING_QUERY);
         answers[index] = answer === null ? null : { ...answer, workflowType: run.type };
       }
     };
-    await Promise.all(Array.from({ length: Math.min(PENDING_QUERY_CONCURRENCY, runs.length) }, askNext));
+    await Promise.all(Array.from({ length: Math.min(PENDING_QUERY_CONCURRENCY, toAsk.length) }, askNext));
     return answers.filter((answer): answer is PendingRun => answer !== null);
   }
 
@@ -184,3 +192,4 @@ export class OperatorConsole {
     return inForce;
   }
 }
+

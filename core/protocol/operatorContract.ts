@@ -16,13 +16,31 @@ export const KILL_SWITCH_STATE_QUERY = 'writ.killSwitchState';
 export const CONTROL_WORKFLOW_ID = 'writ-control';
 /** Workflow type of the control workflow, the only workflow whose activity changes the kill switch. */
 export const CONTROL_WORKFLOW_TYPE = 'writControl';
-/** Search attribute and values that make waiting workflows findable across the namespace. */
 /** How an approval made with an operator's passkey travels where a signed statement does: this prefix, then base64url JSON. */
 export const PASSKEY_STATEMENT_PREFIX = 'writ-passkey.';
 
+/** Search attribute and values that make waiting workflows findable across the namespace. */
 export const STATUS_SEARCH_ATTRIBUTE = 'WritStatus';
 export const AWAITING_APPROVAL = 'AwaitingApproval';
 export const RUNNING = 'Running';
+
+/**
+ * Memo key under which a waiting run keeps its pending view (a `PendingMemo`), current with
+ * every accepted approval and cleared when the wait ends: the visibility list that finds
+ * waiting runs then carries what each waits for, with no query per run.
+ */
+export const PENDING_MEMO = 'writ.pending';
+/** Patch id (`patched`) of the pending memo: runs recorded before it replay without the memo's commands. */
+export const PENDING_MEMO_PATCH = 'writ-pending-memo-1';
+/**
+ * The largest pending view a run puts in its memo, in bytes of JSON. Temporal warns of
+ * large memos and every list call carries them; a larger view (long arguments) is left for
+ * the `writ.pending` query and the memo says only that the run waits.
+ */
+export const PENDING_MEMO_MAX_BYTES = 8 * 1024;
+
+/** A waiting run's memo entry: its pending view, or, when that is too large for a memo, only that it must be asked. */
+export type PendingMemo = { readonly view: PendingApproval } | { readonly askQuery: true };
 
 /** Activity types that verify operator statements (recorded in history). */
 export const VERIFY_APPROVAL_ACTIVITY = 'writ.verifyApproval';
