@@ -63,7 +63,7 @@ export interface ConsoleOptions {
   readonly operations: ConsoleOperations;
   /**
    * Who may see what, decided per request for the signed-in principal and groups (Cedar
-   * `viewPending`, `viewWorkflow`: see cedarConsoleAccess). Required: a console that was
+   * `viewPending`, `viewWorkflow`, `viewKillSwitch`: see cedarConsoleAccess). Required: a console that was
    * not told shows nothing.
    */
   readonly access: ConsoleAccess;
@@ -201,6 +201,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       return html(response, 200, renderLayout({ title: workflowId, session, body: renderWorkflowPage(workflowId, verdict) }));
     }
     if (route === 'GET /kill-switch') {
+      options.access.requireView(session, 'viewKillSwitch');
       return html(response, 200, renderLayout({ title: 'Kill switch', session, body: renderKillSwitchPage(options.operations.namespace, await options.operations.killSwitchInForce()) }));
     }
     if (route === 'GET /passkeys') {
@@ -251,6 +252,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
         if (fields['confirm'] !== expected) throw new WritError('INPUT_INVALID', `to ${engage ? 'engage' : 'lift'} the kill switch, type ${expected}`);
         const reason = reasonOf(fields);
         if (reason === undefined) throw new WritError('INPUT_INVALID', 'a kill-switch change states its reason');
+        // The halt in force (what a lift names) is shown only to who may see the kill switch.
+        options.access.requireView(session, 'viewKillSwitch');
         const inForce = engage ? null : await options.operations.killSwitchInForce();
         if (!engage && (inForce === null || !inForce.engaged)) throw new WritError('KILL_SWITCH_STATE_MISMATCH', `no halt is in force in namespace ${namespace}: there is nothing to lift`);
         const statement = { kind: 'kill-switch', engage, namespace, reason, ...(inForce === null ? {} : { lifts: inForce.statementDigest }) };

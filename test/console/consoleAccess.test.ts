@@ -22,6 +22,11 @@ describe.each(['policies', 'examples/policies', 'examples/support-desk/policies'
     expect(codeOf(() => access.requireView({ principal: 'olivia', groups: ['operators'] }, 'viewWorkflow'))).toBeUndefined();
   });
 
+  it('let an operator see the kill switch, and no one the policies do not let operate it', () => {
+    expect(codeOf(() => access.requireView({ principal: 'olivia', groups: ['operators'] }, 'viewKillSwitch'))).toBeUndefined();
+    expect(codeOf(() => access.requireView({ principal: 'mallory', groups: ['visitors'] }, 'viewKillSwitch'))).toBe('OPERATOR_NOT_AUTHORIZED');
+  });
+
   describe('when the principal is in no group the policies name', () => {
     it('refuses with OPERATOR_NOT_AUTHORIZED', () => {
       expect(codeOf(() => access.requireView({ principal: 'mallory', groups: ['visitors'] }, 'viewPending'))).toBe('OPERATOR_NOT_AUTHORIZED');
@@ -34,6 +39,9 @@ describe('the examples console policies', () => {
   const access = cedarConsoleAccess(PolicySource.load(resolve(__dirname, '../../examples/policies')), 'writ');
   it('let treasury approvers see the pending approvals they decide', () => {
     expect(codeOf(() => access.requireView({ principal: 'bob', groups: ['treasury-approvers'] }, 'viewPending'))).toBeUndefined();
+  });
+  it('show the kill switch only to operators, not to approvers who see the pending list', () => {
+    expect(codeOf(() => access.requireView({ principal: 'bob', groups: ['treasury-approvers'] }, 'viewKillSwitch'))).toBe('OPERATOR_NOT_AUTHORIZED');
   });
 });
 

@@ -418,6 +418,10 @@ describe('who may see what, decided by Cedar', () => {
       expect(workflowPage.status()).toBe(403);
       expect(workflowPage.headers()['x-writ-code']).toBe('OPERATOR_NOT_AUTHORIZED');
       expect(await workflowPage.text()).not.toContain('transferFunds');
+      const killSwitch = await context.request.get(`${consoleServer.url}/kill-switch`);
+      expect(killSwitch.status()).toBe(403);
+      expect(killSwitch.headers()['x-writ-code']).toBe('OPERATOR_NOT_AUTHORIZED');
+      expect(await killSwitch.text()).toContain('viewKillSwitch');
     });
   });
 

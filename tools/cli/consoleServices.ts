@@ -64,7 +64,7 @@ export async function startConsoleServices(config: WritConfig, options: ConsoleS
   let devProvider: RunningDevOidcProvider | undefined;
   let policies: ReturnType<ConsoleModules['policies']['PolicySource']['load']> | undefined;
   try {
-    // Who may see what: the project's policy set (console actions viewPending, viewWorkflow), reloaded when it changes.
+    // Who may see what: the project's policy set (console actions viewPending, viewWorkflow, viewKillSwitch), reloaded when it changes.
     policies = modules.policies.PolicySource.load(config.policiesDir).watch();
     // Passkey bindings go where the workers read them: the configured governance store.
     governance = await openGovernanceStore(config.governanceStore, { dataDir: config.dataDir });

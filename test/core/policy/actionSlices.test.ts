@@ -20,7 +20,7 @@ describe('policiesByAction', () => {
 
     it('has a slice for every action the schema declares', () => {
       expect([...slices.keys()].sort()).toEqual(
-        ['agentIssueRefund', 'agentSearchDocs', 'agentSendEmail', 'agentWriteNote', 'applyInfraChange', 'approveAction', 'operateKillSwitch', 'revokeWorkflow', 'transferFunds', 'viewPending', 'viewWorkflow'].sort(),
+        ['agentIssueRefund', 'agentSearchDocs', 'agentSendEmail', 'agentWriteNote', 'applyInfraChange', 'approveAction', 'operateKillSwitch', 'revokeWorkflow', 'transferFunds', 'viewKillSwitch', 'viewPending', 'viewWorkflow'].sort(),
       );
     });
 

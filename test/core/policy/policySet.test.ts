@@ -15,6 +15,7 @@ const EXAMPLE_POLICIES: [file: string, id: string][] = [
   ['approvals.cedar', 'approve-infra-change-managers'],
   ['approvals.cedar', 'approve-agent-support-leads'],
   ['console.cedar', 'console-view-operators-and-approvers'],
+  ['console.cedar', 'console-kill-switch-operators'],
   ['infra.cedar', 'infra-permit-ops'],
   ['infra.cedar', 'infra-forbid-production-outside-window'],
   ['infra.cedar', 'infra-require-approval-in-production'],
