@@ -37,7 +37,7 @@ export interface ConsoleReport {
   /** Timed requests per path, after `warmupRequests` untimed ones. */
   readonly requests: number;
   readonly warmupRequests: number;
-  /** The pending page (`GET /`): Cedar `viewPending`, the visibility list, each run's query, the page. */
+  /** The pending page (`GET /`): Cedar `viewPending`, the visibility list (each run's pending view in its memo), the page. */
   readonly page: ConsoleLatency;
   /** The live list the page polls (`GET /api/pending`). */
   readonly live: ConsoleLatency;
