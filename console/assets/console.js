@@ -63,7 +63,10 @@
   function decide(button) {
     var workflowId = button.getAttribute('data-workflow-id');
     var decision = button.getAttribute('data-decision');
-    signStatement('/api/decisions/options', { workflowId: workflowId, decision: decision }, 'decision-status', function (answer) {
+    var typed = button.closest('td').querySelector('input[name="reason"]');
+    var fields = { workflowId: workflowId, decision: decision };
+    if (typed && typed.value.trim() !== '') fields.reason = typed.value;
+    signStatement('/api/decisions/options', fields, 'decision-status', function (answer) {
       return (answer.decision === 'approve' ? 'Approved' : 'Denied') + ' by ' + answer.approver + ': ' + answer.approvals + '/' + answer.required + ' approvals.';
     });
   }
@@ -123,14 +126,29 @@
       var row = focused.closest('tr[data-workflow-id]');
       key = { workflowId: row ? row.getAttribute('data-workflow-id') : null, decision: focused.getAttribute('data-decision'), tag: focused.tagName };
     }
+    // Reasons being typed survive the update, row by row.
+    var typed = {};
+    var inputs = target.querySelectorAll('tr[data-workflow-id] input[name="reason"]');
+    for (var j = 0; j < inputs.length; j++) {
+      if (inputs[j].value !== '') typed[inputs[j].closest('tr').getAttribute('data-workflow-id')] = { value: inputs[j].value, start: inputs[j].selectionStart, end: inputs[j].selectionEnd };
+    }
     target.innerHTML = markup;
     countDown();
+    var fresh = target.querySelectorAll('tr[data-workflow-id] input[name="reason"]');
+    for (var k = 0; k < fresh.length; k++) {
+      var kept = typed[fresh[k].closest('tr').getAttribute('data-workflow-id')];
+      if (kept) fresh[k].value = kept.value;
+    }
     if (key === null || key.workflowId === null) return;
     var rows = target.querySelectorAll('tr[data-workflow-id]');
     for (var i = 0; i < rows.length; i++) {
       if (rows[i].getAttribute('data-workflow-id') !== key.workflowId) continue;
       var again = key.decision ? rows[i].querySelector('button[data-decision="' + key.decision + '"]') : rows[i].querySelector(key.tag.toLowerCase());
-      if (again) again.focus();
+      if (again) {
+        again.focus();
+        var caret = typed[key.workflowId];
+        if (caret && again.setSelectionRange && caret.start !== null) again.setSelectionRange(caret.start, caret.end);
+      }
     }
   }
 

@@ -6,7 +6,8 @@ import type { PendingRun } from '../../core/operators/operatorConsole';
  * is asked (action and arguments), by whom, under which policy set and version, the reasons
  * (the determining policies Cedar names for the approval it asks), how many approvals it has
  * and needs, and how long it still waits (`data-countdown`: the console's script counts it
- * down between live updates, since the CSP allows no inline script). Arguments are shown as
+ * down between live updates, since the CSP allows no inline script), with a reason the
+ * operator may type for their decision (it goes into the signed statement). Arguments are shown as
  * JSON text: whatever a workflow put in any field is escaped, never markup.
  */
 export function renderPendingTable(pending: readonly PendingRun[], now: Date): string {
@@ -21,7 +22,7 @@ export function renderPendingTable(pending: readonly PendingRun[], now: Date): s
 <td class="policy">${escapeMarkup(run.policySetId)} <span class="version">${escapeMarkup(run.policyVersion)}</span><br><span class="muted">asked for by</span><ul class="reasons">${run.requiredBy.map((id) => `<li>${escapeMarkup(id)}</li>`).join('')}</ul></td>
 <td class="count">${run.approvers.length} / ${run.required}${run.approvers.length === 0 ? '' : `<br><span class="muted">${escapeMarkup(run.approvers.join(', '))}</span>`}</td>
 <td class="time-left"><time datetime="${escapeMarkup(run.expiresAt)}" data-countdown="${escapeMarkup(run.expiresAt)}">${Number.isNaN(timeLeft) ? 'unknown' : timeLeft === 0 ? 'expired' : formatDuration(timeLeft)}</time><br><span class="muted">asked <time datetime="${escapeMarkup(run.requestedAt)}">${escapeMarkup(run.requestedAt)}</time></span></td>
-<td class="decide"><button type="button" data-action="decide" data-decision="approve" data-workflow-id="${escapeMarkup(run.workflowId)}" aria-label="Approve ${escapeMarkup(run.action)} in ${escapeMarkup(run.workflowId)}">Approve</button> <button type="button" data-action="decide" data-decision="deny" data-workflow-id="${escapeMarkup(run.workflowId)}" aria-label="Deny ${escapeMarkup(run.action)} in ${escapeMarkup(run.workflowId)}">Deny</button></td>
+<td class="decide"><input type="text" name="reason" maxlength="500" placeholder="reason (optional)" autocomplete="off" aria-label="Reason for your decision on ${escapeMarkup(run.action)} in ${escapeMarkup(run.workflowId)}"><br><button type="button" data-action="decide" data-decision="approve" data-workflow-id="${escapeMarkup(run.workflowId)}" aria-label="Approve ${escapeMarkup(run.action)} in ${escapeMarkup(run.workflowId)}">Approve</button> <button type="button" data-action="decide" data-decision="deny" data-workflow-id="${escapeMarkup(run.workflowId)}" aria-label="Deny ${escapeMarkup(run.action)} in ${escapeMarkup(run.workflowId)}">Deny</button></td>
 </tr>`;
   });
   return `<table id="pending">

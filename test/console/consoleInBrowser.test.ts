@@ -318,6 +318,28 @@ describe('approving with passkeys', () => {
     });
   });
 
+  describe('when an operator types a reason and denies', () => {
+    it('keeps the reason through live updates and signs it into the denial the run fails with', async () => {
+      const handle = await startTransfer();
+      await bob.goto(consoleServer.url);
+      const row = bob.locator(`tr[data-workflow-id="${handle.workflowId}"]`);
+      const reason = 'payee not verified <b>yet</b>';
+      await row.getByRole('textbox', { name: /^Reason for your decision on transferFunds/ }).fill(reason);
+      // A run that starts waiting meanwhile comes in with the next live update, which
+      // replaces the list: what is typed stays, and so does the focus.
+      const other = await startTransfer();
+      await bob.locator(`tr[data-workflow-id="${other.workflowId}"]`).waitFor({ timeout: 15_000 });
+      await expect(row.getByRole('textbox').inputValue()).resolves.toBe(reason);
+      await expect(bob.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }).document.activeElement?.getAttribute('name'))).resolves.toBe('reason');
+      await row.getByRole('button', { name: 'Deny' }).click();
+      const status = bob.locator('#decision-status');
+      await status.filter({ hasText: /^(Approved|Denied|Refused)/ }).waitFor({ timeout: 20_000 });
+      await expect(status.textContent()).resolves.toBe('Denied by bob: 0/2 approvals.');
+      await expect(handle.result()).rejects.toMatchObject({ cause: { type: 'APPROVAL_DENIED', message: `transferFunds denied by bob: ${reason}` } });
+      await other.terminate('test over');
+    });
+  });
+
   describe('when a recorded passkey approval is sent to the run again', () => {
     it('is refused and counts once', async () => {
       const handle = await startTransfer();
