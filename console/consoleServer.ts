@@ -10,7 +10,7 @@ import type { PendingRun } from '../core/operators/operatorConsole';
 import { DEFAULT_PASSKEY_TRUST, type PasskeyTrust } from '../core/passkeys/passkeyTrust';
 import type { ApprovalAnswer, KillSwitchInForce, KillSwitchReceipt, OperatorActReceipt, PendingApproval } from '../core/protocol/operatorContract';
 import { APPROVAL_AUDIENCE, KILL_SWITCH_AUDIENCE, REVOCATION_AUDIENCE } from '../core/operators/statements';
-import type { ConsoleAccess } from './access/consoleAccess';
+import type { ConsoleAccess, ConsoleView } from './access/consoleAccess';
 import { renderKillSwitchPage } from './pages/killSwitchPage';
 import type { AuditVerdict } from '../core/audit/types';
 import { buildLineageGraph } from '../core/audit/report/lineageGraph';
@@ -20,7 +20,7 @@ import { PasskeyCeremonies, type PasskeyStore } from './passkeys/passkeyCeremoni
 import { renderPasskeysPage } from './pages/passkeysPage';
 import { consoleCookie, requestCookies } from './http/cookies';
 import { SECURITY_HEADERS } from './http/securityHeaders';
-import { renderLayout } from './pages/layout';
+import { renderLayout, type ConsoleNav } from './pages/layout';
 import { renderPendingPage, renderPendingTable } from './pages/pendingPage';
 import { renderRefusalPage } from './pages/refusalPage';
 import { ConsoleSessions, isSessionCsrfToken, type ConsoleSession } from './session/consoleSessions';
@@ -138,6 +138,16 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   });
   const assets = assetDirectory();
   const ceremonies = new PasskeyCeremonies(options.passkeys, options.passkeyTrust ?? DEFAULT_PASSKEY_TRUST, origin, clock);
+  /** The header's links to the pages the operator's policies let them see (each decided as the page itself is). */
+  const navFor = (session: ConsoleSession): ConsoleNav => ({ pending: mayView(session, 'viewPending'), killSwitch: mayView(session, 'viewKillSwitch') });
+  const mayView = (session: ConsoleSession, view: ConsoleView): boolean => {
+    try {
+      options.access.requireView(session, view);
+      return true;
+    } catch {
+      return false;
+    }
+  };
 
   const sessionOf = (request: IncomingMessage): ConsoleSession | undefined => sessions.find(requestCookies(request).get(SESSION_COOKIE));
 
@@ -180,7 +190,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     if (route === 'GET /') {
       options.access.requireView(session, 'viewPending');
       const pending = await options.operations.pending();
-      return html(response, 200, renderLayout({ title: 'Pending approvals', session, body: renderPendingPage(pending, new Date(clock())), live: '/api/pending' }));
+      return html(response, 200, renderLayout({ title: 'Pending approvals', session, nav: navFor(session), body: renderPendingPage(pending, new Date(clock())), live: '/api/pending' }));
     }
     if (route === 'GET /api/pending') {
       options.access.requireView(session, 'viewPending');
@@ -198,14 +208,14 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
         response.end(renderLineageSvg(buildLineageGraph(verdict)));
         return;
       }
-      return html(response, 200, renderLayout({ title: workflowId, session, body: renderWorkflowPage(workflowId, verdict) }));
+      return html(response, 200, renderLayout({ title: workflowId, session, nav: navFor(session), body: renderWorkflowPage(workflowId, verdict) }));
     }
     if (route === 'GET /kill-switch') {
       options.access.requireView(session, 'viewKillSwitch');
-      return html(response, 200, renderLayout({ title: 'Kill switch', session, body: renderKillSwitchPage(options.operations.namespace, await options.operations.killSwitchInForce()) }));
+      return html(response, 200, renderLayout({ title: 'Kill switch', session, nav: navFor(session), body: renderKillSwitchPage(options.operations.namespace, await options.operations.killSwitchInForce()) }));
     }
     if (route === 'GET /passkeys') {
-      return html(response, 200, renderLayout({ title: 'Passkeys', session, body: renderPasskeysPage(await options.passkeys.passkeysOf(session.principal)) }));
+      return html(response, 200, renderLayout({ title: 'Passkeys', session, nav: navFor(session), body: renderPasskeysPage(await options.passkeys.passkeysOf(session.principal)) }));
     }
     return refuse(response, 404, 'INPUT_INVALID', `no page at ${url.pathname}`, session);
   };

@@ -131,6 +131,8 @@ describe('the console in a browser', () => {
       await expect(row.locator('td').nth(3).textContent()).resolves.toBe('alice');
       await expect(row.locator('td.count').textContent()).resolves.toMatch(/^0 \/ 2/);
       await expect(row.locator('td').nth(4).textContent()).resolves.toContain('transfers-require-two-approvals');
+      // A treasury approver's header leads to the pages their policies let them see, not to the kill switch.
+      await expect(page.locator('header nav a').allTextContents()).resolves.toEqual(['Pending approvals', 'Passkeys']);
     });
 
     it('keeps the session in an HttpOnly, SameSite=Lax cookie', async () => {
@@ -453,6 +455,7 @@ describe('who may see what, decided by Cedar', () => {
       const page = await signedInPage(operatorContext, 'olivia');
       await expect(page.title()).resolves.toBe('Pending approvals — Writ console');
       await expect(page.locator(`tr[data-workflow-id="${waiting.workflowId}"] td`).nth(1).textContent()).resolves.toBe('transferFunds');
+      await expect(page.locator('header nav a').allTextContents()).resolves.toEqual(['Pending approvals', 'Passkeys', 'Kill switch']);
       await operatorContext.close();
     });
   });

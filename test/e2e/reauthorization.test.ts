@@ -78,7 +78,7 @@ describe.each(AUTHORIZATION_MODES_UNDER_TEST)('with authorization as %s', (mode)
     it('denies the stale artifact (POLICY_STALE) and re-authorizes under the current set', async () => {
       const { steps, history } = await runTransfer(env, 'stale');
       expect(steps).toHaveLength(2);
-      expect(authorizationResult(steps[0]!)!.policyVersion).toBe('2026-11-26.1');
+      expect(authorizationResult(steps[0]!)!.policyVersion).toBe('2026-12-02.1');
       expect(steps[0]!.execution!.end).toMatchObject({ status: 'failed', code: 'POLICY_STALE' });
       expect(authorizationResult(steps[1]!)!.policyVersion).toBe('next');
       expect(steps[1]!.execution!.end.status).toBe('completed');

@@ -125,12 +125,12 @@ describe('when the gateway\'s policy set changes while it serves', () => {
     });
     expect((await client.listTools()).tools.map((tool) => tool.name)).not.toContain('transferFunds');
     appendFile(policiesDir, 'agent.cedar', '@id("agents-small-transfers")\npermit (principal in Writ::Group::"agents", action == Writ::Action::"transferFunds", resource)\nwhen { context.amountCents < 100 };');
-    editFile(policiesDir, 'policy-set.json', '"2026-11-26.1"', '"2026-11-26.2"');
+    editFile(policiesDir, 'policy-set.json', '"2026-12-02.1"', '"2026-12-02.2"');
     await eventually(async () => changed, (count) => count > 0);
     expect(changed).toBeGreaterThan(0);
     const { tools, _meta } = await client.listTools();
     expect(tools.map((tool) => tool.name)).toContain('transferFunds');
-    expect(_meta).toMatchObject({ 'writ/policyVersion': '2026-11-26.2' });
+    expect(_meta).toMatchObject({ 'writ/policyVersion': '2026-12-02.2' });
     await client.close();
   }, 60_000);
 });

@@ -79,9 +79,9 @@ describe('when the gateway\'s policy source changes', () => {
     const visibility = new ToolVisibility(source, AGENT, TOOLS);
     expect([...visibility.current().tools]).not.toContain('transferFunds');
     appendFile(dir, 'agent.cedar', '@id("agents-transfer")\npermit (principal in Writ::Group::"agents", action == Writ::Action::"transferFunds", resource);');
-    editFile(dir, 'policy-set.json', '"2026-11-26.1"', '"2026-11-26.2"');
+    editFile(dir, 'policy-set.json', '"2026-12-02.1"', '"2026-12-02.2"');
     source.reload();
-    expect(visibility.current()).toMatchObject({ policyVersion: '2026-11-26.2' });
+    expect(visibility.current()).toMatchObject({ policyVersion: '2026-12-02.2' });
     expect([...visibility.current().tools]).toContain('transferFunds');
   });
 
