@@ -11,6 +11,7 @@ import { DEFAULT_PASSKEY_TRUST, type PasskeyTrust } from '../core/passkeys/passk
 import type { ApprovalAnswer, KillSwitchInForce, KillSwitchReceipt, OperatorActReceipt, PendingApproval } from '../core/protocol/operatorContract';
 import { APPROVAL_AUDIENCE, KILL_SWITCH_AUDIENCE, REVOCATION_AUDIENCE } from '../core/operators/statements';
 import type { ConsoleAccess, ConsoleView } from './access/consoleAccess';
+import type { EvidenceLog } from '../core/log/evidence/evidenceLog';
 import { renderKillSwitchPage } from './pages/killSwitchPage';
 import type { AuditVerdict } from '../core/audit/types';
 import { buildLineageGraph } from '../core/audit/report/lineageGraph';
@@ -67,6 +68,11 @@ export interface ConsoleOptions {
    * not told shows nothing.
    */
   readonly access: ConsoleAccess;
+  /**
+   * The evidence log the workers write to: each passkey binding is logged there before the
+   * store records it. Required: `NO_EVIDENCE_LOG` only where the workers' log is off too.
+   */
+  readonly evidenceLog: EvidenceLog;
   /** Where operators' passkey bindings are kept: the governance store the workers read. */
   readonly passkeys: PasskeyStore;
   /** The relying party id passkeys are scoped to, and the origins assertions come from (default: localhost). */
@@ -137,7 +143,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     throw new WritError('IDENTITY_PROVIDER_UNAVAILABLE', `the console could not read the OpenID provider's discovery at ${settings.issuer}: ${(error as Error).message}`, { cause: error });
   });
   const assets = assetDirectory();
-  const ceremonies = new PasskeyCeremonies(options.passkeys, options.passkeyTrust ?? DEFAULT_PASSKEY_TRUST, origin, clock);
+  const ceremonies = new PasskeyCeremonies(options.passkeys, options.passkeyTrust ?? DEFAULT_PASSKEY_TRUST, origin, clock, options.evidenceLog);
   /** The header's links to the pages the operator's policies let them see (each decided as the page itself is). */
   const navFor = (session: ConsoleSession): ConsoleNav => ({ pending: mayView(session, 'viewPending'), killSwitch: mayView(session, 'viewKillSwitch') });
   const mayView = (session: ConsoleSession, view: ConsoleView): boolean => {

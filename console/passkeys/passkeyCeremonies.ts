@@ -8,6 +8,9 @@ import { encodePasskeyStatement, PasskeyStatementSchema } from '../../core/passk
 import type { PasskeyTrust } from '../../core/passkeys/passkeyTrust';
 import { verifyPasskeyAssertion } from '../../core/passkeys/verifyPasskeyAssertion';
 import type { ConsoleSession } from '../session/consoleSessions';
+import { appendEvidence } from '../../activities/appendEvidence';
+import { passkeyBindingEntry } from '../../core/log/entries/evidenceEntry';
+import type { EvidenceLog } from '../../core/log/evidence/evidenceLog';
 
 /** Where the console keeps bindings: the governance store. */
 export interface PasskeyStore {
@@ -40,6 +43,8 @@ export class PasskeyCeremonies {
     private readonly trust: PasskeyTrust,
     private readonly origin: string,
     private readonly clock: () => number,
+    /** Where each binding is logged before the store records it (the workers' evidence log). */
+    private readonly evidenceLog: EvidenceLog,
   ) {}
 
   /** Options for registering a new passkey for the session's operator. */
@@ -90,7 +95,11 @@ export class PasskeyCeremonies {
     const { document, provisional } = this.take(session, 'binding');
     await verifyPasskeyAssertion(response, bindingChallenge(document), provisional, this.trust);
     const evidence = JSON.stringify({ document, idToken: session.idToken, assertion: response });
-    return this.store.registerPasskey({ ...provisional, evidence });
+    const binding: PasskeyBinding = { ...provisional, evidence };
+    // Written ahead, as every piece of evidence is: a binding the log cannot take is not
+    // recorded (EVIDENCE_LOG_UNAVAILABLE), so no statement can rest on an unlogged binding.
+    await appendEvidence({ evidenceLog: this.evidenceLog }, passkeyBindingEntry(binding));
+    return this.store.registerPasskey(binding);
   }
 
   /**

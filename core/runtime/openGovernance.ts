@@ -113,9 +113,7 @@ async function openTrustMaterial(
   }
   let evidenceLog: EvidenceLog;
   try {
-    const storeConfig = config.governanceStore;
-    const sequencer = storeConfig.kind === 'postgres' ? { url: governanceStoreUrl(storeConfig, process.env), poolSize: storeConfig.poolSize, queryTimeoutMs: storeConfig.queryTimeoutMs } : undefined;
-    evidenceLog = await openEvidenceLog(config.evidenceLog, { create: createKeys, ...(sequencer === undefined ? {} : { sequencer }), onCheckpointError: warnCheckpointFailed });
+    evidenceLog = await openConfiguredEvidenceLog(config, { create: createKeys });
   } catch (error) {
     policies.close();
     await store.close();
@@ -163,6 +161,17 @@ function cachedSigner(keyStore: KeyStore): () => Promise<Signer> {
 }
 
 /** A scheduled checkpoint that failed: the log stays sequenced, and the next tick (or another host) integrates it. */
+/**
+ * The configured evidence log, opened as a worker process opens it (the directory shared
+ * with the host's other processes; or sequenced in the PostgreSQL governance store's
+ * database): what the workers and the console (passkey bindings) append to.
+ */
+export function openConfiguredEvidenceLog(config: WritConfig, options: { readonly create: boolean }): Promise<EvidenceLog> {
+  const storeConfig = config.governanceStore;
+  const sequencer = storeConfig.kind === 'postgres' ? { url: governanceStoreUrl(storeConfig, process.env), poolSize: storeConfig.poolSize, queryTimeoutMs: storeConfig.queryTimeoutMs } : undefined;
+  return openEvidenceLog(config.evidenceLog, { create: options.create, ...(sequencer === undefined ? {} : { sequencer }), onCheckpointError: warnCheckpointFailed });
+}
+
 function warnCheckpointFailed(error: unknown): void {
   process.emitWarning(`writ: a scheduled checkpoint of the evidence log failed (${error instanceof Error ? error.message : String(error)}); it is tried again`, { code: 'WRIT_CHECKPOINT' });
 }

@@ -20,6 +20,9 @@ import { createGovernedTestEnv, TREASURER, type GovernedTestEnv } from '../suppo
 import { awaitPending } from '../support/awaitPending';
 import { failureCode } from '../support/failureCode';
 import { APPROVE_UPDATE, CONTROL_WORKFLOW_ID } from '../../core/protocol/operatorContract';
+import { canonicalJson } from '../../core/canonical/canonicalJson';
+import type { EvidenceLog } from '../../core/log/evidence/evidenceLog';
+import { loggedEntries } from '../activities/realGovernanceDeps';
 
 // The operators' console in a real headless Chromium (Debian's chromium package), signing
 // in through the development OpenID provider, against a real dev server and governed worker.
@@ -48,6 +51,9 @@ async function startTransfer(memo?: string): Promise<WorkflowHandle> {
   return handle;
 }
 
+/** Set by a test: the console's evidence log then refuses every append. */
+let logRefuses = false;
+
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run bash scripts/setup.sh (it installs Debian's chromium) or set WRIT_CHROMIUM`);
   dir = mkdtempSync(join(tmpdir(), 'writ-console-'));
@@ -67,6 +73,12 @@ beforeAll(async () => {
     // Who may see what: the examples' policy set, as `writ console` reads the project's.
     access: cedarConsoleAccess(PolicySource.load(resolve(__dirname, '../../examples/policies')), env.namespace),
     passkeys: env.governance,
+    // The workers' log, which a test can make refuse every append (as a full disk would).
+    evidenceLog: {
+      enabled: true,
+      append: (entry) => (logRefuses ? Promise.reject(new Error('no space left on device')) : env.evidenceLog.append(entry)),
+      close: () => Promise.resolve(),
+    } satisfies EvidenceLog,
     allowInsecureProvider: true,
     relyingParty: async (redirectUri) => {
       provider = await startDevOidcProvider({
@@ -267,6 +279,28 @@ describe('approving with passkeys', () => {
       expect(evidence.document).toMatchObject({ principal: 'bob', credentialId: bound!.credentialId });
       expect(evidence.assertion.id).toBe(bound!.credentialId);
       expect(evidence.idToken.split('.')).toHaveLength(3);
+      // Logged ahead in the workers' evidence log, exactly as the store holds it.
+      const logged = (await loggedEntries(env.logDir)).filter((entry) => entry.kind === 'passkey-binding').map((entry) => JSON.parse(entry.evidence) as { credentialId: string });
+      const entry = logged.find((binding) => binding.credentialId === bound!.credentialId);
+      expect(canonicalJson(entry)).toBe(canonicalJson({ ...bound!, groups: [...bound!.groups] }));
+    });
+  });
+
+  describe('when the evidence log cannot take a binding', () => {
+    it('refuses it with EVIDENCE_LOG_UNAVAILABLE and the store records nothing', async () => {
+      const victor = await pageWithAuthenticator('victor');
+      logRefuses = true;
+      try {
+        await victor.goto(`${consoleServer.url}/passkeys`);
+        await victor.getByRole('button', { name: 'Register a passkey' }).click();
+        const status = victor.locator('#passkey-status');
+        await status.filter({ hasText: /bound to|Refused/ }).waitFor({ timeout: 15_000 });
+        await expect(status.textContent()).resolves.toMatch(/^Refused: EVIDENCE_LOG_UNAVAILABLE: /);
+      } finally {
+        logRefuses = false;
+        await victor.context().close();
+      }
+      await expect(env.governance.passkeysOf('victor')).resolves.toEqual([]);
     });
   });
 

@@ -4,6 +4,7 @@ import type { WritConfig } from '../../core/config/writConfig';
 import { WritError } from '../../core/errors/writError';
 import { openGovernanceStore } from '../../core/governance/openGovernanceStore';
 import type { RunningDevOidcProvider } from '../../core/oidc/devOidcProvider';
+import type { EvidenceLog } from '../../core/log/evidence/evidenceLog';
 
 // The console pulls in the Temporal client, Koa and openid-client: loaded when it runs.
 type ConsoleModules = {
@@ -61,6 +62,7 @@ export async function startConsoleServices(config: WritConfig, options: ConsoleS
   };
   const operators = await modules.operators.openOperatorConsole({ as: 'writ-console', group: [], ...(options.address === undefined ? {} : { address: options.address }), ...(options.namespace === undefined ? {} : { namespace: options.namespace }) });
   let governance: Awaited<ReturnType<typeof openGovernanceStore>> | undefined;
+  let evidenceLog: EvidenceLog | undefined;
   let devProvider: RunningDevOidcProvider | undefined;
   let policies: ReturnType<ConsoleModules['policies']['PolicySource']['load']> | undefined;
   try {
@@ -68,6 +70,9 @@ export async function startConsoleServices(config: WritConfig, options: ConsoleS
     policies = modules.policies.PolicySource.load(config.policiesDir).watch();
     // Passkey bindings go where the workers read them: the configured governance store.
     governance = await openGovernanceStore(config.governanceStore, { dataDir: config.dataDir });
+    // Bindings are evidence: logged ahead in the workers' evidence log (made here in development, as a worker makes it).
+    const { openConfiguredEvidenceLog } = require('../../core/runtime/openGovernance') as typeof import('../../core/runtime/openGovernance');
+    evidenceLog = await openConfiguredEvidenceLog(config, { create: config.identity === undefined });
     const running = await modules.server.startConsole({
       operations: {
         pending: () => operators.console.pending(),
@@ -83,6 +88,7 @@ export async function startConsoleServices(config: WritConfig, options: ConsoleS
       },
       access: modules.access.cedarConsoleAccess(policies, operators.console.namespace),
       passkeys: governance,
+      evidenceLog,
       passkeyTrust: config.console.passkeys,
       ...(config.console.publicOrigin === undefined ? {} : { publicOrigin: config.console.publicOrigin }),
       host: options.host,
@@ -101,6 +107,7 @@ export async function startConsoleServices(config: WritConfig, options: ConsoleS
       },
     });
     const opened = governance;
+    const log = evidenceLog;
     const watched = policies;
     return {
       url: running.url,
@@ -112,6 +119,7 @@ export async function startConsoleServices(config: WritConfig, options: ConsoleS
         await devProvider?.stop();
         await operators.close();
         await opened.close();
+        await log.close();
         watched.close();
       },
     };
@@ -119,6 +127,7 @@ export async function startConsoleServices(config: WritConfig, options: ConsoleS
     await devProvider?.stop();
     await operators.close();
     await governance?.close();
+    await evidenceLog?.close();
     policies?.close();
     throw error;
   }

@@ -4,14 +4,16 @@ import { parseStrictJson } from '../../canonical/parseStrictJson';
 import { isWritError, WritError, type WritIssue } from '../../errors/writError';
 import { MAX_BUNDLE_ENTRY_BYTES } from '../tiles/entryBundle';
 import { PASSKEY_STATEMENT_PREFIX } from '../../protocol/operatorContract';
+import { PasskeyBindingEvidenceSchema, type PasskeyBindingEvidence } from '../../audit/evidence/passkeyEvidence';
 
 /**
  * What the log records. Every entry is signed evidence Writ (or an operator's identity
  * provider) already made: an authorization artifact, a signed denial record, an approval
- * or denial statement, a revocation, a kill-switch statement, an execution receipt.
- * (`passkey-binding` joins them with passkey approvals.)
+ * or denial statement, a revocation, a kill-switch statement, an execution receipt, and an
+ * operator's passkey binding (the ID token it was made under and the passkey's own
+ * signature over it), which is what makes the passkey statements verifiable.
  */
-export const EVIDENCE_KINDS = ['artifact', 'denial', 'approval', 'revocation', 'kill-switch', 'receipt'] as const;
+export const EVIDENCE_KINDS = ['artifact', 'denial', 'approval', 'revocation', 'kill-switch', 'receipt', 'passkey-binding'] as const;
 
 /** One of EVIDENCE_KINDS. */
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
@@ -30,15 +32,31 @@ const compactJws = z.string().max(MAX_ENTRY_BYTES).regex(/^[A-Za-z0-9_-]+\.[A-Za
 const passkeyStatement = z.string().max(MAX_ENTRY_BYTES).regex(new RegExp(`^${PASSKEY_STATEMENT_PREFIX.replace('.', '\\.')}[A-Za-z0-9_-]+$`), 'must be a passkey statement');
 /** An operator's statement: signed by their identity provider, or made with their passkey. */
 const operatorStatement = z.union([compactJws, passkeyStatement], { error: 'must be a compact JWS or a passkey statement' });
+/**
+ * A passkey binding as the governance store records it (PasskeyBindingEvidenceSchema), as
+ * its canonical JSON text: one binding has one spelling and one digest.
+ */
+const passkeyBinding = z
+  .string()
+  .max(MAX_ENTRY_BYTES)
+  .refine((text) => {
+    try {
+      const binding = PasskeyBindingEvidenceSchema.safeParse(parseStrictJson(text));
+      return binding.success && canonicalJson(binding.data) === text;
+    } catch {
+      return false;
+    }
+  }, 'must be a passkey binding in canonical JSON');
 const stepEvidence = <K extends 'artifact' | 'denial' | 'receipt'>(kind: K) =>
   z.strictObject({ v: z.literal(1), kind: z.literal(kind), runId: id, stepId: id, evidence: compactJws });
 
 /**
  * The envelope of one log entry, strict at every level: format version, kind, the run and
  * governed step it belongs to, and the signed evidence as a compact JWS (or, for an
- * operator's statement made with a passkey, the passkey statement holding its assertion). A revocation
- * names a run but no step; a kill-switch statement is namespace-wide and names neither
- * (null, so every entry has the same members).
+ * operator's statement made with a passkey, the passkey statement holding its assertion; for
+ * a passkey binding, the binding's canonical JSON). A revocation names a run but no step; a
+ * kill-switch statement and a passkey binding are namespace-wide and name neither (null, so
+ * every entry has the same members).
  */
 export const EvidenceEntrySchema = z.discriminatedUnion('kind', [
   stepEvidence('artifact'),
@@ -47,7 +65,19 @@ export const EvidenceEntrySchema = z.discriminatedUnion('kind', [
   stepEvidence('receipt'),
   z.strictObject({ v: z.literal(1), kind: z.literal('revocation'), runId: id, stepId: z.null(), evidence: operatorStatement }),
   z.strictObject({ v: z.literal(1), kind: z.literal('kill-switch'), runId: z.null(), stepId: z.null(), evidence: operatorStatement }),
+  z.strictObject({ v: z.literal(1), kind: z.literal('passkey-binding'), runId: z.null(), stepId: z.null(), evidence: passkeyBinding }),
 ]);
+
+/**
+ * The log entry of an operator's passkey binding: namespace-wide evidence, like a
+ * kill-switch statement. It holds exactly the members a binding has in evidence (what the
+ * governance store records and an audit bundle carries), whatever else `binding` holds.
+ */
+export function passkeyBindingEntry(binding: Readonly<PasskeyBindingEvidence> | { readonly [K in keyof PasskeyBindingEvidence]: K extends 'groups' ? readonly string[] : PasskeyBindingEvidence[K] }): EvidenceEntry {
+  const { credentialId, principal, groups, publicKey, rpId, registeredAt, bindingDigest, evidence } = binding;
+  const members: PasskeyBindingEvidence = { credentialId, principal, groups: [...groups], publicKey, rpId, registeredAt, bindingDigest, evidence };
+  return { v: 1, kind: 'passkey-binding', runId: null, stepId: null, evidence: canonicalJson(members) };
+}
 
 /** One log entry's envelope. */
 export type EvidenceEntry = z.infer<typeof EvidenceEntrySchema>;

@@ -104,6 +104,7 @@ export async function runConsoleBench(governance: BenchGovernance, dataDir: stri
     }),
     access: cedarConsoleAccess(policies, options.namespace),
     passkeys: governance.governance,
+    evidenceLog: governance.workerTrust().evidenceLog,
     allowInsecureProvider: true,
     relyingParty: async (redirectUri) => {
       provider = await startDevOidcProvider({

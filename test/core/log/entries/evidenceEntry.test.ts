@@ -1,6 +1,6 @@
 import { canonicalJson } from '../../../../core/canonical/canonicalJson';
 import { DenialClaimsSchema } from '../../../../core/log/entries/denialClaims';
-import { decodeEvidenceEntry, encodeEvidenceEntry, MAX_ENTRY_BYTES, type EvidenceEntry } from '../../../../core/log/entries/evidenceEntry';
+import { decodeEvidenceEntry, encodeEvidenceEntry, MAX_ENTRY_BYTES, passkeyBindingEntry, type EvidenceEntry } from '../../../../core/log/entries/evidenceEntry';
 import { testEntry } from '../support/evidence';
 import { codeOf } from '../../../support/codeOf';
 
@@ -49,6 +49,32 @@ describe('evidence entries', () => {
     ['not JSON', Buffer.from('hello')],
   ])('reads back nothing %s (LOG_ENTRY_INVALID)', (_why, bytes) => {
     expect(codeOf(() => decodeEvidenceEntry(bytes))).toBe('LOG_ENTRY_INVALID');
+  });
+});
+
+describe('passkey binding entries', () => {
+  const binding = {
+    credentialId: 'Y3JlZGVudGlhbA',
+    principal: 'bob',
+    groups: ['treasury-approvers'],
+    publicKey: 'cHVibGljLWtleQ',
+    rpId: 'localhost',
+    registeredAt: '2026-12-02T18:00:00.000Z',
+    bindingDigest: `sha256:${'d'.repeat(64)}`,
+    evidence: '{"document":{},"idToken":"a.b.c","assertion":{}}',
+  };
+
+  it("hold exactly the binding's evidence members, in canonical JSON, and name no run or step", () => {
+    const entry = passkeyBindingEntry({ ...binding, kind: 'writ-passkey-binding', idTokenDigest: 'sha256:x' } as typeof binding);
+    expect(entry).toEqual({ v: 1, kind: 'passkey-binding', runId: null, stepId: null, evidence: canonicalJson(binding) });
+    expect(decodeEvidenceEntry(encodeEvidenceEntry(entry))).toEqual(entry);
+  });
+
+  it('refuse a binding spelled another way, with a member too many or too few, or not a binding at all (LOG_ENTRY_INVALID)', () => {
+    const { evidence: _evidence, ...lacking } = binding;
+    for (const evidence of [JSON.stringify(binding, null, 1), canonicalJson({ ...binding, extra: 1 }), canonicalJson(lacking), 'a.b.c', '{"credentialId":'] as const) {
+      expect(codeOf(() => encodeEvidenceEntry({ v: 1, kind: 'passkey-binding', runId: null, stepId: null, evidence }))).toBe('LOG_ENTRY_INVALID');
+    }
   });
 });
 
