@@ -7,8 +7,8 @@ import type { PendingRun } from '../../core/operators/operatorConsole';
  * (the determining policies Cedar names for the approval it asks), how many approvals it has
  * and needs, and how long it still waits (`data-countdown`: the console's script counts it
  * down between live updates, since the CSP allows no inline script), with a reason the
- * operator may type for their decision (it goes into the signed statement). Arguments are shown as
- * JSON text: whatever a workflow put in any field is escaped, never markup.
+ * operator may type for their decision (it goes into the signed statement). Arguments are
+ * shown as JSON text: whatever a workflow put in any field is escaped, never markup.
  */
 export function renderPendingTable(pending: readonly PendingRun[], now: Date): string {
   if (pending.length === 0) return '<p id="pending-empty">Nothing awaits approval.</p>';

@@ -160,7 +160,6 @@ function cachedSigner(keyStore: KeyStore): () => Promise<Signer> {
   };
 }
 
-/** A scheduled checkpoint that failed: the log stays sequenced, and the next tick (or another host) integrates it. */
 /**
  * The configured evidence log, opened as a worker process opens it (the directory shared
  * with the host's other processes; or sequenced in the PostgreSQL governance store's
@@ -172,6 +171,7 @@ export function openConfiguredEvidenceLog(config: WritConfig, options: { readonl
   return openEvidenceLog(config.evidenceLog, { create: options.create, ...(sequencer === undefined ? {} : { sequencer }), onCheckpointError: warnCheckpointFailed });
 }
 
+/** A scheduled checkpoint that failed: the log stays sequenced, and the next tick (or another host) integrates it. */
 function warnCheckpointFailed(error: unknown): void {
   process.emitWarning(`writ: a scheduled checkpoint of the evidence log failed (${error instanceof Error ? error.message : String(error)}); it is tried again`, { code: 'WRIT_CHECKPOINT' });
 }

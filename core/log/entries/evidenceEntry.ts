@@ -73,7 +73,7 @@ export const EvidenceEntrySchema = z.discriminatedUnion('kind', [
  * kill-switch statement. It holds exactly the members a binding has in evidence (what the
  * governance store records and an audit bundle carries), whatever else `binding` holds.
  */
-export function passkeyBindingEntry(binding: Readonly<PasskeyBindingEvidence> | { readonly [K in keyof PasskeyBindingEvidence]: K extends 'groups' ? readonly string[] : PasskeyBindingEvidence[K] }): EvidenceEntry {
+export function passkeyBindingEntry(binding: Omit<PasskeyBindingEvidence, 'groups'> & { readonly groups: readonly string[] }): EvidenceEntry {
   const { credentialId, principal, groups, publicKey, rpId, registeredAt, bindingDigest, evidence } = binding;
   const members: PasskeyBindingEvidence = { credentialId, principal, groups: [...groups], publicKey, rpId, registeredAt, bindingDigest, evidence };
   return { v: 1, kind: 'passkey-binding', runId: null, stepId: null, evidence: canonicalJson(members) };
